@@ -1,0 +1,103 @@
+/// micrograd's `nn`: Neuron, Layer and MLP, built from Values on one graph.
+
+public enum Activation: String, Sendable, CaseIterable {
+    case relu, tanh, linear
+}
+
+public struct Neuron {
+    public let weights: [Value]
+    public let bias: Value
+    public let activation: Activation
+
+    /// Weights and bias given in micrograd's order: weights, then the bias.
+    init(parameters: ArraySlice<Double>, activation: Activation, graph: Graph) {
+        weights = parameters.dropLast().map { Value($0, in: graph) }
+        bias = Value(parameters.last!, in: graph)
+        self.activation = activation
+    }
+
+    /// b + w0*x0 + w1*x1 + …, in that order, as micrograd's `sum(..., self.b)`.
+    public func callAsFunction(_ x: [Value]) -> Value {
+        precondition(x.count == weights.count, "a neuron with \(weights.count) inputs got \(x.count)")
+        var sum = bias
+        for i in weights.indices { sum = sum + weights[i] * x[i] }
+        switch activation {
+        case .relu: return sum.relu()
+        case .tanh: return sum.tanh()
+        case .linear: return sum
+        }
+    }
+
+    public func parameters() -> [Value] { weights + [bias] }
+}
+
+public struct Layer {
+    public let neurons: [Neuron]
+
+    public func callAsFunction(_ x: [Value]) -> [Value] { neurons.map { $0(x) } }
+
+    public func parameters() -> [Value] { neurons.flatMap { $0.parameters() } }
+}
+
+public struct MLPError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+public struct MLP {
+    public let layers: [Layer]
+
+    /// How many parameters MLP(inputs, outputs) has.
+    public static func parameterCount(inputs: Int, outputs: [Int]) -> Int {
+        zip([inputs] + outputs, outputs).reduce(0) { $0 + ($1.0 + 1) * $1.1 }
+    }
+
+    /// MLP(nin, nouts) with the given parameters in micrograd's `parameters()` order.
+    /// Under `.relu` the last layer is linear, as in micrograd; under `.tanh` every layer is
+    /// tanh, as in the lecture.
+    public init(
+        inputs: Int, outputs: [Int], activation: Activation = .relu, parameters: [Double],
+        in graph: Graph = .current
+    ) throws {
+        guard inputs > 0, !outputs.isEmpty, outputs.allSatisfy({ $0 > 0 }) else {
+            throw MLPError(description: "layer sizes must be positive, got \([inputs] + outputs)")
+        }
+        let expected = MLP.parameterCount(inputs: inputs, outputs: outputs)
+        guard parameters.count == expected else {
+            throw MLPError(description: "MLP\([inputs] + outputs) has \(expected) parameters, got \(parameters.count)")
+        }
+        var layers: [Layer] = []
+        var next = parameters.startIndex
+        for (index, (fanIn, width)) in zip([inputs] + outputs, outputs).enumerated() {
+            let isLast = index == outputs.count - 1
+            let layerActivation = (isLast && activation == .relu) ? .linear : activation
+            let neurons = (0..<width).map { _ in
+                defer { next += fanIn + 1 }
+                return Neuron(parameters: parameters[next..<(next + fanIn + 1)], activation: layerActivation, graph: graph)
+            }
+            layers.append(Layer(neurons: neurons))
+        }
+        self.layers = layers
+    }
+
+    /// MLP(nin, nouts) initialised as micrograd does after `random.seed(seed)`: each weight
+    /// `random.uniform(-1, 1)`, each bias 0.
+    public init(
+        inputs: Int, outputs: [Int], activation: Activation = .relu, seed: UInt64, in graph: Graph = .current
+    ) throws {
+        var random = MersenneTwister(seed: seed)
+        var parameters: [Double] = []
+        for (fanIn, width) in zip([inputs] + outputs, outputs) {
+            for _ in 0..<width {
+                for _ in 0..<fanIn { parameters.append(random.uniform(-1, 1)) }
+                parameters.append(0)
+            }
+        }
+        try self.init(inputs: inputs, outputs: outputs, activation: activation, parameters: parameters, in: graph)
+    }
+
+    public func callAsFunction(_ x: [Value]) -> [Value] {
+        layers.reduce(x) { $1($0) }
+    }
+
+    public func parameters() -> [Value] { layers.flatMap { $0.parameters() } }
+}

@@ -1,0 +1,64 @@
+import Foundation
+
+/// The operation that produced a node. Raw values are stable: they are the tape's op codes.
+public enum Op: UInt8, Sendable, CaseIterable {
+    case leaf
+    case add, mul
+    /// `a ** k` with a constant k: micrograd's unary power node.
+    case power
+    /// `a ** b` with a Value b.
+    case powerValue
+    case exp, log, tanh, relu, sigmoid, sin, cos
+
+    /// Whether the node's second operand is another node (for `.power` it is the exponent).
+    public var isBinary: Bool {
+        switch self {
+        case .add, .mul, .powerValue: return true
+        default: return false
+        }
+    }
+
+    /// The forward value and the local derivatives ∂out/∂a and ∂out/∂b, one line per op.
+    /// `b` is the second operand's data, or the constant exponent of `.power`.
+    /// Backward calls this again rather than storing partials: it keeps a node at 32 bytes.
+    @inline(__always)
+    func apply(_ a: Double, _ b: Double) -> (out: Double, da: Double, db: Double) {
+        switch self {
+        case .leaf: return (a, 0, 0)
+        case .add: return (a + b, 1, 1)
+        case .mul: return (a * b, b, a)
+        case .power: return (Foundation.pow(a, b), b * Foundation.pow(a, b - 1), 0)
+        case .powerValue:
+            let out = Foundation.pow(a, b)
+            // As PyTorch does: a zero base with b >= 0 has no ln-term, not 0 * -inf.
+            let db = (a == 0 && b >= 0) ? 0 : out * Foundation.log(a)
+            return (out, b * Foundation.pow(a, b - 1), db)
+        case .exp: let out = Foundation.exp(a); return (out, out, 0)
+        case .log: return (Foundation.log(a), 1 / a, 0)
+        case .tanh: let t = Foundation.tanh(a); return (t, 1 - t * t, 0)
+        // micrograd: data is 0 where a < 0 (NaN and -0.0 pass through); the gradient is 1 only where out > 0.
+        case .relu: let out = a < 0 ? 0 : a; return (out, out > 0 ? 1 : 0, 0)
+        case .sigmoid: let s = 1 / (1 + Foundation.exp(-a)); return (s, s * (1 - s), 0)
+        case .sin: return (Foundation.sin(a), Foundation.cos(a), 0)
+        case .cos: return (Foundation.cos(a), -Foundation.sin(a), 0)
+        }
+    }
+
+    /// The op's name as drawn and as micrograd's `_op` spells it. `.power` names carry
+    /// their exponent and are spelled by the graph (`**2`, `**-1`, `**2.5`).
+    public var name: String {
+        switch self {
+        case .leaf: return ""
+        case .add: return "+"
+        case .mul: return "*"
+        case .power, .powerValue: return "**"
+        case .exp: return "exp"
+        case .log: return "log"
+        case .tanh: return "tanh"
+        case .relu: return "ReLU"
+        case .sigmoid: return "sigmoid"
+        case .sin: return "sin"
+        case .cos: return "cos"
+        }
+    }
+}

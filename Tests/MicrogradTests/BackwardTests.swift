@@ -1,0 +1,106 @@
+import Foundation
+import Micrograd
+import Testing
+
+@Suite struct Backward {
+    @Test func reusedIntermediateGetsEveryContribution() {
+        let graph = Graph()
+        let a = Value(3.0, in: graph)
+        let b = a + a
+        let c = b + b
+        c.backward()
+        #expect(a.grad == 4 && b.grad == 2 && c.data == 12)
+        let square = Value(5.0, in: graph)
+        (square * square).backward()
+        #expect(square.grad == 10)
+    }
+
+    @Test func backwardAccumulatesUntilZeroGrad() {
+        let graph = Graph()
+        let a = Value(3.0, in: graph)
+        let out = a * 2
+        out.backward()
+        out.backward()
+        #expect(a.grad == 4)
+        graph.zeroGrad()
+        #expect(a.grad == 0 && out.grad == 0)
+        out.backward()
+        #expect(a.grad == 2)
+    }
+
+    @Test func nodesThatDoNotReachTheOutputAreLeftAlone() {
+        let graph = Graph()
+        let a = Value(3.0, in: graph)
+        let unrelated = Value(1.0, in: graph)
+        let side = unrelated * 5
+        side.grad = 7  // a stale grad from some earlier pass
+        let out = a * a
+        out.backward()
+        #expect(unrelated.grad == 0 && a.grad == 6)
+    }
+
+    @Test func millionOpChainIsIterative() {
+        let nodes = 1_000_000
+        var grad = 0.0, data = 0.0
+        do {
+            let graph = Graph()
+            let x = Value(1.0, in: graph), factor = Value(1.000001, in: graph)
+            var y = x
+            for _ in 0..<(nodes - 2) { y = y * factor }
+            #expect(graph.count == nodes)
+            y.backward()
+            grad = x.grad
+            data = y.data
+        }  // the graph is released here
+        let expected = pow(1.000001, Double(nodes - 2))
+        #expect(isClose(data, expected, relative: 1e-9))
+        #expect(isClose(grad, expected, relative: 1e-9))
+    }
+
+    @Test func nanAndInfinityPropagate() {
+        let graph = Graph()
+        let x = Value(-0.5, in: graph)
+        let y = x.log()
+        let out = y * 2 + 1
+        out.backward()
+        #expect(y.data.isNaN && out.data.isNaN)
+        #expect(x.grad == -4)  // the local derivative 1/x is finite
+        let zero = Value(0.0, in: graph)
+        let inverse = 1.0 / zero
+        #expect(inverse.data == .infinity)
+        let big = Value(1000.0, in: graph).exp()
+        #expect(big.data == .infinity)
+        (big * 0).backward()
+        #expect(big.grad == 0)
+    }
+
+    @Test func truncateDropsLaterNodes() {
+        let graph = Graph()
+        let w = Value(2.0, label: "w", in: graph)
+        let keep = graph.count
+        let out = w ** 2 * Value(3.0, label: "x", in: graph)
+        out.backward()
+        #expect(w.grad == 12)
+        graph.truncate(to: keep)
+        #expect(graph.count == 1 && w.label == "w")
+        let again = w ** 3
+        #expect(again.opName == "**3" && again.data == 8)
+    }
+
+    @Test func forwardReevaluatesAfterLeafChanges() {
+        let graph = Graph()
+        let a = Value(2.0, in: graph)
+        let out = (a * a).tanh()
+        a.data = 0.5
+        graph.forward()
+        #expect(out.data == Foundation.tanh(0.25))
+    }
+
+    @Test func currentGraphScope() {
+        let graph = Graph()
+        let a = graph.withScope { Value(1.0, label: "a") }
+        #expect(a.graph === graph)
+        let b = Value(1.0)
+        #expect(b.graph === Graph.current && b.graph !== graph)
+    }
+}
