@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import Micrograd
+
+@main
+struct MgvizBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mgviz-bench",
+        abstract: "Benchmarks for the Micrograd engine.",
+        subcommands: [Moons.self, Memory.self, Chain.self]
+    )
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    let mid = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+/// Peak resident set size of this process, in bytes.
+func peakResidentBytes() -> Int {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return usage.ru_maxrss * 1024
+}
+
+struct Moons: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train the micrograd demo MLP on the moons data and time each step.",
+        discussion: "Example: mgviz-bench moons --data ../shared/data --steps 100")
+
+    @Option(help: "Folder with moons.csv and mlp_2_16_16_1_init.json.")
+    var data: String = "../shared/data"
+
+    @Option(help: "How many full-batch SGD steps to run.")
+    var steps: Int = 100
+
+    func run() throws {
+        let moons = try MoonsData(directory: URL(fileURLWithPath: data))
+        var seconds: [Double] = []
+        var nodes = 0
+        try trainMoons(moons, steps: steps) { k, step in
+            print("step \(k) loss \(step.loss) accuracy \(step.accuracy)")
+            seconds.append(step.seconds)
+            nodes = step.nodes
+        }
+        print("nodes_per_step \(nodes)")
+        print("seconds_per_step \(median(seconds))")
+    }
+}
+
+/// Builds a chain of `nodes` Values, each the product of the previous one and a fixed leaf.
+func buildChain(nodes: Int, in graph: Graph) -> (input: Value, output: Value) {
+    let x = Value(1.0, in: graph)
+    let factor = Value(1.000001, in: graph)
+    var y = x
+    for _ in 0..<(nodes - 2) { y = y * factor }
+    return (x, y)
+}
+
+struct Memory: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Peak resident memory per node of a large graph.",
+        discussion: "Builds a chain of N nodes and divides the growth in peak RSS by N.")
+
+    @Option(help: "How many nodes to build.")
+    var nodes: Int = 1_000_000
+
+    func run() throws {
+        let before = peakResidentBytes()
+        let graph = Graph()
+        let chain = buildChain(nodes: nodes, in: graph)
+        let after = peakResidentBytes()
+        precondition(graph.count == nodes && chain.output.data > 0)
+        print("nodes \(nodes)")
+        print("bytes_per_node \(Double(after - before) / Double(nodes))")
+    }
+}
+
+struct Chain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build, backprop and free a long chain of ops.")
+
+    @Option(help: "How many nodes in the chain.")
+    var nodes: Int = 1_000_000
+
+    func run() throws {
+        var start = DispatchTime.now().uptimeNanoseconds
+        func lap() -> Double {
+            let now = DispatchTime.now().uptimeNanoseconds
+            defer { start = now }
+            return Double(now - start) / 1e9
+        }
+        var grad = 0.0
+        var build = 0.0, backward = 0.0
+        do {
+            let graph = Graph()
+            let chain = buildChain(nodes: nodes, in: graph)
+            build = lap()
+            chain.output.backward()
+            backward = lap()
+            grad = chain.input.grad
+        }
+        let free = lap()
+        print("nodes \(nodes) build_seconds \(build) backward_seconds \(backward) free_seconds \(free) input_grad \(grad)")
+    }
+}
