@@ -22,7 +22,7 @@ public enum Op: UInt8, Sendable, CaseIterable {
     /// `b` is the second operand's data, or the constant exponent of `.power`.
     /// Backward calls this again rather than storing partials: it keeps a node at 32 bytes.
     @inline(__always)
-    func apply(_ a: Double, _ b: Double) -> (out: Double, da: Double, db: Double) {
+    public func apply(_ a: Double, _ b: Double) -> (out: Double, da: Double, db: Double) {
         switch self {
         case .leaf: return (a, 0, 0)
         case .add: return (a + b, 1, 1)

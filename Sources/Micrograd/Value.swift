@@ -95,6 +95,15 @@ public struct Value {
     /// `a ** b` with a Value exponent: a binary node; ∂/∂b is a^b · ln a.
     public static func ** (a: Value, b: Value) -> Value { a.graph.append(.powerValue, a, b) }
 
+    /// `k ** b`: the constant k becomes a leaf, and the node is the binary `**`.
+    public static func ** (k: Double, b: Value) -> Value { Value(k, in: b.graph) ** b }
+
+    /// Applies a unary op (`.exp` … `.cos`) by its code, as a spec's function call does.
+    public func applying(_ op: Op) -> Value {
+        precondition(!op.isBinary && op != .power && op != .leaf, "\(op) is not a unary function")
+        return graph.append(op, self)
+    }
+
     public func exp() -> Value { graph.append(.exp, self) }
     public func log() -> Value { graph.append(.log, self) }
     public func tanh() -> Value { graph.append(.tanh, self) }
