@@ -1,0 +1,83 @@
+import Micrograd
+
+/// A spec evaluated into an engine graph.
+public struct Evaluation {
+    public let graph: Graph
+    public let output: Value
+    public let outputName: String
+    public let title: String?
+    /// Every defined or input name that stands for a node.
+    public let values: [String: Value]
+}
+
+extension Spec {
+    /// Builds the graph: inputs become labelled leaves in file order, then each `define`
+    /// entry is evaluated in order and its name labels the node it produced.
+    /// Backward is not run. `file` names the spec in error messages.
+    public func evaluate(file: String, in graph: Graph = Graph()) throws(SpecError) -> Evaluation {
+        var bindings: [String: Operand] = [:]
+        for input in inputs {
+            guard bindings[input.name] == nil else {
+                throw SpecError(file: file, place: "\"inputs\".\"\(input.name)\"", message: "'\(input.name)' is defined twice")
+            }
+            bindings[input.name] = .value(Value(input.value, label: input.name, in: graph))
+        }
+        let evaluator = ExpressionEvaluator(graph: graph) { bindings[$0] }
+        var lastName: String?
+        for (index, entry) in define.enumerated() {
+            let (name, result) = try evaluate(entry, index: index, file: file, evaluator: evaluator, bindings: bindings)
+            if case .value(let value) = result, value.label == nil { value.label = name }
+            bindings[name] = result
+            lastName = name
+        }
+        let outputName = output ?? lastName!
+        guard let outputOperand = bindings[outputName] else {
+            throw SpecError(file: file, place: "\"output\"", message: "unknown name '\(outputName)' (expected an input or a defined name)")
+        }
+        guard case .value(let outputValue) = outputOperand else {
+            throw SpecError(file: file, place: "\"output\"", message: "'\(outputName)' is a plain number, not a node of the graph")
+        }
+        var values: [String: Value] = [:]
+        for (name, operand) in bindings {
+            if case .value(let value) = operand { values[name] = value }
+        }
+        return Evaluation(graph: graph, output: outputValue, outputName: outputName, title: title, values: values)
+    }
+
+    private func evaluate(
+        _ entry: String, index: Int, file: String, evaluator: ExpressionEvaluator, bindings: [String: Operand]
+    ) throws(SpecError) -> (String, Operand) {
+        let scalars = entry.unicodeScalars
+        guard let equals = scalars.firstIndex(of: "=") else {
+            throw SpecError(file: file, place: "define[\(index)]", message: "expected \"name = expression\", found no '='")
+        }
+        let name = String(String.UnicodeScalarView(scalars[..<equals])).trimmingSpaces()
+        guard !name.isEmpty else {
+            throw SpecError(file: file, place: "define[\(index)], column 1", message: "expected a name before '='")
+        }
+        if let problem = Spec.problem(withName: name) {
+            throw SpecError(file: file, place: "define[\(index)], column 1", message: problem)
+        }
+        guard bindings[name] == nil else {
+            throw SpecError(file: file, place: "define[\(index)] (\(name)), column 1", message: "'\(name)' is already defined; names cannot be redefined")
+        }
+        let expressionStart = scalars.index(after: equals)
+        let offset = scalars.distance(from: scalars.startIndex, to: expressionStart)
+        do {
+            let tokens = try tokenize(Substring(entry).unicodeScalars[expressionStart...], columnOffset: offset)
+            return (name, try evaluator.evaluate(tokens))
+        } catch {
+            throw SpecError(file: file, place: "define[\(index)] (\(name)), column \(error.column)", message: error.message)
+        }
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { $0 != " " && $0 != "\t" }),
+              let last = scalars.lastIndex(where: { $0 != " " && $0 != "\t" })
+        else { return "" }
+        return String(String.UnicodeScalarView(scalars[first...last]))
+    }
+}

@@ -1,0 +1,284 @@
+import Micrograd
+
+/// The functions an expression may call.
+enum Function: String, CaseIterable {
+    case exp, log, tanh, relu, sigmoid, sin, cos
+
+    var op: Op {
+        switch self {
+        case .exp: return .exp
+        case .log: return .log
+        case .tanh: return .tanh
+        case .relu: return .relu
+        case .sigmoid: return .sigmoid
+        case .sin: return .sin
+        case .cos: return .cos
+        }
+    }
+}
+
+/// What an expression or a name stands for: a plain number (folded, as Python folds
+/// arithmetic between numbers) or a node of the graph.
+enum Operand {
+    /// `isInteger` follows Python's int/float distinction, which names `**2` vs `**2.0`.
+    case number(Double, isInteger: Bool)
+    case value(Value)
+}
+
+struct Token {
+    enum Kind: Equatable {
+        case number(Double, isInteger: Bool)
+        case name(String)
+        case symbol(String)  // + - * / ** ( )
+        case end
+    }
+    var kind: Kind
+    var column: Int
+
+    var describe: String {
+        switch kind {
+        case .number(let value, _): return "the number \(pythonRepr(value))"
+        case .name(let name): return "'\(name)'"
+        case .symbol(let symbol): return "'\(symbol)'"
+        case .end: return "the end of the expression"
+        }
+    }
+}
+
+/// Splits an expression into tokens. `columnOffset` is where the expression starts in its entry.
+func tokenize(_ text: Substring.UnicodeScalarView, columnOffset: Int) throws(ExpressionError) -> [Token] {
+    let scalars = Array(text)
+    var tokens: [Token] = []
+    var i = 0
+    while i < scalars.count {
+        let c = scalars[i]
+        let column = columnOffset + i + 1
+        if c == " " || c == "\t" {
+            i += 1
+        } else if c.isASCIIDigit || (c == "." && i + 1 < scalars.count && scalars[i + 1].isASCIIDigit) {
+            let start = i
+            var isInteger = true
+            while i < scalars.count && scalars[i].isASCIIDigit { i += 1 }
+            if i < scalars.count && scalars[i] == "." {
+                isInteger = false
+                i += 1
+                while i < scalars.count && scalars[i].isASCIIDigit { i += 1 }
+            }
+            if i < scalars.count && (scalars[i] == "e" || scalars[i] == "E") {
+                isInteger = false
+                i += 1
+                if i < scalars.count && (scalars[i] == "+" || scalars[i] == "-") { i += 1 }
+                let digits = i
+                while i < scalars.count && scalars[i].isASCIIDigit { i += 1 }
+                if i == digits { throw ExpressionError(column: column, message: "malformed number: expected digits in the exponent") }
+            }
+            if i < scalars.count && (scalars[i].isASCIILetter || scalars[i] == "_" || scalars[i] == ".") {
+                throw ExpressionError(column: column, message: "malformed number: '\(scalars[i])' cannot follow a number")
+            }
+            let literal = String(String.UnicodeScalarView(scalars[start..<i]))
+            guard let value = Double(literal), value.isFinite else {
+                throw ExpressionError(column: column, message: "the number \(literal) overflows a Double")
+            }
+            tokens.append(Token(kind: .number(value, isInteger: isInteger), column: column))
+        } else if c.isASCIILetter || c == "_" {
+            let start = i
+            while i < scalars.count && (scalars[i].isASCIILetter || scalars[i].isASCIIDigit || scalars[i] == "_") { i += 1 }
+            let name = String(String.UnicodeScalarView(scalars[start..<i]))
+            if name.count > Spec.maximumNameLength {
+                throw ExpressionError(column: column, message: "a name of \(name.count) characters is over the limit of \(Spec.maximumNameLength)")
+            }
+            tokens.append(Token(kind: .name(name), column: column))
+        } else if c == "*" && i + 1 < scalars.count && scalars[i + 1] == "*" {
+            tokens.append(Token(kind: .symbol("**"), column: column))
+            i += 2
+        } else if "+-*/()".unicodeScalars.contains(c) {
+            tokens.append(Token(kind: .symbol(String(c)), column: column))
+            i += 1
+        } else {
+            throw ExpressionError(column: column, message: "unexpected character '\(c)'")
+        }
+    }
+    tokens.append(Token(kind: .end, column: columnOffset + scalars.count + 1))
+    return tokens
+}
+
+/// Evaluates an expression while parsing it, with Python's precedence and evaluation order.
+///
+/// It is an operator-precedence (shunting-yard) loop with explicit stacks, not recursive
+/// descent: a sum of any length and parentheses nested any depth take no call stack.
+struct ExpressionEvaluator {
+    let graph: Graph
+    let lookup: (String) -> Operand?
+
+    private enum Pending {
+        case binary(String, column: Int)
+        case negate(column: Int)
+        case plus(column: Int)
+        case parenthesis(column: Int)
+        case call(Function, column: Int)
+
+        /// Binding strength; Python's: + - < * / < unary < ** (right-associative).
+        var precedence: Int {
+            switch self {
+            case .binary("+", _), .binary("-", _): return 1
+            case .binary("**", _): return 4
+            case .binary: return 2
+            case .negate, .plus: return 3
+            case .parenthesis, .call: return 0
+            }
+        }
+    }
+
+    func evaluate(_ tokens: [Token]) throws(ExpressionError) -> Operand {
+        var operands: [Operand] = []
+        var pending: [Pending] = []
+        var expectingOperand = true
+        var index = 0
+
+        /// Applies operators from the top of the stack while `shouldApply` says so.
+        func reduce(while shouldApply: (Pending) -> Bool) {
+            while let top = pending.last, shouldApply(top) {
+                pending.removeLast()
+                apply(top, to: &operands)
+            }
+        }
+
+        while true {
+            let token = tokens[index]
+            index += 1
+            if expectingOperand {
+                switch token.kind {
+                case .number(let value, let isInteger):
+                    operands.append(.number(value, isInteger: isInteger))
+                    expectingOperand = false
+                case .name(let name):
+                    let isCall = tokens[index].kind == .symbol("(")
+                    if let function = Function(rawValue: name) {
+                        guard isCall else {
+                            throw ExpressionError(column: token.column, message: "'\(name)' is a function: call it as \(name)(...)")
+                        }
+                        pending.append(.call(function, column: token.column))
+                        index += 1
+                    } else if isCall {
+                        throw ExpressionError(column: token.column, message: "unknown function '\(name)' (expected one of: \(Function.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    } else if let operand = lookup(name) {
+                        operands.append(operand)
+                        expectingOperand = false
+                    } else {
+                        throw ExpressionError(column: token.column, message: "unknown name '\(name)' (expected an input or a name defined earlier)")
+                    }
+                case .symbol("("): pending.append(.parenthesis(column: token.column))
+                case .symbol("-"): pending.append(.negate(column: token.column))
+                case .symbol("+"): pending.append(.plus(column: token.column))
+                case .end where operands.isEmpty && pending.isEmpty:
+                    throw ExpressionError(column: token.column, message: "the expression is empty")
+                default:
+                    throw ExpressionError(column: token.column, message: "expected a number, a name, a function or '(', got \(token.describe)")
+                }
+                continue
+            }
+            switch token.kind {
+            case .symbol(let symbol) where ["+", "-", "*", "/", "**"].contains(symbol):
+                let incoming = Pending.binary(symbol, column: token.column)
+                let rightAssociative = symbol == "**"
+                reduce { rightAssociative ? $0.precedence > incoming.precedence : $0.precedence >= incoming.precedence }
+                pending.append(incoming)
+                expectingOperand = true
+            case .symbol(")"):
+                reduce { $0.precedence > 0 }
+                guard let open = pending.popLast() else {
+                    throw ExpressionError(column: token.column, message: "unbalanced ')': no '(' before it")
+                }
+                if case .call(let function, _) = open {
+                    apply(.call(function, column: token.column), to: &operands)
+                }
+            case .end:
+                reduce { $0.precedence > 0 }
+                if let open = pending.last, case .parenthesis(let column) = open {
+                    throw ExpressionError(column: column, message: "unbalanced '(': it is never closed")
+                }
+                if let open = pending.last, case .call(let function, let column) = open {
+                    throw ExpressionError(column: column, message: "unbalanced '(': the call to \(function.rawValue) is never closed")
+                }
+                return operands[0]
+            default:
+                throw ExpressionError(column: token.column, message: "unexpected \(token.describe) after a complete operand (expected an operator or the end)")
+            }
+        }
+    }
+
+    private func apply(_ operation: Pending, to operands: inout [Operand]) {
+        switch operation {
+        case .binary(let symbol, _):
+            let right = operands.removeLast()
+            let left = operands.removeLast()
+            operands.append(binary(symbol, left, right))
+        case .negate:
+            operands.append(negate(operands.removeLast()))
+        case .call(let function, _):
+            operands.append(call(function, operands.removeLast()))
+        case .plus, .parenthesis:
+            break
+        }
+    }
+
+    private func negate(_ operand: Operand) -> Operand {
+        switch operand {
+        case .number(let x, let isInteger): return .number(-x, isInteger: isInteger)
+        case .value(let v): return .value(-v)
+        }
+    }
+
+    private func call(_ function: Function, _ operand: Operand) -> Operand {
+        switch operand {
+        case .number(let x, _): return .number(function.op.apply(x, 0).out, isInteger: false)
+        case .value(let v): return .value(v.applying(function.op))
+        }
+    }
+
+    private func binary(_ symbol: String, _ left: Operand, _ right: Operand) -> Operand {
+        switch (left, right) {
+        case (.number(let a, let aInt), .number(let b, let bInt)):
+            return fold(symbol, a, aInt, b, bInt)
+        case (.value(let a), .value(let b)):
+            switch symbol {
+            case "+": return .value(a + b)
+            case "-": return .value(a - b)
+            case "*": return .value(a * b)
+            case "/": return .value(a / b)
+            default: return .value(a ** b)
+            }
+        case (.value(let a), .number(let b, let isInteger)):
+            switch symbol {
+            case "+": return .value(a + b)
+            case "-": return .value(a - b)
+            case "*": return .value(a * b)
+            case "/": return .value(a / b)
+            default:
+                // `a ** k`: micrograd's unary node, named as Python prints k.
+                if isInteger, let k = Int(exactly: b) { return .value(a ** k) }
+                return .value(a ** b)
+            }
+        case (.number(let a, _), .value(let b)):
+            switch symbol {
+            case "+": return .value(a + b)
+            case "-": return .value(a - b)
+            case "*": return .value(a * b)
+            case "/": return .value(a / b)
+            default: return .value(Value(a, in: graph) ** b)
+            }
+        }
+    }
+
+    /// Arithmetic between plain numbers, with Python's int/float result types.
+    private func fold(_ symbol: String, _ a: Double, _ aInt: Bool, _ b: Double, _ bInt: Bool) -> Operand {
+        let bothInt = aInt && bInt
+        switch symbol {
+        case "+": return .number(a + b, isInteger: bothInt)
+        case "-": return .number(a - b, isInteger: bothInt)
+        case "*": return .number(a * b, isInteger: bothInt)
+        case "/": return .number(a / b, isInteger: false)
+        default: return .number(Op.power.apply(a, b).out, isInteger: bothInt && b >= 0)
+        }
+    }
+}

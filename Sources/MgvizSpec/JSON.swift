@@ -1,0 +1,241 @@
+/// A small JSON reader that keeps object key order and the line and column of every value,
+/// so that spec errors can point at the place.
+struct JSONValue {
+    enum Kind {
+        case null
+        case bool(Bool)
+        case number(Double)
+        case string(String)
+        case array([JSONValue])
+        /// Keys in file order.
+        case object([(key: String, value: JSONValue)])
+    }
+
+    var kind: Kind
+    var line: Int
+    var column: Int
+
+    var typeName: String {
+        switch kind {
+        case .null: return "null"
+        case .bool: return "a boolean"
+        case .number: return "a number"
+        case .string: return "a string"
+        case .array: return "an array"
+        case .object: return "an object"
+        }
+    }
+}
+
+struct JSONSyntaxError: Error {
+    var line: Int
+    var column: Int
+    var message: String
+}
+
+struct JSONReader {
+    /// Deeper documents are refused rather than risking the stack; a spec needs 3 levels.
+    static let maximumDepth = 64
+
+    private let bytes: [UInt8]
+    private var offset = 0
+    private var line = 1
+    private var lineStart = 0
+
+    static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
+        var reader = JSONReader(bytes: bytes)
+        reader.skipWhitespace()
+        let value = try reader.value(depth: 0)
+        reader.skipWhitespace()
+        if reader.offset < bytes.count { throw reader.error("unexpected text after the JSON value") }
+        return value
+    }
+
+    private init(bytes: [UInt8]) { self.bytes = bytes }
+
+    private var column: Int { offset - lineStart + 1 }
+    private var current: UInt8? { offset < bytes.count ? bytes[offset] : nil }
+
+    private func error(_ message: String) -> JSONSyntaxError {
+        JSONSyntaxError(line: line, column: column, message: message)
+    }
+
+    private func describeCurrent() -> String {
+        guard let byte = current else { return "the end of the file" }
+        return byte >= 0x20 && byte < 0x7f ? "'\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(String(byte, radix: 16))"
+    }
+
+    private mutating func skipWhitespace() {
+        while let byte = current {
+            switch byte {
+            case 0x20, 0x09, 0x0d: offset += 1
+            case 0x0a: offset += 1; line += 1; lineStart = offset
+            default: return
+            }
+        }
+    }
+
+    private mutating func value(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+        guard depth < Self.maximumDepth else { throw error("JSON nests deeper than \(Self.maximumDepth) levels") }
+        let (startLine, startColumn) = (line, column)
+        func located(_ kind: JSONValue.Kind) -> JSONValue { JSONValue(kind: kind, line: startLine, column: startColumn) }
+        switch current ?? 0 {
+        case UInt8(ascii: "{"): return located(try object(depth: depth))
+        case UInt8(ascii: "["): return located(try array(depth: depth))
+        case UInt8(ascii: "\""): return located(.string(try string()))
+        case UInt8(ascii: "t"): try literal("true"); return located(.bool(true))
+        case UInt8(ascii: "f"): try literal("false"); return located(.bool(false))
+        case UInt8(ascii: "n"): try literal("null"); return located(.null)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return located(.number(try number()))
+        default: throw error("expected a JSON value, got \(describeCurrent())")
+        }
+    }
+
+    private mutating func literal(_ word: String) throws(JSONSyntaxError) {
+        let start = self
+        for byte in word.utf8 {
+            guard current == byte else { throw start.error("expected a JSON value (true, false or null?)") }
+            offset += 1
+        }
+    }
+
+    private mutating func expect(_ byte: UInt8, _ what: String) throws(JSONSyntaxError) {
+        guard current == byte else { throw error("expected \(what), got \(describeCurrent())") }
+        offset += 1
+    }
+
+    private mutating func object(depth: Int) throws(JSONSyntaxError) -> JSONValue.Kind {
+        offset += 1
+        var members: [(key: String, value: JSONValue)] = []
+        skipWhitespace()
+        if current == UInt8(ascii: "}") { offset += 1; return .object(members) }
+        while true {
+            skipWhitespace()
+            guard current == UInt8(ascii: "\"") else { throw error("expected a key in quotes, got \(describeCurrent())") }
+            let (keyLine, keyColumn) = (line, column)
+            let key = try string()
+            if members.contains(where: { $0.key == key }) {
+                throw JSONSyntaxError(line: keyLine, column: keyColumn, message: "duplicate key \"\(key)\"")
+            }
+            skipWhitespace()
+            try expect(UInt8(ascii: ":"), "':' after the key")
+            skipWhitespace()
+            members.append((key, try value(depth: depth + 1)))
+            skipWhitespace()
+            if current == UInt8(ascii: "}") { offset += 1; return .object(members) }
+            try expect(UInt8(ascii: ","), "',' or '}' in the object")
+        }
+    }
+
+    private mutating func array(depth: Int) throws(JSONSyntaxError) -> JSONValue.Kind {
+        offset += 1
+        var elements: [JSONValue] = []
+        skipWhitespace()
+        if current == UInt8(ascii: "]") { offset += 1; return .array(elements) }
+        while true {
+            skipWhitespace()
+            elements.append(try value(depth: depth + 1))
+            skipWhitespace()
+            if current == UInt8(ascii: "]") { offset += 1; return .array(elements) }
+            try expect(UInt8(ascii: ","), "',' or ']' in the array")
+        }
+    }
+
+    private mutating func number() throws(JSONSyntaxError) -> Double {
+        let start = offset
+        func digits() -> Int {
+            let from = offset
+            while let byte = current, byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") { offset += 1 }
+            return offset - from
+        }
+        if current == UInt8(ascii: "-") { offset += 1 }
+        let integerStart = offset
+        guard digits() > 0 else { throw error("expected a digit in the number") }
+        if bytes[integerStart] == UInt8(ascii: "0") && offset - integerStart > 1 {
+            throw JSONSyntaxError(line: line, column: integerStart - lineStart + 1, message: "numbers may not start with 0")
+        }
+        if current == UInt8(ascii: ".") {
+            offset += 1
+            guard digits() > 0 else { throw error("expected a digit after the decimal point") }
+        }
+        if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
+            offset += 1
+            if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { offset += 1 }
+            guard digits() > 0 else { throw error("expected a digit in the exponent") }
+        }
+        let text = String(decoding: bytes[start..<offset], as: UTF8.self)
+        guard let value = Double(text), value.isFinite else {
+            throw JSONSyntaxError(line: line, column: start - lineStart + 1, message: "the number \(text) overflows a Double")
+        }
+        return value
+    }
+
+    private mutating func string() throws(JSONSyntaxError) -> String {
+        offset += 1
+        var scalars = String.UnicodeScalarView()
+        var run = offset
+        func flush() { scalars.append(contentsOf: String(decoding: bytes[run..<offset], as: UTF8.self).unicodeScalars) }
+        while true {
+            guard let byte = current else { throw error("unterminated string") }
+            switch byte {
+            case UInt8(ascii: "\""):
+                flush()
+                offset += 1
+                return String(scalars)
+            case UInt8(ascii: "\\"):
+                flush()
+                offset += 1
+                scalars.append(try escape())
+                run = offset
+            case 0..<0x20:
+                throw error("control character in a string (write it as an escape)")
+            default:
+                offset += 1
+            }
+        }
+    }
+
+    private mutating func escape() throws(JSONSyntaxError) -> Unicode.Scalar {
+        guard let byte = current else { throw error("unterminated string") }
+        offset += 1
+        switch byte {
+        case UInt8(ascii: "\""): return "\""
+        case UInt8(ascii: "\\"): return "\\"
+        case UInt8(ascii: "/"): return "/"
+        case UInt8(ascii: "b"): return "\u{8}"
+        case UInt8(ascii: "f"): return "\u{c}"
+        case UInt8(ascii: "n"): return "\n"
+        case UInt8(ascii: "r"): return "\r"
+        case UInt8(ascii: "t"): return "\t"
+        case UInt8(ascii: "u"):
+            let high = try hex4()
+            guard (0xd800..<0xdc00).contains(high) else {
+                guard let scalar = Unicode.Scalar(high) else { throw error("lone surrogate \\u\(String(high, radix: 16))") }
+                return scalar
+            }
+            guard current == UInt8(ascii: "\\") else { throw error("lone surrogate \\u\(String(high, radix: 16))") }
+            offset += 1
+            try expect(UInt8(ascii: "u"), "the low half of a surrogate pair")
+            let low = try hex4()
+            guard (0xdc00..<0xe000).contains(low),
+                  let scalar = Unicode.Scalar(0x10000 + ((high - 0xd800) << 10) + (low - 0xdc00))
+            else { throw error("invalid surrogate pair") }
+            return scalar
+        default:
+            offset -= 1
+            throw error("invalid escape \\\(describeCurrent())")
+        }
+    }
+
+    private mutating func hex4() throws(JSONSyntaxError) -> UInt32 {
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            guard let byte = current, let digit = UInt32(String(Unicode.Scalar(byte)), radix: 16) else {
+                throw error("expected 4 hex digits after \\u")
+            }
+            value = value * 16 + digit
+            offset += 1
+        }
+        return value
+    }
+}

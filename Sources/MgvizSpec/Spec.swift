@@ -1,0 +1,119 @@
+/// A spec, format v1: named inputs, a list of `name = expression` definitions, the output
+/// to draw and run backward from, and an optional title.
+public struct Spec: Sendable, Equatable {
+    public var title: String?
+    /// Input names and values, in file order: each becomes a labelled leaf.
+    public var inputs: [Input]
+    public var define: [String]
+    /// The name to draw; nil means the last name defined.
+    public var output: String?
+
+    public struct Input: Sendable, Equatable {
+        public var name: String
+        public var value: Double
+        public init(name: String, value: Double) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public init(title: String? = nil, inputs: [Input], define: [String], output: String? = nil) {
+        self.title = title
+        self.inputs = inputs
+        self.define = define
+        self.output = output
+    }
+
+    /// Larger files are refused before they are read.
+    public static let maximumFileBytes = 64 << 20
+    /// Names longer than this are refused.
+    public static let maximumNameLength = 256
+    public static let keys = ["title", "inputs", "define", "output"]
+
+    /// Parses a spec file's bytes. `file` is the name used in error messages.
+    public init(bytes: [UInt8], file: String) throws(SpecError) {
+        func fail(_ place: String, _ message: String) -> SpecError {
+            SpecError(file: file, place: place, message: message)
+        }
+        func at(_ value: JSONValue) -> String { "line \(value.line), column \(value.column)" }
+
+        guard bytes.count <= Spec.maximumFileBytes else {
+            throw fail("", "the file is \(bytes.count) bytes, over the limit of \(Spec.maximumFileBytes)")
+        }
+        guard !bytes.allSatisfy({ [0x20, 0x09, 0x0a, 0x0d].contains($0) }) else {
+            throw fail("", "the file is empty (expected a JSON object with \"inputs\" and \"define\")")
+        }
+        guard String(validating: bytes, as: UTF8.self) != nil, !bytes.contains(0) else {
+            throw fail("", "the file is not UTF-8 text (is it binary?)")
+        }
+        let root: JSONValue
+        do { root = try JSONReader.parse(bytes) } catch {
+            throw fail("line \(error.line), column \(error.column)", "invalid JSON: \(error.message)")
+        }
+        guard case .object(let members) = root.kind else {
+            throw fail("", "expected a JSON object at the top level, got \(root.typeName)")
+        }
+        for member in members where !Spec.keys.contains(member.key) {
+            throw fail(at(member.value), "unknown key \"\(member.key)\" (expected one of: \(Spec.keys.joined(separator: ", ")))")
+        }
+        func member(_ key: String) -> JSONValue? { members.first { $0.key == key }?.value }
+        func string(_ key: String) throws(SpecError) -> String? {
+            guard let value = member(key) else { return nil }
+            guard case .string(let text) = value.kind else {
+                throw fail("\"\(key)\" (\(at(value)))", "expected a string, got \(value.typeName)")
+            }
+            return text
+        }
+
+        title = try string("title")
+        output = try string("output")
+
+        guard let inputsValue = member("inputs") else { throw fail("", "missing required key \"inputs\"") }
+        guard case .object(let inputMembers) = inputsValue.kind else {
+            throw fail("\"inputs\" (\(at(inputsValue)))", "expected an object of name: number, got \(inputsValue.typeName)")
+        }
+        inputs = []
+        for (name, value) in inputMembers {
+            let place = "\"inputs\".\"\(name)\" (\(at(value)))"
+            if let problem = Spec.problem(withName: name) { throw fail(place, problem) }
+            guard case .number(let number) = value.kind else {
+                throw fail(place, "expected a number, got \(value.typeName)")
+            }
+            inputs.append(Input(name: name, value: number))
+        }
+
+        guard let defineValue = member("define") else { throw fail("", "missing required key \"define\"") }
+        guard case .array(let entries) = defineValue.kind else {
+            throw fail("\"define\" (\(at(defineValue)))", "expected an array of \"name = expression\" strings, got \(defineValue.typeName)")
+        }
+        define = []
+        for (index, entry) in entries.enumerated() {
+            guard case .string(let text) = entry.kind else {
+                throw fail("define[\(index)] (\(at(entry)))", "expected a \"name = expression\" string, got \(entry.typeName)")
+            }
+            define.append(text)
+        }
+        guard !define.isEmpty else {
+            throw fail("\"define\" (\(at(defineValue)))", "expected at least one \"name = expression\" entry")
+        }
+    }
+
+    /// Why `name` cannot name a value, or nil if it can.
+    static func problem(withName name: String) -> String? {
+        if name.count > maximumNameLength {
+            return "the name is \(name.count) characters long, over the limit of \(maximumNameLength)"
+        }
+        guard let first = name.unicodeScalars.first, first == "_" || first.isASCIILetter,
+              name.unicodeScalars.allSatisfy({ $0 == "_" || $0.isASCIILetter || $0.isASCIIDigit })
+        else { return "'\(name)' is not a valid name (expected letters, digits and _, not starting with a digit)" }
+        if Function(rawValue: name) != nil {
+            return "'\(name)' is a function name and cannot name a value"
+        }
+        return nil
+    }
+}
+
+extension Unicode.Scalar {
+    var isASCIILetter: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
+    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+}
