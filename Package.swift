@@ -1,10 +1,15 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Data flows one way: spec → engine graph → exporter → renderer → file.
 let package = Package(
     name: "mgviz",
     products: [
         .library(name: "Micrograd", targets: ["Micrograd"]),
+        .library(name: "MgvizSpec", targets: ["MgvizSpec"]),
+        .library(name: "MgvizExport", targets: ["MgvizExport"]),
+        .library(name: "MgvizRender", targets: ["MgvizRender"]),
+        .executable(name: "mgviz", targets: ["mgviz"]),
         .executable(name: "mgviz-bench", targets: ["MgvizBench"]),
     ],
     dependencies: [
@@ -13,10 +18,33 @@ let package = Package(
     targets: [
         // The engine: depends on nothing but the toolchain.
         .target(name: "Micrograd"),
+        // The JSON spec: parsed and evaluated into an engine graph.
+        .target(name: "MgvizSpec", dependencies: ["Micrograd"]),
+        // Engine graph → DOT and the JSON dump. Pure Swift.
+        .target(name: "MgvizExport", dependencies: ["Micrograd"]),
+        // Graphviz's C library, found through pkg-config.
+        .systemLibrary(name: "CGraphviz", pkgConfig: "libgvc", providers: [.apt(["libgraphviz-dev"])]),
+        // DOT → SVG, PNG or PDF in-process. The only target that touches C.
+        .target(name: "MgvizRender", dependencies: ["CGraphviz"]),
+        .executableTarget(
+            name: "mgviz",
+            dependencies: [
+                "MgvizSpec", "MgvizExport", "MgvizRender",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .executableTarget(
             name: "MgvizBench",
-            dependencies: ["Micrograd", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "Micrograd", "MgvizSpec", "MgvizExport", "MgvizRender",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .testTarget(name: "MicrogradTests", dependencies: ["Micrograd"]),
+        .testTarget(
+            name: "MgvizTests",
+            dependencies: ["MgvizSpec", "MgvizExport", "MgvizRender", "mgviz", "MgvizBench"],
+            exclude: ["Golden"]
+        ),
     ]
 )
