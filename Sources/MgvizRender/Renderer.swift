@@ -6,6 +6,16 @@ public enum Format: String, Sendable, CaseIterable {
     case svg, png, pdf
     /// DOT with the layout's positions added.
     case dot
+
+    /// SVG and DOT are laid out with Graphviz's built-in font metrics: fast (no pango or
+    /// fontconfig to load) and the same bytes on every machine, whatever fonts it has.
+    /// PNG and PDF are drawn by cairo, which needs pango's text layout.
+    var textLayout: GraphvizContexts.TextLayout {
+        switch self {
+        case .svg, .dot: return .builtin
+        case .png, .pdf: return .pango
+        }
+    }
 }
 
 /// A Graphviz layout engine.
@@ -22,8 +32,8 @@ public struct RenderError: Error, CustomStringConvertible, Equatable {
 
 /// Renders DOT in-process with libgvc. It never runs the `dot` program.
 ///
-/// libgvc is not thread-safe, so every call goes through one lock around the process's
-/// single `GVC_t`. Each render frees its graph, layout and buffer on every path.
+/// libgvc is not thread-safe, so every call goes through one process-wide lock. Each
+/// render frees its graph, layout and buffer on every path.
 public struct Renderer: Sendable {
     public let layout: Layout
 
@@ -33,31 +43,76 @@ public struct Renderer: Sendable {
 
     /// Lays out `dot` and renders it in `format`.
     public func render(_ dot: String, to format: Format) throws(RenderError) -> Data {
-        try GraphvizContext.shared.withContext { (context) throws(RenderError) in
-            try GraphvizContext.render(dot, layout: layout.rawValue, format: format.rawValue, context: context)
+        try GraphvizContexts.shared.withContext(for: format.textLayout) { (context) throws(RenderError) in
+            try GraphvizContexts.render(dot, layout: layout.rawValue, format: format.rawValue, context: context)
         }
     }
 }
 
-/// The process's one Graphviz context, and the lock that serializes all use of it.
-final class GraphvizContext: @unchecked Sendable {
-    static let shared = GraphvizContext()
+/// The process's Graphviz contexts, made on first use and kept for the life of the process,
+/// and the one lock that serializes every libgvc call.
+///
+/// A context fixes its text layout when it is made, so there is one per kind: the
+/// built-in metrics one (SVG, DOT) and the pango one (PNG, PDF). Each loads only the
+/// plugins it needs, from Graphviz's plugin folder, rather than every plugin in its config.
+final class GraphvizContexts: @unchecked Sendable {
+    enum TextLayout { case builtin, pango }
+
+    static let shared = GraphvizContexts()
 
     private let lock = NSLock()
-    private let context: OpaquePointer
+    private var contexts: [TextLayout: OpaquePointer] = [:]
 
     private init() {
         // Graphviz calls `collectMessage` instead of printing to stderr.
         agseterrf(collectMessage)
-        context = gvContext()
     }
 
-    func withContext<Result>(_ body: (OpaquePointer) throws(RenderError) -> Result) throws(RenderError) -> Result {
+    func withContext<Result>(
+        for textLayout: TextLayout, _ body: (OpaquePointer) throws(RenderError) -> Result
+    ) throws(RenderError) -> Result {
         lock.lock()
         defer { lock.unlock() }
         graphvizMessages = ""
         agreseterrors()
-        return try body(context)
+        return try body(try context(for: textLayout))
+    }
+
+    private func context(for textLayout: TextLayout) throws(RenderError) -> OpaquePointer {
+        if let context = contexts[textLayout] { return context }
+        var plugins = ["core", "dot_layout", "neato_layout"]
+        if textLayout == .pango { plugins.append("pango") }
+        let builtins = try Self.pluginList(plugins)
+        // Demand loading off: the context takes exactly these plugins and reads no config.
+        guard let context = gvContextPlugins(builtins, 0) else {
+            throw RenderError(description: "Graphviz: could not create a context")
+        }
+        contexts[textLayout] = context
+        return context
+    }
+
+    /// Graphviz keeps the list for the life of the context, so it is never freed.
+    private static func pluginList(_ names: [String]) throws(RenderError) -> UnsafeMutablePointer<lt_symlist_t> {
+        let list = UnsafeMutablePointer<lt_symlist_t>.allocate(capacity: names.count + 1)
+        for (index, name) in names.enumerated() {
+            let symbol = "gvplugin_\(name)_LTX_library"
+            list[index] = lt_symlist_t(name: UnsafePointer(strdup(symbol)), address: try pluginLibrary(name, symbol: symbol))
+        }
+        list[names.count] = lt_symlist_t(name: nil, address: nil)
+        return list
+    }
+
+    /// The plugin's library descriptor, from the `graphviz` folder beside libgvc.
+    private static func pluginLibrary(_ name: String, symbol: String) throws(RenderError) -> UnsafeMutableRawPointer {
+        guard let gvcPath = mgviz_libgvc_path() else {
+            throw RenderError(description: "Graphviz: cannot find libgvc's folder")
+        }
+        let folder = URL(fileURLWithPath: String(cString: gvcPath)).deletingLastPathComponent().path
+        let path = "\(folder)/graphviz/libgvplugin_\(name).so.6"
+        guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL), let address = dlsym(handle, symbol) else {
+            throw RenderError(description: "Graphviz: cannot load the \(name) plugin: \(String(cString: dlerror()))")
+        }
+        return address
     }
 
     /// agmemread, gvLayout, gvRenderData, then free. Call only inside `withContext`.
@@ -81,7 +136,7 @@ final class GraphvizContext: @unchecked Sendable {
     }
 }
 
-/// Graphviz's messages for the current call; only touched while the context lock is held.
+/// Graphviz's messages for the current call; only touched while the lock is held.
 nonisolated(unsafe) private var graphvizMessages = ""
 
 private func collectMessage(_ message: UnsafeMutablePointer<CChar>?) -> Int32 {
