@@ -12,7 +12,7 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import micrograd" 2>/
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet micrograd==0.1.0
 fi
-swift build -c release --product mgviz-bench >/dev/null
+swift build -c release --static-swift-stdlib --product mgviz-bench >/dev/null
 bench=.build/release/mgviz-bench
 
 figure() { awk -v key="$1" '$1 == key { print $2 }'; }
