@@ -71,3 +71,17 @@ import Testing
         }
     }
 }
+
+/// The README's engine example, as written there.
+@Test func readmeExample() {
+    let graph = Graph()
+    let loss = graph.withScope { () -> Value in
+        let logits = [0.0, 3.0, -2.0, 1.0].map { Value($0, label: "x") }
+        let counts = logits.map { $0.exp() }
+        let total = counts[0] + counts[1] + counts[2] + counts[3]
+        return -((counts[3] / total).log())
+    }
+    loss.backward()
+    #expect(loss.data == 2.1755153626167147)
+    #expect(graph[0].grad == 0.041772570515350445)
+}
