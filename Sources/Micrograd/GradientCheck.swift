@@ -1,0 +1,89 @@
+/// Section 1 of the seed notebook as a tool: backward's gradient against central differences.
+public struct GradientCheck {
+    public enum Verdict: Equatable {
+        case ok
+        case wrong
+        /// The output is not differentiable in this input here, for example a ReLU exactly
+        /// at 0 on the path: neither number is "the" derivative, so neither is called wrong.
+        case notDifferentiable(at: Value)
+
+        public static func == (a: Verdict, b: Verdict) -> Bool {
+            switch (a, b) {
+            case (.ok, .ok), (.wrong, .wrong): return true
+            case (.notDifferentiable(let x), .notDifferentiable(let y)): return x.id == y.id && x.graph === y.graph
+            default: return false
+            }
+        }
+    }
+
+    public struct Result {
+        public let input: Value
+        public let autograd: Double
+        public let numeric: Double
+        public let verdict: Verdict
+    }
+
+    /// |autograd - numeric| must be at most `tolerance + tolerance * |numeric|`.
+    public var tolerance: Double
+    /// The h of the central difference.
+    public var step: Double
+
+    public init(tolerance: Double = 1e-5, step: Double = 1e-6) {
+        self.tolerance = tolerance
+        self.step = step
+    }
+
+    /// Checks each input's grad, which backward from `output` must already have filled in.
+    public func run(output: Value, inputs: [Value]) -> [Result] {
+        inputs.map { input in
+            let numeric = output.numericGradient(withRespectTo: input, step: step, method: .central)
+            let verdict: Verdict
+            if let kink = output.graph.kink(between: input.id, and: output.id) {
+                verdict = .notDifferentiable(at: kink)
+            } else {
+                verdict = abs(input.grad - numeric) <= tolerance + tolerance * abs(numeric) ? .ok : .wrong
+            }
+            return Result(input: input, autograd: input.grad, numeric: numeric, verdict: verdict)
+        }
+    }
+}
+
+extension Graph {
+    /// The first node on a path from `input` to `output` that sits exactly on a kink of its
+    /// op (ReLU of 0), or nil.
+    func kink(between input: Int32, and output: Int32) -> Value? {
+        let first = Int(input), last = Int(output)
+        guard first <= last else { return nil }
+        // Forward from the input: which nodes depend on it.
+        var depends = [Bool](repeating: false, count: last - first + 1)
+        depends[0] = true
+        for id in first...last where id > first {
+            let node = nodes[id]
+            guard node.op != .leaf else { continue }
+            let usesInput = depends[Int(node.lhs) - first, default: false]
+                || (node.op.isBinary && depends[Int(node.rhs) - first, default: false])
+            depends[id - first] = usesInput
+        }
+        // Backward from the output: which of those it depends on, in topological order.
+        var reaches = [Bool](repeating: false, count: last - first + 1)
+        reaches[last - first] = true
+        for id in stride(from: last, to: first, by: -1) where reaches[id - first] {
+            let node = nodes[id]
+            guard node.op != .leaf else { continue }
+            if Int(node.lhs) >= first { reaches[Int(node.lhs) - first] = true }
+            if node.op.isBinary && Int(node.rhs) >= first { reaches[Int(node.rhs) - first] = true }
+        }
+        for id in first...last where depends[id - first] && reaches[id - first] {
+            let node = nodes[id]
+            if node.op == .relu && nodes[Int(node.lhs)].data == 0 { return self[id] }
+        }
+        return nil
+    }
+}
+
+private extension Array where Element == Bool {
+    /// Out-of-range indices (operands created before the input) do not depend on it.
+    subscript(index: Int, default value: Bool) -> Bool {
+        indices.contains(index) ? self[index] : value
+    }
+}
