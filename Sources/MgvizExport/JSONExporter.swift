@@ -3,51 +3,57 @@
 public struct JSONExporter: Sendable {
     public init() {}
 
-    public func export(_ diagram: Diagram) -> String {
-        var out = "{\"format\": \"mgviz-graph\", \"version\": 1"
-        out += ", \"title\": " + (diagram.title.map(quoted) ?? "null")
-        out += ", \"output\": " + quoted(diagram.nodes[diagram.output].id) + ",\n"
-        out += " \"nodes\": ["
+    public func export(_ diagram: Diagram) -> String { write(diagram).string }
+
+    /// The dump as UTF-8, without the cost of making a String of it.
+    public func exportBytes(_ diagram: Diagram) -> [UInt8] { write(diagram).bytes }
+
+    private func write(_ diagram: Diagram) -> TextWriter {
+        var out = TextWriter(capacity: 200 * diagram.nodes.count + 200)
+        out.write("{\"format\": \"mgviz-graph\", \"version\": 1, \"title\": ")
+        if let title = diagram.title { quoted(title, &out) } else { out.write("null") }
+        out.write(", \"output\": \"")
+        out.write(node: diagram.output)
+        out.write("\",\n \"nodes\": [")
         for (index, node) in diagram.nodes.enumerated() {
-            out += index == 0 ? "\n  " : ",\n  "
-            out += "{\"id\": \(quoted(node.id)), \"label\": \(quoted(node.label)), \"op\": \(quoted(node.op))"
-            out += ", \"kind\": \(quoted(node.kind.rawValue)), \"data\": \(number(node.data))"
-            out += ", \"grad\": " + (node.grad.map(number) ?? "null") + "}"
+            out.write(index == 0 ? "\n  {\"id\": \"" : ",\n  {\"id\": \"")
+            out.write(node: index)
+            out.write("\", \"label\": ")
+            quoted(node.label, &out)
+            out.write(", \"op\": ")
+            quoted(node.op, &out)
+            out.write(", \"kind\": \"")
+            out.write(node.kind.rawValue)
+            out.write("\", \"data\": ")
+            number(node.data, &out)
+            out.write(", \"grad\": ")
+            if let grad = node.grad { number(grad, &out) } else { out.write("null") }
+            out.write("}")
         }
-        out += "],\n \"edges\": ["
+        out.write("],\n \"edges\": [")
         var first = true
-        for node in diagram.nodes {
+        for (index, node) in diagram.nodes.enumerated() {
             for operand in node.operands {
-                out += first ? "\n  " : ",\n  "
+                out.write(first ? "\n  {\"from\": \"" : ",\n  {\"from\": \"")
                 first = false
-                out += "{\"from\": \(quoted(diagram.nodes[operand].id)), \"to\": \(quoted(node.id))}"
+                out.write(node: operand)
+                out.write("\", \"to\": \"")
+                out.write(node: index)
+                out.write("\"}")
             }
         }
-        out += "]}\n"
+        out.write("]}\n")
         return out
     }
 
     /// Round-trip digits; JSON has no NaN or infinities, so those are strings.
-    private func number(_ x: Double) -> String {
-        if x.isNaN { return "\"NaN\"" }
-        if x.isInfinite { return x < 0 ? "\"-Infinity\"" : "\"Infinity\"" }
-        return exactNumber(x)
+    private func number(_ x: Double, _ out: inout TextWriter) {
+        if x.isFinite { out.write(exactNumber(x)) } else { quoted(spell(x), &out) }
     }
 
-    private func quoted(_ text: String) -> String {
-        let body = escaped(text) { c in
-            switch c {
-            case "\"": return "\\\""
-            case "\\": return "\\\\"
-            case "\n": return "\\n"
-            case "\r": return "\\r"
-            case "\t": return "\\t"
-            case _ where c.value < 0x20:
-                let hex = String(c.value, radix: 16)
-                return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: return nil
-            }
-        }
-        return "\"" + body + "\""
+    private func quoted(_ text: String, _ out: inout TextWriter) {
+        out.write("\"")
+        out.write(text, escaping: .json)
+        out.write("\"")
     }
 }
