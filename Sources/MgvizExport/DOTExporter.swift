@@ -8,6 +8,14 @@ public struct DOTExporter: Sendable {
         case LR, TB
     }
 
+    /// What a Value's fill colour tells.
+    public enum Coloring: String, Sendable, CaseIterable {
+        /// Input, constant, output or intermediate (the legend is in the README).
+        case kind
+        /// The grad's sign and log-scaled size, with a legend in the diagram.
+        case grad
+    }
+
     /// Fill colours by the role of a node; the README carries the legend.
     public enum Palette {
         public static let input = "#cfe2ff"
@@ -15,99 +23,116 @@ public struct DOTExporter: Sendable {
         public static let output = "#ffd8a8"
         public static let value = "#ffffff"
         public static let op = "#e5dbff"
+        /// The outline of a node that is wrong or not finite.
+        public static let alarm = "#d00000"
     }
 
     public var rankDirection: RankDirection
     /// Decimals shown for data and grad.
     public var precision: Int
+    public var coloring: Coloring
 
-    public init(rankDirection: RankDirection = .LR, precision: Int = 4) {
+    public init(rankDirection: RankDirection = .LR, precision: Int = 4, coloring: Coloring = .kind) {
         self.rankDirection = rankDirection
         self.precision = precision
+        self.coloring = coloring
     }
 
-    public func export(_ diagram: Diagram) -> String {
-        var out = "digraph mgviz {\n"
-        out += "  graph [rankdir=\(rankDirection.rawValue), fontname=\"Helvetica\""
+    public func export(_ diagram: Diagram) -> String { write(diagram).string }
+
+    /// The DOT as UTF-8, without the cost of making a String of it.
+    public func exportBytes(_ diagram: Diagram) -> [UInt8] { write(diagram).bytes }
+
+    private func write(_ diagram: Diagram) -> TextWriter {
+        var out = TextWriter(capacity: 400 * diagram.nodes.count + 400)
+        out.write("digraph mgviz {\n  graph [rankdir=")
+        out.write(rankDirection.rawValue)
+        out.write(", fontname=\"Helvetica\"")
         if let title = diagram.title {
-            out += ", label=\"\(escapeString(title))\", labelloc=t, fontsize=16"
+            out.write(", label=\"")
+            out.write(title, escaping: .dotString)
+            out.write("\", labelloc=t, fontsize=16")
         }
-        out += "];\n"
-        out += "  node [fontname=\"Helvetica\", fontsize=11, style=filled, penwidth=1];\n"
-        out += "  edge [color=\"#555555\", arrowsize=0.7];\n"
+        out.write("];\n  node [fontname=\"Helvetica\", fontsize=11, style=filled, penwidth=1];\n")
+        out.write("  edge [color=\"#555555\", arrowsize=0.7];\n")
+        let gradPalette = coloring == .grad ? GradPalette(diagram) : nil
         for (index, node) in diagram.nodes.enumerated() {
-            var fields = node.label.isEmpty ? [] : [escapeRecord(node.label)]
-            // Numbers need no escaping: digits, '-', '.', "nan" and "inf".
-            fields.append("data " + format(node.data))
-            if let grad = node.grad { fields.append("grad " + format(grad)) }
-            let fill = index == diagram.output ? Palette.output
-                : node.kind == .input ? Palette.input
-                : node.kind == .constant ? Palette.constant : Palette.value
-            out += "  \(node.id) [shape=record, fillcolor=\"\(fill)\", label=\"{\(fields.joined(separator: "|"))}\", tooltip=\"\(escapeString(tooltip(node)))\"];\n"
+            out.write("  ")
+            out.write(node: index)
+            out.write(" [shape=record, fillcolor=\"")
+            out.write(gradPalette?.fill(for: node) ?? kindFill(node, isOutput: index == diagram.output))
+            out.write("\"")
+            if !node.problems.isEmpty || !node.data.isFinite || !(node.grad ?? 0).isFinite {
+                out.write(", color=\"\(Palette.alarm)\", penwidth=3")
+            }
+            out.write(", label=\"{")
+            writeLines(node, &out, separator: "|", escape: .recordField, number: { " " + format($0) })
+            out.write("}\", tooltip=\"")
+            writeLines(node, &out, separator: "\\n", escape: .dotString, number: { " = " + exactNumber($0) })
+            out.write("\"];\n")
             guard !node.op.isEmpty else { continue }
-            let opID = node.id + "_op"
-            out += "  \(opID) [shape=ellipse, fillcolor=\"\(Palette.op)\", fontsize=10, margin=\"0.05,0.02\", height=0.3, label=\"\(escapeString(node.op))\", tooltip=\"\(escapeString(node.op))\"];\n"
-            for operand in node.operands { out += "  \(diagram.nodes[operand].id) -> \(opID);\n" }
-            out += "  \(opID) -> \(node.id);\n"
+            out.write("  ")
+            out.write(node: index)
+            out.write("_op [shape=ellipse, fillcolor=\"\(Palette.op)\", fontsize=10, margin=\"0.05,0.02\", height=0.3, label=\"")
+            out.write(node.op, escaping: .dotString)
+            out.write("\", tooltip=\"")
+            out.write(node.op, escaping: .dotString)
+            out.write("\"];\n")
+            for operand in node.operands {
+                out.write("  ")
+                out.write(node: operand)
+                out.write(" -> ")
+                out.write(node: index)
+                out.write("_op;\n")
+            }
+            out.write("  ")
+            out.write(node: index)
+            out.write("_op -> ")
+            out.write(node: index)
+            out.write(";\n")
         }
-        out += "}\n"
+        if let gradPalette { out.write(gradPalette.legend()) }
+        out.write("}\n")
         return out
     }
 
-    private func format(_ x: Double) -> String { formatFixed(x, decimals: precision) }
-
-    private func tooltip(_ node: Diagram.Node) -> String {
-        var text = node.label.isEmpty ? "" : node.label + "\n"
-        text += "data = \(exactNumber(node.data))"
-        if let grad = node.grad { text += "\ngrad = \(exactNumber(grad))" }
-        return text
+    private func kindFill(_ node: Diagram.Node, isOutput: Bool) -> String {
+        if isOutput { return Palette.output }
+        switch node.kind {
+        case .input: return Palette.input
+        case .constant: return Palette.constant
+        case .op: return Palette.value
+        }
     }
-}
 
-/// `x` with exactly `decimals` digits after the point, as C's `%.*f` writes it.
-func formatFixed(_ x: Double, decimals: Int) -> String {
-    if x.isNaN { return "nan" }
-    if x.isInfinite { return x < 0 ? "-inf" : "inf" }
-    return withVaList([decimals, x]) { args in
-        var buffer = [CChar](repeating: 0, count: 400)
-        let count = vsnprintf(&buffer, buffer.count, "%.*f", args)
-        return String(decoding: buffer.prefix(Int(count)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    private func format(_ x: Double) -> String { x.isFinite ? formatFixed(x, decimals: precision) : spell(x) }
+
+    /// A node's lines: its label, data, grad and what a check wanted. The record shows the
+    /// numbers rounded; the tooltip shows them exactly. Numbers need no escaping: digits,
+    /// '-', '.', and spelled-out NaN and Infinity.
+    private func writeLines(
+        _ node: Diagram.Node, _ out: inout TextWriter, separator: StaticString, escape: TextWriter.Escape,
+        number: (Double) -> String
+    ) {
+        if !node.label.isEmpty {
+            out.write(node.label, escaping: escape)
+            out.write(separator)
+        }
+        out.write("data")
+        out.write(number(node.data))
+        if let grad = node.grad {
+            out.write(separator)
+            out.write("grad")
+            out.write(number(grad))
+        }
+        for problem in node.problems {
+            out.write(separator)
+            out.write(problem.what, escaping: escape)
+            out.write(number(problem.value))
+        }
     }
 }
 
 /// Shortest round-trip digits: reading the text back gives the same Double.
-func exactNumber(_ x: Double) -> String { "\(x)" }
+func exactNumber(_ x: Double) -> String { x.isFinite ? "\(x)" : spell(x) }
 
-/// A DOT double-quoted string's contents: quotes and backslashes escaped, newlines as `\n`.
-func escapeString(_ text: String) -> String {
-    escaped(text) { c in
-        switch c {
-        case "\"": return "\\\""
-        case "\\": return "\\\\"
-        case "\n": return "\\n"
-        case "\r": return ""
-        default: return nil
-        }
-    }
-}
-
-/// A record field drawn literally: record syntax characters and spaces are escaped, then the
-/// result is made safe inside a DOT double-quoted string.
-func escapeRecord(_ text: String) -> String {
-    escaped(text) { c in
-        switch c {
-        case "{", "}", "|", "<", ">", " ": return "\\" + String(c)
-        case "\n", "\r": return "\\ "
-        default: return escapeString(String(c))
-        }
-    }
-}
-
-/// `text` with each scalar that `replacement` maps replaced by what it returns.
-func escaped(_ text: String, _ replacement: (Unicode.Scalar) -> String?) -> String {
-    var out = ""
-    for c in text.unicodeScalars {
-        if let replaced = replacement(c) { out += replaced } else { out.unicodeScalars.append(c) }
-    }
-    return out
-}

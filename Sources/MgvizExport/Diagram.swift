@@ -24,6 +24,19 @@ public struct Diagram: Sendable {
         public var grad: Double?
         /// Positions in `nodes`, one per use: `a * a` lists a twice.
         public var operands: [Int]
+        /// What a check found wrong here, drawn in red with the value it wanted.
+        public var problems: [Problem] = []
+    }
+
+    /// A wrong number on a node and what it should have been: `expected grad` 0.0418.
+    public struct Problem: Sendable, Equatable {
+        public var what: String
+        public var value: Double
+
+        public init(_ what: String, _ value: Double) {
+            self.what = what
+            self.value = value
+        }
     }
 
     public var title: String?
@@ -31,6 +44,18 @@ public struct Diagram: Sendable {
     public var nodes: [Node]
     /// The output's position in `nodes` (always the last).
     public var output: Int
+    /// Each node's id in the engine graph, ascending.
+    private var valueIDs: [Int32]
+
+    /// The position of `value` in `nodes`, or nil if it does not reach the output.
+    public func position(of value: Value) -> Int? {
+        var low = 0, high = valueIDs.count
+        while low < high {
+            let mid = (low + high) / 2
+            if valueIDs[mid] < value.id { low = mid + 1 } else { high = mid }
+        }
+        return low < valueIDs.count && valueIDs[low] == value.id ? low : nil
+    }
 
     /// Collects the nodes that `output` depends on. Pass `withGrad: false` when backward was not run.
     public init(output: Value, title: String?, withGrad: Bool) {
@@ -47,9 +72,11 @@ public struct Diagram: Sendable {
         }
         var position = [Int](repeating: -1, count: last + 1)
         var nodes: [Node] = []
+        var valueIDs: [Int32] = []
         for id in 0...last where reaches[id] {
             let value = graph[id]
             position[id] = nodes.count
+            valueIDs.append(Int32(id))
             let label = value.label ?? ""
             nodes.append(Node(
                 id: "n\(nodes.count)", label: label, op: value.opName,
@@ -60,5 +87,6 @@ public struct Diagram: Sendable {
         self.title = title
         self.nodes = nodes
         self.output = nodes.count - 1
+        self.valueIDs = valueIDs
     }
 }

@@ -8,6 +8,39 @@ public struct Evaluation {
     public let title: String?
     /// Every defined or input name that stands for a node.
     public let values: [String: Value]
+    /// The input leaves, in the spec's order.
+    public let inputs: [Value]
+    /// The spec's expected answers; every name in it stands for a node.
+    public let expect: Spec.Expectation?
+}
+
+/// One `expect` entry checked against the graph.
+public struct ExpectationResult {
+    /// `output`, or the name whose grad was expected.
+    public var name: String
+    public var isGrad: Bool
+    public var value: Value
+    public var expected: Double
+    public var computed: Double
+    public var isRight: Bool
+}
+
+extension Evaluation {
+    /// Checks each `expect` entry; grads need backward to have run.
+    public func checkExpectations() -> [ExpectationResult] {
+        guard let expect else { return [] }
+        func result(_ name: String, isGrad: Bool, _ value: Value, expected: Double) -> ExpectationResult {
+            let computed = isGrad ? value.grad : value.data
+            return ExpectationResult(
+                name: name, isGrad: isGrad, value: value, expected: expected, computed: computed,
+                isRight: abs(computed - expected) <= expect.tolerance)
+        }
+        var results = expect.output.map { [result("output", isGrad: false, output, expected: $0)] } ?? []
+        for grad in expect.grads {
+            results.append(result(grad.name, isGrad: true, values[grad.name]!, expected: grad.value))
+        }
+        return results
+    }
 }
 
 extension Spec {
@@ -41,7 +74,19 @@ extension Spec {
         for (name, operand) in bindings {
             if case .value(let value) = operand { values[name] = value }
         }
-        return Evaluation(graph: graph, output: outputValue, outputName: outputName, title: title, values: values)
+        for grad in expect?.grads ?? [] {
+            let place = "\"expect\".\"grads\".\"\(grad.name)\""
+            switch bindings[grad.name] {
+            case nil:
+                throw SpecError(file: file, place: place, message: "unknown name '\(grad.name)' (expected an input or a defined name)")
+            case .number?:
+                throw SpecError(file: file, place: place, message: "'\(grad.name)' is a plain number, not a node of the graph, so it has no grad")
+            case .value?: break
+            }
+        }
+        return Evaluation(
+            graph: graph, output: outputValue, outputName: outputName, title: title, values: values,
+            inputs: inputs.map { values[$0.name]! }, expect: expect)
     }
 
     private func evaluate(
@@ -64,7 +109,7 @@ extension Spec {
         let expressionStart = scalars.index(after: equals)
         let offset = scalars.distance(from: scalars.startIndex, to: expressionStart)
         do {
-            let tokens = try tokenize(Substring(entry).unicodeScalars[expressionStart...], columnOffset: offset)
+            let tokens = try tokenize(Substring(Substring(entry).unicodeScalars[expressionStart...]), columnOffset: offset)
             return (name, try evaluator.evaluate(tokens))
         } catch {
             throw SpecError(file: file, place: "define[\(index)] (\(name)), column \(error.column)", message: error.message)

@@ -46,59 +46,68 @@ struct Token {
 }
 
 /// Splits an expression into tokens. `columnOffset` is where the expression starts in its entry.
-func tokenize(_ text: Substring.UnicodeScalarView, columnOffset: Int) throws(ExpressionError) -> [Token] {
-    let scalars = Array(text)
+///
+/// It reads UTF-8 bytes: every valid token is ASCII, and the first byte that is not stops
+/// it with an error, so a byte's index is also its character's column.
+func tokenize(_ expression: Substring, columnOffset: Int) throws(ExpressionError) -> [Token] {
+    let bytes = Array(expression.utf8)
+    func isDigit(_ i: Int) -> Bool { i < bytes.count && bytes[i] >= UInt8(ascii: "0") && bytes[i] <= UInt8(ascii: "9") }
+    func isNameByte(_ i: Int) -> Bool {
+        guard i < bytes.count else { return false }
+        let byte = bytes[i] | 0x20  // lower case
+        return (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || bytes[i] == UInt8(ascii: "_") || isDigit(i)
+    }
+    func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
     var tokens: [Token] = []
     var i = 0
-    while i < scalars.count {
-        let c = scalars[i]
+    while i < bytes.count {
+        let byte = bytes[i]
         let column = columnOffset + i + 1
-        if c == " " || c == "\t" {
+        if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") {
             i += 1
-        } else if c.isASCIIDigit || (c == "." && i + 1 < scalars.count && scalars[i + 1].isASCIIDigit) {
+        } else if isDigit(i) || (byte == UInt8(ascii: ".") && isDigit(i + 1)) {
             let start = i
             var isInteger = true
-            while i < scalars.count && scalars[i].isASCIIDigit { i += 1 }
-            if i < scalars.count && scalars[i] == "." {
+            while isDigit(i) { i += 1 }
+            if i < bytes.count && bytes[i] == UInt8(ascii: ".") {
                 isInteger = false
                 i += 1
-                while i < scalars.count && scalars[i].isASCIIDigit { i += 1 }
+                while isDigit(i) { i += 1 }
             }
-            if i < scalars.count && (scalars[i] == "e" || scalars[i] == "E") {
+            if i < bytes.count && bytes[i] | 0x20 == UInt8(ascii: "e") {
                 isInteger = false
                 i += 1
-                if i < scalars.count && (scalars[i] == "+" || scalars[i] == "-") { i += 1 }
-                let digits = i
-                while i < scalars.count && scalars[i].isASCIIDigit { i += 1 }
-                if i == digits { throw ExpressionError(column: column, message: "malformed number: expected digits in the exponent") }
+                if i < bytes.count && (bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-")) { i += 1 }
+                guard isDigit(i) else { throw ExpressionError(column: column, message: "malformed number: expected digits in the exponent") }
+                while isDigit(i) { i += 1 }
             }
-            if i < scalars.count && (scalars[i].isASCIILetter || scalars[i] == "_" || scalars[i] == ".") {
-                throw ExpressionError(column: column, message: "malformed number: '\(scalars[i])' cannot follow a number")
+            if isNameByte(i) || (i < bytes.count && bytes[i] == UInt8(ascii: ".")) {
+                throw ExpressionError(column: column, message: "malformed number: '\(text(i..<(i + 1)))' cannot follow a number")
             }
-            let literal = String(String.UnicodeScalarView(scalars[start..<i]))
+            let literal = text(start..<i)
             guard let value = Double(literal), value.isFinite else {
                 throw ExpressionError(column: column, message: "the number \(literal) overflows a Double")
             }
             tokens.append(Token(kind: .number(value, isInteger: isInteger), column: column))
-        } else if c.isASCIILetter || c == "_" {
+        } else if isNameByte(i) {
             let start = i
-            while i < scalars.count && (scalars[i].isASCIILetter || scalars[i].isASCIIDigit || scalars[i] == "_") { i += 1 }
-            let name = String(String.UnicodeScalarView(scalars[start..<i]))
-            if name.count > Spec.maximumNameLength {
-                throw ExpressionError(column: column, message: "a name of \(name.count) characters is over the limit of \(Spec.maximumNameLength)")
+            while isNameByte(i) { i += 1 }
+            if i - start > Spec.maximumNameLength {
+                throw ExpressionError(column: column, message: "a name of \(i - start) characters is over the limit of \(Spec.maximumNameLength)")
             }
-            tokens.append(Token(kind: .name(name), column: column))
-        } else if c == "*" && i + 1 < scalars.count && scalars[i + 1] == "*" {
+            tokens.append(Token(kind: .name(text(start..<i)), column: column))
+        } else if byte == UInt8(ascii: "*") && i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "*") {
             tokens.append(Token(kind: .symbol("**"), column: column))
             i += 2
-        } else if "+-*/()".unicodeScalars.contains(c) {
-            tokens.append(Token(kind: .symbol(String(c)), column: column))
+        } else if "+-*/()".utf8.contains(byte) {
+            tokens.append(Token(kind: .symbol(text(i..<(i + 1))), column: column))
             i += 1
         } else {
-            throw ExpressionError(column: column, message: "unexpected character '\(c)'")
+            let character = String(decoding: bytes[i...], as: UTF8.self).first.map(String.init) ?? "?"
+            throw ExpressionError(column: column, message: "unexpected character '\(character)'")
         }
     }
-    tokens.append(Token(kind: .end, column: columnOffset + scalars.count + 1))
+    tokens.append(Token(kind: .end, column: columnOffset + expression.unicodeScalars.count + 1))
     return tokens
 }
 

@@ -7,6 +7,8 @@ public struct Spec: Sendable, Equatable {
     public var define: [String]
     /// The name to draw; nil means the last name defined.
     public var output: String?
+    /// Answers derived by hand, to check against the graph.
+    public var expect: Expectation?
 
     public struct Input: Sendable, Equatable {
         public var name: String
@@ -17,18 +19,36 @@ public struct Spec: Sendable, Equatable {
         }
     }
 
-    public init(title: String? = nil, inputs: [Input], define: [String], output: String? = nil) {
+    /// `"expect": {"output": 2.1755, "grads": {"x0": 0.0418}, "tolerance": 1e-4}`, like the
+    /// notebook's `ans = [...]`: each entry is right when |computed - expected| <= tolerance.
+    public struct Expectation: Sendable, Equatable {
+        public var output: Double?
+        public var grads: [Input]
+        public var tolerance: Double
+
+        public static let defaultTolerance = 1e-5
+        public static let keys = ["output", "grads", "tolerance"]
+
+        public init(output: Double? = nil, grads: [Input] = [], tolerance: Double = defaultTolerance) {
+            self.output = output
+            self.grads = grads
+            self.tolerance = tolerance
+        }
+    }
+
+    public init(title: String? = nil, inputs: [Input], define: [String], output: String? = nil, expect: Expectation? = nil) {
         self.title = title
         self.inputs = inputs
         self.define = define
         self.output = output
+        self.expect = expect
     }
 
     /// Larger files are refused before they are read.
     public static let maximumFileBytes = 64 << 20
     /// Names longer than this are refused.
     public static let maximumNameLength = 256
-    public static let keys = ["title", "inputs", "define", "output"]
+    public static let keys = ["title", "inputs", "define", "output", "expect"]
 
     /// Parses a spec file's bytes. `file` is the name used in error messages.
     public init(bytes: [UInt8], file: String) throws(SpecError) {
@@ -64,6 +84,19 @@ public struct Spec: Sendable, Equatable {
             }
             return text
         }
+        /// name: number members, in file order, each name checked.
+        func namedNumbers(_ object: [(key: String, value: JSONValue)], in path: String) throws(SpecError) -> [Input] {
+            var named: [Input] = []
+            for (name, value) in object {
+                let place = "\(path).\"\(name)\" (\(at(value)))"
+                if let problem = Spec.problem(withName: name) { throw fail(place, problem) }
+                guard case .number(let number) = value.kind else {
+                    throw fail(place, "expected a number, got \(value.typeName)")
+                }
+                named.append(Input(name: name, value: number))
+            }
+            return named
+        }
 
         title = try string("title")
         output = try string("output")
@@ -72,15 +105,7 @@ public struct Spec: Sendable, Equatable {
         guard case .object(let inputMembers) = inputsValue.kind else {
             throw fail("\"inputs\" (\(at(inputsValue)))", "expected an object of name: number, got \(inputsValue.typeName)")
         }
-        inputs = []
-        for (name, value) in inputMembers {
-            let place = "\"inputs\".\"\(name)\" (\(at(value)))"
-            if let problem = Spec.problem(withName: name) { throw fail(place, problem) }
-            guard case .number(let number) = value.kind else {
-                throw fail(place, "expected a number, got \(value.typeName)")
-            }
-            inputs.append(Input(name: name, value: number))
-        }
+        inputs = try namedNumbers(inputMembers, in: "\"inputs\"")
 
         guard let defineValue = member("define") else { throw fail("", "missing required key \"define\"") }
         guard case .array(let entries) = defineValue.kind else {
@@ -96,6 +121,27 @@ public struct Spec: Sendable, Equatable {
         guard !define.isEmpty else {
             throw fail("\"define\" (\(at(defineValue)))", "expected at least one \"name = expression\" entry")
         }
+
+        expect = nil
+        guard let expectValue = member("expect") else { return }
+        guard case .object(let expectMembers) = expectValue.kind, !expectMembers.isEmpty else {
+            throw fail("\"expect\" (\(at(expectValue)))", "expected an object with \"output\" or \"grads\", got \(expectValue.typeName)")
+        }
+        var expectation = Expectation()
+        for (key, value) in expectMembers {
+            let place = "\"expect\".\"\(key)\" (\(at(value)))"
+            switch (key, value.kind) {
+            case ("output", .number(let number)): expectation.output = number
+            case ("tolerance", .number(let number)) where number >= 0: expectation.tolerance = number
+            case ("tolerance", .number): throw fail(place, "expected a tolerance of 0 or more")
+            case ("grads", .object(let grads)): expectation.grads = try namedNumbers(grads, in: "\"expect\".\"grads\"")
+            case ("grads", _): throw fail(place, "expected an object of name: number, got \(value.typeName)")
+            case ("output", _), ("tolerance", _): throw fail(place, "expected a number, got \(value.typeName)")
+            default:
+                throw fail(place, "unknown key \"\(key)\" (expected one of: \(Expectation.keys.joined(separator: ", ")))")
+            }
+        }
+        expect = expectation
     }
 
     /// Why `name` cannot name a value, or nil if it can.

@@ -59,9 +59,11 @@ enum OutputFile {
     /// Writes `contents` to `path` atomically: a temp file in the same folder is written,
     /// fsynced and renamed over the target, so a failure or a kill never leaves a partial
     /// file there. `-` writes to standard output.
-    static func write(_ contents: Data, to path: String) throws(Failure) {
+    static func write(_ contents: some ContiguousBytes, to path: String) throws(Failure) {
         if path == "-" {
-            FileHandle.standardOutput.write(contents)
+            guard contents.withUnsafeBytes({ writeAll(STDOUT_FILENO, $0) }) else {
+                throw Failure("cannot write to standard output: \(systemError())", exitCode: 73)
+            }
             return
         }
         let url = URL(fileURLWithPath: path)

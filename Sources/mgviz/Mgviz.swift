@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Micrograd
 import MgvizExport
 import MgvizRender
 import MgvizSpec
@@ -16,9 +17,11 @@ struct Mgviz: ParsableCommand {
             Examples:
               mgviz samples/softmax.json -o softmax.svg
               mgviz samples/neuron.json -o neuron.png --rankdir TB --precision 6
+              mgviz samples/derivatives.json --check
               cat spec.json | mgviz - -o - --format json
 
-            Exit codes: 0 success, 64 usage error, 65 bad spec, 66 unreadable input,
+            Exit codes: 0 success, 1 a gradient check or an "expect" entry is WRONG,
+            64 usage error, 65 bad spec (or too big to lay out), 66 unreadable input,
             70 rendering failed, 73 output not writable.
             """,
         version: "0.1.0"
@@ -48,10 +51,29 @@ struct Mgviz: ParsableCommand {
     @Flag(help: "Forward only: do not run backward, and show no grads.")
     var noBackward = false
 
+    @Option(help: "Fill colour by node kind, or by the grad's sign and log-scaled size, with dead (zero-grad) nodes grey. Example: --color grad")
+    var color: DOTExporter.Coloring = .kind
+
+    @Flag(help: "Check every input's grad against the central difference (f(x+h) - f(x-h)) / 2h; prints OK or WRONG per input and exits 1 on any WRONG. Writes a diagram only with -o. Example: --check")
+    var check = false
+
+    @Option(help: "The h of --check. Example: --step 1e-4")
+    var step: Double = 1e-6
+
+    @Option(help: "What --check allows: |autograd - numeric| <= T + T * |numeric|. Example: --tolerance 1e-7")
+    var tolerance: Double = 1e-5
+
+    @Option(help: "Refuse to lay out (svg, png, pdf) graphs with more nodes than this; .dot and .json have no limit. Example: --max-nodes 5000")
+    var maxNodes: Int = 2000
+
     func validate() throws {
         guard (0...17).contains(precision) else {
             throw ValidationError("--precision must be from 0 to 17, got \(precision)")
         }
+        guard step > 0, step.isFinite else { throw ValidationError("--step must be a positive number, got \(step)") }
+        guard tolerance >= 0, tolerance.isFinite else { throw ValidationError("--tolerance must be 0 or more, got \(tolerance)") }
+        guard maxNodes > 0 else { throw ValidationError("--max-nodes must be positive, got \(maxNodes)") }
+        if check && noBackward { throw ValidationError("--check compares backward's grads: drop --no-backward") }
         if input == "-" && output == nil {
             throw ValidationError("reading a spec from standard input needs -o (a file, or - for standard output)")
         }
@@ -74,28 +96,45 @@ struct Mgviz: ParsableCommand {
     }
 
     func run() throws {
+        let allRight: Bool
         do {
             let (bytes, name) = try InputFile.read(input)
             let evaluation: Evaluation
             do { evaluation = try Spec(bytes: bytes, file: name).evaluate(file: name) } catch { throw Failure(error) }
+            if noBackward && !(evaluation.expect?.grads.isEmpty ?? true) {
+                throw Failure("\(name): \"expect\" has grads, which --no-backward does not compute", exitCode: 64)
+            }
             if !noBackward { evaluation.output.backward() }
-            let diagram = Diagram(output: evaluation.output, title: evaluation.title, withGrad: !noBackward)
-            let contents = try render(diagram, as: resolvedFormat())
-            try OutputFile.write(contents, to: outputPath)
+            var diagram = Diagram(output: evaluation.output, title: evaluation.title, withGrad: !noBackward)
+            // Reports go to stdout, unless the diagram does.
+            let report = Report(toStandardError: output == "-")
+            let checked = check ? report.gradientCheck(evaluation, GradientCheck(tolerance: tolerance, step: step), marking: &diagram) : true
+            let expected = report.expectations(evaluation, marking: &diagram)
+            allRight = checked && expected
+            if let origin = diagram.firstNonFinite() { printError("mgviz: warning: \(origin.message)") }
+            if !check || output != nil {
+                try OutputFile.write(try render(diagram, as: resolvedFormat(), file: name), to: outputPath)
+            }
         } catch let failure as Failure {
-            FileHandle.standardError.write(Data("mgviz: error: \(failure.message)\n".utf8))
+            printError("mgviz: error: \(failure.message)")
             throw ExitCode(failure.exitCode)
         }
+        if !allRight { throw ExitCode(1) }
     }
 
-    private func render(_ diagram: Diagram, as format: OutputFormat) throws(Failure) -> Data {
-        let exporter = DOTExporter(rankDirection: rankdir, precision: precision)
+    private func render(_ diagram: Diagram, as format: OutputFormat, file: String) throws(Failure) -> [UInt8] {
+        let exporter = DOTExporter(rankDirection: rankdir, precision: precision, coloring: color)
         switch format {
-        case .json: return Data(JSONExporter().export(diagram).utf8)
-        case .dot: return Data(exporter.export(diagram).utf8)
+        case .json: return JSONExporter().exportBytes(diagram)
+        case .dot: return exporter.exportBytes(diagram)
         case .svg, .png, .pdf:
+            guard diagram.nodes.count <= maxNodes else {
+                throw Failure(
+                    "\(file): the graph has \(diagram.nodes.count) nodes, more than --max-nodes \(maxNodes) allows for a \(format.rawValue) layout (Graphviz slows down on big graphs); write .dot or .json instead, or raise --max-nodes",
+                    exitCode: 65)
+            }
             do {
-                return try Renderer().render(exporter.export(diagram), to: format.renderFormat!)
+                return Array(try Renderer().render(exporter.export(diagram), to: format.renderFormat!))
             } catch {
                 throw Failure(error.description, exitCode: 70)
             }
@@ -118,3 +157,8 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension DOTExporter.RankDirection: ExpressibleByArgument {}
+extension DOTExporter.Coloring: ExpressibleByArgument {}
+
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
