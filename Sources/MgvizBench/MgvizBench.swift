@@ -7,7 +7,7 @@ struct MgvizBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mgviz-bench",
         abstract: "Benchmarks for the Micrograd engine.",
-        subcommands: [Moons.self, Memory.self, Chain.self, Render.self]
+        subcommands: [Moons.self, Memory.self, Chain.self, Render.self, Export.self]
     )
 }
 
@@ -15,6 +15,17 @@ func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
     let mid = sorted.count / 2
     return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+/// Seconds between laps.
+struct Stopwatch {
+    private var start = DispatchTime.now().uptimeNanoseconds
+
+    mutating func lap() -> Double {
+        let now = DispatchTime.now().uptimeNanoseconds
+        defer { start = now }
+        return Double(now - start) / 1e9
+    }
 }
 
 /// Peak resident set size of this process, in bytes.
@@ -85,23 +96,18 @@ struct Chain: ParsableCommand {
     var nodes: Int = 1_000_000
 
     func run() throws {
-        var start = DispatchTime.now().uptimeNanoseconds
-        func lap() -> Double {
-            let now = DispatchTime.now().uptimeNanoseconds
-            defer { start = now }
-            return Double(now - start) / 1e9
-        }
+        var stopwatch = Stopwatch()
         var grad = 0.0
         var build = 0.0, backward = 0.0
         do {
             let graph = Graph()
             let chain = buildChain(nodes: nodes, in: graph)
-            build = lap()
+            build = stopwatch.lap()
             chain.output.backward()
-            backward = lap()
+            backward = stopwatch.lap()
             grad = chain.input.grad
         }
-        let free = lap()
+        let free = stopwatch.lap()
         print("nodes \(nodes) build_seconds \(build) backward_seconds \(backward) free_seconds \(free) input_grad \(grad)")
     }
 }

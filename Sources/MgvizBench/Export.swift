@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import Micrograd
+import MgvizExport
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Time exporting chains of growing size to DOT and JSON, to show the cost is linear.",
+        discussion: "Example: mgviz-bench export --nodes 1000000")
+
+    @Option(help: "The largest chain; it also runs a quarter and a half of it.")
+    var nodes: Int = 1_000_000
+
+    func run() throws {
+        for size in [nodes / 4, nodes / 2, nodes] {
+            let graph = Graph()
+            var y = Value(0.5, label: "x", in: graph)
+            for _ in 1..<size { y = y.tanh() }
+            y.backward()
+            var stopwatch = Stopwatch()
+            let diagram = Diagram(output: y, title: nil, withGrad: true)
+            let collect = stopwatch.lap()
+            let dot = DOTExporter().exportBytes(diagram)
+            let dotSeconds = stopwatch.lap()
+            let json = JSONExporter().exportBytes(diagram)
+            let jsonSeconds = stopwatch.lap()
+            let count = diagram.nodes.count
+            print(String(
+                format: "nodes %d collect_s %.3f dot_s %.3f json_s %.3f ns_per_node %.0f dot_bytes %d json_bytes %d",
+                count, collect, dotSeconds, jsonSeconds, (collect + dotSeconds + jsonSeconds) / Double(count) * 1e9,
+                dot.count, json.count))
+        }
+    }
+}
