@@ -24,7 +24,7 @@ import Testing
         ("{\"inputs\": {\"x\": 1}, \"define\": [\"y = x\", 3]}", "spec.json: define[1] (line 1, column 42): expected a \"name = expression\" string, got a number"),
         ("{\"inputs\": {\"x\": 1}, \"define\": []}", "spec.json: \"define\" (line 1, column 32): expected at least one \"name = expression\" entry"),
         ("{\"inputs\": {\"x\": 1}, \"define\": [\"y = x\"], \"title\": 5}", "spec.json: \"title\" (line 1, column 52): expected a string, got a number"),
-        ("{\"inputs\": {\"x\": 1}, \"define\": [\"y = x\"], \"outputs\": \"y\"}", "spec.json: line 1, column 54: unknown key \"outputs\" (expected one of: title, inputs, define, output)"),
+        ("{\"inputs\": {\"x\": 1}, \"define\": [\"y = x\"], \"outputs\": \"y\"}", "spec.json: line 1, column 54: unknown key \"outputs\" (expected one of: title, inputs, define, output, expect)"),
         // an unknown name or function, a reserved name, a redefinition
         ("{\"inputs\": {\"x\": 1}, \"define\": [\"y = x + z\"]}", "spec.json: define[0] (y), column 9: unknown name 'z' (expected an input or a name defined earlier)"),
         ("{\"inputs\": {\"x\": 1}, \"define\": [\"y = y + x\"]}", "spec.json: define[0] (y), column 5: unknown name 'y' (expected an input or a name defined earlier)"),
@@ -55,6 +55,15 @@ import Testing
         // an output that does not exist
         ("{\"inputs\": {\"x\": 1}, \"define\": [\"y = x\"], \"output\": \"z\"}", "spec.json: \"output\": unknown name 'z' (expected an input or a defined name)"),
         ("{\"inputs\": {\"x\": 1}, \"define\": [\"k = 2 * 3\"]}", "spec.json: \"output\": 'k' is a plain number, not a node of the graph"),
+        // expected answers
+        ("{\"inputs\": {\"x\": 1}, \"define\": [\"y = x\"], \"expect\": {\"grads\": {\"z\": 1}}}", "spec.json: \"expect\".\"grads\".\"z\": unknown name 'z' (expected an input or a defined name)"),
+        ("{\"inputs\": {\"x\": 1}, \"define\": [\"k = 2\", \"y = x * k\"], \"expect\": {\"grads\": {\"k\": 1}}}", "spec.json: \"expect\".\"grads\".\"k\": 'k' is a plain number, not a node of the graph, so it has no grad"),
+        ("{\"inputs\": {\"x\": 1}, \"define\": [\"y = x\"], \"expect\": {\"grad\": {\"x\": 1}}}", "spec.json: \"expect\".\"grad\" (line 1, column 62): unknown key \"grad\" (expected one of: output, grads, tolerance)"),
+        ("{\"inputs\": {\"x\": 1}, \"define\": [\"y = x\"], \"expect\": {\"output\": \"1\"}}", "spec.json: \"expect\".\"output\" (line 1, column 64): expected a number, got a string"),
+        ("{\"inputs\": {\"x\": 1}, \"define\": [\"y = x\"], \"expect\": {\"output\": 1, \"tolerance\": -1}}", "spec.json: \"expect\".\"tolerance\" (line 1, column 80): expected a tolerance of 0 or more"),
+        ("{\"inputs\": {\"x\": 1}, \"define\": [\"y = x\"], \"expect\": {\"grads\": [1]}}", "spec.json: \"expect\".\"grads\" (line 1, column 63): expected an object of name: number, got an array"),
+        ("{\"inputs\": {\"x\": 1}, \"define\": [\"y = x\"], \"expect\": {}}", "spec.json: \"expect\" (line 1, column 53): expected an object with \"output\" or \"grads\", got an object"),
+        ("{\"inputs\": {\"x\": 1}, \"define\": [\"y = x + é\"]}", "spec.json: define[0] (y), column 9: unexpected character 'é'"),
         // limits
         ("{\"inputs\": {\"x\": 1e400}, \"define\": [\"y = x\"]}", "spec.json: line 1, column 18: invalid JSON: the number 1e400 overflows a Double"),
     ])

@@ -6,17 +6,35 @@ import MgvizSpec
 import Testing
 
 @Suite struct Export {
-    @Test(arguments: Rendering.samples) func goldenDOT(_ name: String) throws {
+    @Test(arguments: Export.renderings.map(\.sample)) func goldenDOT(_ name: String) throws {
         let golden = try String(
             contentsOf: packageRoot.appendingPathComponent("Tests/MgvizTests/Golden/\(name).dot"), encoding: .utf8)
-        let dot = DOTExporter().export(try sampleDiagram(name))
+        let dot = String(decoding: try runMgviz([sample(name).path, "-o", "-", "--format", "dot"]).stdout, as: UTF8.self)
         #expect(dot == golden, "DOT for samples/\(name).json changed; if intended, run scripts/render-samples.sh")
     }
 
-    @Test(arguments: Rendering.samples) func committedRenderingIsCurrent(_ name: String) throws {
-        let committed = try Data(contentsOf: packageRoot.appendingPathComponent("docs/\(name).svg"))
-        let svg = try Renderer().render(DOTExporter().export(sampleDiagram(name)), to: .svg)
-        #expect(svg == committed, "docs/\(name).svg is stale: run scripts/render-samples.sh")
+    /// samples/renderings.tsv: sample, rendering in docs/, flags. It drives
+    /// scripts/render-samples.sh too, so the two cannot disagree.
+    static let renderings: [(sample: String, rendering: String, flags: [String])] = {
+        let table = try! String(contentsOf: packageRoot.appendingPathComponent("samples/renderings.tsv"), encoding: .utf8)
+        return table.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { line in
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            return (fields[0], fields[1], fields.count > 2 ? fields[2].split(separator: " ").map(String.init) : [])
+        }
+    }()
+
+    @Test func everySampleIsRendered() throws {
+        let samples = try FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("samples").path)
+            .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }
+        #expect(Set(samples) == Set(Self.renderings.map(\.sample)))
+    }
+
+    @Test func committedRenderingsAreCurrent() throws {
+        for (name, rendering, flags) in Self.renderings {
+            let committed = try Data(contentsOf: packageRoot.appendingPathComponent("docs/\(rendering)"))
+            let result = try runMgviz([sample(name).path, "-o", "-", "--format", "svg"] + flags)
+            #expect(result.stdout == committed, "docs/\(rendering) is stale: run scripts/render-samples.sh")
+        }
     }
 
     @Test func oneEdgePerOperand() throws {
@@ -62,7 +80,9 @@ import Testing
         #expect(dump.nodes.last?.data == .nonFinite("NaN"))
         #expect(dump.nodes.contains { $0.data == .nonFinite("Infinity") })
         let dot = DOTExporter().export(diagram)
-        #expect(!dot.contains("grad") && dot.contains("data nan") && dot.contains("data inf"))
+        // Spelled out, with a thick red outline, in every colour mode.
+        #expect(!dot.contains("grad") && dot.contains("{l|data NaN}") && dot.contains("data Infinity"))
+        #expect(dot.contains("n2 [shape=record, fillcolor=\"#ffffff\", color=\"#d00000\", penwidth=3, label=\"{l|data NaN}\""))
     }
 
     @Test func precisionAndDirection() throws {
@@ -93,5 +113,32 @@ import Testing
         #expect(json.hasSuffix("{\"from\": \"n99999\", \"to\": \"n100000\"}]}\n"))
         let dot = DOTExporter().export(diagram)
         #expect(dot.contains("n99999 -> n100000_op;"))
+    }
+}
+
+@testable import MgvizExport
+
+@Suite struct NumberFormatting {
+    /// The integer path must agree with C's printf to the last digit.
+    @Test func fixedMatchesPrintf() {
+        var random = SystemRandomNumberGenerator()
+        var values: [Double] = [
+            0, -0.0, 0.5, 1.5, 2.5, -2.5, 0.125, 2.675, 1.0005, 1e-7, -1e-300, 5e-324, 123456.789,
+            0x1p52 + 0.5, 0x1p53 - 1, 0x1p53, 1e300, -.greatestFiniteMagnitude, 0.041772570515350445,
+        ]
+        for _ in 0..<3000 {
+            let magnitude = Double.random(in: -30...17, using: &random)
+            values.append(Double.random(in: -1...1, using: &random) * pow(10, magnitude))
+        }
+        for value in values {
+            for decimals in 0...17 {
+                let expected = cFormat("%.*f", decimals, value)
+                let got = formatFixed(value, decimals: decimals)
+                if got != expected {
+                    Issue.record("\(value) at \(decimals): \(got) vs printf \(expected)")
+                    return
+                }
+            }
+        }
     }
 }

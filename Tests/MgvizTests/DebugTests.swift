@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+
+/// Issue 4 end to end: --check, "expect", --color grad, NaN alarms and --max-nodes.
+@Suite struct Debugging {
+    func output(_ result: RunResult) -> String { String(decoding: result.stdout, as: UTF8.self) }
+
+    @Test func checkPrintsTheNotebooksVerdicts() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try runMgviz([sample("derivatives").path, "--check"], in: folder)
+        #expect(result.status == 0 && result.stderr.isEmpty)
+        #expect(output(result) == """
+            OK    a  autograd -12.3535533906  numeric -12.3535533914
+            OK    b  autograd  10.2569902711  numeric  10.2569902740
+            OK    c  autograd   0.0625000000  numeric   0.0625000003
+
+            """)
+        // Without -o, --check writes no diagram.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
+    @Test func toleranceAndStepOptions() throws {
+        let strict = try runMgviz([sample("softmax").path, "--check", "--tolerance", "1e-12"])
+        #expect(strict.status == 1)
+        #expect(output(strict).split(separator: "\n").allSatisfy { $0.hasPrefix("WRONG ") })
+        let coarse = try runMgviz([sample("derivatives").path, "--check", "--step", "0.5"])
+        #expect(coarse.status == 1)
+        // By hand: -(2.5³ - 1.5³) - (√2.5 - √1.5) = -12.6063939587.
+        #expect(output(coarse).hasPrefix("WRONG a  autograd -12.3535533906  numeric -12.6063939587"))
+        let loose = try runMgviz([sample("derivatives").path, "--check", "--step", "0.5", "--tolerance", "0.5"])
+        #expect(loose.status == 0)
+    }
+
+    @Test func wrongInputsAreMarkedOnTheDiagram() throws {
+        let result = try runMgviz([sample("neuron").path, "--check", "--tolerance", "0", "-o", "-", "--format", "dot"])
+        #expect(result.status == 1)
+        let dot = output(result)
+        // Verdicts go to stderr when the diagram goes to stdout.
+        #expect(result.stderr.contains("WRONG x1  autograd"))
+        #expect(dot.contains("n0 [shape=record, fillcolor=\"#cfe2ff\", color=\"#d00000\", penwidth=3, label=\"{x1|data 2.0000|grad -1.5000|numeric\\ grad -1.5000}\""))
+        #expect(dot.contains("numeric grad = -1.4999999999"))
+    }
+
+    @Test func reluAtZeroIsSkippedNotWrong() throws {
+        let spec = #"{"inputs": {"x": 0.0, "w": 2.0}, "define": ["h = relu(x * w)", "y = h * 3 + x"]}"#
+        let result = try runMgviz(["-", "--check", "-o", "/dev/null", "--format", "json"], stdin: Data(spec.utf8))
+        #expect(result.status == 0)
+        #expect(output(result) == """
+            SKIP  x  autograd 1.0000000000  numeric 4.0000000000  not differentiable here: ReLU of 0.0 at n3 'h'
+            SKIP  w  autograd 0.0000000000  numeric 0.0000000000  not differentiable here: ReLU of 0.0 at n3 'h'
+
+            """)
+    }
+
+    @Test func expectReportsAndMarks() throws {
+        let result = try runMgviz([sample("wrong_expect").path, "-o", "-", "--format", "dot"])
+        #expect(result.status == 1)
+        #expect(result.stderr == """
+            OK    output  expected 6.336362190988558  computed 6.336362190988558
+            OK    grad a  expected -12.353553390593273  computed -12.353553390593273
+            WRONG grad b  expected 12.079250794881903  computed 10.25699027111255
+            OK    grad c  expected 0.0625  computed 0.0625
+
+            """)
+        let dot = output(result)
+        #expect(dot.contains("n1 [shape=record, fillcolor=\"#cfe2ff\", color=\"#d00000\", penwidth=3, label=\"{b|data 3.0000|grad 10.2570|expected\\ grad 12.0793}\""))
+        #expect(dot.components(separatedBy: "#d00000").count == 2)  // only b is marked
+
+        let right = #"{"inputs": {"x": 3.0}, "define": ["y = x * x"], "expect": {"output": 9, "grads": {"x": 6.0001}, "tolerance": 1e-3}}"#
+        let passing = try runMgviz(["-", "-o", "/dev/null", "--format", "json"], stdin: Data(right.utf8))
+        #expect(passing.status == 0)
+        #expect(output(passing) == "OK    output  expected 9.0  computed 9.0\nOK    grad x  expected 6.0001  computed 6.0\n")
+        let forwardOnly = try runMgviz(["-", "-o", "/dev/null", "--format", "json", "--no-backward"], stdin: Data(right.utf8))
+        #expect(forwardOnly.status == 64 && forwardOnly.stderr == "mgviz: error: <stdin>: \"expect\" has grads, which --no-backward does not compute\n")
+    }
+
+    @Test func gradPaletteAndLegend() throws {
+        let result = try runMgviz([sample("dead_relu").path, "-o", "-", "--format", "dot", "--color", "grad"])
+        #expect(result.status == 0)
+        let dot = output(result)
+        #expect(dot.contains("subgraph cluster_legend {"))
+        #expect(dot.contains("label=\"grad colour (log scale)\""))
+        for label in ["-3.9", "-1.4", "-0.49", "0 (data ≠ 0)", "+0.49", "+1.4", "+3.9"] {
+            #expect(dot.contains("label=\"\(label)\"]"), "\(label)")
+        }
+        #expect(dot.contains("legend0 -> legend1 -> legend2 -> legend3 -> legend4 -> legend5 -> legend6 [style=invis]"))
+        // The largest |grad| gets the full colour of its sign: w12's grad is -3.9.
+        #expect(dot.contains("n3 [shape=record, fillcolor=\"#2166ac\", label=\"{w12|data -0.2500|grad -3.9000}\""))
+        // The dead unit's weights: grad exactly 0 with data not 0, drawn grey.
+        for name in ["w21", "w22", "b2"] {
+            #expect(dot.contains("fillcolor=\"#9e9e9e\", label=\"{\(name)|"), "\(name)")
+        }
+        let byKind = output(try runMgviz([sample("dead_relu").path, "-o", "-", "--format", "dot"]))
+        #expect(!byKind.contains("legend") && !byKind.contains("#9e9e9e"))
+    }
+
+    @Test func nanAndInfinityWarnings() throws {
+        let nan = try runMgviz([sample("nan").path, "-o", "/dev/null", "--format", "dot"])
+        #expect(nan.status == 0 && nan.stderr == "mgviz: warning: NaN first appears at n3 (log of -0.5)\n")
+        let overflow = #"{"inputs": {"x": 800.0}, "define": ["e = exp(x)", "y = e * 0 + x"]}"#
+        let inf = try runMgviz(["-", "-o", "/dev/null", "--format", "dot"], stdin: Data(overflow.utf8))
+        #expect(inf.stderr == "mgviz: warning: Infinity first appears at n1 'e' (exp of 800)\n")
+        let sqrtAtZero = #"{"inputs": {"x": 0.0}, "define": ["r = x ** 0.5", "y = r * 2"]}"#
+        let grad = try runMgviz(["-", "-o", "/dev/null", "--format", "dot"], stdin: Data(sqrtAtZero.utf8))
+        #expect(grad.stderr == "mgviz: warning: grad Infinity first appears at n0 'x' (backward through **0.5 of 0)\n")
+    }
+
+    @Test func bigGraphsAreRefusedForLayoutOnly() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let terms = Array(repeating: "x", count: 3000).joined(separator: " + ")
+        let spec = folder.appendingPathComponent("big.json")
+        try Data(#"{"inputs": {"x": 1}, "define": ["y = \#(terms)"]}"#.utf8).write(to: spec)
+        let refused = try runMgviz(["big.json", "-o", "big.svg"], in: folder)
+        #expect(refused.status == 65)
+        #expect(refused.stderr == "mgviz: error: big.json: the graph has 3000 nodes, more than --max-nodes 2000 allows for a svg layout (Graphviz slows down on big graphs); write .dot or .json instead, or raise --max-nodes\n")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("big.svg").path))
+        for format in ["dot", "json"] {
+            #expect(try runMgviz(["big.json", "-o", "big.\(format)"], in: folder).status == 0, "\(format)")
+        }
+        let small = try runMgviz([sample("softmax").path, "-o", "-", "--max-nodes", "15"])
+        #expect(small.status == 65 && small.stderr.contains("the graph has 16 nodes, more than --max-nodes 15"))
+        #expect(try runMgviz([sample("softmax").path, "-o", "-", "--max-nodes", "16"]).status == 0)
+    }
+}
