@@ -19,6 +19,13 @@ extension Failure {
 func systemError() -> String { String(cString: strerror(errno)) }
 
 enum InputFile {
+    /// Whether two paths name one existing file (through links and relative paths too).
+    static func isSameFile(_ a: String, _ b: String) -> Bool {
+        var first = stat(), second = stat()
+        guard stat(a, &first) == 0, stat(b, &second) == 0 else { return false }
+        return first.st_dev == second.st_dev && first.st_ino == second.st_ino
+    }
+
     /// The spec's bytes and the name to use in messages. Refuses files over the size limit
     /// before reading them.
     static func read(_ path: String) throws(Failure) -> ([UInt8], String) {

@@ -98,6 +98,9 @@ struct Mgviz: ParsableCommand {
     func run() throws {
         let allRight: Bool
         do {
+            if output != nil, input != "-", outputPath != "-", InputFile.isSameFile(input, outputPath) {
+                throw Failure("\(input): the output would overwrite the spec itself; choose another -o", exitCode: 64)
+            }
             let (bytes, name) = try InputFile.read(input)
             let evaluation: Evaluation
             do { evaluation = try Spec(bytes: bytes, file: name).evaluate(file: name) } catch { throw Failure(error) }

@@ -108,6 +108,16 @@ import Testing
         #expect(unwritable.status == 73 && unwritable.stderr == "mgviz: error: cannot write /nonexistent/out.svg: No such file or directory\n")
     }
 
+    @Test func refusesToOverwriteTheSpec() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let spec = try Data(contentsOf: sample("neuron"))
+        try spec.write(to: folder.appendingPathComponent("spec.json"))
+        let result = try runMgviz(["spec.json", "-o", "./spec.json"], in: folder)
+        #expect(result.status == 64 && result.stderr == "mgviz: error: spec.json: the output would overwrite the spec itself; choose another -o\n")
+        #expect(try Data(contentsOf: folder.appendingPathComponent("spec.json")) == spec)
+    }
+
     @Test func usageErrorsHaveTheirOwnExitCode() throws {
         let unknownExtension = try runMgviz([sample("neuron").path, "-o", "out.gif"])
         #expect(unknownExtension.status == 64)
