@@ -108,11 +108,11 @@ public final class Graph {
         }
     }
 
-    /// Recomputes the data of every op node with an id in `range`, in order, from the
-    /// current data of the nodes before it. Leaves keep theirs.
-    public func forward(_ range: ClosedRange<Int>? = nil) {
-        guard !nodes.isEmpty else { return }
-        let range = range ?? 0...(nodes.count - 1)
+    /// Recomputes the data of every op node with an id in `range` (by default, all), in
+    /// order, from the current data of the nodes before it. Leaves keep theirs.
+    public func forward(_ range: Range<Int>? = nil) {
+        let range = range ?? 0..<nodes.count
+        precondition(range.lowerBound >= 0 && range.upperBound <= nodes.count, "\(range) is not in this graph")
         nodes.withUnsafeMutableBufferPointer { nodes in
             for i in range where nodes[i].op != .leaf {
                 let node = nodes[i]

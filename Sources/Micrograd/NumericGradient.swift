@@ -15,8 +15,9 @@ extension Value {
         precondition(leaf.graph === graph, "the leaf is not in this graph")
         precondition(leaf.op == .leaf, "numeric gradients are taken with respect to leaves")
         let x = leaf.data
-        // Only nodes created after the leaf can depend on it.
-        let affected = (Int(leaf.id) + 1)...Swift.max(Int(leaf.id) + 1, Int(id))
+        // Only nodes created after the leaf, up to this one, can depend on it; none do when
+        // this node is the leaf itself or older than it.
+        let affected = (Int(leaf.id) + 1)..<Swift.max(Int(leaf.id) + 1, Int(id) + 1)
         func output(at point: Double) -> Double {
             leaf.data = point
             graph.forward(affected)

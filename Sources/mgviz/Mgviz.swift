@@ -74,7 +74,7 @@ struct Mgviz: ParsableCommand {
         guard tolerance >= 0, tolerance.isFinite else { throw ValidationError("--tolerance must be 0 or more, got \(tolerance)") }
         guard maxNodes > 0 else { throw ValidationError("--max-nodes must be positive, got \(maxNodes)") }
         if check && noBackward { throw ValidationError("--check compares backward's grads: drop --no-backward") }
-        if input == "-" && output == nil {
+        if input == "-" && output == nil && !check {
             throw ValidationError("reading a spec from standard input needs -o (a file, or - for standard output)")
         }
         _ = try resolvedFormat()

@@ -42,6 +42,14 @@ import Testing
         #expect(dot.contains("numeric grad = -1.4999999999"))
     }
 
+    /// Found by the fuzzer: an output that is an input (here through an alias).
+    @Test func checkWhenTheOutputIsAnInput() throws {
+        let spec = #"{"inputs": {"x": 1}, "define": ["xpe = x"]}"#
+        let result = try runMgviz(["-", "--check"], stdin: Data(spec.utf8))
+        #expect(result.status == 0)
+        #expect(output(result) == "OK    x  autograd 1.0000000000  numeric 1.0000000000\n")
+    }
+
     @Test func reluAtZeroIsSkippedNotWrong() throws {
         let spec = #"{"inputs": {"x": 0.0, "w": 2.0}, "define": ["h = relu(x * w)", "y = h * 3 + x"]}"#
         let result = try runMgviz(["-", "--check", "-o", "/dev/null", "--format", "json"], stdin: Data(spec.utf8))

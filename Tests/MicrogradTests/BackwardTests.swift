@@ -96,6 +96,18 @@ import Testing
         #expect(out.data == Foundation.tanh(0.25))
     }
 
+    /// Found by the fuzzer: the output is the leaf itself, so nothing after it is re-evaluated.
+    @Test func numericGradientOfALeafItselfAndOfAnOlderNode() {
+        let graph = Graph()
+        let older = Value(3.0, in: graph)
+        let x = Value(2.0, in: graph)
+        _ = x * x
+        #expect(abs(x.numericGradient(withRespectTo: x) - 1) < 1e-9)
+        #expect(abs(x.numericGradient(withRespectTo: x, method: .forward) - 1) < 1e-9)
+        #expect(older.numericGradient(withRespectTo: x) == 0)
+        #expect(x.data == 2 && older.data == 3)
+    }
+
     @Test func currentGraphScope() {
         let graph = Graph()
         let a = graph.withScope { Value(1.0, label: "a") }
