@@ -14,41 +14,45 @@ func residentBytes() -> Int {
 
 struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Render one spec many times in this process; print the time per render and the growth of resident memory.",
-        discussion: "Example: mgviz-bench render samples/softmax.json --count 1000 --format png")
+        abstract: "Render specs many times in this process; print the time per render and the growth of resident memory.",
+        discussion: "Example: mgviz-bench render samples/*.json --count 1000 --format png")
 
-    @Argument(help: "The spec to render.")
-    var spec: String
+    @Argument(help: "The specs to render, each once a round.")
+    var specs: [String]
 
-    @Option(help: "How many renders.")
+    @Option(help: "How many rounds.")
     var count: Int = 1000
 
     @Option(help: "svg, png or pdf.")
     var format: String = "svg"
 
     func validate() throws {
-        guard count > warmUp else { throw ValidationError("--count must be over \(warmUp)") }
+        guard count >= 2 else { throw ValidationError("--count must be at least 2") }
         guard Format(rawValue: format) != nil, format != "dot" else { throw ValidationError("--format must be svg, png or pdf") }
     }
 
-    /// Plugins, fonts and caches load during the first renders.
-    private let warmUp = 20
+    /// Plugins, fonts and caches load during the first rounds; growth is measured after.
+    private var warmUp: Int { min(20, count - 1) }
 
     func run() throws {
-        let evaluation = try Spec(bytes: Array(Data(contentsOf: URL(fileURLWithPath: spec))), file: spec).evaluate(file: spec)
-        evaluation.output.backward()
-        let dot = DOTExporter().export(Diagram(output: evaluation.output, title: evaluation.title, withGrad: true))
+        let dots = try specs.map { path in
+            let evaluation = try Spec(bytes: Array(Data(contentsOf: URL(fileURLWithPath: path))), file: path).evaluate(file: path)
+            evaluation.output.backward()
+            return DOTExporter().export(Diagram(output: evaluation.output, title: evaluation.title, withGrad: true))
+        }
         let renderer = Renderer()
         var seconds: [Double] = []
         var residentAfterWarmUp = 0
-        for i in 1...count {
-            let start = DispatchTime.now().uptimeNanoseconds
-            _ = try renderer.render(dot, to: Format(rawValue: format)!)
-            seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-            if i == warmUp { residentAfterWarmUp = residentBytes() }
+        for round in 1...count {
+            for dot in dots {
+                var stopwatch = Stopwatch()
+                _ = try renderer.render(dot, to: Format(rawValue: format)!)
+                seconds.append(stopwatch.lap())
+            }
+            if round == warmUp { residentAfterWarmUp = residentBytes() }
         }
-        print("renders \(count) format \(format) seconds_per_render \(median(seconds))")
+        print("renders \(count * dots.count) format \(format) seconds_per_render \(median(seconds))")
         let growth = residentBytes() - residentAfterWarmUp
-        print("resident_growth_bytes_per_render \(Double(growth) / Double(count - warmUp))")
+        print("resident_growth_bytes_per_render \(Double(growth) / Double((count - warmUp) * dots.count))")
     }
 }

@@ -1,0 +1,21 @@
+// libFuzzer entry point: any bytes through the spec parser, the evaluator, backward, the
+// checks and both exporters. Anything but a clean return or a thrown SpecError is a bug.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzSpec(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    guard let spec = try? Spec(bytes: bytes, file: "fuzz.json"),
+          let evaluation = try? spec.evaluate(file: "fuzz.json")
+    else { return 0 }
+    evaluation.output.backward()
+    var diagram = Diagram(output: evaluation.output, title: evaluation.title, withGrad: true)
+    for result in GradientCheck().run(output: evaluation.output, inputs: evaluation.inputs) where result.verdict == .wrong {
+        if let position = diagram.position(of: result.input) {
+            diagram.nodes[position].problems.append(.init("numeric grad", result.numeric))
+        }
+    }
+    _ = evaluation.checkExpectations()
+    _ = diagram.firstNonFinite()
+    _ = DOTExporter(rankDirection: .TB, precision: 17, coloring: .grad).exportBytes(diagram)
+    _ = JSONExporter().exportBytes(diagram)
+    return 0
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds the spec fuzzer with libFuzzer and AddressSanitizer and runs it for N seconds on
+# fuzz/corpus (seeded from samples/ and the bad-input tests; new finds are added to it).
+# Usage: fuzz/run.sh [seconds] [more libFuzzer flags]. Crashes land in .build-fuzz/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+shift || true
+build=.build-fuzz
+rm -rf "$build/src"
+mkdir -p "$build/src"
+# One module: the libraries' sources without their imports of each other, and the entry.
+for file in Sources/Micrograd/*.swift Sources/MgvizSpec/*.swift Sources/MgvizExport/*.swift; do
+    sed -e '/^import Micrograd$/d' "$file" > "$build/src/$(basename "$(dirname "$file")")_$(basename "$file")"
+done
+swiftc -O -g -sanitize=fuzzer,address -parse-as-library -module-name MgvizFuzz \
+    "$build"/src/*.swift fuzz/SpecFuzzer.swift -o "$build/spec-fuzzer"
+"$build/spec-fuzzer" fuzz/corpus -max_total_time="$seconds" -max_len=4096 -timeout=10 \
+    -rss_limit_mb=4096 -dict=fuzz/spec.dict -artifact_prefix="$build/" -print_final_stats=1 "$@"
