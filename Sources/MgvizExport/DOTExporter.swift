@@ -20,6 +20,7 @@ public struct DOTExporter: Sendable {
     public enum Palette {
         public static let input = "#cfe2ff"
         public static let constant = "#e9ecef"
+        public static let parameter = "#d3f9d8"
         public static let output = "#ffd8a8"
         public static let value = "#ffffff"
         public static let op = "#e5dbff"
@@ -55,29 +56,42 @@ public struct DOTExporter: Sendable {
         }
         out.write("];\n  node [fontname=\"Helvetica\", fontsize=11, style=filled, penwidth=1];\n")
         out.write("  edge [color=\"#555555\", arrowsize=0.7];\n")
-        let gradPalette = coloring == .grad ? GradPalette(diagram) : nil
-        for (index, node) in diagram.nodes.enumerated() {
-            out.write("  ")
-            out.write(node: index)
-            out.write(" [shape=record, fillcolor=\"")
-            out.write(gradPalette?.fill(for: node) ?? kindFill(node, isOutput: index == diagram.output))
-            out.write("\"")
-            if !node.problems.isEmpty || !node.data.isFinite || !(node.grad ?? 0).isFinite {
-                out.write(", color=\"\(Palette.alarm)\", penwidth=3")
+        let fill = coloring == .grad ? GradPalette(diagram) : nil
+        // A model's nodes are declared inside a cluster per neuron, within one per layer.
+        let clustered = Dictionary(grouping: diagram.nodes.indices.filter { diagram.nodes[$0].cluster != nil }) {
+            diagram.nodes[$0].cluster!
+        }
+        var openLayer: Int?
+        for cluster in clustered.keys.sorted() {
+            if openLayer != cluster.layer {
+                if openLayer != nil { out.write("  }\n") }
+                out.write("  subgraph cluster_L")
+                out.write(cluster.layer)
+                out.write(" {\n    label=\"L")
+                out.write(cluster.layer)
+                out.write("\"; fontsize=12; color=\"#868e96\"; style=dashed;\n")
+                openLayer = cluster.layer
             }
-            out.write(", label=\"{")
-            writeLines(node, &out, separator: "|", escape: .recordField, number: { " " + format($0) })
-            out.write("}\", tooltip=\"")
-            writeLines(node, &out, separator: "\\n", escape: .dotString, number: { " = " + exactNumber($0) })
-            out.write("\"];\n")
+            let members = clustered[cluster]!
+            // A collapsed neuron is one node that carries its name already.
+            guard members.count > 1 else {
+                writeNode(members[0], of: diagram, fill: fill, indent: "    ", &out)
+                continue
+            }
+            out.write("    subgraph cluster_L")
+            out.write(cluster.layer)
+            out.write("_N")
+            out.write(cluster.neuron)
+            out.write(" {\n      label=\"")
+            out.write(cluster.name)
+            out.write("\"; fontsize=10; color=\"#ced4da\"; style=solid;\n")
+            for index in members { writeNode(index, of: diagram, fill: fill, indent: "      ", &out) }
+            out.write("    }\n")
+        }
+        if openLayer != nil { out.write("  }\n") }
+        for (index, node) in diagram.nodes.enumerated() {
+            if node.cluster == nil { writeNode(index, of: diagram, fill: fill, indent: "  ", &out) }
             guard !node.op.isEmpty else { continue }
-            out.write("  ")
-            out.write(node: index)
-            out.write("_op [shape=ellipse, fillcolor=\"\(Palette.op)\", fontsize=10, margin=\"0.05,0.02\", height=0.3, label=\"")
-            out.write(node.op, escaping: .dotString)
-            out.write("\", tooltip=\"")
-            out.write(node.op, escaping: .dotString)
-            out.write("\"];\n")
             for operand in node.operands {
                 out.write("  ")
                 out.write(node: operand)
@@ -91,9 +105,35 @@ public struct DOTExporter: Sendable {
             out.write(node: index)
             out.write(";\n")
         }
-        if let gradPalette { out.write(gradPalette.legend()) }
+        if let fill { out.write(fill.legend()) }
         out.write("}\n")
         return out
+    }
+
+    /// A Value's record, and its op's ellipse if it has one.
+    private func writeNode(_ index: Int, of diagram: Diagram, fill: GradPalette?, indent: StaticString, _ out: inout TextWriter) {
+        let node = diagram.nodes[index]
+        out.write(indent)
+        out.write(node: index)
+        out.write(" [shape=record, fillcolor=\"")
+        out.write(fill?.fill(for: node) ?? kindFill(node, isOutput: index == diagram.output))
+        out.write("\"")
+        if !node.problems.isEmpty || !node.data.isFinite || !(node.grad ?? 0).isFinite {
+            out.write(", color=\"\(Palette.alarm)\", penwidth=3")
+        }
+        out.write(", label=\"{")
+        writeLines(node, &out, separator: "|", escape: .recordField, number: { " " + format($0) })
+        out.write("}\", tooltip=\"")
+        writeLines(node, &out, separator: "\\n", escape: .dotString, number: { " = " + exactNumber($0) })
+        out.write("\"];\n")
+        guard !node.op.isEmpty else { return }
+        out.write(indent)
+        out.write(node: index)
+        out.write("_op [shape=ellipse, fillcolor=\"\(Palette.op)\", fontsize=10, margin=\"0.05,0.02\", height=0.3, label=\"")
+        out.write(node.op, escaping: .dotString)
+        out.write("\", tooltip=\"")
+        out.write(node.op, escaping: .dotString)
+        out.write("\"];\n")
     }
 
     private func kindFill(_ node: Diagram.Node, isOutput: Bool) -> String {
@@ -101,6 +141,7 @@ public struct DOTExporter: Sendable {
         switch node.kind {
         case .input: return Palette.input
         case .constant: return Palette.constant
+        case .parameter: return Palette.parameter
         case .op: return Palette.value
         }
     }

@@ -6,6 +6,8 @@ public enum NodeKind: String, Sendable {
     case input
     /// An unlabelled leaf: a number that met a Value.
     case constant
+    /// A model's weight or bias.
+    case parameter
     /// A node produced by an op.
     case op
 }
@@ -26,6 +28,18 @@ public struct Diagram: Sendable {
         public var operands: [Int]
         /// What a check found wrong here, drawn in red with the value it wanted.
         public var problems: [Problem] = []
+        /// The neuron whose nodes this is one of, for a model's nodes.
+        public var cluster: Cluster?
+    }
+
+    /// A neuron of a model: `L1 N3` is layer 1, neuron 3, drawn inside a cluster per layer.
+    public struct Cluster: Hashable, Sendable, Comparable {
+        public var layer: Int
+        public var neuron: Int
+
+        public var name: String { "L\(layer) N\(neuron)" }
+
+        public static func < (a: Cluster, b: Cluster) -> Bool { (a.layer, a.neuron) < (b.layer, b.neuron) }
     }
 
     /// A wrong number on a node and what it should have been: `expected grad` 0.0418.
@@ -45,7 +59,7 @@ public struct Diagram: Sendable {
     /// The output's position in `nodes` (always the last).
     public var output: Int
     /// Each node's id in the engine graph, ascending.
-    private var valueIDs: [Int32]
+    var valueIDs: [Int32]
 
     /// The position of `value` in `nodes`, or nil if it does not reach the output.
     public func position(of value: Value) -> Int? {
@@ -57,8 +71,16 @@ public struct Diagram: Sendable {
         return low < valueIDs.count && valueIDs[low] == value.id ? low : nil
     }
 
-    /// Collects the nodes that `output` depends on. Pass `withGrad: false` when backward was not run.
-    public init(output: Value, title: String?, withGrad: Bool) {
+    /// Collects the nodes that `output` depends on. Pass `withGrad: false` when backward was
+    /// not run; `parameters` and `neurons` mark a model's weights and group its nodes.
+    public init(output: Value, title: String?, withGrad: Bool, parameters: [Value] = [], neurons: [NeuronNodes] = []) {
+        var clusterOf: [Int32: Cluster] = [:]
+        for neuron in neurons {
+            for range in neuron.ids {
+                for id in range { clusterOf[id] = Cluster(layer: neuron.layer, neuron: neuron.neuron) }
+            }
+        }
+        let parameterIDs = Set(parameters.map(\.id))
         let graph = output.graph
         let last = Int(output.id)
         // One reverse sweep marks what reaches the output; no recursion, whatever the depth.
@@ -80,9 +102,11 @@ public struct Diagram: Sendable {
             let label = value.label ?? ""
             nodes.append(Node(
                 id: "n\(nodes.count)", label: label, op: value.opName,
-                kind: value.op != .leaf ? .op : (value.label == nil ? .constant : .input),
+                kind: value.op != .leaf ? .op
+                    : parameterIDs.contains(value.id) ? .parameter
+                    : value.label == nil ? .constant : .input,
                 data: value.data, grad: withGrad ? value.grad : nil,
-                operands: operandIDs[id].map { position[Int($0)] }))
+                operands: operandIDs[id].map { position[Int($0)] }, cluster: clusterOf[value.id]))
         }
         self.title = title
         self.nodes = nodes

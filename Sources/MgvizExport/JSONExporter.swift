@@ -28,6 +28,8 @@ public struct JSONExporter: Sendable {
             number(node.data, &out)
             out.write(", \"grad\": ")
             if let grad = node.grad { number(grad, &out) } else { out.write("null") }
+            out.write(", \"cluster\": ")
+            if let cluster = node.cluster { quoted(cluster.name, &out) } else { out.write("null") }
             out.write("}")
         }
         out.write("],\n \"edges\": [")

@@ -12,7 +12,12 @@ public struct Evaluation {
     public let inputs: [Value]
     /// The spec's expected answers; every name in it stands for a node.
     public let expect: Spec.Expectation?
+    /// The model's weights and biases, in micrograd's `parameters()` order.
+    public let parameters: [Value]
+    /// Where each of the model's neurons is on the tape, layer by layer.
+    public let neurons: [NeuronNodes]
 }
+
 
 /// One `expect` entry checked against the graph.
 public struct ExpectationResult {
@@ -55,6 +60,11 @@ extension Spec {
             }
             bindings[input.name] = .value(Value(input.value, label: input.name, in: graph))
         }
+        var parameters: [Value] = []
+        var neurons: [NeuronNodes] = []
+        if let mlp {
+            try build(mlp, file: file, graph: graph, bindings: &bindings, parameters: &parameters, neurons: &neurons)
+        }
         let evaluator = ExpressionEvaluator(graph: graph) { bindings[$0] }
         var lastName: String?
         for (index, entry) in define.enumerated() {
@@ -86,7 +96,47 @@ extension Spec {
         }
         return Evaluation(
             graph: graph, output: outputValue, outputName: outputName, title: title, values: values,
-            inputs: inputs.map { values[$0.name]! }, expect: expect)
+            inputs: inputs.map { values[$0.name]! }, expect: expect, parameters: parameters, neurons: neurons)
+    }
+
+    /// Builds the model on `graph` and runs it on its inputs, one neuron at a time so that
+    /// each neuron's nodes are known; binds the outputs' names.
+    private func build(
+        _ mlp: Model, file: String, graph: Graph, bindings: inout [String: Operand],
+        parameters: inout [Value], neurons: inout [NeuronNodes]
+    ) throws(SpecError) {
+        var x: [Value] = []
+        for name in mlp.inputs {
+            guard case .value(let value)? = bindings[name] else {
+                throw SpecError(file: file, place: "\"mlp\".\"inputs\"", message: "unknown input '\(name)' (expected one of the spec's \"inputs\")")
+            }
+            x.append(value)
+        }
+        for name in mlp.outputs where bindings[name] != nil {
+            throw SpecError(file: file, place: "\"mlp\".\"outputs\"", message: "'\(name)' is already an input; outputs need names of their own")
+        }
+        let model: MLP
+        do {
+            let widths = Array(mlp.sizes.dropFirst())
+            switch mlp.weights {
+            case .seed(let seed):
+                model = try MLP(inputs: mlp.sizes[0], outputs: widths, activation: mlp.activation, seed: seed, in: graph)
+            case .parameters(let values):
+                model = try MLP(inputs: mlp.sizes[0], outputs: widths, activation: mlp.activation, parameters: values, in: graph)
+            }
+        } catch {
+            throw SpecError(file: file, place: "\"mlp\"", message: "\(error)")
+        }
+        for neuron in model.layers.flatMap(\.neurons) {
+            for (i, weight) in neuron.weights.enumerated() { weight.label = "w\(i + 1)" }
+            neuron.bias.label = "b"
+        }
+        (x, neurons) = model.tracingNeurons(x)
+        parameters = model.parameters()
+        for (name, value) in zip(mlp.outputs, x) {
+            value.label = name
+            bindings[name] = .value(value)
+        }
     }
 
     private func evaluate(

@@ -9,6 +9,8 @@ public struct Spec: Sendable, Equatable {
     public var output: String?
     /// Answers derived by hand, to check against the graph.
     public var expect: Expectation?
+    /// A model built before `define`, whose outputs `define` can use.
+    public var mlp: Model?
 
     public struct Input: Sendable, Equatable {
         public var name: String
@@ -36,19 +38,23 @@ public struct Spec: Sendable, Equatable {
         }
     }
 
-    public init(title: String? = nil, inputs: [Input], define: [String], output: String? = nil, expect: Expectation? = nil) {
+    public init(
+        title: String? = nil, inputs: [Input], define: [String], output: String? = nil, expect: Expectation? = nil,
+        mlp: Model? = nil
+    ) {
         self.title = title
         self.inputs = inputs
         self.define = define
         self.output = output
         self.expect = expect
+        self.mlp = mlp
     }
 
     /// Larger files are refused before they are read.
     public static let maximumFileBytes = 64 << 20
     /// Names longer than this are refused.
     public static let maximumNameLength = 256
-    public static let keys = ["title", "inputs", "define", "output", "expect"]
+    public static let keys = ["title", "inputs", "mlp", "define", "output", "expect"]
 
     /// Parses a spec file's bytes. `file` is the name used in error messages.
     public init(bytes: [UInt8], file: String) throws(SpecError) {
@@ -122,6 +128,7 @@ public struct Spec: Sendable, Equatable {
             throw fail("\"define\" (\(at(defineValue)))", "expected at least one \"name = expression\" entry")
         }
 
+        mlp = try member("mlp").map { (value) throws(SpecError) in try Spec.parseModel(value, file: file) }
         expect = nil
         guard let expectValue = member("expect") else { return }
         guard case .object(let expectMembers) = expectValue.kind, !expectMembers.isEmpty else {

@@ -99,5 +99,36 @@ public struct MLP {
         layers.reduce(x) { $1($0) }
     }
 
+    /// The same forward pass, also telling which nodes of the tape each neuron owns, so that
+    /// a diagram can group them.
+    public func tracingNeurons(_ x: [Value]) -> (outputs: [Value], neurons: [NeuronNodes]) {
+        var x = x
+        var neurons: [NeuronNodes] = []
+        for (l, layer) in layers.enumerated() {
+            x = layer.neurons.enumerated().map { n, neuron in
+                let graph = neuron.bias.graph
+                let start = Int32(graph.count)
+                let out = neuron(x)
+                let parameters = neuron.parameters()
+                neurons.append(NeuronNodes(
+                    layer: l + 1, neuron: n + 1,
+                    ids: [parameters.first!.id..<(parameters.last!.id + 1), start..<Int32(graph.count)]))
+                return out
+            }
+        }
+        return (x, neurons)
+    }
+
     public func parameters() -> [Value] { layers.flatMap { $0.parameters() } }
+}
+
+/// The tape nodes of one neuron: its weights and bias, and what its forward pass made.
+public struct NeuronNodes: Sendable, Equatable {
+    /// 1-based, as drawn: `L1 N3`.
+    public var layer: Int
+    public var neuron: Int
+    /// Ranges of node ids.
+    public var ids: [Range<Int32>]
+
+    public var name: String { "L\(layer) N\(neuron)" }
 }

@@ -63,6 +63,9 @@ struct Mgviz: ParsableCommand {
     @Option(help: "What --check allows: |autograd - numeric| <= T + T * |numeric|. Example: --tolerance 1e-7")
     var tolerance: Double = 1e-5
 
+    @Option(help: "Draw each neuron of a spec's \"mlp\" as one node with its activation's data and grad. Example: --collapse neurons")
+    var collapse: Collapse?
+
     @Option(help: "Refuse to lay out (svg, png, pdf) graphs with more nodes than this; .dot and .json have no limit. Example: --max-nodes 5000")
     var maxNodes: Int = 2000
 
@@ -108,13 +111,16 @@ struct Mgviz: ParsableCommand {
                 throw Failure("\(name): \"expect\" has grads, which --no-backward does not compute", exitCode: 64)
             }
             if !noBackward { evaluation.output.backward() }
-            var diagram = Diagram(output: evaluation.output, title: evaluation.title, withGrad: !noBackward)
+            var diagram = Diagram(
+                output: evaluation.output, title: evaluation.title, withGrad: !noBackward,
+                parameters: evaluation.parameters, neurons: evaluation.neurons)
             // Reports go to stdout, unless the diagram does.
             let report = Report(toStandardError: output == "-")
             let checked = check ? report.gradientCheck(evaluation, GradientCheck(tolerance: tolerance, step: step), marking: &diagram) : true
             let expected = report.expectations(evaluation, marking: &diagram)
             allRight = checked && expected
             if let origin = diagram.firstNonFinite() { printError("mgviz: warning: \(origin.message)") }
+            if collapse == .neurons { diagram = diagram.collapsingNeurons() }
             if !check || output != nil {
                 try OutputFile.write(try render(diagram, as: resolvedFormat(), file: name), to: outputPath)
             }
@@ -161,6 +167,10 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 
 extension DOTExporter.RankDirection: ExpressibleByArgument {}
 extension DOTExporter.Coloring: ExpressibleByArgument {}
+
+enum Collapse: String, ExpressibleByArgument, CaseIterable {
+    case neurons
+}
 
 func printError(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))

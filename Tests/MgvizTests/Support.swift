@@ -104,6 +104,7 @@ struct Dump: Decodable {
         var id, label, op, kind: String
         var data: Number
         var grad: Number?
+        var cluster: String?
     }
     struct Edge: Decodable, Equatable {
         var from, to: String

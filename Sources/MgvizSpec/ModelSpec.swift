@@ -1,0 +1,125 @@
+import Micrograd
+
+extension Spec {
+    /// `"mlp": {"sizes": [3, 4, 4, 1], "activation": "tanh", "seed": 1337,
+    ///          "inputs": ["x1", "x2", "x3"], "outputs": ["y"]}`: a micrograd MLP whose outputs
+    /// become names that `define` can use.
+    public struct Model: Sendable, Equatable {
+        public enum Weights: Sendable, Equatable {
+            /// micrograd's init after Python's `random.seed(n)`.
+            case seed(UInt64)
+            /// In micrograd's `parameters()` order.
+            case parameters([Double])
+        }
+
+        /// Inputs, then each layer's width.
+        public var sizes: [Int]
+        /// `.relu` (micrograd's nn: the last layer linear) or `.tanh` (the lecture's: all tanh).
+        public var activation: Activation
+        public var weights: Weights
+        public var inputs: [String]
+        public var outputs: [String]
+
+        public static let keys = ["sizes", "activation", "seed", "parameters", "inputs", "outputs"]
+
+        public init(sizes: [Int], activation: Activation = .relu, weights: Weights, inputs: [String], outputs: [String]) {
+            self.sizes = sizes
+            self.activation = activation
+            self.weights = weights
+            self.inputs = inputs
+            self.outputs = outputs
+        }
+    }
+
+    static func parseModel(_ value: JSONValue, file: String) throws(SpecError) -> Model {
+        func at(_ value: JSONValue) -> String { "line \(value.line), column \(value.column)" }
+        func fail(_ key: String, _ value: JSONValue, _ message: String) -> SpecError {
+            SpecError(file: file, place: "\"mlp\".\"\(key)\" (\(at(value)))", message: message)
+        }
+        guard case .object(let members) = value.kind else {
+            throw SpecError(file: file, place: "\"mlp\" (\(at(value)))", message: "expected an object, got \(value.typeName)")
+        }
+        for member in members where !Model.keys.contains(member.key) {
+            throw fail(member.key, member.value, "unknown key \"\(member.key)\" (expected one of: \(Model.keys.joined(separator: ", ")))")
+        }
+        func member(_ key: String) throws(SpecError) -> JSONValue {
+            guard let found = members.first(where: { $0.key == key })?.value else {
+                throw SpecError(file: file, place: "\"mlp\" (\(at(value)))", message: "missing required key \"\(key)\"")
+            }
+            return found
+        }
+        func array(_ key: String) throws(SpecError) -> [JSONValue] {
+            let found = try member(key)
+            guard case .array(let elements) = found.kind else { throw fail(key, found, "expected an array, got \(found.typeName)") }
+            return elements
+        }
+        func integer(_ element: JSONValue, _ key: String, minimum: Double) throws(SpecError) -> Double {
+            guard case .number(let number) = element.kind, number == number.rounded(), number >= minimum, number <= 0x1p53 else {
+                throw fail(key, element, "expected a whole number of at least \(Int(minimum)), got \(element.typeName == "a number" ? "a fraction or a number out of range" : element.typeName)")
+            }
+            return number
+        }
+        func names(_ key: String) throws(SpecError) -> [String] {
+            var names: [String] = []
+            for element in try array(key) {
+                guard case .string(let name) = element.kind else { throw fail(key, element, "expected a name, got \(element.typeName)") }
+                if let problem = Spec.problem(withName: name) { throw fail(key, element, problem) }
+                guard !names.contains(name) else { throw fail(key, element, "'\(name)' is listed twice") }
+                names.append(name)
+            }
+            return names
+        }
+
+        let sizesValue = try member("sizes")
+        var sizes: [Int] = []
+        for element in try array("sizes") { sizes.append(Int(try integer(element, "sizes", minimum: 1))) }
+        guard sizes.count >= 2 else { throw fail("sizes", sizesValue, "expected the input width and at least one layer, like [3, 4, 4, 1]") }
+        guard MLP.parameterCount(inputs: sizes[0], outputs: Array(sizes.dropFirst())) <= 1_000_000 else {
+            throw fail("sizes", sizesValue, "the model would have over 1,000,000 parameters")
+        }
+
+        var activation = Activation.relu
+        if let found = members.first(where: { $0.key == "activation" })?.value {
+            guard case .string(let name) = found.kind, let chosen = Activation(rawValue: name), chosen != .linear else {
+                throw fail("activation", found, "expected \"relu\" (micrograd's nn, last layer linear) or \"tanh\" (the lecture's)")
+            }
+            activation = chosen
+        }
+
+        let seed = members.first { $0.key == "seed" }?.value
+        let parameters = members.first { $0.key == "parameters" }?.value
+        let weights: Model.Weights
+        switch (seed, parameters) {
+        case (let seed?, nil):
+            weights = .seed(UInt64(try integer(seed, "seed", minimum: 0)))
+        case (nil, let parameters?):
+            guard case .array(let elements) = parameters.kind else {
+                throw fail("parameters", parameters, "expected an array of numbers, got \(parameters.typeName)")
+            }
+            var numbers: [Double] = []
+            for element in elements {
+                guard case .number(let number) = element.kind else { throw fail("parameters", element, "expected a number, got \(element.typeName)") }
+                numbers.append(number)
+            }
+            let expected = MLP.parameterCount(inputs: sizes[0], outputs: Array(sizes.dropFirst()))
+            guard numbers.count == expected else {
+                throw fail("parameters", parameters, "MLP\(sizes) has \(expected) parameters, got \(numbers.count)")
+            }
+            weights = .parameters(numbers)
+        case (.some(let seed), .some):
+            throw fail("seed", seed, "give \"seed\" or \"parameters\", not both")
+        case (nil, nil):
+            throw SpecError(file: file, place: "\"mlp\" (\(at(value)))", message: "expected \"seed\" or \"parameters\" for the starting weights")
+        }
+
+        let inputs = try names("inputs")
+        guard inputs.count == sizes[0] else {
+            throw fail("inputs", try member("inputs"), "MLP\(sizes) takes \(sizes[0]) inputs, got \(inputs.count)")
+        }
+        let outputs = try names("outputs")
+        guard outputs.count == sizes.last! else {
+            throw fail("outputs", try member("outputs"), "MLP\(sizes) has \(sizes.last!) outputs, got \(outputs.count)")
+        }
+        return Model(sizes: sizes, activation: activation, weights: weights, inputs: inputs, outputs: outputs)
+    }
+}
