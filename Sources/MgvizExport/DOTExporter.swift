@@ -61,6 +61,11 @@ public struct DOTExporter: Sendable {
         let clustered = Dictionary(grouping: diagram.nodes.indices.filter { diagram.nodes[$0].cluster != nil }) {
             diagram.nodes[$0].cluster!
         }
+        if !clustered.isEmpty {
+            // Graphviz 2.42 sets a static flag in its cluster re-crossing pass and never clears
+            // it, so every later layout with clusters in the same process came out different.
+            out.write("  graph [remincross=false];\n")
+        }
         var openLayer: Int?
         for cluster in clustered.keys.sorted() {
             if openLayer != cluster.layer {

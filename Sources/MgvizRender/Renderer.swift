@@ -115,9 +115,10 @@ final class GraphvizContexts: @unchecked Sendable {
         return address
     }
 
-    /// agmemread, gvLayout, gvRenderData, then free. Call only inside `withContext`.
+    /// Read (as agmemread does, with stable subgraph IDs), gvLayout, gvRenderData, then free.
+    /// Call only inside `withContext`.
     static func render(_ dot: String, layout: String, format: String, context: OpaquePointer) throws(RenderError) -> Data {
-        guard let graph = agmemread(dot) else { throw failure("could not read the DOT") }
+        guard let graph = StableReader.read(dot) else { throw failure("could not read the DOT") }
         defer { agclose(graph) }
         guard gvLayout(context, graph, layout) == 0 else { throw failure("layout '\(layout)' failed") }
         defer { gvFreeLayout(context, graph) }
