@@ -55,9 +55,15 @@ struct TextWriter {
         case recordField
         /// Inside a JSON string.
         case json
+        /// HTML text.
+        case html
 
         func replacement(_ byte: UInt8) -> String? {
             switch (self, byte) {
+            case (.html, UInt8(ascii: "&")): return "&amp;"
+            case (.html, UInt8(ascii: "<")): return "&lt;"
+            case (.html, UInt8(ascii: ">")): return "&gt;"
+            case (.html, _): return nil
             case (_, UInt8(ascii: "\"")): return "\\\""
             case (_, UInt8(ascii: "\\")): return "\\\\"
             case (.json, 0x0a): return "\\n"

@@ -65,7 +65,8 @@ enum InputFile {
 enum OutputFile {
     /// Writes `contents` to `path` atomically: a temp file in the same folder is written,
     /// fsynced and renamed over the target, so a failure or a kill never leaves a partial
-    /// file there. `-` writes to standard output.
+    /// file there. A file that already holds exactly these bytes is left alone, so its
+    /// timestamp stays. `-` writes to standard output.
     static func write(_ contents: some ContiguousBytes, to path: String) throws(Failure) {
         if path == "-" {
             guard contents.withUnsafeBytes({ writeAll(STDOUT_FILENO, $0) }) else {
@@ -73,6 +74,7 @@ enum OutputFile {
             }
             return
         }
+        if contents.withUnsafeBytes({ holds(path, $0) }) { return }
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         var template = Array("\(folder)/.\(url.lastPathComponent).XXXXXX".utf8CString)
@@ -94,6 +96,15 @@ enum OutputFile {
         }
         guard rename(temporary, path) == 0 else { throw Failure("cannot write \(path): \(systemError())", exitCode: 73) }
         ok = true
+    }
+
+    /// Whether the file at `path` holds exactly `bytes`; reads it only when the sizes match.
+    private static func holds(_ path: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) == bytes.count,
+              let existing = FileManager.default.contents(atPath: path)
+        else { return false }
+        return existing.withUnsafeBytes { $0.elementsEqual(bytes) }
     }
 
     private static func writeAll(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer) -> Bool {

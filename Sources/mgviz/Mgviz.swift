@@ -27,8 +27,15 @@ struct Mgviz: ParsableCommand {
         version: "0.1.0"
     )
 
-    @Argument(help: ArgumentHelp("The spec file, or - for standard input.", valueName: "input"))
-    var input: String
+    @Argument(help: ArgumentHelp(
+        "The spec file, or - for standard input. Several with --out-dir: mgviz samples/*.json --out-dir docs --format svg",
+        valueName: "input"))
+    var inputs: [String]
+
+    @Option(help: ArgumentHelp(
+        "Batch mode: write each INPUT's diagram into this folder, named after it. Files whose bytes would not change are not rewritten. Example: --out-dir docs",
+        valueName: "folder"))
+    var outDir: String?
 
     @Option(
         name: [.short, .customLong("output")],
@@ -77,31 +84,58 @@ struct Mgviz: ParsableCommand {
         guard tolerance >= 0, tolerance.isFinite else { throw ValidationError("--tolerance must be 0 or more, got \(tolerance)") }
         guard maxNodes > 0 else { throw ValidationError("--max-nodes must be positive, got \(maxNodes)") }
         if check && noBackward { throw ValidationError("--check compares backward's grads: drop --no-backward") }
-        if input == "-" && output == nil && !check {
+        if let outDir {
+            guard output == nil else { throw ValidationError("give -o or --out-dir, not both") }
+            guard !inputs.contains("-") else { throw ValidationError("--out-dir names files after their specs: standard input has no name") }
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: outDir, isDirectory: &isFolder), isFolder.boolValue else {
+                throw ValidationError("--out-dir \(outDir) is not a folder")
+            }
+        } else if inputs.count != 1 {
+            throw ValidationError("several inputs need --out-dir (or give one input with -o)")
+        }
+        if inputs == ["-"] && output == nil && !check {
             throw ValidationError("reading a spec from standard input needs -o (a file, or - for standard output)")
         }
-        _ = try resolvedFormat()
+        for input in inputs { _ = try resolvedFormat(outputPath(for: input)) }
     }
 
-    private var outputPath: String {
-        output ?? (URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent + ".svg")
+    /// Where INPUT's diagram goes: -o, or its name with the format's extension in --out-dir
+    /// (or in the current folder).
+    private func outputPath(for input: String) -> String {
+        if let output { return output }
+        let stem = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
+        let name = stem + "." + (format ?? .svg).rawValue
+        return outDir.map { URL(fileURLWithPath: $0).appendingPathComponent(name).path } ?? name
     }
 
-    private func resolvedFormat() throws -> OutputFormat {
+    private func resolvedFormat(_ outputPath: String) throws -> OutputFormat {
         if let format { return format }
         if outputPath == "-" { return .svg }
         let ext = URL(fileURLWithPath: outputPath).pathExtension.lowercased()
         guard let format = OutputFormat(rawValue: ext) else {
             throw ValidationError(
-                "cannot tell the format of '\(outputPath)' from its extension; use .svg, .png, .pdf, .dot or .json, or --format")
+                "cannot tell the format of '\(outputPath)' from its extension; use .svg, .png, .pdf, .dot, .json or .html, or --format")
         }
         return format
     }
 
     func run() throws {
+        var exitCode: Int32 = 0
+        for input in inputs {
+            if inputs.count > 1 { FileHandle.standardOutput.write(Data("== \(input)\n".utf8)) }
+            let code = draw(input, to: outputPath(for: input))
+            if exitCode == 0 { exitCode = code }
+        }
+        if exitCode != 0 { throw ExitCode(exitCode) }
+    }
+
+    /// One spec to one output; returns the exit code it earns. Errors are reported here, so
+    /// that batch mode goes on to the next spec.
+    private func draw(_ input: String, to outputPath: String) -> Int32 {
         let allRight: Bool
-        do {
-            if output != nil, input != "-", outputPath != "-", InputFile.isSameFile(input, outputPath) {
+        do throws(Failure) {
+            if outputPath != "-", input != "-", InputFile.isSameFile(input, outputPath) {
                 throw Failure("\(input): the output would overwrite the spec itself; choose another -o", exitCode: 64)
             }
             let (bytes, name) = try InputFile.read(input)
@@ -121,14 +155,15 @@ struct Mgviz: ParsableCommand {
             allRight = checked && expected
             if let origin = diagram.firstNonFinite() { printError("mgviz: warning: \(origin.message)") }
             if collapse == .neurons { diagram = diagram.collapsingNeurons() }
-            if !check || output != nil {
-                try OutputFile.write(try render(diagram, as: resolvedFormat(), file: name), to: outputPath)
+            if !check || output != nil || outDir != nil {
+                let format = try! resolvedFormat(outputPath)  // validate() checked it
+                try OutputFile.write(try render(diagram, as: format, file: name), to: outputPath)
             }
-        } catch let failure as Failure {
-            printError("mgviz: error: \(failure.message)")
-            throw ExitCode(failure.exitCode)
+        } catch {
+            printError("mgviz: error: \(error.message)")
+            return error.exitCode
         }
-        if !allRight { throw ExitCode(1) }
+        return allRight ? 0 : 1
     }
 
     private func render(_ diagram: Diagram, as format: OutputFormat, file: String) throws(Failure) -> [UInt8] {
@@ -136,14 +171,15 @@ struct Mgviz: ParsableCommand {
         switch format {
         case .json: return JSONExporter().exportBytes(diagram)
         case .dot: return exporter.exportBytes(diagram)
-        case .svg, .png, .pdf:
+        case .svg, .png, .pdf, .html:
             guard diagram.nodes.count <= maxNodes else {
                 throw Failure(
                     "\(file): the graph has \(diagram.nodes.count) nodes, more than --max-nodes \(maxNodes) allows for a \(format.rawValue) layout (Graphviz slows down on big graphs); write .dot or .json instead, or raise --max-nodes",
                     exitCode: 65)
             }
             do {
-                return Array(try Renderer().render(exporter.export(diagram), to: format.renderFormat!))
+                let rendered = Array(try Renderer().render(exporter.export(diagram), to: format.renderFormat!))
+                return format == .html ? HTMLViewer().page(svg: rendered, diagram: diagram) : rendered
             } catch {
                 throw Failure(error.description, exitCode: 70)
             }
@@ -153,11 +189,13 @@ struct Mgviz: ParsableCommand {
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case svg, png, pdf, dot, json
+    /// A self-contained page around the SVG.
+    case html
 
     /// The Graphviz format for the layout formats; nil for what mgviz writes itself.
     var renderFormat: Format? {
         switch self {
-        case .svg: return .svg
+        case .svg, .html: return .svg
         case .png: return .png
         case .pdf: return .pdf
         case .dot, .json: return nil

@@ -32,7 +32,8 @@ import Testing
     @Test func committedRenderingsAreCurrent() throws {
         for (name, rendering, flags) in Self.renderings {
             let committed = try Data(contentsOf: packageRoot.appendingPathComponent("docs/\(rendering)"))
-            let result = try runMgviz([sample(name).path, "-o", "-", "--format", "svg"] + flags)
+            let format = URL(fileURLWithPath: rendering).pathExtension
+            let result = try runMgviz([sample(name).path, "-o", "-", "--format", format] + flags)
             #expect(result.stdout == committed, "docs/\(rendering) is stale: run scripts/render-samples.sh")
         }
     }
