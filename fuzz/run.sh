@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the spec fuzzer with libFuzzer and AddressSanitizer and runs it for N seconds on
-# fuzz/corpus (seeded from samples/ and the bad-input tests; new finds are added to it).
+# fuzz/corpus (what earlier runs found, minimized) and fuzz/seeds (the samples, the
+# bad-input tests and every crash found so far); new finds are added to fuzz/corpus.
 # Usage: fuzz/run.sh [seconds] [more libFuzzer flags]. Crashes land in .build-fuzz/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,5 +16,5 @@ for file in Sources/Micrograd/*.swift Sources/MgvizSpec/*.swift Sources/MgvizExp
 done
 swiftc -O -g -sanitize=fuzzer,address -parse-as-library -module-name MgvizFuzz \
     "$build"/src/*.swift fuzz/SpecFuzzer.swift -o "$build/spec-fuzzer"
-"$build/spec-fuzzer" fuzz/corpus -max_total_time="$seconds" -max_len=4096 -timeout=10 \
+"$build/spec-fuzzer" fuzz/corpus fuzz/seeds -max_total_time="$seconds" -max_len=1024 -timeout=10 \
     -rss_limit_mb=4096 -dict=fuzz/spec.dict -artifact_prefix="$build/" -print_final_stats=1 "$@"
