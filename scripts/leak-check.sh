@@ -3,11 +3,17 @@
 # twice (10 rounds, then ROUNDS), and compares what is "definitely lost". A leak per render
 # grows with the rounds; a one-time allocation (fontconfig, pango, plugin loading) does not,
 # so nothing is suppressed: growth is what counts.
-# Usage: scripts/leak-check.sh [rounds] [formats]   e.g. scripts/leak-check.sh 1000 "svg pdf"
+# Usage: scripts/leak-check.sh [rounds] [formats] [specs...]
+#   e.g. scripts/leak-check.sh 1000 "svg pdf"
+# By default it renders the six expression samples; the model samples (120 and 984 nodes)
+# take the same code path and are far slower under memcheck.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-1000}
 formats=${2:-svg pdf png}
+shift 2 || shift $#
+specs=("$@")
+[ ${#specs[@]} -gt 0 ] || specs=(samples/{softmax,derivatives,neuron,wrong_expect,nan,dead_relu}.json)
 command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; }
 scripts/setup.sh
 swift build --product mgviz-bench >/dev/null
@@ -18,9 +24,9 @@ status=0
 for format in $formats; do
     for n in 10 "$rounds"; do
         valgrind --leak-check=full --show-leak-kinds=definite --num-callers=40 \
-            "$bench" render samples/*.json --count "$n" --format "$format" > "$logs/$format-$n.out" 2> "$logs/$format-$n.log"
+            "$bench" render "${specs[@]}" --count "$n" --format "$format" > "$logs/$format-$n.out" 2> "$logs/$format-$n.log"
     done
-    python3 - "$logs/$format-10.log" "$logs/$format-$rounds.log" "$format" "$rounds" <<'PY' || status=1
+    python3 - "$logs/$format-10.log" "$logs/$format-$rounds.log" "$format" "$rounds" "${#specs[@]}" <<'PY' || status=1
 import re, sys
 def records(path):
     """Definitely-lost bytes by allocation stack, and the total."""
@@ -37,8 +43,8 @@ def records(path):
     return found, int(total.group(1).replace(",", "")) if total else 0
 small, small_total = records(sys.argv[1])
 large, large_total = records(sys.argv[2])
-fmt, rounds = sys.argv[3], int(sys.argv[4])
-renders = (rounds - 10) * 6
+fmt, rounds, specs = sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+renders = (rounds - 10) * specs
 graphviz = others = 0
 for stack, size in large.items():
     growth = size - small.get(stack, 0)
