@@ -4,7 +4,7 @@
 # closes the output).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh --browser
 fuzz/run.sh 60 2>&1 | tail -n 8
 swift build --product mgviz >/dev/null
 mgviz=$(swift build --show-bin-path)/mgviz
