@@ -129,10 +129,30 @@ def main():
         info = browser.evaluate("document.getElementById('info').textContent")
         shown_data = info.split("data ", 1)[1].split("\n", 1)[0]
         check(float(shown_data) == data["nodes"][0]["data"], f"hover shows the exact data: {info!r}")
+        # Wheel zooms around the cursor; a drag pans.
+        box = "(b => [b.x, b.y, b.width, b.height])(document.querySelector('#canvas svg').viewBox.baseVal)"
+        before = browser.evaluate(box)
+        browser.evaluate("""document.querySelector('#canvas svg').dispatchEvent(new WheelEvent('wheel',
+            {deltaY: -100, clientX: 400, clientY: 300, bubbles: true, cancelable: true}))""")
+        zoomed = browser.evaluate(box)
+        check(zoomed[2] < before[2] and zoomed[3] < before[3], f"the wheel zooms in: {before} -> {zoomed}")
+        browser.evaluate("""(c => { c.dispatchEvent(new MouseEvent('mousedown', {clientX: 500, clientY: 300, bubbles: true}));
+            window.dispatchEvent(new MouseEvent('mousemove', {clientX: 400, clientY: 250}));
+            window.dispatchEvent(new MouseEvent('mouseup', {})); })(document.getElementById('canvas'))""")
+        panned = browser.evaluate(box)
+        check(panned[0] > zoomed[0] and panned[1] > zoomed[1] and panned[2] == zoomed[2], f"a drag pans: {zoomed} -> {panned}")
         shot = browser.call("Page.captureScreenshot", {"format": "png"})["data"]
         open(screenshot, "wb").write(base64.b64decode(shot))
         browser.evaluate("document.getElementById('reset').click()")
         check(browser.evaluate(shown) == [], "reset hides every grad again")
+        # Play steps on its own (every 0.5 s); pause stops it.
+        slider = "Number(document.getElementById('slider').value)"
+        browser.evaluate("document.getElementById('play').click()")
+        time.sleep(1.3)
+        browser.evaluate("document.getElementById('play').click()")
+        played = browser.evaluate(slider)
+        time.sleep(0.8)
+        check(played >= 1 and browser.evaluate(slider) == played, f"play advanced to step {played}, and pause held it there")
     finally:
         browser.close()
     png = open(screenshot, "rb").read()
