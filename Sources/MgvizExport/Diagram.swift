@@ -83,15 +83,7 @@ public struct Diagram: Sendable {
         let parameterIDs = Set(parameters.map(\.id))
         let graph = output.graph
         let last = Int(output.id)
-        // One reverse sweep marks what reaches the output; no recursion, whatever the depth.
-        var reaches = [Bool](repeating: false, count: last + 1)
-        reaches[last] = true
-        var operandIDs = [[Int32]](repeating: [], count: last + 1)
-        for id in stride(from: last, through: 0, by: -1) where reaches[id] {
-            let operands = graph[id].operands.map(\.id)
-            for operand in operands { reaches[Int(operand)] = true }
-            operandIDs[id] = operands
-        }
+        let reaches = graph.dependencies(of: output.id)
         var position = [Int](repeating: -1, count: last + 1)
         var nodes: [Node] = []
         var valueIDs: [Int32] = []
@@ -106,7 +98,8 @@ public struct Diagram: Sendable {
                     : parameterIDs.contains(value.id) ? .parameter
                     : value.label == nil ? .constant : .input,
                 data: value.data, grad: withGrad ? value.grad : nil,
-                operands: operandIDs[id].map { position[Int($0)] }, cluster: clusterOf[value.id]))
+                // Operands come earlier on the tape, so they already have positions.
+                operands: value.operands.map { position[Int($0.id)] }, cluster: clusterOf[value.id]))
         }
         self.title = title
         self.nodes = nodes

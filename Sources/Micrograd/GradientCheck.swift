@@ -65,14 +65,7 @@ extension Graph {
             depends[id - first] = usesInput
         }
         // Backward from the output: which of those it depends on, in topological order.
-        var reaches = [Bool](repeating: false, count: last - first + 1)
-        reaches[last - first] = true
-        for id in stride(from: last, to: first, by: -1) where reaches[id - first] {
-            let node = nodes[id]
-            guard node.op != .leaf else { continue }
-            if Int(node.lhs) >= first { reaches[Int(node.lhs) - first] = true }
-            if node.op.isBinary && Int(node.rhs) >= first { reaches[Int(node.rhs) - first] = true }
-        }
+        let reaches = dependencies(of: output, from: input)
         for id in first...last where depends[id - first] && reaches[id - first] {
             let node = nodes[id]
             if node.op == .relu && nodes[Int(node.lhs)].data == 0 { return self[id] }
