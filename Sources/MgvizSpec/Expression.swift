@@ -120,17 +120,18 @@ struct ExpressionEvaluator {
     let lookup: (String) -> Operand?
 
     private enum Pending {
-        case binary(String, column: Int)
-        case negate(column: Int)
-        case plus(column: Int)
+        case binary(String)
+        case negate
+        case plus
+        /// The columns of an open parenthesis or call point the "never closed" error at it.
         case parenthesis(column: Int)
         case call(Function, column: Int)
 
         /// Binding strength; Python's: + - < * / < unary < ** (right-associative).
         var precedence: Int {
             switch self {
-            case .binary("+", _), .binary("-", _): return 1
-            case .binary("**", _): return 4
+            case .binary("+"), .binary("-"): return 1
+            case .binary("**"): return 4
             case .binary: return 2
             case .negate, .plus: return 3
             case .parenthesis, .call: return 0
@@ -177,8 +178,8 @@ struct ExpressionEvaluator {
                         throw ExpressionError(column: token.column, message: "unknown name '\(name)' (expected an input or a name defined earlier)")
                     }
                 case .symbol("("): pending.append(.parenthesis(column: token.column))
-                case .symbol("-"): pending.append(.negate(column: token.column))
-                case .symbol("+"): pending.append(.plus(column: token.column))
+                case .symbol("-"): pending.append(.negate)
+                case .symbol("+"): pending.append(.plus)
                 case .end where operands.isEmpty && pending.isEmpty:
                     throw ExpressionError(column: token.column, message: "the expression is empty")
                 default:
@@ -188,7 +189,7 @@ struct ExpressionEvaluator {
             }
             switch token.kind {
             case .symbol(let symbol) where ["+", "-", "*", "/", "**"].contains(symbol):
-                let incoming = Pending.binary(symbol, column: token.column)
+                let incoming = Pending.binary(symbol)
                 let rightAssociative = symbol == "**"
                 reduce { rightAssociative ? $0.precedence > incoming.precedence : $0.precedence >= incoming.precedence }
                 pending.append(incoming)
@@ -198,9 +199,7 @@ struct ExpressionEvaluator {
                 guard let open = pending.popLast() else {
                     throw ExpressionError(column: token.column, message: "unbalanced ')': no '(' before it")
                 }
-                if case .call(let function, _) = open {
-                    apply(.call(function, column: token.column), to: &operands)
-                }
+                if case .call = open { apply(open, to: &operands) }
             case .end:
                 reduce { $0.precedence > 0 }
                 if let open = pending.last, case .parenthesis(let column) = open {
@@ -218,7 +217,7 @@ struct ExpressionEvaluator {
 
     private func apply(_ operation: Pending, to operands: inout [Operand]) {
         switch operation {
-        case .binary(let symbol, _):
+        case .binary(let symbol):
             let right = operands.removeLast()
             let left = operands.removeLast()
             operands.append(binary(symbol, left, right))

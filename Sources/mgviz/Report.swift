@@ -18,6 +18,7 @@ struct Report {
         let results = check.run(output: evaluation.output, inputs: evaluation.inputs)
         let names = results.map { $0.input.label ?? "" }
         let autograd = aligned(results.map(\.autograd)), numeric = aligned(results.map(\.numeric))
+        let nameWidth = names.map(\.count).max() ?? 0
         var lines: [String] = []
         for (i, result) in results.enumerated() {
             let verdict: String, note: String
@@ -32,7 +33,7 @@ struct Report {
                 verdict = "SKIP"
                 note = "  not differentiable here: \(kink.opName) of \(kink.operands[0].data) at \(describe(kink, in: diagram))"
             }
-            lines.append(pad(verdict, 6) + pad(names[i], names.map(\.count).max()!) + "  autograd " + autograd[i] + "  numeric " + numeric[i] + note)
+            lines.append(pad(verdict, 6) + pad(names[i], nameWidth) + "  autograd " + autograd[i] + "  numeric " + numeric[i] + note)
         }
         emit(lines)
         return !results.contains { $0.verdict == .wrong }
