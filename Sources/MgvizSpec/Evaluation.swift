@@ -56,7 +56,7 @@ extension Spec {
         var bindings: [String: Operand] = [:]
         for input in inputs {
             guard bindings[input.name] == nil else {
-                throw SpecError(file: file, place: "\"inputs\".\"\(input.name)\"", message: "'\(input.name)' is defined twice")
+                throw SpecError(file: file, place: "\"inputs\".\"\(echo(input.name))\"", message: "'\(echo(input.name))' is defined twice")
             }
             bindings[input.name] = .value(Value(input.value, label: input.name, in: graph))
         }
@@ -75,22 +75,22 @@ extension Spec {
         }
         let outputName = output ?? lastName!
         guard let outputOperand = bindings[outputName] else {
-            throw SpecError(file: file, place: "\"output\"", message: "unknown name '\(outputName)' (expected an input or a defined name)")
+            throw SpecError(file: file, place: "\"output\"", message: "unknown name '\(echo(outputName))' (expected an input or a defined name)")
         }
         guard case .value(let outputValue) = outputOperand else {
-            throw SpecError(file: file, place: "\"output\"", message: "'\(outputName)' is a plain number, not a node of the graph")
+            throw SpecError(file: file, place: "\"output\"", message: "'\(echo(outputName))' is a plain number, not a node of the graph")
         }
         var values: [String: Value] = [:]
         for (name, operand) in bindings {
             if case .value(let value) = operand { values[name] = value }
         }
         for grad in expect?.grads ?? [] {
-            let place = "\"expect\".\"grads\".\"\(grad.name)\""
+            let place = "\"expect\".\"grads\".\"\(echo(grad.name))\""
             switch bindings[grad.name] {
             case nil:
-                throw SpecError(file: file, place: place, message: "unknown name '\(grad.name)' (expected an input or a defined name)")
+                throw SpecError(file: file, place: place, message: "unknown name '\(echo(grad.name))' (expected an input or a defined name)")
             case .number?:
-                throw SpecError(file: file, place: place, message: "'\(grad.name)' is a plain number, not a node of the graph, so it has no grad")
+                throw SpecError(file: file, place: place, message: "'\(echo(grad.name))' is a plain number, not a node of the graph, so it has no grad")
             case .value?: break
             }
         }
@@ -108,12 +108,12 @@ extension Spec {
         var x: [Value] = []
         for name in mlp.inputs {
             guard case .value(let value)? = bindings[name] else {
-                throw SpecError(file: file, place: "\"mlp\".\"inputs\"", message: "unknown input '\(name)' (expected one of the spec's \"inputs\")")
+                throw SpecError(file: file, place: "\"mlp\".\"inputs\"", message: "unknown input '\(echo(name))' (expected one of the spec's \"inputs\")")
             }
             x.append(value)
         }
         for name in mlp.outputs where bindings[name] != nil {
-            throw SpecError(file: file, place: "\"mlp\".\"outputs\"", message: "'\(name)' is already an input; outputs need names of their own")
+            throw SpecError(file: file, place: "\"mlp\".\"outputs\"", message: "'\(echo(name))' is already an input; outputs need names of their own")
         }
         let model: MLP
         do {
@@ -154,7 +154,7 @@ extension Spec {
             throw SpecError(file: file, place: "define[\(index)], column 1", message: problem)
         }
         guard bindings[name] == nil else {
-            throw SpecError(file: file, place: "define[\(index)] (\(name)), column 1", message: "'\(name)' is already defined; names cannot be redefined")
+            throw SpecError(file: file, place: "define[\(index)] (\(echo(name))), column 1", message: "'\(echo(name))' is already defined; names cannot be redefined")
         }
         let expressionStart = scalars.index(after: equals)
         let offset = scalars.distance(from: scalars.startIndex, to: expressionStart)
@@ -162,7 +162,7 @@ extension Spec {
             let tokens = try tokenize(Substring(Substring(entry).unicodeScalars[expressionStart...]), columnOffset: offset)
             return (name, try evaluator.evaluate(tokens))
         } catch {
-            throw SpecError(file: file, place: "define[\(index)] (\(name)), column \(error.column)", message: error.message)
+            throw SpecError(file: file, place: "define[\(index)] (\(echo(name))), column \(error.column)", message: error.message)
         }
     }
 }

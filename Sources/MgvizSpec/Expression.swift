@@ -38,7 +38,7 @@ struct Token {
     var describe: String {
         switch kind {
         case .number(let value, _): return "the number \(pythonRepr(value))"
-        case .name(let name): return "'\(name)'"
+        case .name(let name): return "'\(echo(name))'"
         case .symbol(let symbol): return "'\(symbol)'"
         case .end: return "the end of the expression"
         }
@@ -86,7 +86,7 @@ func tokenize(_ expression: Substring, columnOffset: Int) throws(ExpressionError
             }
             let literal = text(start..<i)
             guard let value = Double(literal), value.isFinite else {
-                throw ExpressionError(column: column, message: "the number \(literal) overflows a Double")
+                throw ExpressionError(column: column, message: "the number \(echo(literal)) overflows a Double")
             }
             tokens.append(Token(kind: .number(value, isInteger: isInteger), column: column))
         } else if isNameByte(i) {
@@ -104,7 +104,7 @@ func tokenize(_ expression: Substring, columnOffset: Int) throws(ExpressionError
             i += 1
         } else {
             let character = String(decoding: bytes[i...], as: UTF8.self).first.map(String.init) ?? "?"
-            throw ExpressionError(column: column, message: "unexpected character '\(character)'")
+            throw ExpressionError(column: column, message: "unexpected character '\(echo(character))'")
         }
     }
     tokens.append(Token(kind: .end, column: columnOffset + expression.unicodeScalars.count + 1))
@@ -170,12 +170,12 @@ struct ExpressionEvaluator {
                         pending.append(.call(function, column: token.column))
                         index += 1
                     } else if isCall {
-                        throw ExpressionError(column: token.column, message: "unknown function '\(name)' (expected one of: \(Function.allCases.map(\.rawValue).joined(separator: ", ")))")
+                        throw ExpressionError(column: token.column, message: "unknown function '\(echo(name))' (expected one of: \(Function.allCases.map(\.rawValue).joined(separator: ", ")))")
                     } else if let operand = lookup(name) {
                         operands.append(operand)
                         expectingOperand = false
                     } else {
-                        throw ExpressionError(column: token.column, message: "unknown name '\(name)' (expected an input or a name defined earlier)")
+                        throw ExpressionError(column: token.column, message: "unknown name '\(echo(name))' (expected an input or a name defined earlier)")
                     }
                 case .symbol("("): pending.append(.parenthesis(column: token.column))
                 case .symbol("-"): pending.append(.negate)

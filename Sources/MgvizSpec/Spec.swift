@@ -80,7 +80,7 @@ public struct Spec: Sendable, Equatable {
             throw fail("", "expected a JSON object at the top level, got \(root.typeName)")
         }
         for member in members where !Spec.keys.contains(member.key) {
-            throw fail(at(member.value), "unknown key \"\(member.key)\" (expected one of: \(Spec.keys.joined(separator: ", ")))")
+            throw fail(at(member.value), "unknown key \"\(echo(member.key))\" (expected one of: \(Spec.keys.joined(separator: ", ")))")
         }
         func member(_ key: String) -> JSONValue? { members.first { $0.key == key }?.value }
         func string(_ key: String) throws(SpecError) -> String? {
@@ -94,7 +94,7 @@ public struct Spec: Sendable, Equatable {
         func namedNumbers(_ object: [(key: String, value: JSONValue)], in path: String) throws(SpecError) -> [Input] {
             var named: [Input] = []
             for (name, value) in object {
-                let place = "\(path).\"\(name)\" (\(at(value)))"
+                let place = "\(path).\"\(echo(name))\" (\(at(value)))"
                 if let problem = Spec.problem(withName: name) { throw fail(place, problem) }
                 guard case .number(let number) = value.kind else {
                     throw fail(place, "expected a number, got \(value.typeName)")
@@ -136,7 +136,7 @@ public struct Spec: Sendable, Equatable {
         }
         var expectation = Expectation()
         for (key, value) in expectMembers {
-            let place = "\"expect\".\"\(key)\" (\(at(value)))"
+            let place = "\"expect\".\"\(echo(key))\" (\(at(value)))"
             switch (key, value.kind) {
             case ("output", .number(let number)): expectation.output = number
             case ("tolerance", .number(let number)) where number >= 0: expectation.tolerance = number
@@ -145,7 +145,7 @@ public struct Spec: Sendable, Equatable {
             case ("grads", _): throw fail(place, "expected an object of name: number, got \(value.typeName)")
             case ("output", _), ("tolerance", _): throw fail(place, "expected a number, got \(value.typeName)")
             default:
-                throw fail(place, "unknown key \"\(key)\" (expected one of: \(Expectation.keys.joined(separator: ", ")))")
+                throw fail(place, "unknown key \"\(echo(key))\" (expected one of: \(Expectation.keys.joined(separator: ", ")))")
             }
         }
         expect = expectation
@@ -158,7 +158,7 @@ public struct Spec: Sendable, Equatable {
         }
         guard let first = name.unicodeScalars.first, first == "_" || first.isASCIILetter,
               name.unicodeScalars.allSatisfy({ $0 == "_" || $0.isASCIILetter || $0.isASCIIDigit })
-        else { return "'\(name)' is not a valid name (expected letters, digits and _, not starting with a digit)" }
+        else { return "'\(echo(name))' is not a valid name (expected letters, digits and _, not starting with a digit)" }
         if Function(rawValue: name) != nil {
             return "'\(name)' is a function name and cannot name a value"
         }

@@ -13,8 +13,12 @@ public struct SpecError: Error, CustomStringConvertible, Equatable {
     }
 
     public var description: String {
-        place.isEmpty ? "\(file): \(message)" : "\(file): \(place): \(message)"
+        let file = echo(self.file, limit: Self.echoedPathLength, keepingEnd: true)
+        return place.isEmpty ? "\(file): \(message)" : "\(file): \(place): \(message)"
     }
+
+    /// Paths are echoed up to this many characters, keeping their end, where the file name is.
+    public static let echoedPathLength = 200
 }
 
 /// What the expression parser reports: a column within one `define` entry.

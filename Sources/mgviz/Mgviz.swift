@@ -210,6 +210,7 @@ enum Collapse: String, ExpressibleByArgument, CaseIterable {
     case neurons
 }
 
+/// Every error and warning goes through here: one line, whatever the strings in it hold.
 func printError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
+    FileHandle.standardError.write(Data((escapingControlCharacters(line) + "\n").utf8))
 }
