@@ -107,6 +107,8 @@ struct JSONReader {
     private mutating func object(depth: Int) throws(JSONSyntaxError) -> JSONValue.Kind {
         offset += 1
         var members: [(key: String, value: JSONValue)] = []
+        // A hash set, so that an object of n keys is read in O(n), not O(n²).
+        var keys: Set<String> = []
         skipWhitespace()
         if current == UInt8(ascii: "}") { offset += 1; return .object(members) }
         while true {
@@ -114,8 +116,8 @@ struct JSONReader {
             guard current == UInt8(ascii: "\"") else { throw error("expected a key in quotes, got \(describeCurrent())") }
             let (keyLine, keyColumn) = (line, column)
             let key = try string()
-            if members.contains(where: { $0.key == key }) {
-                throw JSONSyntaxError(line: keyLine, column: keyColumn, message: "duplicate key \"\(key)\"")
+            guard keys.insert(key).inserted else {
+                throw JSONSyntaxError(line: keyLine, column: keyColumn, message: "duplicate key \"\(echo(key))\"")
             }
             skipWhitespace()
             try expect(UInt8(ascii: ":"), "':' after the key")
@@ -165,7 +167,7 @@ struct JSONReader {
         }
         let text = String(decoding: bytes[start..<offset], as: UTF8.self)
         guard let value = Double(text), value.isFinite else {
-            throw JSONSyntaxError(line: line, column: start - lineStart + 1, message: "the number \(text) overflows a Double")
+            throw JSONSyntaxError(line: line, column: start - lineStart + 1, message: "the number \(echo(text)) overflows a Double")
         }
         return value
     }

@@ -21,6 +21,8 @@ extension Spec {
         public var outputs: [String]
 
         public static let keys = ["sizes", "activation", "seed", "parameters", "inputs", "outputs"]
+        /// Bigger models are refused: a million parameters is already 3 million nodes.
+        public static let maximumParameterCount = 1_000_000
 
         public init(sizes: [Int], activation: Activation = .relu, weights: Weights, inputs: [String], outputs: [String]) {
             self.sizes = sizes
@@ -34,13 +36,13 @@ extension Spec {
     static func parseModel(_ value: JSONValue, file: String) throws(SpecError) -> Model {
         func at(_ value: JSONValue) -> String { "line \(value.line), column \(value.column)" }
         func fail(_ key: String, _ value: JSONValue, _ message: String) -> SpecError {
-            SpecError(file: file, place: "\"mlp\".\"\(key)\" (\(at(value)))", message: message)
+            SpecError(file: file, place: "\"mlp\".\"\(echo(key))\" (\(at(value)))", message: message)
         }
         guard case .object(let members) = value.kind else {
             throw SpecError(file: file, place: "\"mlp\" (\(at(value)))", message: "expected an object, got \(value.typeName)")
         }
         for member in members where !Model.keys.contains(member.key) {
-            throw fail(member.key, member.value, "unknown key \"\(member.key)\" (expected one of: \(Model.keys.joined(separator: ", ")))")
+            throw fail(member.key, member.value, "unknown key \"\(echo(member.key))\" (expected one of: \(Model.keys.joined(separator: ", ")))")
         }
         func member(_ key: String) throws(SpecError) -> JSONValue {
             guard let found = members.first(where: { $0.key == key })?.value else {
@@ -61,10 +63,11 @@ extension Spec {
         }
         func names(_ key: String) throws(SpecError) -> [String] {
             var names: [String] = []
+            var seen: Set<String> = []
             for element in try array(key) {
                 guard case .string(let name) = element.kind else { throw fail(key, element, "expected a name, got \(element.typeName)") }
                 if let problem = Spec.problem(withName: name) { throw fail(key, element, problem) }
-                guard !names.contains(name) else { throw fail(key, element, "'\(name)' is listed twice") }
+                guard seen.insert(name).inserted else { throw fail(key, element, "'\(echo(name))' is listed twice") }
                 names.append(name)
             }
             return names
@@ -74,7 +77,9 @@ extension Spec {
         var sizes: [Int] = []
         for element in try array("sizes") { sizes.append(Int(try integer(element, "sizes", minimum: 1))) }
         guard sizes.count >= 2 else { throw fail("sizes", sizesValue, "expected the input width and at least one layer, like [3, 4, 4, 1]") }
-        guard MLP.parameterCount(inputs: sizes[0], outputs: Array(sizes.dropFirst())) <= 1_000_000 else {
+        guard let parameterCount = MLP.parameterCount(inputs: sizes[0], outputs: Array(sizes.dropFirst())),
+              parameterCount <= Model.maximumParameterCount
+        else {
             throw fail("sizes", sizesValue, "the model would have over 1,000,000 parameters")
         }
 
@@ -101,9 +106,8 @@ extension Spec {
                 guard case .number(let number) = element.kind else { throw fail("parameters", element, "expected a number, got \(element.typeName)") }
                 numbers.append(number)
             }
-            let expected = MLP.parameterCount(inputs: sizes[0], outputs: Array(sizes.dropFirst()))
-            guard numbers.count == expected else {
-                throw fail("parameters", parameters, "MLP\(sizes) has \(expected) parameters, got \(numbers.count)")
+            guard numbers.count == parameterCount else {
+                throw fail("parameters", parameters, "MLP\(sizes) has \(parameterCount) parameters, got \(numbers.count)")
             }
             weights = .parameters(numbers)
         case (.some(let seed), .some):

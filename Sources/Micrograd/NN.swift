@@ -46,9 +46,28 @@ public struct MLPError: Error, CustomStringConvertible {
 public struct MLP {
     public let layers: [Layer]
 
-    /// How many parameters MLP(inputs, outputs) has.
-    public static func parameterCount(inputs: Int, outputs: [Int]) -> Int {
-        zip([inputs] + outputs, outputs).reduce(0) { $0 + ($1.0 + 1) * $1.1 }
+    /// How many parameters MLP(inputs, outputs) has, or nil if that count overflows Int.
+    public static func parameterCount(inputs: Int, outputs: [Int]) -> Int? {
+        var count = 0
+        for (fanIn, width) in zip([inputs] + outputs, outputs) {
+            let (withBias, overflow1) = fanIn.addingReportingOverflow(1)
+            let (layer, overflow2) = withBias.multipliedReportingOverflow(by: width)
+            let (total, overflow3) = count.addingReportingOverflow(layer)
+            guard !overflow1, !overflow2, !overflow3 else { return nil }
+            count = total
+        }
+        return count
+    }
+
+    /// The parameter count of positive sizes whose count fits an Int; sizes come from users.
+    private static func checkedParameterCount(inputs: Int, outputs: [Int]) throws -> Int {
+        guard inputs > 0, !outputs.isEmpty, outputs.allSatisfy({ $0 > 0 }) else {
+            throw MLPError(description: "layer sizes must be positive, got \([inputs] + outputs)")
+        }
+        guard let count = parameterCount(inputs: inputs, outputs: outputs) else {
+            throw MLPError(description: "MLP\([inputs] + outputs) has more parameters than an Int can count")
+        }
+        return count
     }
 
     /// MLP(nin, nouts) with the given parameters in micrograd's `parameters()` order.
@@ -58,10 +77,7 @@ public struct MLP {
         inputs: Int, outputs: [Int], activation: Activation = .relu, parameters: [Double],
         in graph: Graph = .current
     ) throws {
-        guard inputs > 0, !outputs.isEmpty, outputs.allSatisfy({ $0 > 0 }) else {
-            throw MLPError(description: "layer sizes must be positive, got \([inputs] + outputs)")
-        }
-        let expected = MLP.parameterCount(inputs: inputs, outputs: outputs)
+        let expected = try MLP.checkedParameterCount(inputs: inputs, outputs: outputs)
         guard parameters.count == expected else {
             throw MLPError(description: "MLP\([inputs] + outputs) has \(expected) parameters, got \(parameters.count)")
         }
@@ -86,6 +102,7 @@ public struct MLP {
     ) throws {
         var random = MersenneTwister(seed: seed)
         var parameters: [Double] = []
+        parameters.reserveCapacity(try MLP.checkedParameterCount(inputs: inputs, outputs: outputs))
         for (fanIn, width) in zip([inputs] + outputs, outputs) {
             for _ in 0..<width {
                 for _ in 0..<fanIn { parameters.append(random.uniform(-1, 1)) }

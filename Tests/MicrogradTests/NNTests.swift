@@ -50,8 +50,11 @@ import Testing
 
     @Test func wrongParameterCountsAreErrors() {
         #expect(MLP.parameterCount(inputs: 2, outputs: [16, 16, 1]) == 337)
+        #expect(MLP.parameterCount(inputs: 4_294_967_296, outputs: [4_294_967_296]) == nil)
         #expect(throws: MLPError.self) { try MLP(inputs: 2, outputs: [1], parameters: [1, 2], in: Graph()) }
         #expect(throws: MLPError.self) { try MLP(inputs: 0, outputs: [1], seed: 1, in: Graph()) }
+        // Sizes whose parameter count overflows Int are an error, not a trap.
+        #expect(throws: MLPError.self) { try MLP(inputs: 4_294_967_296, outputs: [4_294_967_296], seed: 1, in: Graph()) }
     }
 
     @Test func moonsLossesMatchPythonMicrograd() throws {
