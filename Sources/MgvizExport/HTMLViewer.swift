@@ -21,8 +21,7 @@ public struct HTMLViewer: Sendable {
         out.write(text.range(of: "<svg").map { String(text[$0.lowerBound...]) } ?? text)
         out.write("</main>\n<aside id=\"info\">Hover a node for its full-precision data and grad; click one to see its path to the output.</aside>\n")
         out.write("<script type=\"application/json\" id=\"mgviz-data\">")
-        // JSON inside a script element: "</" must not end it early.
-        out.write(JSONExporter().export(diagram).replacingOccurrences(of: "</", with: "<\\/"))
+        out.write(scriptData: JSONExporter().exportBytes(diagram))
         out.write("</script>\n<script>\n")
         out.write(Self.script)
         out.write("</script>\n</body>\n</html>\n")
@@ -180,4 +179,28 @@ public struct HTMLViewer: Sendable {
         show(0);
 
         """
+}
+
+extension TextWriter {
+    /// JSON inside a script element. HTML ends the element at `</script`, and `<!--` starts
+    /// an escape state in which even that end tag is not seen, so no title or label may bring
+    /// a `<` into it; `>` and `&` go too, and U+2028 and U+2029, which older JavaScript
+    /// parsers take for line ends. Each is a JSON string escape, so the data parses the same.
+    mutating func write(scriptData json: [UInt8]) {
+        var index = 0
+        while index < json.count {
+            let byte = json[index]
+            switch byte {
+            case UInt8(ascii: "<"): write("\\u003c")
+            case UInt8(ascii: ">"): write("\\u003e")
+            case UInt8(ascii: "&"): write("\\u0026")
+            // U+2028 and U+2029 in UTF-8: E2 80 A8 and E2 80 A9.
+            case 0xe2 where index + 2 < json.count && json[index + 1] == 0x80 && (json[index + 2] == 0xa8 || json[index + 2] == 0xa9):
+                write(json[index + 2] == 0xa8 ? "\\u2028" : "\\u2029")
+                index += 2
+            default: append(byte)
+            }
+            index += 1
+        }
+    }
 }

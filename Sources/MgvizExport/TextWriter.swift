@@ -5,6 +5,8 @@ struct TextWriter {
 
     init(capacity: Int) { bytes.reserveCapacity(capacity) }
 
+    mutating func append(_ byte: UInt8) { bytes.append(byte) }
+
     mutating func write(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
