@@ -129,7 +129,7 @@ public struct DOTExporter: Sendable {
         out.write(", label=\"{")
         writeLines(node, &out, separator: "|", escape: .recordField, number: { " " + format($0) })
         out.write("}\", tooltip=\"")
-        writeLines(node, &out, separator: "\\n", escape: .dotString, number: { " = " + exactNumber($0) })
+        writeLines(node, &out, separator: "\\n", escape: .dotString, number: { " = " + exactText($0) })
         out.write("\"];\n")
         guard !node.op.isEmpty else { return }
         out.write(indent)
@@ -151,7 +151,7 @@ public struct DOTExporter: Sendable {
         }
     }
 
-    private func format(_ x: Double) -> String { x.isFinite ? formatFixed(x, decimals: precision) : spell(x) }
+    private func format(_ x: Double) -> String { fixedText(x, decimals: precision) }
 
     /// A node's lines: its label, data, grad and what a check wanted. The record shows the
     /// numbers rounded; the tooltip shows them exactly. Numbers need no escaping: digits,
@@ -178,7 +178,4 @@ public struct DOTExporter: Sendable {
         }
     }
 }
-
-/// Shortest round-trip digits: reading the text back gives the same Double.
-func exactNumber(_ x: Double) -> String { x.isFinite ? "\(x)" : spell(x) }
 

@@ -50,7 +50,7 @@ public struct JSONExporter: Sendable {
 
     /// Round-trip digits; JSON has no NaN or infinities, so those are strings.
     private func number(_ x: Double, _ out: inout TextWriter) {
-        if x.isFinite { out.write(exactNumber(x)) } else { quoted(spell(x), &out) }
+        if x.isFinite { out.write(exactText(x)) } else { quoted(spell(x), &out) }
     }
 
     private func quoted(_ text: String, _ out: inout TextWriter) {

@@ -37,7 +37,17 @@ extension Diagram {
     }
 }
 
-/// NaN and infinities spelled out, as the diagram and the warnings write them.
+/// `x` with exactly `decimals` digits after the point; NaN and the infinities spelled out
+/// as everywhere else (C's printf would write `nan` and `-nan`).
+public func fixedText(_ x: Double, decimals: Int) -> String {
+    x.isFinite ? formatFixed(x, decimals: decimals) : spell(x)
+}
+
+/// Shortest round-trip digits: reading the text back gives the same Double. NaN and the
+/// infinities are spelled out (Swift would write `nan` and `inf`).
+public func exactText(_ x: Double) -> String { x.isFinite ? "\(x)" : spell(x) }
+
+/// NaN and infinities spelled out, as the diagram, the JSON dump and the warnings write them.
 func spell(_ x: Double) -> String {
     x.isNaN ? "NaN" : x == .infinity ? "Infinity" : "-Infinity"
 }

@@ -3,13 +3,16 @@ public struct GradientCheck {
     public enum Verdict: Equatable {
         case ok
         case wrong
+        /// Both numbers are NaN: the output is NaN around this input, so there is nothing
+        /// to compare, and calling either number wrong would send the learner the wrong way.
+        case notANumber
         /// The output is not differentiable in this input here, for example a ReLU exactly
         /// at 0 on the path: neither number is "the" derivative, so neither is called wrong.
         case notDifferentiable(at: Value)
 
         public static func == (a: Verdict, b: Verdict) -> Bool {
             switch (a, b) {
-            case (.ok, .ok), (.wrong, .wrong): return true
+            case (.ok, .ok), (.wrong, .wrong), (.notANumber, .notANumber): return true
             case (.notDifferentiable(let x), .notDifferentiable(let y)): return x.id == y.id && x.graph === y.graph
             default: return false
             }
@@ -40,8 +43,12 @@ public struct GradientCheck {
             let verdict: Verdict
             if let kink = output.graph.kink(between: input.id, and: output.id) {
                 verdict = .notDifferentiable(at: kink)
+            } else if input.grad.isNaN && numeric.isNaN {
+                verdict = .notANumber
             } else {
-                verdict = abs(input.grad - numeric) <= tolerance + tolerance * abs(numeric) ? .ok : .wrong
+                // Equal infinities agree; any other non-finite pair fails the comparison.
+                let agrees = input.grad == numeric || abs(input.grad - numeric) <= tolerance + tolerance * abs(numeric)
+                verdict = agrees ? .ok : .wrong
             }
             return Result(input: input, autograd: input.grad, numeric: numeric, verdict: verdict)
         }

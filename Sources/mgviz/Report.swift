@@ -31,7 +31,10 @@ struct Report {
                 }
             case .notDifferentiable(let kink):
                 verdict = "SKIP"
-                note = "  not differentiable here: \(kink.opName) of \(kink.operands[0].data) at \(describe(kink, in: diagram))"
+                note = "  not differentiable here: \(kink.opName) of \(exactText(kink.operands[0].data)) at \(describe(kink, in: diagram))"
+            case .notANumber:
+                verdict = "NAN"
+                note = diagram.firstNonFinite().map { "  \($0.message)" } ?? ""
             }
             lines.append(pad(verdict, 6) + pad(names[i], nameWidth) + "  autograd " + autograd[i] + "  numeric " + numeric[i] + note)
         }
@@ -48,7 +51,7 @@ struct Report {
         var lines: [String] = []
         for (result, subject) in zip(results, subjects) {
             lines.append(pad(result.isRight ? "OK" : "WRONG", 6) + pad(subject, width)
-                + "  expected \(result.expected)  computed \(result.computed)")
+                + "  expected \(exactText(result.expected))  computed \(exactText(result.computed))")
             if !result.isRight, let position = diagram.position(of: result.value) {
                 diagram.nodes[position].problems.append(.init(result.isGrad ? "expected grad" : "expected data", result.expected))
             }
@@ -65,7 +68,7 @@ struct Report {
 
     /// Ten decimals, right-aligned to the widest.
     private func aligned(_ numbers: [Double]) -> [String] {
-        let texts = numbers.map { String(format: "%.10f", $0) }
+        let texts = numbers.map { fixedText($0, decimals: 10) }
         let width = texts.map(\.count).max() ?? 0
         return texts.map { String(repeating: " ", count: width - $0.count) + $0 }
     }
