@@ -52,8 +52,17 @@ public struct Spec: Sendable, Equatable {
 
     /// Larger files are refused before they are read.
     public static let maximumFileBytes = 64 << 20
-    /// Names longer than this are refused.
+    /// Names longer than this (in Unicode scalars) are refused. Every name is drawn as a
+    /// record field; Graphviz lays a 10 KB field out in 0.3 s to PNG, so this is 40 times
+    /// below anything slow (docs/RELIABILITY.md has the figures).
     public static let maximumNameLength = 256
+    /// Titles longer than this (in Unicode scalars) are refused. A title is drawn on one line
+    /// above the whole graph, so its width sets the PNG's: 1,000 characters made a 21,000
+    /// pixel wide bitmap in 5 s, 256 one of 5,400 pixels in 1.5 s on a loaded machine.
+    public static let maximumTitleLength = 256
+    /// Titles of more lines are refused. Graphviz counts a label's lines in a `short`: 32,769
+    /// lines crash it, and 1,000 took 13 s and 361 MB to PNG; 10 lines cost 0.07 s.
+    public static let maximumTitleLines = 10
     public static let keys = ["title", "inputs", "mlp", "define", "output", "expect"]
 
     /// Parses a spec file's bytes. `file` is the name used in error messages.
@@ -105,6 +114,9 @@ public struct Spec: Sendable, Equatable {
         }
 
         title = try string("title")
+        if let title, let problem = Spec.problem(withTitle: title), let value = member("title") {
+            throw fail("\"title\" (\(at(value)))", problem)
+        }
         output = try string("output")
 
         guard let inputsValue = member("inputs") else { throw fail("", "missing required key \"inputs\"") }
@@ -151,10 +163,24 @@ public struct Spec: Sendable, Equatable {
         expect = expectation
     }
 
+    /// Why Graphviz should not be given `title`, or nil if it can be.
+    static func problem(withTitle title: String) -> String? {
+        let length = title.unicodeScalars.count
+        if length > maximumTitleLength {
+            return "the title is \(length) characters long, over the limit of \(maximumTitleLength)"
+        }
+        let lines = title.utf8.count { $0 == UInt8(ascii: "\n") } + 1
+        if lines > maximumTitleLines {
+            return "the title has \(lines) lines, over the limit of \(maximumTitleLines)"
+        }
+        return nil
+    }
+
     /// Why `name` cannot name a value, or nil if it can.
     static func problem(withName name: String) -> String? {
-        if name.count > maximumNameLength {
-            return "the name is \(name.count) characters long, over the limit of \(maximumNameLength)"
+        let length = name.unicodeScalars.count
+        if length > maximumNameLength {
+            return "the name is \(length) characters long, over the limit of \(maximumNameLength)"
         }
         guard let first = name.unicodeScalars.first, first == "_" || first.isASCIILetter,
               name.unicodeScalars.allSatisfy({ $0 == "_" || $0.isASCIILetter || $0.isASCIIDigit })

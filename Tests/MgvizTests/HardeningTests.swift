@@ -125,3 +125,32 @@ import Testing
         #expect(exactText(.infinity) == "Infinity" && exactText(0.1) == "0.1")
     }
 }
+
+/// Issue 9: the strings handed to Graphviz are bounded, so that it can neither crash (32,769
+/// lines overflow its line counter) nor spend minutes on one label.
+@Suite struct GraphvizLimits {
+    @Test func titlesOverTheLimitsAreRefused() {
+        let long = String(repeating: "W", count: 257)
+        #expect(specError(#"{"title": "\#(long)", "inputs": {"x": 1}, "define": ["y = x"]}"#)
+            == "spec.json: \"title\" (line 1, column 11): the title is 257 characters long, over the limit of 256")
+        let lines = Array(repeating: "line", count: 11).joined(separator: "\\n")
+        #expect(specError(#"{"title": "\#(lines)", "inputs": {"x": 1}, "define": ["y = x"]}"#)
+            == "spec.json: \"title\" (line 1, column 11): the title has 11 lines, over the limit of 10")
+        let crashing = Array(repeating: "", count: 32_769).joined(separator: "\\n")
+        #expect(specError(#"{"title": "\#(crashing)", "inputs": {"x": 1}, "define": ["y = x"]}"#)
+            == "spec.json: \"title\" (line 1, column 11): the title is 32768 characters long, over the limit of 256")
+        let combining = "e" + String(repeating: "\u{301}", count: 300)
+        #expect(specError(#"{"title": "\#(combining)", "inputs": {"x": 1}, "define": ["y = x"]}"#)?
+            .hasSuffix("the title is 301 characters long, over the limit of 256") == true)
+    }
+
+    /// The worst title accepted (256 wide characters over 10 lines) lays out in every format.
+    @Test(arguments: ["svg", "png", "pdf", "html"])
+    func theLargestTitleAcceptedRenders(_ format: String) throws {
+        let line = String(repeating: "W", count: 238)  // with 9 more lines and 9 newlines: 256
+        let title = ([line] + Array(repeating: "W", count: 9)).joined(separator: "\\n")
+        let spec = #"{"title": "\#(title)", "inputs": {"x": 1}, "define": ["y = x * 2"]}"#
+        let result = try runMgviz(["-", "-o", "-", "--format", format], stdin: Data(spec.utf8))
+        #expect(result.status == 0 && result.stderr.isEmpty && result.stdout.count > 1000, "\(result.stderr)")
+    }
+}
