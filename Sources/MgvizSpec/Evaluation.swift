@@ -54,6 +54,8 @@ extension Spec {
     /// Backward is not run. `file` names the spec in error messages.
     public func evaluate(file: String, in graph: Graph = Graph()) throws(SpecError) -> Evaluation {
         var bindings: [String: Operand] = [:]
+        // Sized once: a spec may bind millions of names, and each regrowth rehashes them all.
+        bindings.reserveCapacity(inputs.count + define.count + (mlp?.outputs.count ?? 0))
         for input in inputs {
             guard bindings[input.name] == nil else {
                 throw SpecError(file: file, place: "\"inputs\".\"\(echo(input.name))\"", message: "'\(echo(input.name))' is defined twice")
@@ -81,6 +83,7 @@ extension Spec {
             throw SpecError(file: file, place: "\"output\"", message: "'\(echo(outputName))' is a plain number, not a node of the graph")
         }
         var values: [String: Value] = [:]
+        values.reserveCapacity(bindings.count)
         for (name, operand) in bindings {
             if case .value(let value) = operand { values[name] = value }
         }

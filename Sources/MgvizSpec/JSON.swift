@@ -172,22 +172,26 @@ struct JSONReader {
         return value
     }
 
+    /// The spec's bytes are valid UTF-8 (checked before parsing), so a string without escapes
+    /// is made from its bytes in one step; one with escapes collects UTF-8 as it goes.
     private mutating func string() throws(JSONSyntaxError) -> String {
         offset += 1
-        var scalars = String.UnicodeScalarView()
+        var unescaped: [UInt8] = []
+        var hasEscapes = false
         var run = offset
-        func flush() { scalars.append(contentsOf: String(decoding: bytes[run..<offset], as: UTF8.self).unicodeScalars) }
         while true {
             guard let byte = current else { throw error("unterminated string") }
             switch byte {
             case UInt8(ascii: "\""):
-                flush()
-                offset += 1
-                return String(scalars)
+                defer { offset += 1 }
+                guard hasEscapes else { return String(decoding: bytes[run..<offset], as: UTF8.self) }
+                unescaped.append(contentsOf: bytes[run..<offset])
+                return String(decoding: unescaped, as: UTF8.self)
             case UInt8(ascii: "\\"):
-                flush()
+                hasEscapes = true
+                unescaped.append(contentsOf: bytes[run..<offset])
                 offset += 1
-                scalars.append(try escape())
+                unescaped.append(contentsOf: String(try escape()).utf8)
                 run = offset
             case 0..<0x20:
                 throw error("control character in a string (write it as an escape)")

@@ -103,10 +103,12 @@ public struct Spec: Sendable, Equatable {
         func namedNumbers(_ object: [(key: String, value: JSONValue)], in path: String) throws(SpecError) -> [Input] {
             var named: [Input] = []
             for (name, value) in object {
-                let place = "\(path).\"\(echo(name))\" (\(at(value)))"
-                if let problem = Spec.problem(withName: name) { throw fail(place, problem) }
+                // The place is made only on failure: a spec may hold millions of names.
+                if let problem = Spec.problem(withName: name) {
+                    throw fail("\(path).\"\(echo(name))\" (\(at(value)))", problem)
+                }
                 guard case .number(let number) = value.kind else {
-                    throw fail(place, "expected a number, got \(value.typeName)")
+                    throw fail("\(path).\"\(echo(name))\" (\(at(value)))", "expected a number, got \(value.typeName)")
                 }
                 named.append(Input(name: name, value: number))
             }
