@@ -1,5 +1,7 @@
-// libFuzzer entry point: any bytes through the spec parser, the evaluator, backward, the
-// checks and both exporters. Anything but a clean return or a thrown SpecError is a bug.
+// libFuzzer entry point: any bytes through the spec parser, the evaluator (models too),
+// backward, the checks, both exporters with the model's clusters, neuron collapse and the
+// HTML page's own code (around an empty SVG: the fuzzer does not link Graphviz). Anything but
+// a clean return or a thrown SpecError is a bug.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSpec(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
@@ -7,7 +9,9 @@ public func fuzzSpec(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
           let evaluation = try? spec.evaluate(file: "fuzz.json")
     else { return 0 }
     evaluation.output.backward()
-    var diagram = Diagram(output: evaluation.output, title: evaluation.title, withGrad: true)
+    var diagram = Diagram(
+        output: evaluation.output, title: evaluation.title, withGrad: true,
+        parameters: evaluation.parameters, neurons: evaluation.neurons)
     for result in GradientCheck().run(output: evaluation.output, inputs: evaluation.inputs) where result.verdict == .wrong {
         if let position = diagram.position(of: result.input) {
             diagram.nodes[position].problems.append(.init("numeric grad", result.numeric))
@@ -15,7 +19,10 @@ public func fuzzSpec(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     _ = evaluation.checkExpectations()
     _ = diagram.firstNonFinite()
-    _ = DOTExporter(rankDirection: .TB, precision: 17, coloring: .grad).exportBytes(diagram)
-    _ = JSONExporter().exportBytes(diagram)
+    for drawn in [diagram, diagram.collapsingNeurons()] {
+        _ = DOTExporter(rankDirection: .TB, precision: 17, coloring: .grad).exportBytes(drawn)
+        _ = JSONExporter().exportBytes(drawn)
+        _ = HTMLViewer().page(svg: [], diagram: drawn)
+    }
     return 0
 }
