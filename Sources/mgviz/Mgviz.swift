@@ -121,6 +121,7 @@ struct Mgviz: ParsableCommand {
     }
 
     func run() throws {
+        TemporaryFile.removeOnSignals()
         var exitCode: Int32 = 0
         for input in inputs {
             if inputs.count > 1 { FileHandle.standardOutput.write(Data("== \(input)\n".utf8)) }

@@ -1,0 +1,193 @@
+import Foundation
+import Testing
+
+/// Issue 9: writing by what the output is (file, link, device, pipe, folder), interrupted
+/// writes, pipes as input, and batch outputs that would overwrite a spec or each other. Every
+/// test works inside its own temp folder: mgviz runs as root here.
+@Suite struct OutputTargets {
+    func status(_ path: URL) -> stat? {
+        var info = stat()
+        return lstat(path.path, &info) == 0 ? info : nil
+    }
+
+    func kind(_ path: URL) -> mode_t? { status(path).map { $0.st_mode & S_IFMT } }
+
+    /// The diagram as `-o -` writes it, to compare with what reached a file or a pipe.
+    func reference(_ name: String, format: String = "svg") throws -> Data {
+        let result = try runMgviz([sample(name).path, "-o", "-", "--format", format])
+        #expect(result.status == 0)
+        return result.stdout
+    }
+
+    @Test func fifoIsWrittenInPlace() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fifo = folder.appendingPathComponent("fifo.svg")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        let reader = Process()
+        reader.executableURL = URL(fileURLWithPath: "/bin/cat")
+        reader.arguments = [fifo.path]
+        let received = Pipe()
+        reader.standardOutput = received
+        try reader.run()
+        let result = try runMgviz([sample("neuron").path, "-o", "fifo.svg"], in: folder)
+        if result.status != 0 {
+            // Let the reader, still waiting for a writer, see the end.
+            close(open(fifo.path, O_WRONLY | O_NONBLOCK))
+        }
+        let bytes = received.fileHandleForReading.readDataToEndOfFile()
+        reader.waitUntilExit()
+        #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
+        #expect(bytes == (try reference("neuron")))
+        #expect(kind(fifo) == S_IFIFO)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["fifo.svg"])
+    }
+
+    @Test func characterDeviceIsWrittenInPlace() throws {
+        guard getuid() == 0 else { return }  // only root may make a device node
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let null = folder.appendingPathComponent("null")
+        // Major 1, minor 3: the null device, which swallows whatever a bug might write.
+        let device: dev_t = (1 << 8) | 3
+        #expect(mknod(null.path, S_IFCHR | 0o666, device) == 0)
+        let result = try runMgviz([sample("neuron").path, "-o", "null", "--format", "svg"], in: folder)
+        #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
+        #expect(kind(null) == S_IFCHR)
+        #expect(status(null)?.st_rdev == device)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["null"])
+    }
+
+    @Test func blockDeviceIsRefused() throws {
+        guard getuid() == 0 else { return }
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let disk = folder.appendingPathComponent("disk")
+        // Major 240 is for local use and has no driver here: even a wrong open could not write.
+        guard mknod(disk.path, S_IFBLK | 0o600, (240 << 8) | 0) == 0 else { return }  // refused in some containers
+        let result = try runMgviz([sample("neuron").path, "-o", "disk", "--format", "svg"], in: folder)
+        #expect(result.status == 73)
+        #expect(result.stderr == "mgviz: error: cannot write disk: it is a block device; mgviz writes only files, pipes and character devices\n")
+        #expect(kind(disk) == S_IFBLK)
+    }
+
+    @Test func folderIsRefusedWithTheWayOut() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("out"), withIntermediateDirectories: false)
+        let result = try runMgviz([sample("neuron").path, "-o", "out", "--format", "svg"], in: folder)
+        #expect(result.status == 73)
+        #expect(result.stderr == "mgviz: error: cannot write out: it is a folder; to write into a folder use --out-dir out\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("out").path).isEmpty)
+    }
+
+    @Test func linkStaysALinkAndItsFileIsReplaced() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let real = folder.appendingPathComponent("real")
+        try FileManager.default.createDirectory(at: real, withIntermediateDirectories: false)
+        let target = real.appendingPathComponent("target.svg")
+        try Data("old".utf8).write(to: target)
+        // Relative, so read against the link's folder, not the current one.
+        let link = folder.appendingPathComponent("link.svg")
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "real/target.svg")
+        #expect(try runMgviz([sample("neuron").path, "-o", link.path]).status == 0)
+        #expect(kind(link) == S_IFLNK)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link.path) == "real/target.svg")
+        #expect(try Data(contentsOf: target) == (try reference("neuron")))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: real.path) == ["target.svg"])
+
+        // A dangling link, through a second link: the file it names is created.
+        let chain = folder.appendingPathComponent("chain.json")
+        try FileManager.default.createSymbolicLink(atPath: chain.path, withDestinationPath: "dangling.json")
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.appendingPathComponent("dangling.json").path, withDestinationPath: real.appendingPathComponent("new.json").path)
+        #expect(try runMgviz([sample("neuron").path, "-o", "chain.json"], in: folder).status == 0)
+        #expect(kind(chain) == S_IFLNK && kind(folder.appendingPathComponent("dangling.json")) == S_IFLNK)
+        #expect(try Data(contentsOf: real.appendingPathComponent("new.json")) == (try reference("neuron", format: "json")))
+
+        // A loop is an error, not a hang.
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("loop.svg").path, withDestinationPath: "loop.svg")
+        let loop = try runMgviz([sample("neuron").path, "-o", "loop.svg"], in: folder)
+        #expect(loop.status == 73 && loop.stderr == "mgviz: error: cannot write loop.svg: Too many levels of symbolic links\n")
+    }
+
+    @Test(arguments: [0o600, 0o640, 0o755] as [mode_t])
+    func permissionsAndOwnerAreKept(_ mode: mode_t) throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("out.svg")
+        try Data("old".utf8).write(to: out)
+        #expect(chmod(out.path, mode) == 0)
+        // As root, another user's file stays theirs.
+        let owner: (uid_t, gid_t)? = getuid() == 0 ? (1234, 5678) : nil
+        if let owner { #expect(chown(out.path, owner.0, owner.1) == 0) }
+        #expect(try runMgviz([sample("neuron").path, "-o", "out.svg"], in: folder).status == 0)
+        let info = try #require(status(out))
+        #expect(info.st_mode & 0o7777 == mode)
+        if let owner { #expect(info.st_uid == owner.0 && info.st_gid == owner.1) }
+        #expect(try Data(contentsOf: out) == (try reference("neuron")))
+    }
+
+    /// The temp file's name does not grow with the target's, so the longest name works.
+    @Test func longestFileName() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let name = String(repeating: "n", count: 251) + ".svg"
+        #expect(name.utf8.count == 255)
+        for spec in ["neuron", "softmax"] {
+            let result = try runMgviz([sample(spec).path, "-o", name], in: folder)
+            #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
+            #expect(try Data(contentsOf: folder.appendingPathComponent(name)) == (try reference(spec)))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == [name])
+    }
+
+    /// A real signal while the output is being written: the temp file is removed, the target
+    /// keeps its old contents, and mgviz exits with 128 + the signal rather than dying of it.
+    @Test(arguments: [SIGINT, SIGTERM, SIGHUP])
+    func signalMidWriteRemovesTheTemporaryFile(_ signal: Int32) throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let terms = Array(repeating: "x", count: 40_000).joined(separator: " * 1 + ")
+        try Data(#"{"inputs": {"x": 0.5}, "define": ["y = \#(terms)"]}"#.utf8).write(to: folder.appendingPathComponent("slow.json"))
+        let target = folder.appendingPathComponent("out.dot")
+        func temporaryFiles() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".mgviz-") }
+        }
+        // The signal can miss the write, which takes a fraction of a second; then try again.
+        let deadline = Date().addingTimeInterval(180)
+        var caughtMidWrite = false
+        while !caughtMidWrite && Date() < deadline {
+            try Data("precious".utf8).write(to: target)
+            let process = Process()
+            process.executableURL = mgvizBinary
+            process.arguments = ["slow.json", "-o", "out.dot"]
+            process.currentDirectoryURL = folder
+            try process.run()
+            var signalled = false
+            while !signalled && process.isRunning && Date() < deadline {
+                if try !temporaryFiles().isEmpty {
+                    kill(process.processIdentifier, signal)
+                    signalled = true
+                }
+                usleep(200)
+            }
+            if !signalled { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            guard signalled else { break }
+            #expect(try temporaryFiles().isEmpty)
+            #expect(process.terminationReason == .exit)
+            let contents = try String(contentsOf: target, encoding: .utf8)
+            if contents == "precious" {
+                #expect(process.terminationStatus == 128 + signal)
+                caughtMidWrite = true
+            } else {
+                // The rename came first: the whole new diagram, never part of it.
+                #expect(contents.hasPrefix("digraph mgviz {") && contents.hasSuffix("}\n"))
+                #expect(process.terminationStatus == 0 || process.terminationStatus == 128 + signal)
+            }
+        }
+        #expect(caughtMidWrite, "no signal arrived during a write")
+    }
+}
