@@ -16,7 +16,7 @@ extension Failure {
     init(_ error: SpecError) { self.init(error.description, exitCode: 65) }
 }
 
-func systemError() -> String { String(cString: strerror(errno)) }
+func systemError(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 
 /// `name` in `folder`, as the kernel reads it.
 func joinedPath(_ folder: String, _ name: String) -> String {
@@ -84,25 +84,43 @@ enum InputFile {
     }
 
     /// The spec's bytes and the name to use in messages. Refuses files over the size limit
-    /// before reading them.
+    /// before reading them; a pipe is read as standard input is.
     static func read(_ path: String) throws(Failure) -> ([UInt8], String) {
         let limit = Spec.maximumFileBytes
         if path == "-" {
             let bytes = readAll(from: STDIN_FILENO, limit: limit)
             return (bytes, "<stdin>")
         }
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw Failure("cannot read \(path): \(systemError())", exitCode: 66) }
+        let descriptor = try open(path)
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { throw Failure("cannot read \(path): \(systemError())", exitCode: 66) }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw Failure("cannot read \(path): not a regular file", exitCode: 66)
-        }
-        guard Int(info.st_size) <= limit else {
-            throw Failure("\(path): the file is \(info.st_size) bytes, over the limit of \(limit)", exitCode: 65)
+        switch info.st_mode & S_IFMT {
+        case S_IFREG:
+            guard Int(info.st_size) <= limit else {
+                throw Failure("\(path): the file is \(info.st_size) bytes, over the limit of \(limit)", exitCode: 65)
+            }
+        // `mgviz <(make-spec) …`: the size is known only at the end, so the spec parser refuses
+        // what goes over the limit.
+        case S_IFIFO, S_IFSOCK:
+            break
+        default:
+            throw Failure("cannot read \(path): not a regular file or a pipe", exitCode: 66)
         }
         return (readAll(from: descriptor, limit: limit), path)
+    }
+
+    private static func open(_ path: String) throws(Failure) -> Int32 {
+        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        if descriptor >= 0 { return descriptor }
+        let failure = errno
+        // A socket cannot be opened by name: read /dev/stdin and the like through the descriptor.
+        if failure == ENXIO, case .descriptor(let number)? = follow(path) {
+            let copy = dup(number)
+            if copy >= 0 { return copy }
+            throw Failure("cannot read \(path): \(systemError())", exitCode: 66)
+        }
+        throw Failure("cannot read \(path): \(systemError(failure))", exitCode: 66)
     }
 
     /// Reads to the end, or to one byte past `limit` so that the spec parser can refuse it.

@@ -190,4 +190,61 @@ import Testing
         }
         #expect(caughtMidWrite, "no signal arrived during a write")
     }
+
+    /// `mgviz <(make-spec) -o out.svg`: the spec comes through a pipe named /dev/fd/N.
+    @Test func processSubstitutionIsRead() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data(contentsOf: sample("neuron")).write(to: folder.appendingPathComponent("spec.json"))
+        func bash(_ script: String) throws -> (Int32, String) {
+            let shell = Process()
+            shell.executableURL = URL(fileURLWithPath: "/bin/bash")
+            shell.arguments = ["-c", script, mgvizBinary.path]
+            shell.currentDirectoryURL = folder
+            let error = Pipe()
+            shell.standardError = error
+            try shell.run()
+            let message = error.fileHandleForReading.readDataToEndOfFile()
+            shell.waitUntilExit()
+            return (shell.terminationStatus, String(decoding: message, as: UTF8.self))
+        }
+        let (status, message) = try bash(#""$0" <(cat spec.json) -o out.svg"#)
+        #expect(status == 0 && message.isEmpty, "\(message)")
+        #expect(try Data(contentsOf: folder.appendingPathComponent("out.svg")) == (try reference("neuron")))
+        // The size limit holds for a pipe as for standard input: it counts what was read.
+        let (over, refusal) = try bash(#""$0" <(head -c 67108865 /dev/zero) -o big.svg"#)
+        #expect(over == 65)
+        #expect(refusal.hasPrefix("mgviz: error: /dev/fd/") && refusal.hasSuffix(" bytes, over the limit of 67108864\n"), "\(refusal)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["out.svg", "spec.json"])
+    }
+
+    /// A socket cannot be opened by name, so /dev/stdin and /dev/stdout go through the descriptor.
+    @Test func socketsAsStandardInputAndOutput() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var input: [Int32] = [0, 0], output: [Int32] = [0, 0]
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &input) == 0)
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &output) == 0)
+        let process = Process()
+        process.executableURL = mgvizBinary
+        process.arguments = ["/dev/stdin", "-o", "/dev/stdout", "--format", "svg"]
+        process.currentDirectoryURL = folder
+        process.standardInput = FileHandle(fileDescriptor: input[1], closeOnDealloc: false)
+        process.standardOutput = FileHandle(fileDescriptor: output[1], closeOnDealloc: false)
+        let error = Pipe()
+        process.standardError = error
+        try process.run()
+        // Only the child holds these ends now, so the reads below see the end.
+        close(input[1])
+        close(output[1])
+        let writer = FileHandle(fileDescriptor: input[0], closeOnDealloc: true)
+        writer.write(try Data(contentsOf: sample("neuron")))
+        shutdown(input[0], Int32(SHUT_WR))
+        let bytes = FileHandle(fileDescriptor: output[0], closeOnDealloc: true).readDataToEndOfFile()
+        let message = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0 && message.isEmpty, "\(message)")
+        #expect(bytes == (try reference("neuron")))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
 }
