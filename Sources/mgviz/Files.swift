@@ -29,6 +29,11 @@ private func folder(of path: String) -> String {
     return slash == path.startIndex ? "/" : String(path[..<slash])
 }
 
+/// The part of `path` after its last slash.
+private func name(of path: String) -> String {
+    path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path
+}
+
 /// Where a path leads once its symbolic links are followed.
 private enum Place {
     /// The end of the chain, which is not a link; its status, or nil when nothing is there.
@@ -75,14 +80,46 @@ private func descriptorNumber(named path: String) -> Int32? {
     }
 }
 
-enum InputFile {
-    /// Whether two paths name one existing file (through links and relative paths too).
-    static func isSameFile(_ a: String, _ b: String) -> Bool {
-        var first = stat(), second = stat()
-        guard stat(a, &first) == 0, stat(b, &second) == 0 else { return false }
-        return first.st_dev == second.st_dev && first.st_ino == second.st_ino
+/// Which file a path names, to tell whether two paths are one: an existing file's device and
+/// inode, or else where it would be created.
+enum FileIdentity: Hashable {
+    case inode(dev_t, ino_t)
+    case location(String)
+
+    private init(_ info: stat) { self = .inode(info.st_dev, info.st_ino) }
+
+    /// Nil for standard input and for what is not a regular file: a pipe cannot be overwritten.
+    init?(input path: String) {
+        var info = stat()
+        guard path != "-", stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        self.init(info)
     }
 
+    /// Nil for standard output and for what is written in place (devices, pipes), and for a
+    /// target that cannot be written at all, which its write reports.
+    init?(output path: String) {
+        guard path != "-", let target = try? OutputFile.target(of: path) else { return nil }
+        switch target {
+        case .file(_, let existing?):
+            self.init(existing)
+        case .file(let end, nil):
+            let parent = folder(of: end)
+            let canonical = realpath(parent, nil).map { pointer in
+                defer { free(pointer) }
+                return String(cString: pointer)
+            }
+            self = .location(joinedPath(canonical ?? parent, name(of: end)))
+        case .descriptor(let number):
+            var info = stat()
+            guard fstat(number, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+            self.init(info)
+        case .stream:
+            return nil
+        }
+    }
+}
+
+enum InputFile {
     /// The spec's bytes and the name to use in messages. Refuses files over the size limit
     /// before reading them; a pipe is read as standard input is.
     static func read(_ path: String) throws(Failure) -> ([UInt8], String) {
@@ -255,6 +292,13 @@ enum OutputFile {
         return true
     }
 
+    /// Creates `path` and any missing parents, each with mode 0777 less the umask.
+    static func makeFolder(_ path: String) -> Bool {
+        if mkdir(path, 0o777) == 0 || errno == EEXIST { return true }
+        let parent = folder(of: path)
+        guard errno == ENOENT, parent != path, makeFolder(parent) else { return false }
+        return mkdir(path, 0o777) == 0 || errno == EEXIST
+    }
 }
 
 /// The path of the temp file being written, if any, as a C string: the signal handler reads it,

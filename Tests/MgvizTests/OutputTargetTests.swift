@@ -247,4 +247,82 @@ import Testing
         #expect(bytes == (try reference("neuron")))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }
+
+    /// Every name under `folder` with its kind and contents, to show that nothing was written.
+    func snapshot(_ folder: URL) throws -> [String: Data] {
+        var entries: [String: Data] = [:]
+        for name in try FileManager.default.subpathsOfDirectory(atPath: folder.path) {
+            let url = folder.appendingPathComponent(name)
+            entries[name] = kind(url) == S_IFREG ? try Data(contentsOf: url) : Data("\(kind(url) ?? 0)".utf8)
+        }
+        return entries
+    }
+
+    @Test func outDirIsCreatedWithItsParents() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try runMgviz([sample("neuron").path, sample("softmax").path, "--out-dir", "docs/figures/v1"], in: folder)
+        #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
+        let out = folder.appendingPathComponent("docs/figures/v1")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted() == ["neuron.svg", "softmax.svg"])
+        // mgviz runs with this process's umask, which /proc reports without changing it.
+        let umaskLine = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+            .split(separator: "\n").first { $0.hasPrefix("Umask:") }
+        let mask = try #require(umaskLine.flatMap { mode_t($0.dropFirst(6).trimmingCharacters(in: .whitespaces), radix: 8) })
+        for path in ["docs", "docs/figures", "docs/figures/v1"] {
+            let info = try #require(status(folder.appendingPathComponent(path)))
+            #expect(info.st_mode & S_IFMT == S_IFDIR && info.st_mode & 0o7777 == 0o777 & ~mask, "\(path)")
+        }
+    }
+
+    @Test func specsThatWouldWriteOneFileAreRefused() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in ["a", "b"] {
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent(name), withIntermediateDirectories: false)
+            try Data(contentsOf: sample("neuron")).write(to: folder.appendingPathComponent("\(name)/x.json"))
+        }
+        let before = try snapshot(folder)
+        let sameName = try runMgviz(["a/x.json", "b/x.json", "--out-dir", "out"], in: folder)
+        #expect(sameName.status == 64)
+        #expect(sameName.stderr == "mgviz: error: a/x.json and b/x.json would both write out/x.svg; rename one or run them separately\n")
+        #expect(sameName.stdout.isEmpty)
+        #expect(try snapshot(folder) == before)  // not even the out-dir is made
+
+        // Through a dangling link in the out-dir: b/y.svg leads to b/x.svg, which x.json writes.
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("b/y.svg").path, withDestinationPath: "x.svg")
+        try Data(contentsOf: sample("neuron")).write(to: folder.appendingPathComponent("a/y.json"))
+        let linked = try runMgviz(["a/x.json", "a/y.json", "--out-dir", "b"], in: folder)
+        #expect(linked.status == 64)
+        #expect(linked.stderr == "mgviz: error: a/x.json and a/y.json would both write b/y.svg; rename one or run them separately\n")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("b/x.svg").path))
+    }
+
+    @Test func outputThatIsAnotherSpecIsRefused() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for path in ["one", "out", "specs"] {
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent(path), withIntermediateDirectories: false)
+        }
+        for path in ["one/x.json", "out/x.json", "specs/z.json"] {
+            try Data(contentsOf: sample("neuron")).write(to: folder.appendingPathComponent(path))
+        }
+        let before = try snapshot(folder)
+        let direct = try runMgviz(["one/x.json", "out/x.json", "--out-dir", "out", "--format", "json"], in: folder)
+        #expect(direct.status == 64)
+        #expect(direct.stderr == "mgviz: error: the output out/x.json of one/x.json would overwrite the spec out/x.json; choose another --out-dir\n")
+        #expect(try snapshot(folder) == before)
+
+        // The same file by other names: out/z.json is a link to specs/z.json.
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("out/z.json").path, withDestinationPath: "../specs/z.json")
+        try Data(contentsOf: sample("softmax")).write(to: folder.appendingPathComponent("one/z.json"))
+        let linkedBefore = try snapshot(folder)
+        let linked = try runMgviz(["one/z.json", "./one/../specs/z.json", "--out-dir", "out", "--format", "json"], in: folder)
+        #expect(linked.status == 64)
+        #expect(linked.stderr == "mgviz: error: the output out/z.json of one/z.json would overwrite the spec ./one/../specs/z.json; choose another --out-dir\n")
+        let itself = try runMgviz(["specs/z.json", "--out-dir", "./out/", "--format", "json"], in: folder)
+        #expect(itself.status == 64)
+        #expect(itself.stderr == "mgviz: error: specs/z.json: the output would overwrite the spec itself; choose another --out-dir\n")
+        #expect(try snapshot(folder) == linkedBefore)
+    }
 }
