@@ -219,15 +219,20 @@ import Testing
     }
 
     /// A socket cannot be opened by name, so /dev/stdin and /dev/stdout go through the descriptor.
+    /// mgviz is given links to them in the test's folder: were they taken for files, the links
+    /// would be what is replaced.
     @Test func socketsAsStandardInputAndOutput() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
+        for (link, device) in [("in.json", "/dev/stdin"), ("out.svg", "/dev/stdout")] {
+            try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent(link).path, withDestinationPath: device)
+        }
         var input: [Int32] = [0, 0], output: [Int32] = [0, 0]
         #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &input) == 0)
         #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &output) == 0)
         let process = Process()
         process.executableURL = mgvizBinary
-        process.arguments = ["/dev/stdin", "-o", "/dev/stdout", "--format", "svg"]
+        process.arguments = ["in.json", "-o", "out.svg"]
         process.currentDirectoryURL = folder
         process.standardInput = FileHandle(fileDescriptor: input[1], closeOnDealloc: false)
         process.standardOutput = FileHandle(fileDescriptor: output[1], closeOnDealloc: false)
@@ -245,7 +250,8 @@ import Testing
         process.waitUntilExit()
         #expect(process.terminationStatus == 0 && message.isEmpty, "\(message)")
         #expect(bytes == (try reference("neuron")))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+        #expect(kind(folder.appendingPathComponent("in.json")) == S_IFLNK && kind(folder.appendingPathComponent("out.svg")) == S_IFLNK)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["in.json", "out.svg"])
     }
 
     /// Every name under `folder` with its kind and contents, to show that nothing was written.
