@@ -279,6 +279,10 @@ import Testing
             let info = try #require(status(folder.appendingPathComponent(path)))
             #expect(info.st_mode & S_IFMT == S_IFDIR && info.st_mode & 0o7777 == 0o777 & ~mask, "\(path)")
         }
+        try Data("a file".utf8).write(to: folder.appendingPathComponent("plain"))
+        let underAFile = try runMgviz([sample("neuron").path, "--out-dir", "plain/figures"], in: folder)
+        #expect(underAFile.status == 73)
+        #expect(underAFile.stderr == "mgviz: error: cannot create the --out-dir folder plain/figures: Not a directory\n")
     }
 
     @Test func specsThatWouldWriteOneFileAreRefused() throws {
