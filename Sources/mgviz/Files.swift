@@ -16,36 +16,148 @@ extension Failure {
     init(_ error: SpecError) { self.init(error.description, exitCode: 65) }
 }
 
-func systemError() -> String { String(cString: strerror(errno)) }
+func systemError(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 
-enum InputFile {
-    /// Whether two paths name one existing file (through links and relative paths too).
-    static func isSameFile(_ a: String, _ b: String) -> Bool {
-        var first = stat(), second = stat()
-        guard stat(a, &first) == 0, stat(b, &second) == 0 else { return false }
-        return first.st_dev == second.st_dev && first.st_ino == second.st_ino
+/// `name` in `folder`, as the kernel reads it.
+func joinedPath(_ folder: String, _ name: String) -> String {
+    folder.hasSuffix("/") ? folder + name : folder + "/" + name
+}
+
+/// The folder part of `path`: "." for a bare name.
+private func folder(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    return slash == path.startIndex ? "/" : String(path[..<slash])
+}
+
+/// The part of `path` after its last slash.
+private func name(of path: String) -> String {
+    path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path
+}
+
+/// Where a path leads once its symbolic links are followed.
+private enum Place {
+    /// The end of the chain, which is not a link; its status, or nil when nothing is there.
+    case file(String, stat?)
+    /// One of this process's own descriptors, which its /proc link cannot stand for: the link of
+    /// a pipe or a socket reads `pipe:[…]`, and a socket cannot be opened by name at all.
+    case descriptor(Int32)
+}
+
+/// Follows `path`'s chain of symbolic links one link at a time, so that a dangling link still
+/// tells where its file would be. Nil, with errno set, for a loop or a link that cannot be read.
+private func follow(_ path: String) -> Place? {
+    var current = path
+    // The kernel's own limit on links in one lookup.
+    for _ in 0...40 {
+        if let number = descriptorNumber(named: current) { return .descriptor(number) }
+        var info = stat()
+        guard lstat(current, &info) == 0 else { return errno == ENOENT ? .file(current, nil) : nil }
+        guard (info.st_mode & S_IFMT) == S_IFLNK else { return .file(current, info) }
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink(current, &buffer, buffer.count - 1)
+        guard count >= 0 else { return nil }
+        let destination = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        current = destination.hasPrefix("/") ? destination : joinedPath(folder(of: current), destination)
+    }
+    errno = ELOOP
+    return nil
+}
+
+/// The number of the descriptor that `path` names: /dev/stdin, /dev/stdout, /dev/stderr,
+/// /dev/fd/N or /proc/self/fd/N.
+private func descriptorNumber(named path: String) -> Int32? {
+    switch path {
+    case "/dev/stdin": return STDIN_FILENO
+    case "/dev/stdout": return STDOUT_FILENO
+    case "/dev/stderr": return STDERR_FILENO
+    default:
+        for prefix in ["/dev/fd/", "/proc/self/fd/"] where path.hasPrefix(prefix) {
+            let digits = path.dropFirst(prefix.count)
+            guard !digits.isEmpty, digits.allSatisfy({ ("0"..."9").contains($0) }) else { return nil }
+            return Int32(digits)
+        }
+        return nil
+    }
+}
+
+/// Which file a path names, to tell whether two paths are one: an existing file's device and
+/// inode, or else where it would be created.
+enum FileIdentity: Hashable {
+    case inode(dev_t, ino_t)
+    case location(String)
+
+    private init(_ info: stat) { self = .inode(info.st_dev, info.st_ino) }
+
+    /// Nil for standard input and for what is not a regular file: a pipe cannot be overwritten.
+    init?(input path: String) {
+        var info = stat()
+        guard path != "-", stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        self.init(info)
     }
 
+    /// Nil for standard output and for what is written in place (devices, pipes), and for a
+    /// target that cannot be written at all, which its write reports.
+    init?(output path: String) {
+        guard path != "-", let target = try? OutputFile.target(of: path) else { return nil }
+        switch target {
+        case .file(_, let existing?):
+            self.init(existing)
+        case .file(let end, nil):
+            let parent = folder(of: end)
+            let canonical = realpath(parent, nil).map { pointer in
+                defer { free(pointer) }
+                return String(cString: pointer)
+            }
+            self = .location(joinedPath(canonical ?? parent, name(of: end)))
+        case .descriptor(let number):
+            var info = stat()
+            guard fstat(number, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+            self.init(info)
+        case .stream:
+            return nil
+        }
+    }
+}
+
+enum InputFile {
     /// The spec's bytes and the name to use in messages. Refuses files over the size limit
-    /// before reading them.
+    /// before reading them; a pipe is read as standard input is.
     static func read(_ path: String) throws(Failure) -> ([UInt8], String) {
         let limit = Spec.maximumFileBytes
         if path == "-" {
             let bytes = readAll(from: STDIN_FILENO, limit: limit)
             return (bytes, "<stdin>")
         }
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw Failure("cannot read \(path): \(systemError())", exitCode: 66) }
+        let descriptor = try open(path)
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { throw Failure("cannot read \(path): \(systemError())", exitCode: 66) }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw Failure("cannot read \(path): not a regular file", exitCode: 66)
-        }
-        guard Int(info.st_size) <= limit else {
-            throw Failure("\(path): the file is \(info.st_size) bytes, over the limit of \(limit)", exitCode: 65)
+        switch info.st_mode & S_IFMT {
+        case S_IFREG:
+            guard Int(info.st_size) <= limit else {
+                throw Failure("\(path): the file is \(info.st_size) bytes, over the limit of \(limit)", exitCode: 65)
+            }
+        // `mgviz <(make-spec) …`: the size is known only at the end, so the spec parser refuses
+        // what goes over the limit.
+        case S_IFIFO, S_IFSOCK:
+            break
+        default:
+            throw Failure("cannot read \(path): not a regular file or a pipe", exitCode: 66)
         }
         return (readAll(from: descriptor, limit: limit), path)
+    }
+
+    private static func open(_ path: String) throws(Failure) -> Int32 {
+        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        if descriptor >= 0 { return descriptor }
+        let failure = errno
+        // A socket cannot be opened by name: read /dev/stdin and the like through the descriptor.
+        if failure == ENXIO, case .descriptor(let number)? = follow(path) {
+            let copy = dup(number)
+            if copy >= 0 { return copy }
+            throw Failure("cannot read \(path): \(systemError())", exitCode: 66)
+        }
+        throw Failure("cannot read \(path): \(systemError(failure))", exitCode: 66)
     }
 
     /// Reads to the end, or to one byte past `limit` so that the spec parser can refuse it.
@@ -63,47 +175,109 @@ enum InputFile {
 }
 
 enum OutputFile {
-    /// Writes `contents` to `path` atomically: a temp file in the same folder is written,
-    /// fsynced and renamed over the target, so a failure or a kill never leaves a partial
-    /// file there. A file that already holds exactly these bytes is left alone, so its
-    /// timestamp stays. `-` writes to standard output.
-    static func write(_ contents: some ContiguousBytes, to path: String) throws(Failure) {
-        if path == "-" {
-            guard contents.withUnsafeBytes({ writeAll(STDOUT_FILENO, $0) }) else {
-                throw Failure("cannot write to standard output: \(systemError())", exitCode: 73)
+    /// What writing to a path means, by what is there.
+    enum Target {
+        /// Absent, or a regular file (with its status): replaced atomically at this path, the
+        /// end of the link chain, so that a link stays a link.
+        case file(String, stat?)
+        /// A character device, a FIFO or a socket: written in place, never replaced.
+        case stream(String)
+        /// One of this process's descriptors, written as it stands (`-o /dev/stdout >> log`
+        /// appends).
+        case descriptor(Int32)
+    }
+
+    static func target(of path: String) throws(Failure) -> Target {
+        guard let place = follow(path) else { throw Failure("cannot write \(path): \(systemError())", exitCode: 73) }
+        switch place {
+        case .descriptor(let number):
+            return .descriptor(number)
+        case .file(let end, nil):
+            return .file(end, nil)
+        case .file(let end, let info?):
+            switch info.st_mode & S_IFMT {
+            case S_IFREG:
+                return .file(end, info)
+            case S_IFDIR:
+                throw Failure("cannot write \(path): it is a folder; to write into a folder use --out-dir \(path)", exitCode: 73)
+            case S_IFBLK:
+                throw Failure("cannot write \(path): it is a block device; mgviz writes only files, pipes and character devices", exitCode: 73)
+            default:
+                return .stream(end)
             }
-            return
         }
-        if contents.withUnsafeBytes({ holds(path, $0) }) { return }
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent().path
-        var template = Array("\(folder)/.\(url.lastPathComponent).XXXXXX".utf8CString)
-        let descriptor = mkstemp(&template)
+    }
+
+    /// Writes `contents` to `path` by what is there (see `Target`). A file is replaced
+    /// atomically: a temp file in the same folder is written, fsynced and renamed over it, so a
+    /// failure or a kill never leaves a partial file there; it keeps the file's permissions and,
+    /// as root, its owner. A file that already holds exactly these bytes is left alone, so its
+    /// timestamp stays. `-` writes to standard output.
+    static func write(_ contents: [UInt8], to path: String) throws(Failure) {
+        let failure: Failure? = contents.withUnsafeBytes { bytes in
+            do throws(Failure) {
+                if path == "-" {
+                    guard writeAll(STDOUT_FILENO, bytes) else {
+                        throw Failure("cannot write to standard output: \(systemError())", exitCode: 73)
+                    }
+                    return nil
+                }
+                switch try target(of: path) {
+                case .file(let end, let existing):
+                    try replace(end, existing: existing, with: bytes, reportingAs: path)
+                case .stream(let end):
+                    // No O_CREAT or O_TRUNC: what is there is written to, never made anew.
+                    let descriptor = open(end, O_WRONLY | O_NOCTTY | O_CLOEXEC)
+                    guard descriptor >= 0 else { throw Failure("cannot write \(path): \(systemError())", exitCode: 73) }
+                    defer { close(descriptor) }
+                    guard writeAll(descriptor, bytes) else { throw Failure("cannot write \(path): \(systemError())", exitCode: 73) }
+                case .descriptor(let number):
+                    guard writeAll(number, bytes) else { throw Failure("cannot write \(path): \(systemError())", exitCode: 73) }
+                }
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    private static func replace(
+        _ end: String, existing: stat?, with bytes: UnsafeRawBufferPointer, reportingAs path: String
+    ) throws(Failure) {
+        if let existing, Int(existing.st_size) == bytes.count, holds(end, bytes) { return }
+        let descriptor = TemporaryFile.create(in: folder(of: end))
         guard descriptor >= 0 else { throw Failure("cannot write \(path): \(systemError())", exitCode: 73) }
-        let temporary = String(cString: template)
-        var ok = false
+        var renamed = false
         defer {
-            if !ok { unlink(temporary) }
+            if !renamed { _ = TemporaryFile.settle(renamingTo: nil) }
         }
         do {
             defer { close(descriptor) }
-            let written = contents.withUnsafeBytes { writeAll(descriptor, $0) }
-            guard written, fsync(descriptor) == 0 else { throw Failure("cannot write \(path): \(systemError())", exitCode: 73) }
-            // mkstemp makes the file private; give it the usual permissions.
-            let mask = umask(0)
-            umask(mask)
-            fchmod(descriptor, 0o666 & ~mask)
+            guard writeAll(descriptor, bytes), keepOwnerAndMode(descriptor, of: existing), fsync(descriptor) == 0 else {
+                throw Failure("cannot write \(path): \(systemError())", exitCode: 73)
+            }
         }
-        guard rename(temporary, path) == 0 else { throw Failure("cannot write \(path): \(systemError())", exitCode: 73) }
-        ok = true
+        guard TemporaryFile.settle(renamingTo: end) else { throw Failure("cannot write \(path): \(systemError())", exitCode: 73) }
+        renamed = true
     }
 
-    /// Whether the file at `path` holds exactly `bytes`; reads it only when the sizes match.
+    /// Gives the temp file the mode of the file it replaces (mkstemp makes it private), or the
+    /// usual mode for a new file; as root, also the replaced file's owner and group.
+    private static func keepOwnerAndMode(_ descriptor: Int32, of existing: stat?) -> Bool {
+        guard let existing else {
+            let mask = umask(0)
+            umask(mask)
+            return fchmod(descriptor, 0o666 & ~mask) == 0
+        }
+        // Owner first: changing the owner clears set-user-ID and set-group-ID bits.
+        if geteuid() == 0, fchown(descriptor, existing.st_uid, existing.st_gid) != 0 { return false }
+        return fchmod(descriptor, existing.st_mode & 0o7777) == 0
+    }
+
+    /// Whether the file at `path`, of the same size, holds exactly `bytes`.
     private static func holds(_ path: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        var info = stat()
-        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) == bytes.count,
-              let existing = FileManager.default.contents(atPath: path)
-        else { return false }
+        guard let existing = FileManager.default.contents(atPath: path) else { return false }
         return existing.withUnsafeBytes { $0.elementsEqual(bytes) }
     }
 
@@ -116,5 +290,93 @@ enum OutputFile {
             offset += count
         }
         return true
+    }
+
+    /// Creates `path` and any missing parents, each with mode 0777 less the umask.
+    static func makeFolder(_ path: String) -> Bool {
+        if mkdir(path, 0o777) == 0 || errno == EEXIST { return true }
+        let parent = folder(of: path)
+        guard errno == ENOENT, parent != path, makeFolder(parent) else { return false }
+        return mkdir(path, 0o777) == 0 || errno == EEXIST
+    }
+}
+
+/// The path of the temp file being written, if any, as a C string: the signal handler reads it,
+/// so it lives in a buffer allocated before any handler is installed, and is only changed with
+/// the signals blocked (mgviz runs on one thread).
+nonisolated(unsafe) private let temporaryPath: UnsafeMutablePointer<CChar> = {
+    let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(PATH_MAX))
+    buffer.initialize(repeating: 0, count: Int(PATH_MAX))
+    return buffer
+}()
+
+private func removeTemporaryFileAndExit(_ signal: Int32) {
+    if temporaryPath.pointee != 0 { unlink(temporaryPath) }
+    _exit(128 + signal)
+}
+
+/// The one temp file mgviz has at a time, removed if mgviz is interrupted.
+enum TemporaryFile {
+    private static let cleanedUpOn = [SIGINT, SIGTERM, SIGHUP]
+
+    /// On SIGINT, SIGTERM and SIGHUP, removes the temp file and exits with 128 + the signal.
+    /// A signal ignored at start-up stays ignored, as `nohup mgviz …` expects; one blocked by
+    /// the parent's mask (Foundation's Process passes on its thread's) is unblocked, or a kill
+    /// would wait until mgviz had finished and then be dropped.
+    static func removeOnSignals() {
+        _ = temporaryPath.pointee  // allocated now, not in the handler
+        var handled = sigset_t()
+        sigemptyset(&handled)
+        for signal in cleanedUpOn {
+            var previous = sigaction()
+            sigaction(signal, nil, &previous)
+            if unsafeBitCast(previous.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) {
+                continue
+            }
+            Glibc.signal(signal, removeTemporaryFileAndExit)
+            sigaddset(&handled, signal)
+        }
+        pthread_sigmask(SIG_UNBLOCK, &handled, nil)
+    }
+
+    /// A new private file named `.mgviz-XXXXXX` in `folder`: a short name, so that a target of
+    /// any length the file system takes can have one beside it. Returns its descriptor, or -1
+    /// with errno set.
+    static func create(in folder: String) -> Int32 {
+        let template = Array(joinedPath(folder, ".mgviz-XXXXXX").utf8CString)
+        guard template.count <= Int(PATH_MAX) else {
+            errno = ENAMETOOLONG
+            return -1
+        }
+        return withSignalsBlocked {
+            template.withUnsafeBufferPointer { temporaryPath.update(from: $0.baseAddress!, count: $0.count) }
+            let descriptor = mkstemp(temporaryPath)
+            if descriptor < 0 { temporaryPath.pointee = 0 }
+            return descriptor
+        }
+    }
+
+    /// Renames the temp file to `target`, or removes it when `target` is nil; returns whether
+    /// that worked, with errno set if not.
+    static func settle(renamingTo target: String?) -> Bool {
+        withSignalsBlocked {
+            let done = target.map { rename(temporaryPath, $0) == 0 } ?? (unlink(temporaryPath) == 0)
+            temporaryPath.pointee = 0
+            return done
+        }
+    }
+
+    /// Runs `body` with the cleanup signals held back, so that the handler never sees a name
+    /// half written, or one that mkstemp tried and another process owns.
+    private static func withSignalsBlocked<T>(_ body: () -> T) -> T {
+        var blocked = sigset_t(), previous = sigset_t()
+        sigemptyset(&blocked)
+        for signal in cleanedUpOn { sigaddset(&blocked, signal) }
+        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
+        let result = body()
+        let failure = errno
+        pthread_sigmask(SIG_SETMASK, &previous, nil)
+        errno = failure
+        return result
     }
 }

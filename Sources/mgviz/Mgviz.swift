@@ -33,7 +33,7 @@ struct Mgviz: ParsableCommand {
     var inputs: [String]
 
     @Option(help: ArgumentHelp(
-        "Batch mode: write each INPUT's diagram into this folder, named after it. Files whose bytes would not change are not rewritten. Example: --out-dir docs",
+        "Batch mode: write each INPUT's diagram into this folder (created if missing), named after it. Files whose bytes would not change are not rewritten. Example: --out-dir docs",
         valueName: "folder"))
     var outDir: String?
 
@@ -88,7 +88,7 @@ struct Mgviz: ParsableCommand {
             guard output == nil else { throw ValidationError("give -o or --out-dir, not both") }
             guard !inputs.contains("-") else { throw ValidationError("--out-dir names files after their specs: standard input has no name") }
             var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: outDir, isDirectory: &isFolder), isFolder.boolValue else {
+            if FileManager.default.fileExists(atPath: outDir, isDirectory: &isFolder), !isFolder.boolValue {
                 throw ValidationError("--out-dir \(outDir) is not a folder")
             }
         } else if inputs.count != 1 {
@@ -106,7 +106,7 @@ struct Mgviz: ParsableCommand {
         if let output { return output }
         let stem = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
         let name = stem + "." + (format ?? .svg).rawValue
-        return outDir.map { URL(fileURLWithPath: $0).appendingPathComponent(name).path } ?? name
+        return outDir.map { joinedPath($0, name) } ?? name
     }
 
     private func resolvedFormat(_ outputPath: String) throws -> OutputFormat {
@@ -121,13 +121,53 @@ struct Mgviz: ParsableCommand {
     }
 
     func run() throws {
+        TemporaryFile.removeOnSignals()
+        let outputs = inputs.map(outputPath(for:))
+        do throws(Failure) {
+            if writesDiagrams { try checkOutputsAreDistinct(outputs) }
+            if let outDir, !OutputFile.makeFolder(outDir) {
+                throw Failure("cannot create the --out-dir folder \(outDir): \(systemError())", exitCode: 73)
+            }
+        } catch {
+            printError("mgviz: error: \(error.message)")
+            throw ExitCode(error.exitCode)
+        }
         var exitCode: Int32 = 0
-        for input in inputs {
+        for (input, output) in zip(inputs, outputs) {
             if inputs.count > 1 { FileHandle.standardOutput.write(Data("== \(input)\n".utf8)) }
-            let code = draw(input, to: outputPath(for: input))
+            let code = draw(input, to: output)
             if exitCode == 0 { exitCode = code }
         }
         if exitCode != 0 { throw ExitCode(exitCode) }
+    }
+
+    /// --check alone only prints its verdicts.
+    private var writesDiagrams: Bool { !check || output != nil || outDir != nil }
+
+    /// Refuses, before anything is written, an output that is a spec (its own or another) or
+    /// that another spec's output is too, whatever links and relative paths lead there.
+    private func checkOutputsAreDistinct(_ outputs: [String]) throws(Failure) {
+        let specs = inputs.map { FileIdentity(input: $0) }
+        var written: [FileIdentity: Int] = [:]
+        for (i, output) in outputs.enumerated() {
+            guard let identity = FileIdentity(output: output) else { continue }
+            if let spec = specs.firstIndex(of: identity) {
+                if spec == i {
+                    throw Failure(
+                        "\(inputs[i]): the output would overwrite the spec itself; choose another \(outDir == nil ? "-o" : "--out-dir")",
+                        exitCode: 64)
+                }
+                throw Failure(
+                    "the output \(output) of \(inputs[i]) would overwrite the spec \(inputs[spec]); choose another --out-dir",
+                    exitCode: 64)
+            }
+            if let first = written[identity] {
+                throw Failure(
+                    "\(inputs[first]) and \(inputs[i]) would both write \(output); rename one or run them separately",
+                    exitCode: 64)
+            }
+            written[identity] = i
+        }
     }
 
     /// One spec to one output; returns the exit code it earns. Errors are reported here, so
@@ -135,9 +175,6 @@ struct Mgviz: ParsableCommand {
     private func draw(_ input: String, to outputPath: String) -> Int32 {
         let allRight: Bool
         do throws(Failure) {
-            if outputPath != "-", input != "-", InputFile.isSameFile(input, outputPath) {
-                throw Failure("\(input): the output would overwrite the spec itself; choose another -o", exitCode: 64)
-            }
             let (bytes, name) = try InputFile.read(input)
             let evaluation: Evaluation
             do { evaluation = try Spec(bytes: bytes, file: name).evaluate(file: name) } catch { throw Failure(error) }
@@ -155,7 +192,7 @@ struct Mgviz: ParsableCommand {
             allRight = checked && expected
             if let origin = diagram.firstNonFinite() { printError("mgviz: warning: \(origin.message)") }
             if collapse == .neurons { diagram = diagram.collapsingNeurons() }
-            if !check || output != nil || outDir != nil {
+            if writesDiagrams {
                 let format = try! resolvedFormat(outputPath)  // validate() checked it
                 try OutputFile.write(try render(diagram, as: format, file: name), to: outputPath)
             }

@@ -100,10 +100,13 @@ import Testing
     }
 
     @Test func unreadableInputAndUnwritableOutput() throws {
-        let missing = try runMgviz(["/nonexistent/spec.json", "-o", "/tmp/x.svg"])
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let missing = try runMgviz(["/nonexistent/spec.json", "-o", "x.svg"], in: folder)
         #expect(missing.status == 66 && missing.stderr == "mgviz: error: cannot read /nonexistent/spec.json: No such file or directory\n")
-        let folderAsInput = try runMgviz(["/tmp", "-o", "/tmp/x.svg"])
-        #expect(folderAsInput.status == 66 && folderAsInput.stderr == "mgviz: error: cannot read /tmp: not a regular file\n")
+        let folderAsInput = try runMgviz(["/tmp", "-o", "x.svg"], in: folder)
+        #expect(folderAsInput.status == 66 && folderAsInput.stderr == "mgviz: error: cannot read /tmp: not a regular file or a pipe\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
         let unwritable = try runMgviz([sample("neuron").path, "-o", "/nonexistent/out.svg"])
         #expect(unwritable.status == 73 && unwritable.stderr == "mgviz: error: cannot write /nonexistent/out.svg: No such file or directory\n")
     }

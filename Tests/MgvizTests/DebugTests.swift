@@ -51,8 +51,10 @@ import Testing
     }
 
     @Test func reluAtZeroIsSkippedNotWrong() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let spec = #"{"inputs": {"x": 0.0, "w": 2.0}, "define": ["h = relu(x * w)", "y = h * 3 + x"]}"#
-        let result = try runMgviz(["-", "--check", "-o", "/dev/null", "--format", "json"], stdin: Data(spec.utf8))
+        let result = try runMgviz(["-", "--check", "-o", "out.json"], stdin: Data(spec.utf8), in: folder)
         #expect(result.status == 0)
         #expect(output(result) == """
             SKIP  x  autograd 1.0000000000  numeric 4.0000000000  not differentiable here: ReLU of 0.0 at n3 'h'
@@ -76,10 +78,12 @@ import Testing
         #expect(dot.components(separatedBy: "#d00000").count == 2)  // only b is marked
 
         let right = #"{"inputs": {"x": 3.0}, "define": ["y = x * x"], "expect": {"output": 9, "grads": {"x": 6.0001}, "tolerance": 1e-3}}"#
-        let passing = try runMgviz(["-", "-o", "/dev/null", "--format", "json"], stdin: Data(right.utf8))
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let passing = try runMgviz(["-", "-o", "out.json"], stdin: Data(right.utf8), in: folder)
         #expect(passing.status == 0)
         #expect(output(passing) == "OK    output  expected 9.0  computed 9.0\nOK    grad x  expected 6.0001  computed 6.0\n")
-        let forwardOnly = try runMgviz(["-", "-o", "/dev/null", "--format", "json", "--no-backward"], stdin: Data(right.utf8))
+        let forwardOnly = try runMgviz(["-", "-o", "out.json", "--no-backward"], stdin: Data(right.utf8), in: folder)
         #expect(forwardOnly.status == 64 && forwardOnly.stderr == "mgviz: error: <stdin>: \"expect\" has grads, which --no-backward does not compute\n")
     }
 
@@ -104,13 +108,15 @@ import Testing
     }
 
     @Test func nanAndInfinityWarnings() throws {
-        let nan = try runMgviz([sample("nan").path, "-o", "/dev/null", "--format", "dot"])
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let nan = try runMgviz([sample("nan").path, "-o", "out.dot"], in: folder)
         #expect(nan.status == 0 && nan.stderr == "mgviz: warning: NaN first appears at n3 (log of -0.5)\n")
         let overflow = #"{"inputs": {"x": 800.0}, "define": ["e = exp(x)", "y = e * 0 + x"]}"#
-        let inf = try runMgviz(["-", "-o", "/dev/null", "--format", "dot"], stdin: Data(overflow.utf8))
+        let inf = try runMgviz(["-", "-o", "out.dot"], stdin: Data(overflow.utf8), in: folder)
         #expect(inf.stderr == "mgviz: warning: Infinity first appears at n1 'e' (exp of 800)\n")
         let sqrtAtZero = #"{"inputs": {"x": 0.0}, "define": ["r = x ** 0.5", "y = r * 2"]}"#
-        let grad = try runMgviz(["-", "-o", "/dev/null", "--format", "dot"], stdin: Data(sqrtAtZero.utf8))
+        let grad = try runMgviz(["-", "-o", "out.dot"], stdin: Data(sqrtAtZero.utf8), in: folder)
         #expect(grad.stderr == "mgviz: warning: grad Infinity first appears at n0 'x' (backward through **0.5 of 0)\n")
     }
 

@@ -51,7 +51,7 @@ import Testing
         var sawTemporary = false
         while Date() < deadline && process.isRunning {
             let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-            if names.contains(where: { $0.hasPrefix(".out.dot.") }) {
+            if names.contains(where: { $0.hasPrefix(".mgviz-") }) {
                 sawTemporary = true
                 break
             }
