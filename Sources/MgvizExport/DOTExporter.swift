@@ -49,9 +49,10 @@ public struct DOTExporter: Sendable {
         out.write("digraph mgviz {\n  graph [rankdir=")
         out.write(rankDirection.rawValue)
         out.write(", fontname=\"Helvetica\"")
-        if let title = diagram.title {
+        let focusLine = diagram.focus.map { focusDescription($0, in: diagram) }
+        if diagram.title != nil || focusLine != nil {
             out.write(", label=\"")
-            out.write(title, escaping: .dotString)
+            out.write([diagram.title, focusLine].compactMap { $0 }.joined(separator: "\n"), escaping: .dotString)
             out.write("\", labelloc=t, fontsize=16")
         }
         out.write("];\n  node [fontname=\"Helvetica\", fontsize=11, style=filled, penwidth=1];\n")
@@ -110,9 +111,39 @@ public struct DOTExporter: Sendable {
             out.write(node: index)
             out.write(";\n")
         }
+        if let focus = diagram.focus { writeCuts(focus, of: diagram, &out) }
         if let fill { out.write(fill.legend()) }
         out.write("}\n")
         return out
+    }
+
+    /// `focus on n12 'h' within 2 ops: 17 of 65481 nodes`, under the title.
+    private func focusDescription(_ focus: Focus, in diagram: Diagram) -> String {
+        let center = diagram.nodes[focus.center]
+        let name = center.label.isEmpty ? center.id : "\(center.id) '\(center.label)'"
+        return "focus on \(name) within \(counted(focus.depth, "op")): \(diagram.nodes.count) of \(counted(focus.totalNodes, "node"))"
+    }
+
+    private func counted(_ count: Int, _ noun: String) -> String { count == 1 ? "1 \(noun)" : "\(count) \(noun)s" }
+
+    /// A small grey stub on each cut, saying how many nodes lie beyond it.
+    private func writeCuts(_ focus: Focus, of diagram: Diagram, _ out: inout TextWriter) {
+        for (index, cut) in focus.cuts.enumerated() {
+            let beyond = cut.nodesBeyond.map { "\($0) more" } ?? "more"
+            out.write("  cut\(index) [shape=plaintext, style=\"\", fontsize=9, fontcolor=\"#495057\", label=\"⋯ \(beyond)\", tooltip=\"\(counted(cut.edges, "edge")) cut; ")
+            out.write(cut.nodesBeyond.map { "\(counted($0, "node")) beyond" } ?? "too many to count beyond")
+            out.write("\"];\n  ")
+            switch cut.side {
+            case .operands:
+                out.write("cut\(index) -> ")
+                out.write(node: cut.node)
+                out.write(diagram.nodes[cut.node].op.isEmpty ? "" : "_op")
+            case .results:
+                out.write(node: cut.node)
+                out.write(" -> cut\(index)")
+            }
+            out.write(" [style=dashed, color=\"#adb5bd\"];\n")
+        }
     }
 
     /// A Value's record, and its op's ellipse if it has one.

@@ -56,8 +56,10 @@ public struct Diagram: Sendable {
     public var title: String?
     /// The nodes that reach the output, operands before results, in the graph's creation order.
     public var nodes: [Node]
-    /// The output's position in `nodes` (always the last).
+    /// The output's position in `nodes`: the last, or -1 when a focus left it out.
     public var output: Int
+    /// Set when this is a part of a bigger diagram, cut out by `focusing(on:depth:)`.
+    public var focus: Focus?
     /// Each node's id in the engine graph, ascending.
     var valueIDs: [Int32]
 

@@ -12,9 +12,15 @@ public struct JSONExporter: Sendable {
         var out = TextWriter(capacity: 200 * diagram.nodes.count + 200)
         out.write("{\"format\": \"mgviz-graph\", \"version\": 1, \"title\": ")
         if let title = diagram.title { quoted(title, &out) } else { out.write("null") }
-        out.write(", \"output\": \"")
-        out.write(node: diagram.output)
-        out.write("\",\n \"nodes\": [")
+        out.write(", \"output\": ")
+        if diagram.output >= 0 {
+            out.write("\"")
+            out.write(node: diagram.output)
+            out.write("\"")
+        } else {
+            out.write("null")
+        }
+        out.write(",\n \"nodes\": [")
         for (index, node) in diagram.nodes.enumerated() {
             out.write(index == 0 ? "\n  {\"id\": \"" : ",\n  {\"id\": \"")
             out.write(node: index)
@@ -44,8 +50,34 @@ public struct JSONExporter: Sendable {
                 out.write("\"}")
             }
         }
-        out.write("]}\n")
+        out.write("]")
+        if let focus = diagram.focus { write(focus, &out) }
+        out.write("}\n")
         return out
+    }
+
+    /// `"focus": {"center": "n3", "depth": 2, "totalNodes": 1000000, "cuts": [{"node": "n0",
+    /// "side": "operands", "edges": 1, "nodesBeyond": 999990}]}`
+    private func write(_ focus: Focus, _ out: inout TextWriter) {
+        out.write(",\n \"focus\": {\"center\": \"")
+        out.write(node: focus.center)
+        out.write("\", \"depth\": ")
+        out.write(focus.depth)
+        out.write(", \"totalNodes\": ")
+        out.write(focus.totalNodes)
+        out.write(", \"cuts\": [")
+        for (index, cut) in focus.cuts.enumerated() {
+            out.write(index == 0 ? "\n  {\"node\": \"" : ",\n  {\"node\": \"")
+            out.write(node: cut.node)
+            out.write("\", \"side\": \"")
+            out.write(cut.side.rawValue)
+            out.write("\", \"edges\": ")
+            out.write(cut.edges)
+            out.write(", \"nodesBeyond\": ")
+            if let count = cut.nodesBeyond { out.write(count) } else { out.write("null") }
+            out.write("}")
+        }
+        out.write("]}")
     }
 
     /// Round-trip digits; JSON has no NaN or infinities, so those are strings.

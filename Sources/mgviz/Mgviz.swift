@@ -73,6 +73,14 @@ struct Mgviz: ParsableCommand {
     @Option(help: "Draw each neuron of a spec's \"mlp\" as one node with its activation's data and grad. Example: --collapse neurons")
     var collapse: Collapse?
 
+    @Option(help: ArgumentHelp(
+        "Draw only the values within --depth ops of the node with this label (or id, like n42), on both sides; each cut edge gets a stub saying how many nodes lie beyond it. Backward still runs on the whole graph. Example: --focus h1 --depth 2",
+        valueName: "name"))
+    var focus: String?
+
+    @Option(help: "With --focus: how many ops away from the focused node to draw. Example: --depth 3")
+    var depth: Int = 2
+
     @Option(help: "Refuse to lay out (svg, png, pdf) graphs with more nodes than this; .dot and .json have no limit. Example: --max-nodes 5000")
     var maxNodes: Int = 2000
 
@@ -83,6 +91,10 @@ struct Mgviz: ParsableCommand {
         guard step > 0, step.isFinite else { throw ValidationError("--step must be a positive number, got \(step)") }
         guard tolerance >= 0, tolerance.isFinite else { throw ValidationError("--tolerance must be 0 or more, got \(tolerance)") }
         guard maxNodes > 0 else { throw ValidationError("--max-nodes must be positive, got \(maxNodes)") }
+        guard depth >= 0 else { throw ValidationError("--depth must be 0 or more, got \(depth)") }
+        if focus == nil && CommandLine.arguments.contains(where: { $0 == "--depth" || $0.hasPrefix("--depth=") }) {
+            throw ValidationError("--depth goes with --focus NAME")
+        }
         if check && noBackward { throw ValidationError("--check compares backward's grads: drop --no-backward") }
         if let outDir {
             guard output == nil else { throw ValidationError("give -o or --out-dir, not both") }
@@ -192,6 +204,13 @@ struct Mgviz: ParsableCommand {
             allRight = checked && expected
             if let origin = diagram.firstNonFinite() { printError("mgviz: warning: \(origin.message)") }
             if collapse == .neurons { diagram = diagram.collapsingNeurons() }
+            if let focus {
+                do throws(FocusError) {
+                    diagram = diagram.focusing(on: try diagram.position(named: focus), depth: depth)
+                } catch {
+                    throw Failure("\(name): \(error.message)", exitCode: 64)
+                }
+            }
             if writesDiagrams {
                 let format = try! resolvedFormat(outputPath)  // validate() checked it
                 try OutputFile.write(try render(diagram, as: format, file: name), to: outputPath)
@@ -250,4 +269,16 @@ enum Collapse: String, ExpressibleByArgument, CaseIterable {
 /// Every error and warning goes through here: one line, whatever the strings in it hold.
 func printError(_ line: String) {
     FileHandle.standardError.write(Data((escapingControlCharacters(line) + "\n").utf8))
+}
+
+extension FocusError {
+    var message: String {
+        switch self {
+        case .unknownName(let name, let nearMatches):
+            let hint = nearMatches.isEmpty ? "" : "; did you mean " + nearMatches.map { "'\(echo($0))'" }.joined(separator: ", ") + "?"
+            return "--focus: no node is labelled '\(echo(name))' or has that id\(hint)"
+        case .ambiguousName(let name, let ids, let count):
+            return "--focus: \(count) nodes are labelled '\(echo(name))'; name one by its id: \(ids.joined(separator: ", "))\(count > ids.count ? ", …" : "")"
+        }
+    }
 }

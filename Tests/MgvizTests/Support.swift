@@ -127,7 +127,8 @@ struct Dump: Decodable {
     var format: String
     var version: Int
     var title: String?
-    var output: String
+    /// Null when a focus left the output out.
+    var output: String?
     var nodes: [Node]
     var edges: [Edge]
 

@@ -1,0 +1,210 @@
+/// What `--focus NAME --depth K` kept of a bigger diagram, and where it cut.
+public struct Focus: Sendable, Equatable {
+    /// The node focused on, as a position in the focused diagram.
+    public var center: Int
+    public var depth: Int
+    /// How many nodes the whole diagram has.
+    public var totalNodes: Int
+    /// One per kept node and side whose edges to nodes outside the focus were cut.
+    public var cuts: [Cut]
+
+    public struct Cut: Sendable, Equatable {
+        public enum Side: String, Sendable {
+            /// Edges from the node's operands (what it is computed from) were cut.
+            case operands
+            /// Edges to the results that use the node were cut.
+            case results
+        }
+
+        /// The kept node, as a position in the focused diagram.
+        public var node: Int
+        public var side: Side
+        /// How many edges were cut there.
+        public var edges: Int
+        /// How many nodes outside the focus lie beyond those edges: the operands' whole
+        /// ancestry, or every result that depends on the node. Nil when counting would take
+        /// too long (see `Diagram.maximumCountingWork`).
+        public var nodesBeyond: Int?
+
+        public init(node: Int, side: Side, edges: Int, nodesBeyond: Int?) {
+            self.node = node
+            self.side = side
+            self.edges = edges
+            self.nodesBeyond = nodesBeyond
+        }
+    }
+}
+
+/// Why a focus could not be made; the CLI words it.
+public enum FocusError: Error, Equatable {
+    /// No node has this label or id; `nearMatches` are labels and ids close to it.
+    case unknownName(String, nearMatches: [String])
+    /// Several nodes carry this label; `ids` are theirs (the first few).
+    case ambiguousName(String, ids: [String], count: Int)
+}
+
+extension Diagram {
+    /// Exact counts of the nodes beyond each cut cost one pass over the diagram per 64 cuts;
+    /// past this many node visits the counts are left out rather than taking seconds.
+    public static let maximumCountingWork = 200_000_000
+
+    /// The position of the node labelled `name`, or whose id is `name` (`n42`).
+    public func position(named name: String) throws(FocusError) -> Int {
+        let labelled = nodes.indices.filter { nodes[$0].label == name }
+        if labelled.count == 1 { return labelled[0] }
+        if labelled.count > 1 {
+            throw .ambiguousName(name, ids: labelled.prefix(5).map { nodes[$0].id }, count: labelled.count)
+        }
+        if name.first == "n", let position = Int(name.dropFirst()), nodes.indices.contains(position), nodes[position].id == name {
+            return position
+        }
+        throw .unknownName(name, nearMatches: nearMatches(of: name))
+    }
+
+    /// Up to five distinct labels within a small edit distance of `name`, closest first.
+    private func nearMatches(of name: String) -> [String] {
+        let target = Array(name.unicodeScalars)
+        let allowed = max(1, target.count / 3)
+        var seen: Set<String> = []
+        var found: [(distance: Int, label: String)] = []
+        for node in nodes where !node.label.isEmpty && seen.insert(node.label).inserted {
+            let candidate = Array(node.label.unicodeScalars)
+            guard abs(candidate.count - target.count) <= allowed else { continue }
+            let distance = editDistance(target, candidate)
+            if distance <= allowed { found.append((distance, node.label)) }
+        }
+        return found.sorted { ($0.distance, $0.label) < ($1.distance, $1.label) }.prefix(5).map(\.label)
+    }
+
+    /// Only the nodes within `depth` ops of the node at `center`, on both sides: what it is
+    /// computed from and what uses it. Data and grads stay as they were in the whole diagram.
+    public func focusing(on center: Int, depth: Int) -> Diagram {
+        precondition(nodes.indices.contains(center) && depth >= 0)
+        // Results of each node, in one flat array (compressed rows), built in O(nodes + edges).
+        var resultStart = [Int](repeating: 0, count: nodes.count + 1)
+        for node in nodes { for operand in node.operands { resultStart[operand + 1] += 1 } }
+        for index in nodes.indices { resultStart[index + 1] += resultStart[index] }
+        var results = [Int](repeating: 0, count: resultStart[nodes.count])
+        var filled = resultStart
+        for (index, node) in nodes.enumerated() {
+            for operand in node.operands {
+                results[filled[operand]] = index
+                filled[operand] += 1
+            }
+        }
+        func resultsOf(_ index: Int) -> ArraySlice<Int> { results[resultStart[index]..<resultStart[index + 1]] }
+
+        // Breadth first over operands and results together: the distance in ops.
+        var distance = [Int](repeating: -1, count: nodes.count)
+        distance[center] = 0
+        var queue = [center]
+        var head = 0
+        while head < queue.count {
+            let index = queue[head]
+            head += 1
+            guard distance[index] < depth else { continue }
+            for neighbour in nodes[index].operands + resultsOf(index) where distance[neighbour] < 0 {
+                distance[neighbour] = distance[index] + 1
+                queue.append(neighbour)
+            }
+        }
+        let kept = nodes.indices.filter { distance[$0] >= 0 }
+        var newPosition = [Int](repeating: -1, count: nodes.count)
+        for (position, index) in kept.enumerated() { newPosition[index] = position }
+
+        // The cuts, and the nodes beyond each.
+        var cuts: [(cut: Focus.Cut, from: [Int])] = []
+        for index in kept {
+            let cutOperands = nodes[index].operands.filter { newPosition[$0] < 0 }
+            if !cutOperands.isEmpty {
+                cuts.append((Focus.Cut(node: newPosition[index], side: .operands, edges: cutOperands.count, nodesBeyond: nil), cutOperands))
+            }
+            let cutResults = resultsOf(index).filter { newPosition[$0] < 0 }
+            if !cutResults.isEmpty {
+                cuts.append((Focus.Cut(node: newPosition[index], side: .results, edges: cutResults.count, nodesBeyond: nil), cutResults))
+            }
+        }
+        let counts = countNodesBeyond(cuts.map { ($0.cut.side, $0.from) }, outside: newPosition, results: resultsOf)
+
+        var focused = self
+        focused.nodes = kept.map { index in
+            var node = nodes[index]
+            node.id = "n\(newPosition[index])"
+            node.operands = node.operands.compactMap { newPosition[$0] >= 0 ? newPosition[$0] : nil }
+            return node
+        }
+        focused.valueIDs = kept.map { valueIDs[$0] }
+        // The output keeps its marking if it is kept; -1 when it lies beyond the focus.
+        focused.output = newPosition[output]
+        focused.focus = Focus(
+            center: newPosition[center], depth: depth, totalNodes: nodes.count,
+            cuts: zip(cuts, counts).map { cut, count in
+                var cut = cut.cut
+                cut.nodesBeyond = count
+                return cut
+            })
+        return focused
+    }
+
+    /// For each cut, how many nodes outside the focus its cut neighbours reach on its side
+    /// (themselves included), or nil for all of them when that would be too much work.
+    ///
+    /// Reachability counts do not add up along a DAG, so each cut needs its own pass; 64 cuts
+    /// share one, as the bits of a word, each pass one sweep in topological order.
+    private func countNodesBeyond(
+        _ cuts: [(side: Focus.Cut.Side, from: [Int])], outside newPosition: [Int],
+        results resultsOf: (Int) -> ArraySlice<Int>
+    ) -> [Int?] {
+        let passes = (cuts.count + 63) / 64
+        guard passes.multipliedReportingOverflow(by: nodes.count).partialValue <= Self.maximumCountingWork else {
+            return Array(repeating: nil, count: cuts.count)
+        }
+        var counts = [Int](repeating: 0, count: cuts.count)
+        var reached = [UInt64](repeating: 0, count: nodes.count)
+        for pass in 0..<passes {
+            let batch = (pass * 64)..<min(cuts.count, pass * 64 + 64)
+            for side in [Focus.Cut.Side.operands, .results] {
+                for i in reached.indices { reached[i] = 0 }
+                var any = false
+                for cut in batch where cuts[cut].side == side {
+                    for start in cuts[cut].from { reached[start] |= 1 << UInt64(cut - batch.lowerBound) }
+                    any = true
+                }
+                guard any else { continue }
+                // Operands come before their results, so one sweep carries every bit along.
+                if side == .operands {
+                    for index in nodes.indices.reversed() where reached[index] != 0 {
+                        for operand in nodes[index].operands { reached[operand] |= reached[index] }
+                    }
+                } else {
+                    for index in nodes.indices where reached[index] != 0 {
+                        for result in resultsOf(index) { reached[result] |= reached[index] }
+                    }
+                }
+                for index in nodes.indices where newPosition[index] < 0 {
+                    var bits = reached[index]
+                    while bits != 0 {
+                        counts[batch.lowerBound + bits.trailingZeroBitCount] += 1
+                        bits &= bits - 1
+                    }
+                }
+            }
+        }
+        return counts
+    }
+}
+
+/// Levenshtein distance, one row at a time.
+private func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
+    var row = Array(0...b.count)
+    for (i, x) in a.enumerated() {
+        var diagonal = row[0]
+        row[0] = i + 1
+        for (j, y) in b.enumerated() {
+            let above = row[j + 1]
+            row[j + 1] = min(above + 1, row[j] + 1, diagonal + (x == y ? 0 : 1))
+            diagonal = above
+        }
+    }
+    return row[b.count]
+}
