@@ -27,6 +27,29 @@ struct Mgviz: ParsableCommand {
         version: "0.1.0"
     )
 
+    /// ArgumentParser's own messages echo what was typed (`The value 'x' is invalid for
+    /// '--format'`), so they get the same escaping as mgviz's: a value holding a newline or
+    /// an escape sequence cannot split the error or drive the terminal.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let status = exitCode(for: error)
+            var text = fullMessage(for: error)
+            if status == .success {
+                print(text)
+            } else if !text.isEmpty {
+                // Its own layout has line breaks; only the arguments echoed in it are escaped.
+                for argument in CommandLine.arguments where escapingControlCharacters(argument) != argument {
+                    text = text.replacingOccurrences(of: argument, with: escapingControlCharacters(argument))
+                }
+                FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+            }
+            Glibc.exit(status.rawValue)
+        }
+    }
+
     @Argument(help: ArgumentHelp(
         "The spec file, or - for standard input. Several with --out-dir: mgviz samples/*.json --out-dir docs --format svg",
         valueName: "input"))

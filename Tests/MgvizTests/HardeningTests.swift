@@ -60,6 +60,14 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["a\nb.json"])
     }
 
+    /// ArgumentParser's messages echo option values too.
+    @Test func optionValuesAreEscapedInUsageErrors() throws {
+        let result = try runMgviz([sample("neuron").path, "-o", "-", "--format", "gi\nf\u{1B}[2J"])
+        #expect(result.status == 64)
+        #expect(result.stderr.hasPrefix(#"Error: The value 'gi\nf\u{1B}[2J' is invalid for '--format <format>'."#))
+        #expect(!result.stderr.contains("\u{1B}") && !result.stderr.contains("gi\n"))
+    }
+
     /// Sizes whose parameter count overflows Int once trapped with SIGILL.
     @Test func modelSizesThatOverflowAreAnError() throws {
         let spec = #"{"inputs": {"x": 1}, "mlp": {"sizes": [4294967296, 4294967296], "seed": 1, "inputs": ["x"], "outputs": ["y"]}, "define": ["z = y"]}"#
