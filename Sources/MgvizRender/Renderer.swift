@@ -23,6 +23,32 @@ public enum Layout: String, Sendable, CaseIterable {
     case dot, neato, fdp, sfdp, circo, twopi
 }
 
+/// How big a PNG may be: the resolution asked for, lowered as far as needed to keep the pixel
+/// count under a cap. Without it a big graph took gigabytes: the moons MLP's PNG was 1.16 GB
+/// and a 1,777-value MLP's a 22205×26027 bitmap (2.36 GB).
+public struct BitmapSize: Sendable, Equatable {
+    /// Graphviz's own resolution for PNG.
+    public static let defaultDotsPerInch = 96.0
+    /// 32 megapixels: 128 MB in cairo's RGBA surface, enough for a poster.
+    public static let defaultMaximumPixels = 32_000_000
+
+    public var dotsPerInch: Double
+    public var maximumPixels: Int
+
+    public init(dotsPerInch: Double = defaultDotsPerInch, maximumPixels: Int = defaultMaximumPixels) {
+        self.dotsPerInch = dotsPerInch
+        self.maximumPixels = maximumPixels
+    }
+
+    /// The resolution at which a drawing of `width` × `height` points (1/72 inch, the padding
+    /// included) stays within the cap.
+    public func dotsPerInch(width: Double, height: Double) -> Double {
+        let pixels = (width / 72 * dotsPerInch) * (height / 72 * dotsPerInch)
+        guard pixels > Double(maximumPixels) else { return dotsPerInch }
+        return dotsPerInch * (Double(maximumPixels) / pixels).squareRoot()
+    }
+}
+
 /// What Graphviz said when it could not read, lay out or render a graph.
 public struct RenderError: Error, CustomStringConvertible, Equatable {
     public let description: String
@@ -41,10 +67,23 @@ public struct Renderer: Sendable {
         self.layout = layout
     }
 
-    /// Lays out `dot` and renders it in `format`.
+    /// Lays out `dot` and renders it in `format`; a PNG within the default `BitmapSize`.
     public func render(_ dot: String, to format: Format) throws(RenderError) -> Data {
         try GraphvizContexts.shared.withContext(for: format.textLayout) { (context) throws(RenderError) in
-            try GraphvizContexts.render(dot, layout: layout.rawValue, format: format.rawValue, context: context)
+            try GraphvizContexts.render(
+                dot, layout: layout.rawValue, format: format.rawValue, bitmap: format == .png ? BitmapSize() : nil,
+                context: context
+            ).data
+        }
+    }
+
+    /// Lays out `dot` and renders it as PNG within `size`; also returns the resolution used,
+    /// which is lower than asked when the cap made it so.
+    public func renderPNG(_ dot: String, size: BitmapSize) throws(RenderError) -> (png: Data, dotsPerInch: Double) {
+        try GraphvizContexts.shared.withContext(for: Format.png.textLayout) { (context) throws(RenderError) in
+            let (data, dotsPerInch) = try GraphvizContexts.render(
+                dot, layout: layout.rawValue, format: Format.png.rawValue, bitmap: size, context: context)
+            return (data, dotsPerInch ?? size.dotsPerInch)
         }
     }
 }
@@ -116,18 +155,28 @@ final class GraphvizContexts: @unchecked Sendable {
     }
 
     /// Read (as agmemread does, with stable subgraph IDs), gvLayout, gvRenderData, then free.
-    /// Call only inside `withContext`.
-    static func render(_ dot: String, layout: String, format: String, context: OpaquePointer) throws(RenderError) -> Data {
+    /// A bitmap's resolution is set between layout and rendering, when the drawing's size is
+    /// known; it is returned. Call only inside `withContext`.
+    static func render(
+        _ dot: String, layout: String, format: String, bitmap: BitmapSize?, context: OpaquePointer
+    ) throws(RenderError) -> (data: Data, dotsPerInch: Double?) {
         guard let graph = StableReader.read(dot) else { throw failure("could not read the DOT") }
         defer { agclose(graph) }
         guard gvLayout(context, graph, layout) == 0 else { throw failure("layout '\(layout)' failed") }
         defer { gvFreeLayout(context, graph) }
+        var dotsPerInch: Double?
+        if let bitmap {
+            // Graphviz pads the drawing by 4 points on each side.
+            let chosen = bitmap.dotsPerInch(width: mgviz_drawing_width(graph) + 8, height: mgviz_drawing_height(graph) + 8)
+            mgviz_set_dpi(graph, chosen)
+            dotsPerInch = chosen
+        }
         var buffer: UnsafeMutablePointer<CChar>?
         var length: UInt32 = 0
         let status = gvRenderData(context, graph, format, &buffer, &length)
         defer { gvFreeRenderData(buffer) }
         guard status == 0, let buffer else { throw failure("rendering '\(format)' failed") }
-        return Data(bytes: buffer, count: Int(length))
+        return (Data(bytes: buffer, count: Int(length)), dotsPerInch)
     }
 
     private static func failure(_ what: String) -> RenderError {

@@ -107,6 +107,11 @@ struct Mgviz: ParsableCommand {
     @Option(help: "Refuse to lay out (svg, png, pdf) graphs with more nodes than this; .dot and .json have no limit. Example: --max-nodes 5000")
     var maxNodes: Int = 2000
 
+    @Option(help: ArgumentHelp(
+        "PNG resolution in dots per inch (default \(Int(BitmapSize.defaultDotsPerInch))). A big graph is drawn at less, to stay within \(BitmapSize.defaultMaximumPixels / 1_000_000) megapixels; mgviz says so. Example: --dpi 192",
+        valueName: "n"))
+    var dpi: Double?
+
     func validate() throws {
         guard (0...17).contains(precision) else {
             throw ValidationError("--precision must be from 0 to 17, got \(precision)")
@@ -132,7 +137,11 @@ struct Mgviz: ParsableCommand {
         if inputs == ["-"] && output == nil && !check {
             throw ValidationError("reading a spec from standard input needs -o (a file, or - for standard output)")
         }
-        for input in inputs { _ = try resolvedFormat(outputPath(for: input)) }
+        for input in inputs {
+            let format = try resolvedFormat(outputPath(for: input))
+            if dpi != nil && format != .png { throw ValidationError("--dpi is for PNG output; \(format.rawValue) has no pixels") }
+        }
+        if let dpi, !(1...2400).contains(dpi) { throw ValidationError("--dpi must be from 1 to 2400, got \(dpi)") }
     }
 
     /// Where INPUT's diagram goes: -o, or its name with the format's extension in --out-dir
@@ -245,6 +254,17 @@ struct Mgviz: ParsableCommand {
         return allRight ? 0 : 1
     }
 
+    /// The PNG at --dpi, or at less when the pixel cap requires it, which is worth saying.
+    private func renderPNG(_ dot: String) throws(RenderError) -> [UInt8] {
+        let size = BitmapSize(dotsPerInch: dpi ?? BitmapSize.defaultDotsPerInch)
+        let (png, used) = try Renderer().renderPNG(dot, size: size)
+        if used < size.dotsPerInch {
+            printError(
+                "mgviz: note: the PNG is drawn at \(Int(used.rounded(.down))) dpi, not \(fixedText(size.dotsPerInch, decimals: 0)), to stay within \(size.maximumPixels / 1_000_000) megapixels; write .svg or .pdf for every detail")
+        }
+        return Array(png)
+    }
+
     private func render(_ diagram: Diagram, as format: OutputFormat, file: String) throws(Failure) -> [UInt8] {
         let exporter = DOTExporter(rankDirection: rankdir, precision: precision, coloring: color)
         switch format {
@@ -257,6 +277,7 @@ struct Mgviz: ParsableCommand {
                     exitCode: 65)
             }
             do {
+                if format == .png { return try renderPNG(exporter.export(diagram)) }
                 let rendered = Array(try Renderer().render(exporter.export(diagram), to: format.renderFormat!))
                 return format == .html ? HTMLViewer().page(svg: rendered, diagram: diagram) : rendered
             } catch {
