@@ -28,15 +28,38 @@ public struct DOTExporter: Sendable {
         public static let alarm = "#d00000"
     }
 
+    /// Whether the DOT asks dot for `LayoutCost.tunedAttributes`, which trade a little polish
+    /// for layouts of big graphs in seconds instead of minutes.
+    public enum LayoutTuning: Sendable, CaseIterable {
+        /// Graphviz's defaults: the best small layouts, and minutes for big ones.
+        case never
+        /// Tuned when the diagram's `LayoutCost` score passes `LayoutCost.tuningThreshold`.
+        case bySize
+        case always
+    }
+
     public var rankDirection: RankDirection
     /// Decimals shown for data and grad.
     public var precision: Int
     public var coloring: Coloring
+    public var layoutTuning: LayoutTuning
 
-    public init(rankDirection: RankDirection = .LR, precision: Int = 4, coloring: Coloring = .kind) {
+    public init(
+        rankDirection: RankDirection = .LR, precision: Int = 4, coloring: Coloring = .kind, layoutTuning: LayoutTuning = .bySize
+    ) {
         self.rankDirection = rankDirection
         self.precision = precision
         self.coloring = coloring
+        self.layoutTuning = layoutTuning
+    }
+
+    /// Whether `diagram` is written with the tuned layout attributes.
+    public func tunesLayout(of diagram: Diagram) -> Bool {
+        switch layoutTuning {
+        case .never: return false
+        case .always: return true
+        case .bySize: return diagram.layoutCost.score > LayoutCost.tuningThreshold
+        }
     }
 
     public func export(_ diagram: Diagram) -> String { write(diagram).string }
@@ -55,7 +78,13 @@ public struct DOTExporter: Sendable {
             out.write([diagram.title, focusLine].compactMap { $0 }.joined(separator: "\n"), escaping: .dotString)
             out.write("\", labelloc=t, fontsize=16")
         }
-        out.write("];\n  node [fontname=\"Helvetica\", fontsize=11, style=filled, penwidth=1];\n")
+        out.write("];\n")
+        if tunesLayout(of: diagram) {
+            out.write("  graph [")
+            out.write(LayoutCost.tunedAttributes)
+            out.write("];\n")
+        }
+        out.write("  node [fontname=\"Helvetica\", fontsize=11, style=filled, penwidth=1];\n")
         out.write("  edge [color=\"#555555\", arrowsize=0.7];\n")
         let fill = coloring == .grad ? GradPalette(diagram) : nil
         // A model's nodes are declared inside a cluster per neuron, within one per layer.

@@ -105,7 +105,7 @@ struct Mgviz: ParsableCommand {
     var depth: Int = 2
 
     @Option(help: "Refuse to lay out (svg, png, pdf) graphs with more nodes than this; .dot and .json have no limit. Example: --max-nodes 5000")
-    var maxNodes: Int = 2000
+    var maxNodes: Int = 10_000
 
     @Option(help: ArgumentHelp(
         "PNG resolution in dots per inch (default \(Int(BitmapSize.defaultDotsPerInch))). A big graph is drawn at less, to stay within \(BitmapSize.defaultMaximumPixels / 1_000_000) megapixels; mgviz says so. Example: --dpi 192",
@@ -185,6 +185,10 @@ struct Mgviz: ParsableCommand {
         if exitCode != 0 { throw ExitCode(exitCode) }
     }
 
+    /// Past this many nodes an expanded model is more wires than lesson (the lecture's
+    /// MLP(3, [4, 4, 1]) with its loss has 120).
+    static let collapseSuggestedAbove = 500
+
     /// --check alone only prints its verdicts.
     private var writesDiagrams: Bool { !check || output != nil || outDir != nil }
 
@@ -235,7 +239,11 @@ struct Mgviz: ParsableCommand {
             let expected = report.expectations(evaluation, marking: &diagram)
             allRight = checked && expected
             if let origin = diagram.firstNonFinite() { printError("mgviz: warning: \(origin.message)") }
-            if collapse == .neurons { diagram = diagram.collapsingNeurons() }
+            if collapse == .neurons {
+                diagram = diagram.collapsingNeurons()
+            } else if !evaluation.neurons.isEmpty && diagram.nodes.count > Self.collapseSuggestedAbove && focus == nil {
+                printError("mgviz: note: \(name): the model's graph has \(diagram.nodes.count) nodes; --collapse neurons draws each neuron as one node")
+            }
             if let focus {
                 do throws(FocusError) {
                     diagram = diagram.focusing(on: try diagram.position(named: focus), depth: depth)
@@ -274,6 +282,13 @@ struct Mgviz: ParsableCommand {
             guard diagram.nodes.count <= maxNodes else {
                 throw Failure(
                     "\(file): the graph has \(diagram.nodes.count) nodes, more than --max-nodes \(maxNodes) allows for a \(format.rawValue) layout (Graphviz slows down on big graphs); write .dot or .json instead, or raise --max-nodes",
+                    exitCode: 65)
+            }
+            let cost = diagram.layoutCost
+            guard cost.score <= LayoutCost.refusalThreshold else {
+                let wayOut = diagram.nodes.contains { $0.cluster != nil } && collapse == nil ? "collapse the model with --collapse neurons, " : ""
+                throw Failure(
+                    "\(file): this graph would take dot well over 10 s to lay out: \(cost.graphvizNodes) nodes, with edges across many ranks (layout cost \(cost.score), over the limit of \(LayoutCost.refusalThreshold)); \(wayOut)draw a part with --focus NAME --depth K, or write .dot or .json",
                     exitCode: 65)
             }
             do {

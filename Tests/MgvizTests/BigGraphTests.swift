@@ -26,8 +26,17 @@ import Testing
         #expect(result.status == 0)
         let (width, height) = pixels(result.stdout)
         #expect(width * height <= BitmapSize.defaultMaximumPixels && width * height > BitmapSize.defaultMaximumPixels * 9 / 10)
-        #expect(result.stderr.hasPrefix("mgviz: note: the PNG is drawn at "))
+        let notes = result.stderr.split(separator: "\n")
+        #expect(notes.count == 2 && notes[0] == "mgviz: note: \(sample("moons_point").path): the model's graph has 984 nodes; --collapse neurons draws each neuron as one node")
+        #expect(notes[1].hasPrefix("mgviz: note: the PNG is drawn at "))
         #expect(result.stderr.hasSuffix(" dpi, not 96, to stay within 32 megapixels; write .svg or .pdf for every detail\n"))
+    }
+
+    @Test func collapseIsSuggestedForBigModelsOnly() throws {
+        let collapsed = try runMgviz([sample("moons_point").path, "-o", "-", "--format", "dot", "--collapse", "neurons"])
+        #expect(collapsed.status == 0 && collapsed.stderr.isEmpty)
+        let lecture = try runMgviz([sample("mlp_lecture").path, "-o", "-", "--format", "dot"])
+        #expect(lecture.status == 0 && lecture.stderr.isEmpty)
     }
 
     @Test func dpiScalesThePNG() throws {

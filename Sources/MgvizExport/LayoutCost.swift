@@ -1,0 +1,88 @@
+/// What dot's layout of a diagram will cost, estimated from its shape alone, before layout.
+///
+/// dot puts every node on a rank and routes an edge that spans k ranks through k - 1 virtual
+/// nodes; its position step then solves a network simplex over all of them, and on Graphviz
+/// 2.42 that step's set-up grows with the square of their number. Counting nodes is not
+/// enough: `a + a + … + a` with 100 terms has 199 Graphviz nodes and 9,700 virtual ones, and
+/// took minutes. So the estimate ranks the graph as dot would roughly do (longest paths, the
+/// smaller of two rankings) and counts virtual nodes; leaves on many ranks add to the cost too.
+public struct LayoutCost: Sendable, Equatable {
+    /// Records and op ellipses.
+    public var graphvizNodes: Int
+    /// Σ (rank span − 1) over the edges: the virtual nodes dot adds.
+    public var virtualNodes: Int
+    /// Leaves: nodes with no incoming edge.
+    public var sources: Int
+    public var ranks: Int
+
+    /// What the thresholds below are measured against: virtual nodes, and sources times ranks
+    /// over 100 (many leaves across many ranks, as in a sum of 2,000 inputs, cost set-up too).
+    public var score: Int { virtualNodes + sources * ranks / 100 }
+
+    /// Above this score dot's defaults get slow (the expanded moons MLP, score 4,100: 4.2 s
+    /// of CPU), and the tuned attributes take over. Every sample scores below 300, so small
+    /// diagrams keep Graphviz's best layout.
+    public static let tuningThreshold = 1_000
+
+    /// Above this score even the tuned layout takes more than about 10 s here, so layout is
+    /// refused. Measured in CPU seconds on this 2-core machine with the tuned attributes: at
+    /// or below it, MLP(3, [32, 32, 1]) (score 35,000) 3.9 s, 100-term sums of one leaf
+    /// (9,700) 1.7 to 3 s, 1,000 distinct inputs summed (20,000) 2.3 s, a 10,000-op chain
+    /// (200) 2.0 s; above it, 200-term sums of one leaf (39,000) 11.7 s, 2,000 inputs summed
+    /// (80,000) and MLP(10, [50, 50, 1]) (137,000) over 15 s.
+    public static let refusalThreshold = 35_000
+
+    /// The attributes that make big layouts fast, each chosen by measurement (README, "Big
+    /// graphs"): `nslimit` bounds the network simplex of the position step, which was 90% of
+    /// the time (moons MLP 4.2 s to 0.25 s; 0.1 is as fast as 0.01 and places nodes better);
+    /// `newrank` ranks clusters globally (MLP(3, [32, 32, 1]) 7.7 s to 3.9 s); `nslimit1`
+    /// bounds newrank's ranking simplex on clustered graphs. `mclimit` and `searchsize`
+    /// changed nothing measurable, and `nslimit1` below 1 spoiled layouts for no speed.
+    public static let tunedAttributes = "newrank=true, nslimit=0.1, nslimit1=2"
+}
+
+extension Diagram {
+    /// The estimate for this diagram as the DOT exporter draws it: a record per value, an
+    /// ellipse per op, an edge per operand use and one from each op to its value.
+    public var layoutCost: LayoutCost {
+        let count = nodes.count
+        // Forward: longest path from the sources, then each leaf pulled next to its first use.
+        var valueRank = [Int](repeating: 0, count: count)
+        var opRank = [Int](repeating: 0, count: count)
+        var firstUse = [Int](repeating: Int.max, count: count)
+        var sources = 0
+        for (index, node) in nodes.enumerated() {
+            guard !node.op.isEmpty else {
+                sources += 1
+                continue
+            }
+            opRank[index] = (node.operands.map { valueRank[$0] }.max() ?? -1) + 1
+            valueRank[index] = opRank[index] + 1
+            for operand in node.operands { firstUse[operand] = min(firstUse[operand], opRank[index]) }
+        }
+        for (index, node) in nodes.enumerated() where node.op.isEmpty && firstUse[index] != .max {
+            valueRank[index] = firstUse[index] - 1
+        }
+        // Backward: longest path back from the last nodes, each node as late as it can be.
+        var valueHeight = [Int](repeating: 0, count: count)
+        var opHeight = [Int](repeating: 0, count: count)
+        for index in nodes.indices.reversed() {
+            let node = nodes[index]
+            guard !node.op.isEmpty else { continue }
+            opHeight[index] = valueHeight[index] + 1
+            for operand in node.operands { valueHeight[operand] = max(valueHeight[operand], opHeight[index] + 1) }
+        }
+        var forward = 0, backward = 0, ranks = 0
+        for (index, node) in nodes.enumerated() {
+            ranks = max(ranks, valueRank[index] + 1)
+            guard !node.op.isEmpty else { continue }
+            // The op → value edge spans one rank in both rankings.
+            for operand in node.operands {
+                forward += opRank[index] - valueRank[operand] - 1
+                backward += valueHeight[operand] - opHeight[index] - 1
+            }
+        }
+        let ops = nodes.count { !$0.op.isEmpty }
+        return LayoutCost(graphvizNodes: count + ops, virtualNodes: min(forward, backward), sources: sources, ranks: ranks)
+    }
+}
