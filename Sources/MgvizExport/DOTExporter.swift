@@ -124,6 +124,7 @@ public struct DOTExporter: Sendable {
             out.write("    }\n")
         }
         if openLayer != nil { out.write("  }\n") }
+        writeLayerAlignment(clustered, &out)
         for (index, node) in diagram.nodes.enumerated() {
             if node.cluster == nil { writeNode(index, of: diagram, fill: fill, indent: "  ", &out) }
             guard !node.op.isEmpty else { continue }
@@ -144,6 +145,28 @@ public struct DOTExporter: Sendable {
         if let fill { out.write(fill.legend()) }
         out.write("}\n")
         return out
+    }
+
+    /// Left alone, dot stacks an expanded model's neuron clusters in a diagonal staircase (the
+    /// lecture MLP came out 8328×2546, mostly empty). An invisible, heavy edge from a neuron's
+    /// output to the first node of each neuron of the next layer, paired in proportion (the
+    /// j-th of m to the round((j + 0.5)·n/m − 0.5)-th of n), pulls each layer into a column
+    /// beside the last, its neurons in order.
+    private func writeLayerAlignment(_ clustered: [Diagram.Cluster: [Int]], _ out: inout TextWriter) {
+        let expanded = clustered.filter { $0.value.count > 1 }
+        let layers = Dictionary(grouping: expanded.keys, by: \.layer).mapValues { $0.sorted() }
+        let order = layers.keys.sorted()
+        for (layer, next) in zip(order, order.dropFirst()) {
+            let from = layers[layer]!, to = layers[next]!
+            for (j, neuron) in to.enumerated() {
+                let i = Int(((Double(j) + 0.5) * Double(from.count) / Double(to.count) - 0.5).rounded())
+                out.write("  ")
+                out.write(node: expanded[from[i]]!.last!)
+                out.write(" -> ")
+                out.write(node: expanded[neuron]!.first!)
+                out.write(" [style=invis, weight=20];\n")
+            }
+        }
     }
 
     /// `focus on n12 'h' within 2 ops: 17 of 65481 nodes`, under the title.

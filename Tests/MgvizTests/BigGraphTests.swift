@@ -1,4 +1,5 @@
 import Foundation
+import MgvizExport
 import MgvizRender
 import Testing
 
@@ -51,5 +52,100 @@ import Testing
         #expect(svg.status == 64 && svg.stderr.hasPrefix("Error: --dpi is for PNG output; svg has no pixels\n"))
         let zero = try runMgviz([sample("softmax").path, "-o", "-", "--format", "png", "--dpi", "0"])
         #expect(zero.status == 64 && zero.stderr.hasPrefix("Error: --dpi must be from 1 to 2400, got 0.0\n"))
+    }
+}
+
+/// Issue 10: an expanded model's layers stand in columns, neurons in order, not a staircase.
+@Suite struct ModelLayout {
+    /// Each neuron cluster's box in the SVG, by name: (x from, x to, y from, y to).
+    func clusterBoxes(_ svg: String) throws -> [String: (Double, Double, Double, Double)] {
+        let pattern = try Regex(#"<title>cluster_(L\d+_N\d+)</title>\n<polygon[^>]*points="([^"]+)""#)
+        var boxes: [String: (Double, Double, Double, Double)] = [:]
+        for match in svg.matches(of: pattern) {
+            let points = match.output[2].substring!.split(separator: " ").map { $0.split(separator: ",").map { Double($0)! } }
+            let xs = points.map { $0[0] }, ys = points.map { $0[1] }
+            boxes[String(match.output[1].substring!)] = (xs.min()!, xs.max()!, ys.min()!, ys.max()!)
+        }
+        return boxes
+    }
+
+    @Test(arguments: ["LR", "TB"])
+    func layersAreColumnsWithNeuronsInOrder(_ direction: String) throws {
+        let result = try runMgviz([sample("mlp_lecture").path, "-o", "-", "--rankdir", direction])
+        #expect(result.status == 0)
+        let boxes = try clusterBoxes(String(decoding: result.stdout, as: UTF8.self))
+        #expect(boxes.count == 9)
+        let acrossLayers = direction == "LR" ? { (box: (Double, Double, Double, Double)) in (box.0, box.1) } : { ($0.2, $0.3) }
+        let withinLayer = direction == "LR" ? { (box: (Double, Double, Double, Double)) in box.2 } : { $0.0 }
+        for layer in 1...2 {
+            // Every neuron of this layer ends before any of the next one begins.
+            let ends = (1...4).map { acrossLayers(boxes["L\(layer)_N\($0)"]!).1 }
+            let nextStarts = (1...(layer == 1 ? 4 : 1)).map { acrossLayers(boxes["L\(layer + 1)_N\($0)"]!).0 }
+            #expect(ends.max()! < nextStarts.min()!, "layer \(layer)")
+            // Neurons 1 to 4 in order, down (LR) or across (TB).
+            let positions = (1...4).map { withinLayer(boxes["L\(layer)_N\($0)"]!) }
+            #expect(positions == positions.sorted(), "layer \(layer): \(positions)")
+        }
+    }
+
+    @Test func alignmentEdgesAreInvisibleAndOnlyForExpandedModels() throws {
+        let dot = String(decoding: try runMgviz([sample("mlp_lecture").path, "-o", "-", "--format", "dot"]).stdout, as: UTF8.self)
+        #expect(dot.components(separatedBy: "[style=invis, weight=20];").count - 1 == 4 + 1)
+        let collapsed = try runMgviz([sample("mlp_lecture").path, "-o", "-", "--format", "dot", "--collapse", "neurons"])
+        #expect(!String(decoding: collapsed.stdout, as: UTF8.self).contains("weight=20"))
+    }
+}
+
+/// Issue 10: the layout attributes chosen by measurement reach the DOT, above their threshold only.
+@Suite struct LayoutTuning {
+    func dot(_ spec: String, _ extra: [String] = []) throws -> String {
+        String(decoding: try runMgviz(["-", "-o", "-", "--format", "dot"] + extra, stdin: Data(spec.utf8)).stdout, as: UTF8.self)
+    }
+
+    func sum(of term: String, _ count: Int) -> String {
+        #"{"inputs": {"a": 0.5}, "define": ["b = \#(Array(repeating: term, count: count).joined(separator: " + "))"]}"#
+    }
+
+    @Test func smallGraphsKeepGraphvizDefaults() throws {
+        for name in ["softmax", "derivatives", "neuron", "wrong_expect", "nan", "dead_relu", "mlp_lecture"] {
+            let dot = String(decoding: try runMgviz([sample(name).path, "-o", "-", "--format", "dot"]).stdout, as: UTF8.self)
+            #expect(!dot.contains("nslimit"), "\(name)")
+        }
+    }
+
+    /// `a + a + … + a`, n terms: a and n-1 sums, each with its op. By hand, forward ranking:
+    /// sum k's op at rank 2k-1 and a at rank 0, just before its first use, so the edge into
+    /// sum k's op spans 2k-1 ranks, with 2k-2 virtual nodes (0 for both uses in the first
+    /// sum); over k = 1 … n-1 that is (n-1)(n-2), and the backward ranking is the same.
+    @Test func costOfASumOfOneLeaf() throws {
+        for n in [10, 100, 200] {
+            let evaluation = try evaluate(sum(of: "a", n))
+            evaluation.output.backward()
+            let cost = Diagram(output: evaluation.output, title: nil, withGrad: true).layoutCost
+            #expect(cost.graphvizNodes == 2 * n - 1 && cost.sources == 1 && cost.ranks == 2 * n - 1)
+            #expect(cost.virtualNodes == (n - 1) * (n - 2), "\(n): \(cost.virtualNodes)")
+        }
+    }
+
+    @Test func bigGraphsGetTheTunedAttributes() throws {
+        #expect(try dot(sum(of: "a", 20)).contains("nslimit") == false)
+        let big = try dot(sum(of: "a", 100))
+        #expect(big.contains("\n  graph [newrank=true, nslimit=0.1, nslimit1=2];\n"))
+        let moons = String(decoding: try runMgviz([sample("moons_point").path, "-o", "-", "--format", "dot"]).stdout, as: UTF8.self)
+        #expect(moons.contains("graph [newrank=true, nslimit=0.1, nslimit1=2];"))
+    }
+
+    @Test func tooCostlyLayoutsAreRefusedBeforeLayout() throws {
+        let refused = try runMgviz(["-", "-o", "-"], stdin: Data(sum(of: "a", 200).utf8))
+        #expect(refused.status == 65 && refused.stdout.isEmpty)
+        #expect(refused.stderr == "mgviz: error: <stdin>: this graph would take dot well over 10 s to lay out: 399 nodes, with edges across many ranks (layout cost 39405, over the limit of 35000); draw a part with --focus NAME --depth K, or write .dot or .json\n")
+        // The same graph as DOT or JSON, and a part of it, are fine.
+        #expect(try runMgviz(["-", "-o", "-", "--format", "json"], stdin: Data(sum(of: "a", 200).utf8)).status == 0)
+        #expect(try runMgviz(["-", "-o", "-", "--focus", "n100", "--depth", "1"], stdin: Data(sum(of: "a", 200).utf8)).status == 0)
+        // A long chain has no edges across ranks: 10,000 values is well within.
+        let chain = #"{"inputs": {"a": 0.5}, "define": ["b = \#(String(repeating: "tanh(", count: 5000))a\#(String(repeating: ")", count: 5000))"]}"#
+        let evaluation = try evaluate(chain)
+        evaluation.output.backward()
+        #expect(Diagram(output: evaluation.output, title: nil, withGrad: true).layoutCost.virtualNodes == 0)
     }
 }
