@@ -24,8 +24,10 @@ let package = Package(
         .target(name: "MgvizExport", dependencies: ["Micrograd"]),
         // Graphviz's C library, found through pkg-config.
         .systemLibrary(name: "CGraphviz", pkgConfig: "libgvc", providers: [.apt(["libgraphviz-dev"])]),
-        // DOT → SVG, PNG or PDF in-process. The only target that touches C.
-        .target(name: "MgvizRender", dependencies: ["CGraphviz"]),
+        // Frees what Graphviz 2.42's dot layout leaks for clusters (see its header).
+        .target(name: "CDotLeakFix"),
+        // DOT → SVG, PNG or PDF in-process. The only Swift target that touches C.
+        .target(name: "MgvizRender", dependencies: ["CGraphviz", "CDotLeakFix"]),
         .executableTarget(
             name: "mgviz",
             dependencies: [

@@ -26,9 +26,13 @@ struct Render: ParsableCommand {
     @Option(help: "svg, png or pdf.")
     var format: String = "svg"
 
+    @Option(help: "neurons: draw each neuron of an \"mlp\" as one node, as mgviz --collapse neurons does.")
+    var collapse: String?
+
     func validate() throws {
         guard count >= 2 else { throw ValidationError("--count must be at least 2") }
         guard Format(rawValue: format) != nil, format != "dot" else { throw ValidationError("--format must be svg, png or pdf") }
+        guard collapse == nil || collapse == "neurons" else { throw ValidationError("--collapse must be neurons") }
     }
 
     /// Plugins, fonts and caches load during the first rounds; growth is measured after.
@@ -38,7 +42,12 @@ struct Render: ParsableCommand {
         let dots = try specs.map { path in
             let evaluation = try Spec(bytes: Array(Data(contentsOf: URL(fileURLWithPath: path))), file: path).evaluate(file: path)
             evaluation.output.backward()
-            return DOTExporter().export(Diagram(output: evaluation.output, title: evaluation.title, withGrad: true))
+            // The diagram mgviz draws: an "mlp" spec's layers and neurons are clusters.
+            var diagram = Diagram(
+                output: evaluation.output, title: evaluation.title, withGrad: true,
+                parameters: evaluation.parameters, neurons: evaluation.neurons)
+            if collapse == "neurons" { diagram = diagram.collapsingNeurons() }
+            return DOTExporter().export(diagram)
         }
         let renderer = Renderer()
         var seconds: [Double] = []

@@ -108,6 +108,17 @@ extension Rendering {
         #expect(perRender < 4096, "\(format): \(output)")
     }
 
+    /// Graphviz 2.42 leaked about 215 KB a render of the lecture MLP: the virtual nodes and
+    /// edges dot makes for clusters. With CDotLeakFix what remains is parse_reclbl's strings,
+    /// one per record field: 286 fields, about 9.4 KB a render with the allocator's rounding.
+    @Test(arguments: [([String](), 16_384.0), (["--collapse", "neurons"], 4096.0)])
+    func clusteredRendersStayFlat(_ flags: [String], _ limit: Double) throws {
+        let bench = mgvizBinary.deletingLastPathComponent().appendingPathComponent("mgviz-bench")
+        let output = try run(bench, ["render", sample("mlp_lecture").path, "--count", "150", "--format", "svg"] + flags)
+        let perRender = Double(output.split(whereSeparator: \.isWhitespace).last!)!
+        #expect(perRender < limit, "\(flags): \(output)")
+    }
+
     @Test func concurrentRendersAreSerialized() async throws {
         let dots = try (0..<8).map { i in
             try DOTExporter(precision: i % 5).export(sampleDiagram(Self.samples[i % 3]))
