@@ -33,7 +33,7 @@ public struct DOTExporter: Sendable {
     public enum LayoutTuning: Sendable, CaseIterable {
         /// Graphviz's defaults: the best small layouts, and minutes for big ones.
         case never
-        /// Tuned when the diagram's `LayoutCost` score passes `LayoutCost.tuningThreshold`.
+        /// Tuned when the diagram's `LayoutCost` says it is worth it.
         case bySize
         case always
     }
@@ -58,7 +58,7 @@ public struct DOTExporter: Sendable {
         switch layoutTuning {
         case .never: return false
         case .always: return true
-        case .bySize: return diagram.layoutCost.score > LayoutCost.tuningThreshold
+        case .bySize: return diagram.layoutCost.isWorthTuning
         }
     }
 

@@ -19,10 +19,14 @@ public struct LayoutCost: Sendable, Equatable {
     /// over 100 (many leaves across many ranks, as in a sum of 2,000 inputs, cost set-up too).
     public var score: Int { virtualNodes + sources * ranks / 100 }
 
-    /// Above this score dot's defaults get slow (the expanded moons MLP, score 4,100: 4.2 s
-    /// of CPU), and the tuned attributes take over. Every sample scores below 300, so small
-    /// diagrams keep Graphviz's best layout.
+    /// Above this many Graphviz and virtual nodes together, dot's defaults get slow (the
+    /// expanded moons MLP, 5,700: 4.2 s of CPU; a chain of 5,000 tanh, 10,000: 7.9 s), and
+    /// the tuned attributes take over. Every sample is below 300, so small diagrams keep
+    /// Graphviz's best layout.
     public static let tuningThreshold = 1_000
+
+    /// Whether the tuned attributes are worth their small loss of polish.
+    public var isWorthTuning: Bool { graphvizNodes + virtualNodes > Self.tuningThreshold }
 
     /// Above this score even the tuned layout takes more than about 10 s here, so layout is
     /// refused. Measured in CPU seconds on this 2-core machine with the tuned attributes: at

@@ -41,12 +41,18 @@ public struct BitmapSize: Sendable, Equatable {
         self.maximumPixels = maximumPixels
     }
 
+    /// cairo's bitmaps are at most this many pixels a side; past it Graphviz shrinks the
+    /// drawing itself and prints a warning of its own.
+    public static let maximumSide = 32_767
+
     /// The resolution at which a drawing of `width` × `height` points (1/72 inch, the padding
-    /// included) stays within the cap.
+    /// included) stays within the cap, and within `maximumSide` both ways.
     public func dotsPerInch(width: Double, height: Double) -> Double {
         let pixels = (width / 72 * dotsPerInch) * (height / 72 * dotsPerInch)
-        guard pixels > Double(maximumPixels) else { return dotsPerInch }
-        return dotsPerInch * (Double(maximumPixels) / pixels).squareRoot()
+        // A few pixels to spare: Graphviz rounds the canvas up.
+        let side = Double(Self.maximumSide - 8) * 72 / max(width, height)
+        let area = pixels > Double(maximumPixels) ? dotsPerInch * (Double(maximumPixels) / pixels).squareRoot() : dotsPerInch
+        return min(area, side)
     }
 }
 

@@ -268,7 +268,7 @@ struct Mgviz: ParsableCommand {
         let (png, used) = try Renderer().renderPNG(dot, size: size)
         if used < size.dotsPerInch {
             printError(
-                "mgviz: note: the PNG is drawn at \(Int(used.rounded(.down))) dpi, not \(fixedText(size.dotsPerInch, decimals: 0)), to stay within \(size.maximumPixels / 1_000_000) megapixels; write .svg or .pdf for every detail")
+                "mgviz: note: the PNG is drawn at \(fixedText(used, decimals: used < 10 ? 2 : 0)) dpi, not \(fixedText(size.dotsPerInch, decimals: 0)), to stay within \(size.maximumPixels / 1_000_000) megapixels and \(BitmapSize.maximumSide) pixels a side; write .svg or .pdf for every detail")
         }
         return Array(png)
     }

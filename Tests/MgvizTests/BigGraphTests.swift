@@ -19,6 +19,18 @@ import Testing
         let lowered = size.dotsPerInch(width: 72_000, height: 72_000)
         #expect(abs(lowered - 96 * (32e6 / 9.216e9).squareRoot()) < 1e-9)
         #expect(abs(lowered * 1000 * lowered * 1000 - 32e6) < 1)
+        // A long chain is thin: its width, not its area, sets the limit.
+        #expect(size.dotsPerInch(width: 720_000, height: 36) == Double(BitmapSize.maximumSide - 8) * 72 / 720_000)
+    }
+
+    /// Graphviz's own "too large for cairo-renderer bitmaps" warning never shows: mgviz
+    /// keeps each side within 32,767 pixels itself.
+    @Test func aLongChainMakesAThinPNGAndSaysSo() throws {
+        let spec = #"{"inputs": {"a": 0.5}, "define": ["b = \#(String(repeating: "tanh(", count: 2000))a\#(String(repeating: ")", count: 2000))"]}"#
+        let result = try runMgviz(["-", "-o", "-", "--format", "png"], stdin: Data(spec.utf8))
+        #expect(result.status == 0)
+        #expect(pixels(result.stdout).width <= BitmapSize.maximumSide)
+        #expect(result.stderr.hasPrefix("mgviz: note: the PNG is drawn at ") && !result.stderr.contains("cairo"), "\(result.stderr)")
     }
 
     /// The expanded moons MLP once made a 1.16 GB PNG.
@@ -30,7 +42,7 @@ import Testing
         let notes = result.stderr.split(separator: "\n")
         #expect(notes.count == 2 && notes[0] == "mgviz: note: \(sample("moons_point").path): the model's graph has 984 nodes; --collapse neurons draws each neuron as one node")
         #expect(notes[1].hasPrefix("mgviz: note: the PNG is drawn at "))
-        #expect(result.stderr.hasSuffix(" dpi, not 96, to stay within 32 megapixels; write .svg or .pdf for every detail\n"))
+        #expect(result.stderr.hasSuffix(" dpi, not 96, to stay within 32 megapixels and 32767 pixels a side; write .svg or .pdf for every detail\n"))
     }
 
     @Test func collapseIsSuggestedForBigModelsOnly() throws {
@@ -131,6 +143,9 @@ import Testing
         #expect(try dot(sum(of: "a", 20)).contains("nslimit") == false)
         let big = try dot(sum(of: "a", 100))
         #expect(big.contains("\n  graph [newrank=true, nslimit=0.1, nslimit1=2];\n"))
+        // A chain has no virtual nodes, but 600 tanh are 1,201 Graphviz nodes.
+        let chain = #"{"inputs": {"a": 0.5}, "define": ["b = \#(String(repeating: "tanh(", count: 600))a\#(String(repeating: ")", count: 600))"]}"#
+        #expect(try dot(chain).contains("graph [newrank=true, nslimit=0.1, nslimit1=2];"))
         let moons = String(decoding: try runMgviz([sample("moons_point").path, "-o", "-", "--format", "dot"]).stdout, as: UTF8.self)
         #expect(moons.contains("graph [newrank=true, nslimit=0.1, nslimit1=2];"))
     }
