@@ -160,11 +160,7 @@ import Testing
         var caughtMidWrite = false
         while !caughtMidWrite && Date() < deadline {
             try Data("precious".utf8).write(to: target)
-            let process = Process()
-            process.executableURL = mgvizBinary
-            process.arguments = ["slow.json", "-o", "out.dot"]
-            process.currentDirectoryURL = folder
-            try process.run()
+            let process = try launchMgviz(["slow.json", "-o", "out.dot"], in: folder)
             var signalled = false
             while !signalled && process.isRunning && Date() < deadline {
                 if try !temporaryFiles().isEmpty {

@@ -41,11 +41,7 @@ import Testing
         try Data(#"{"inputs": {"x": 0.5}, "define": ["y = \#(terms)"]}"#.utf8).write(to: folder.appendingPathComponent("slow.json"))
         let target = folder.appendingPathComponent("out.dot")
         try Data("precious".utf8).write(to: target)
-        let process = Process()
-        process.executableURL = mgvizBinary
-        process.arguments = ["slow.json", "-o", "out.dot"]
-        process.currentDirectoryURL = folder
-        try process.run()
+        let process = try launchMgviz(["slow.json", "-o", "out.dot"], in: folder)
         // Wait for the temp file to appear beside the target: the write has begun.
         let deadline = Date().addingTimeInterval(120)
         var sawTemporary = false

@@ -77,6 +77,16 @@ func runMgviz(_ arguments: [String], stdin: Data = Data(), in folder: URL? = nil
     return RunResult(status: process.terminationStatus, stdout: out, stderr: String(decoding: err, as: UTF8.self))
 }
 
+/// Starts the mgviz binary in `folder` and returns at once, for tests that kill it mid-run.
+func launchMgviz(_ arguments: [String], in folder: URL) throws -> Process {
+    let process = Process()
+    process.executableURL = mgvizBinary
+    process.arguments = arguments
+    process.currentDirectoryURL = folder
+    try process.run()
+    return process
+}
+
 func temporaryFolder() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("mgviz-tests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
