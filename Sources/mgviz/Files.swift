@@ -226,8 +226,9 @@ enum OutputFile {
                 case .file(let end, let existing):
                     try replace(end, existing: existing, with: bytes, reportingAs: path)
                 case .stream(let end):
-                    // No O_CREAT or O_TRUNC: what is there is written to, never made anew.
-                    let descriptor = open(end, O_WRONLY | O_NOCTTY | O_CLOEXEC)
+                    // No O_CREAT or O_TRUNC: what is there is written to, never made anew. A
+                    // socket cannot be opened by name; a Unix stream socket is connected to.
+                    let descriptor = isSocket(end) ? connectedSocket(end) : open(end, O_WRONLY | O_NOCTTY | O_CLOEXEC)
                     guard descriptor >= 0 else { throw Failure("cannot write \(path): \(systemError())", exitCode: 73) }
                     defer { close(descriptor) }
                     guard writeAll(descriptor, bytes) else { throw Failure("cannot write \(path): \(systemError())", exitCode: 73) }
@@ -240,6 +241,35 @@ enum OutputFile {
             }
         }
         if let failure { throw failure }
+    }
+
+    private static func isSocket(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFSOCK
+    }
+
+    /// A stream connection to the Unix socket at `path`, or -1 with errno set.
+    private static func connectedSocket(_ path: String) -> Int32 {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            errno = ENAMETOOLONG
+            return -1
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else { return -1 }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard connected == 0 else {
+            let failure = errno
+            close(descriptor)
+            errno = failure
+            return -1
+        }
+        return descriptor
     }
 
     private static func replace(
@@ -270,9 +300,10 @@ enum OutputFile {
             umask(mask)
             return fchmod(descriptor, 0o666 & ~mask) == 0
         }
-        // Owner first: changing the owner clears set-user-ID and set-group-ID bits.
+        // Not set-user-ID or set-group-ID: a diagram is no program, and new content must not
+        // inherit the right to run as someone else.
         if geteuid() == 0, fchown(descriptor, existing.st_uid, existing.st_gid) != 0 { return false }
-        return fchmod(descriptor, existing.st_mode & 0o7777) == 0
+        return fchmod(descriptor, existing.st_mode & 0o1777) == 0
     }
 
     /// Whether the file at `path`, of the same size, holds exactly `bytes`.
@@ -361,7 +392,8 @@ enum TemporaryFile {
     static func settle(renamingTo target: String?) -> Bool {
         withSignalsBlocked {
             let done = target.map { rename(temporaryPath, $0) == 0 } ?? (unlink(temporaryPath) == 0)
-            temporaryPath.pointee = 0
+            // A failed rename leaves the file there for the caller's settle(renamingTo: nil).
+            if done || target == nil { temporaryPath.pointee = 0 }
             return done
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// Issue 9: writing by what the output is (file, link, device, pipe, folder), interrupted
@@ -127,6 +128,44 @@ import Testing
         #expect(info.st_mode & 0o7777 == mode)
         if let owner { #expect(info.st_uid == owner.0 && info.st_gid == owner.1) }
         #expect(try Data(contentsOf: out) == (try reference("neuron")))
+    }
+
+    /// A diagram is no program: set-user-ID and set-group-ID bits are not carried over.
+    @Test func setIDBitsAreDropped() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("out.svg")
+        try Data("old".utf8).write(to: out)
+        #expect(chmod(out.path, 0o6755) == 0)
+        #expect(try runMgviz([sample("neuron").path, "-o", "out.svg"], in: folder).status == 0)
+        #expect(try #require(status(out)).st_mode & 0o7777 == 0o755)
+    }
+
+    /// A Unix socket by name is connected to and written, and stays a socket.
+    @Test func namedSocketIsConnectedTo() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("out.svg").path
+        let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        #expect(bound == 0 && listen(listener, 1) == 0)
+        let received = Mutex(Data())
+        let reader = Thread {
+            let connection = accept(listener, nil, nil)
+            received.withLock { $0 = FileHandle(fileDescriptor: connection, closeOnDealloc: true).readDataToEndOfFile() }
+        }
+        reader.start()
+        let result = try runMgviz([sample("neuron").path, "-o", "out.svg"], in: folder)
+        #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
+        while reader.isExecuting || !reader.isFinished { usleep(1000) }
+        #expect(received.withLock { $0 } == (try reference("neuron")))
+        #expect(try #require(status(URL(fileURLWithPath: path))).st_mode & S_IFMT == S_IFSOCK)
     }
 
     /// The temp file's name does not grow with the target's, so the longest name works.
