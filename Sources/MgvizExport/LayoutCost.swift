@@ -31,9 +31,11 @@ public struct LayoutCost: Sendable, Equatable {
     /// Above this score even the tuned layout takes more than about 10 s here, so layout is
     /// refused. Measured in CPU seconds on this 2-core machine with the tuned attributes: at
     /// or below it, MLP(3, [32, 32, 1]) (score 35,000) 3.9 s, 100-term sums of one leaf
-    /// (9,700) 1.7 to 3 s, 1,000 distinct inputs summed (20,000) 2.3 s, a 10,000-op chain
-    /// (200) 2.0 s; above it, 200-term sums of one leaf (39,000) 11.7 s, 2,000 inputs summed
-    /// (80,000) and MLP(10, [50, 50, 1]) (137,000) over 15 s.
+    /// (9,700) 1.3 to 3 s, 1,000 distinct inputs summed (20,000) 2.3 s, a chain of 10,000
+    /// tanh (0) 1.5 s; above it, 200-term sums of one leaf (39,000) 11.7 s, MLP(3, [35, 35, 1])
+    /// 25.6 s, 2,000 inputs summed (80,000) and MLP(10, [50, 50, 1]) (137,000) over 15 s.
+    /// Shapes it does not model (one value used by thousands of ops on one rank) are stopped
+    /// by the CLI's CPU-time limit instead.
     public static let refusalThreshold = 35_000
 
     /// The attributes that make big layouts fast, each chosen by measurement (README, "Big

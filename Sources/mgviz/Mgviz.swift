@@ -40,8 +40,12 @@ struct Mgviz: ParsableCommand {
             if status == .success {
                 print(text)
             } else if !text.isEmpty {
-                // Its own layout has line breaks; only the arguments echoed in it are escaped.
-                for argument in CommandLine.arguments where escapingControlCharacters(argument) != argument {
+                // Its own layout has line breaks; only what it echoes of the arguments is escaped:
+                // a whole argument, or the value of an `--option=value` one.
+                let echoed = CommandLine.arguments.flatMap { argument in
+                    [argument] + (argument.hasPrefix("-") ? argument.split(separator: "=", maxSplits: 1).dropFirst().map(String.init) : [])
+                }
+                for argument in echoed.sorted(by: { $0.count > $1.count }) where escapingControlCharacters(argument) != argument {
                     text = text.replacingOccurrences(of: argument, with: escapingControlCharacters(argument))
                 }
                 FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
@@ -101,11 +105,16 @@ struct Mgviz: ParsableCommand {
         valueName: "name"))
     var focus: String?
 
-    @Option(help: "With --focus: how many ops away from the focused node to draw. Example: --depth 3")
-    var depth: Int = 2
+    @Option(help: "With --focus: how many ops away from the focused node to draw (default \(Self.defaultDepth)). Example: --depth 3")
+    var depth: Int?
+
+    static let defaultDepth = 2
 
     @Option(help: "Refuse to lay out (svg, png, pdf) graphs with more nodes than this; .dot and .json have no limit. Example: --max-nodes 5000")
     var maxNodes: Int = 10_000
+
+    @Option(help: "Stop a layout (svg, png, pdf, html) that has used this many seconds of CPU, with exit 65: the last guard for shapes the cost estimate does not foresee. Example: --max-layout-seconds 60")
+    var maxLayoutSeconds: Int = 10
 
     @Option(help: ArgumentHelp(
         "PNG resolution in dots per inch (default \(Int(BitmapSize.defaultDotsPerInch))). A big graph is drawn at less, to stay within \(BitmapSize.defaultMaximumPixels / 1_000_000) megapixels; mgviz says so. Example: --dpi 192",
@@ -119,9 +128,12 @@ struct Mgviz: ParsableCommand {
         guard step > 0, step.isFinite else { throw ValidationError("--step must be a positive number, got \(step)") }
         guard tolerance >= 0, tolerance.isFinite else { throw ValidationError("--tolerance must be 0 or more, got \(tolerance)") }
         guard maxNodes > 0 else { throw ValidationError("--max-nodes must be positive, got \(maxNodes)") }
-        guard depth >= 0 else { throw ValidationError("--depth must be 0 or more, got \(depth)") }
-        if focus == nil && CommandLine.arguments.contains(where: { $0 == "--depth" || $0.hasPrefix("--depth=") }) {
-            throw ValidationError("--depth goes with --focus NAME")
+        guard (1...86_400).contains(maxLayoutSeconds) else {
+            throw ValidationError("--max-layout-seconds must be from 1 to 86400, got \(maxLayoutSeconds)")
+        }
+        if let depth {
+            guard focus != nil else { throw ValidationError("--depth goes with --focus NAME") }
+            guard depth >= 0 else { throw ValidationError("--depth must be 0 or more, got \(depth)") }
         }
         if check && noBackward { throw ValidationError("--check compares backward's grads: drop --no-backward") }
         if let outDir {
@@ -241,12 +253,12 @@ struct Mgviz: ParsableCommand {
             if let origin = diagram.firstNonFinite() { printError("mgviz: warning: \(origin.message)") }
             if collapse == .neurons {
                 diagram = diagram.collapsingNeurons()
-            } else if !evaluation.neurons.isEmpty && diagram.nodes.count > Self.collapseSuggestedAbove && focus == nil {
+            } else if writesDiagrams && !evaluation.neurons.isEmpty && diagram.nodes.count > Self.collapseSuggestedAbove && focus == nil {
                 printError("mgviz: note: \(name): the model's graph has \(diagram.nodes.count) nodes; --collapse neurons draws each neuron as one node")
             }
             if let focus {
                 do throws(FocusError) {
-                    diagram = diagram.focusing(on: try diagram.position(named: focus), depth: depth)
+                    diagram = diagram.focusing(on: try diagram.position(named: focus), depth: depth ?? Self.defaultDepth)
                 } catch {
                     throw Failure("\(name): \(error.message)", exitCode: 64)
                 }
@@ -288,13 +300,17 @@ struct Mgviz: ParsableCommand {
             guard cost.score <= LayoutCost.refusalThreshold else {
                 let wayOut = diagram.nodes.contains { $0.cluster != nil } && collapse == nil ? "collapse the model with --collapse neurons, " : ""
                 throw Failure(
-                    "\(file): this graph would take dot well over 10 s to lay out: \(cost.graphvizNodes) nodes, with edges across many ranks (layout cost \(cost.score), over the limit of \(LayoutCost.refusalThreshold)); \(wayOut)draw a part with --focus NAME --depth K, or write .dot or .json",
+                    "\(file): this graph is likely to take dot over 10 s to lay out: \(cost.graphvizNodes) nodes, with edges across many ranks (layout cost \(cost.score), over the limit of \(LayoutCost.refusalThreshold)); \(wayOut)draw a part with --focus NAME --depth K, or write .dot or .json",
                     exitCode: 65)
             }
-            do {
-                if format == .png { return try renderPNG(exporter.export(diagram)) }
-                let rendered = Array(try Renderer().render(exporter.export(diagram), to: format.renderFormat!))
-                return format == .html ? HTMLViewer().page(svg: rendered, diagram: diagram) : rendered
+            let dot = exporter.export(diagram)
+            let stopped = "mgviz: error: \(file): dot did not finish this layout within --max-layout-seconds \(maxLayoutSeconds) of CPU time; draw a part with --focus NAME --depth K, write .dot or .json, or raise the limit"
+            do throws(RenderError) {
+                return try LayoutWatchdog.run(seconds: maxLayoutSeconds, message: escapingControlCharacters(stopped)) { () throws(RenderError) in
+                    if format == .png { return try renderPNG(dot) }
+                    let rendered = Array(try Renderer().render(dot, to: format.renderFormat!))
+                    return format == .html ? HTMLViewer().page(svg: rendered, diagram: diagram) : rendered
+                }
             } catch {
                 throw Failure(error.description, exitCode: 70)
             }

@@ -150,10 +150,36 @@ import Testing
         #expect(moons.contains("graph [newrank=true, nslimit=0.1, nslimit1=2];"))
     }
 
+    /// 2,400 uses of one value on one rank, summed as a balanced tree: no edges across ranks,
+    /// so the estimate lets it through, yet dot took 14.5 s. The CPU limit stops it.
+    @Test func aRunawayLayoutIsStopped() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var define = (0..<2400).map { "u\($0) = tanh(x)" }
+        var level = (0..<2400).map { "u\($0)" }
+        while level.count > 1 {
+            var next: [String] = []
+            for pair in stride(from: 0, to: level.count, by: 2) {
+                guard pair + 1 < level.count else { next.append(level[pair]); continue }
+                next.append("s\(define.count)")
+                define.append("s\(define.count) = \(level[pair]) + \(level[pair + 1])")
+            }
+            level = next
+        }
+        let entries = define.map { "\"\($0)\"" }.joined(separator: ", ")
+        try Data(#"{"inputs": {"x": 0.3}, "define": [\#(entries)]}"#.utf8).write(to: folder.appendingPathComponent("fan.json"))
+        let evaluation = try evaluate(#"{"inputs": {"x": 0.3}, "define": [\#(entries)]}"#)
+        #expect(Diagram(output: evaluation.output, title: nil, withGrad: false).layoutCost.score <= LayoutCost.refusalThreshold)
+        let stopped = try runMgviz(["fan.json", "-o", "fan.svg", "--max-layout-seconds", "1"], in: folder)
+        #expect(stopped.status == 65)
+        #expect(stopped.stderr == "mgviz: error: fan.json: dot did not finish this layout within --max-layout-seconds 1 of CPU time; draw a part with --focus NAME --depth K, write .dot or .json, or raise the limit\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["fan.json"])
+    }
+
     @Test func tooCostlyLayoutsAreRefusedBeforeLayout() throws {
         let refused = try runMgviz(["-", "-o", "-"], stdin: Data(sum(of: "a", 200).utf8))
         #expect(refused.status == 65 && refused.stdout.isEmpty)
-        #expect(refused.stderr == "mgviz: error: <stdin>: this graph would take dot well over 10 s to lay out: 399 nodes, with edges across many ranks (layout cost 39405, over the limit of 35000); draw a part with --focus NAME --depth K, or write .dot or .json\n")
+        #expect(refused.stderr == "mgviz: error: <stdin>: this graph is likely to take dot over 10 s to lay out: 399 nodes, with edges across many ranks (layout cost 39405, over the limit of 35000); draw a part with --focus NAME --depth K, or write .dot or .json\n")
         // The same graph as DOT or JSON, and a part of it, are fine.
         #expect(try runMgviz(["-", "-o", "-", "--format", "json"], stdin: Data(sum(of: "a", 200).utf8)).status == 0)
         #expect(try runMgviz(["-", "-o", "-", "--focus", "n100", "--depth", "1"], stdin: Data(sum(of: "a", 200).utf8)).status == 0)

@@ -66,6 +66,10 @@ import Testing
         #expect(result.status == 64)
         #expect(result.stderr.hasPrefix(#"Error: The value 'gi\nf\u{1B}[2J' is invalid for '--format <format>'."#))
         #expect(!result.stderr.contains("\u{1B}") && !result.stderr.contains("gi\n"))
+        for option in ["--format=x\u{1B}[2J", "--rankdir=x\nZZ", "--step=1\n2"] {
+            let joined = try runMgviz([sample("neuron").path, "-o", "-", option])
+            #expect(joined.status == 64 && !joined.stderr.contains("\u{1B}") && !joined.stderr.contains("x\nZZ") && !joined.stderr.contains("1\n2"), "\(joined.stderr)")
+        }
     }
 
     /// Sizes whose parameter count overflows Int once trapped with SIGILL.
