@@ -274,15 +274,24 @@ struct Mgviz: ParsableCommand {
         return allRight ? 0 : 1
     }
 
-    /// The PNG at --dpi, or at less when the pixel cap requires it, which is worth saying.
-    private func renderPNG(_ dot: String) throws(RenderError) -> [UInt8] {
-        let size = BitmapSize(dotsPerInch: dpi ?? BitmapSize.defaultDotsPerInch)
-        let (png, used) = try Renderer().renderPNG(dot, size: size)
-        if used < size.dotsPerInch {
-            printError(
-                "mgviz: note: the PNG is drawn at \(fixedText(used, decimals: used < 10 ? 2 : 0)) dpi, not \(fixedText(size.dotsPerInch, decimals: 0)), to stay within \(size.maximumPixels / 1_000_000) megapixels and \(BitmapSize.maximumSide) pixels a side; write .svg or .pdf for every detail")
+    /// Below this a PNG's text is a few pixels high at best: no use to anyone.
+    static let minimumUsefulDotsPerInch = 10.0
+
+    private var bitmapSize: BitmapSize { BitmapSize(dotsPerInch: dpi ?? BitmapSize.defaultDotsPerInch) }
+
+    /// A PNG drawn at less than --dpi because of the pixel cap is worth a note; one drawn too
+    /// small to read is refused.
+    private func checkResolution(_ used: Double, file: String) throws(Failure) {
+        let size = bitmapSize
+        let why = "to stay within \(size.maximumPixels / 1_000_000) megapixels and \(BitmapSize.maximumSide) pixels a side"
+        guard used >= Self.minimumUsefulDotsPerInch else {
+            throw Failure(
+                "\(file): the PNG would be drawn at \(fixedText(used, decimals: 2)) dpi \(why), too small to read; write .svg or .pdf, or draw a part with --focus NAME --depth K",
+                exitCode: 65)
         }
-        return Array(png)
+        if used < size.dotsPerInch {
+            printError("mgviz: note: the PNG is drawn at \(fixedText(used, decimals: 0)) dpi, not \(fixedText(size.dotsPerInch, decimals: 0)), \(why); write .svg or .pdf for every detail")
+        }
     }
 
     private func render(_ diagram: Diagram, as format: OutputFormat, file: String) throws(Failure) -> [UInt8] {
@@ -305,15 +314,22 @@ struct Mgviz: ParsableCommand {
             }
             let dot = exporter.export(diagram)
             let stopped = "mgviz: error: \(file): dot did not finish this layout within --max-layout-seconds \(maxLayoutSeconds) of CPU time; draw a part with --focus NAME --depth K, write .dot or .json, or raise the limit"
+            let bytes: [UInt8], dotsPerInch: Double?
             do throws(RenderError) {
-                return try LayoutWatchdog.run(seconds: maxLayoutSeconds, message: escapingControlCharacters(stopped)) { () throws(RenderError) in
-                    if format == .png { return try renderPNG(dot) }
+                (bytes, dotsPerInch) = try LayoutWatchdog.run(seconds: maxLayoutSeconds, message: escapingControlCharacters(stopped)) {
+                    () throws(RenderError) -> ([UInt8], Double?) in
+                    if format == .png {
+                        let (png, used) = try Renderer().renderPNG(dot, size: bitmapSize)
+                        return (Array(png), used)
+                    }
                     let rendered = Array(try Renderer().render(dot, to: format.renderFormat!))
-                    return format == .html ? HTMLViewer().page(svg: rendered, diagram: diagram) : rendered
+                    return (format == .html ? HTMLViewer().page(svg: rendered, diagram: diagram) : rendered, nil)
                 }
             } catch {
                 throw Failure(error.description, exitCode: 70)
             }
+            if let dotsPerInch { try checkResolution(dotsPerInch, file: file) }
+            return bytes
         }
     }
 }

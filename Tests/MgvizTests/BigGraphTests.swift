@@ -24,13 +24,20 @@ import Testing
     }
 
     /// Graphviz's own "too large for cairo-renderer bitmaps" warning never shows: mgviz
-    /// keeps each side within 32,767 pixels itself.
-    @Test func aLongChainMakesAThinPNGAndSaysSo() throws {
-        let spec = #"{"inputs": {"a": 0.5}, "define": ["b = \#(String(repeating: "tanh(", count: 2000))a\#(String(repeating: ")", count: 2000))"]}"#
-        let result = try runMgviz(["-", "-o", "-", "--format", "png"], stdin: Data(spec.utf8))
-        #expect(result.status == 0)
-        #expect(pixels(result.stdout).width <= BitmapSize.maximumSide)
-        #expect(result.stderr.hasPrefix("mgviz: note: the PNG is drawn at ") && !result.stderr.contains("cairo"), "\(result.stderr)")
+    /// keeps each side within 32,767 pixels itself, and refuses a PNG too thin to read.
+    @Test func aLongChainMakesAThinPNGOrNone() throws {
+        func chain(_ length: Int) -> Data {
+            Data(#"{"inputs": {"a": 0.5}, "define": ["b = \#(String(repeating: "tanh(", count: length))a\#(String(repeating: ")", count: length))"]}"#.utf8)
+        }
+        // 300 tanh make a drawing about 87,000 points wide: 32,759 pixels is 27 dpi.
+        let thin = try runMgviz(["-", "-o", "-", "--format", "png"], stdin: chain(300))
+        #expect(thin.status == 0)
+        #expect(pixels(thin.stdout).width <= BitmapSize.maximumSide)
+        #expect(thin.stderr.hasPrefix("mgviz: note: the PNG is drawn at ") && !thin.stderr.contains("cairo"), "\(thin.stderr)")
+        let tooThin = try runMgviz(["-", "-o", "-", "--format", "png"], stdin: chain(2000))
+        #expect(tooThin.status == 65 && tooThin.stdout.isEmpty)
+        #expect(tooThin.stderr.hasPrefix("mgviz: error: <stdin>: the PNG would be drawn at "))
+        #expect(tooThin.stderr.hasSuffix(" dpi to stay within 32 megapixels and 32767 pixels a side, too small to read; write .svg or .pdf, or draw a part with --focus NAME --depth K\n"))
     }
 
     /// The expanded moons MLP once made a 1.16 GB PNG.
