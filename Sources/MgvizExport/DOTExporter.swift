@@ -124,21 +124,21 @@ public struct DOTExporter: Sendable {
             out.write("    }\n")
         }
         if openLayer != nil { out.write("  }\n") }
-        writeLayerAlignment(clustered, &out)
+        writeLayerAlignment(clustered, of: diagram, &out)
         for (index, node) in diagram.nodes.enumerated() {
             if node.cluster == nil { writeNode(index, of: diagram, fill: fill, indent: "  ", &out) }
             guard !node.op.isEmpty else { continue }
             for operand in node.operands {
                 out.write("  ")
-                out.write(node: operand)
+                out.write(node: operand, of: diagram)
                 out.write(" -> ")
-                out.write(node: index)
+                out.write(node: index, of: diagram)
                 out.write("_op;\n")
             }
             out.write("  ")
-            out.write(node: index)
+            out.write(node: index, of: diagram)
             out.write("_op -> ")
-            out.write(node: index)
+            out.write(node: index, of: diagram)
             out.write(";\n")
         }
         if let focus = diagram.focus { writeCuts(focus, of: diagram, &out) }
@@ -152,7 +152,7 @@ public struct DOTExporter: Sendable {
     /// output to the first node of each neuron of the next layer, paired in proportion (the
     /// j-th of m to the round((j + 0.5)·n/m − 0.5)-th of n), pulls each layer into a column
     /// beside the last, its neurons in order.
-    private func writeLayerAlignment(_ clustered: [Diagram.Cluster: [Int]], _ out: inout TextWriter) {
+    private func writeLayerAlignment(_ clustered: [Diagram.Cluster: [Int]], of diagram: Diagram, _ out: inout TextWriter) {
         let expanded = clustered.filter { $0.value.count > 1 }
         let layers = Dictionary(grouping: expanded.keys, by: \.layer).mapValues { $0.sorted() }
         let order = layers.keys.sorted()
@@ -161,9 +161,9 @@ public struct DOTExporter: Sendable {
             for (j, neuron) in to.enumerated() {
                 let i = Int(((Double(j) + 0.5) * Double(from.count) / Double(to.count) - 0.5).rounded())
                 out.write("  ")
-                out.write(node: expanded[from[i]]!.last!)
+                out.write(node: expanded[from[i]]!.last!, of: diagram)
                 out.write(" -> ")
-                out.write(node: expanded[neuron]!.first!)
+                out.write(node: expanded[neuron]!.first!, of: diagram)
                 out.write(" [style=invis, weight=20];\n")
             }
         }
@@ -188,10 +188,10 @@ public struct DOTExporter: Sendable {
             switch cut.side {
             case .operands:
                 out.write("cut\(index) -> ")
-                out.write(node: cut.node)
+                out.write(node: cut.node, of: diagram)
                 out.write(diagram.nodes[cut.node].op.isEmpty ? "" : "_op")
             case .results:
-                out.write(node: cut.node)
+                out.write(node: cut.node, of: diagram)
                 out.write(" -> cut\(index)")
             }
             out.write(" [style=dashed, color=\"#adb5bd\"];\n")
@@ -202,7 +202,7 @@ public struct DOTExporter: Sendable {
     private func writeNode(_ index: Int, of diagram: Diagram, fill: GradPalette?, indent: StaticString, _ out: inout TextWriter) {
         let node = diagram.nodes[index]
         out.write(indent)
-        out.write(node: index)
+        out.write(node: index, of: diagram)
         out.write(" [shape=record, fillcolor=\"")
         out.write(fill?.fill(for: node) ?? kindFill(node, isOutput: index == diagram.output))
         out.write("\"")
@@ -216,7 +216,7 @@ public struct DOTExporter: Sendable {
         out.write("\"];\n")
         guard !node.op.isEmpty else { return }
         out.write(indent)
-        out.write(node: index)
+        out.write(node: index, of: diagram)
         out.write("_op [shape=ellipse, fillcolor=\"\(Palette.op)\", fontsize=10, margin=\"0.05,0.02\", height=0.3, label=\"")
         out.write(node.op, escaping: .dotString)
         out.write("\", tooltip=\"")

@@ -15,7 +15,7 @@ public enum NodeKind: String, Sendable {
 /// The part of an engine graph that reaches one output, ready to draw or dump.
 public struct Diagram: Sendable {
     public struct Node: Sendable {
-        /// `n0`, `n1`, …: the position in `nodes`.
+        /// `n0`, `n1`, …: the position in `nodes`, or, once focused, in the whole diagram's.
         public var id: String
         public var label: String
         /// micrograd's `_op`; empty for leaves.

@@ -55,9 +55,7 @@ extension Diagram {
         if labelled.count > 1 {
             throw .ambiguousName(name, ids: labelled.prefix(5).map { nodes[$0].id }, count: labelled.count)
         }
-        if name.first == "n", let position = Int(name.dropFirst()), nodes.indices.contains(position), nodes[position].id == name {
-            return position
-        }
+        if name.first == "n", let position = nodes.firstIndex(where: { $0.id == name }) { return position }
         throw .unknownName(name, nearMatches: nearMatches(of: name))
     }
 
@@ -127,9 +125,9 @@ extension Diagram {
         let counts = countNodesBeyond(cuts.map { ($0.cut.side, $0.from) }, outside: newPosition, results: resultsOf)
 
         var focused = self
+        // Each node keeps its id from the whole diagram, so a stub's node can be focused on next.
         focused.nodes = kept.map { index in
             var node = nodes[index]
-            node.id = "n\(newPosition[index])"
             node.operands = node.operands.compactMap { newPosition[$0] >= 0 ? newPosition[$0] : nil }
             return node
         }

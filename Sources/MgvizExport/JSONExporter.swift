@@ -15,7 +15,7 @@ public struct JSONExporter: Sendable {
         out.write(", \"output\": ")
         if diagram.output >= 0 {
             out.write("\"")
-            out.write(node: diagram.output)
+            out.write(node: diagram.output, of: diagram)
             out.write("\"")
         } else {
             out.write("null")
@@ -23,7 +23,7 @@ public struct JSONExporter: Sendable {
         out.write(",\n \"nodes\": [")
         for (index, node) in diagram.nodes.enumerated() {
             out.write(index == 0 ? "\n  {\"id\": \"" : ",\n  {\"id\": \"")
-            out.write(node: index)
+            out.write(node: index, of: diagram)
             out.write("\", \"label\": ")
             quoted(node.label, &out)
             out.write(", \"op\": ")
@@ -44,23 +44,23 @@ public struct JSONExporter: Sendable {
             for operand in node.operands {
                 out.write(first ? "\n  {\"from\": \"" : ",\n  {\"from\": \"")
                 first = false
-                out.write(node: operand)
+                out.write(node: operand, of: diagram)
                 out.write("\", \"to\": \"")
-                out.write(node: index)
+                out.write(node: index, of: diagram)
                 out.write("\"}")
             }
         }
         out.write("]")
-        if let focus = diagram.focus { write(focus, &out) }
+        if let focus = diagram.focus { write(focus, of: diagram, &out) }
         out.write("}\n")
         return out
     }
 
     /// `"focus": {"center": "n3", "depth": 2, "totalNodes": 1000000, "cuts": [{"node": "n0",
     /// "side": "operands", "edges": 1, "nodesBeyond": 999990}]}`
-    private func write(_ focus: Focus, _ out: inout TextWriter) {
+    private func write(_ focus: Focus, of diagram: Diagram, _ out: inout TextWriter) {
         out.write(",\n \"focus\": {\"center\": \"")
-        out.write(node: focus.center)
+        out.write(node: focus.center, of: diagram)
         out.write("\", \"depth\": ")
         out.write(focus.depth)
         out.write(", \"totalNodes\": ")
@@ -68,7 +68,7 @@ public struct JSONExporter: Sendable {
         out.write(", \"cuts\": [")
         for (index, cut) in focus.cuts.enumerated() {
             out.write(index == 0 ? "\n  {\"node\": \"" : ",\n  {\"node\": \"")
-            out.write(node: cut.node)
+            out.write(node: cut.node, of: diagram)
             out.write("\", \"side\": \"")
             out.write(cut.side.rawValue)
             out.write("\", \"edges\": ")

@@ -28,10 +28,10 @@ struct TextWriter {
         bytes[start...].reverse()
     }
 
-    /// A node's id: `n` and its position.
-    mutating func write(node position: Int) {
-        bytes.append(UInt8(ascii: "n"))
-        write(position)
+    /// The id of the node at `position`: `n` and its position, or, in a focused diagram,
+    /// its position in the whole one, so that ids can be looked up and focused on again.
+    mutating func write(node position: Int, of diagram: Diagram) {
+        write(diagram.nodes[position].id)
     }
 
     /// Writes `text` with each byte that `escape` maps replaced. Every character that needs

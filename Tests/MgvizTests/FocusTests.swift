@@ -26,6 +26,8 @@ import Testing
         let p3 = whole.nodes[try whole.position(named: "p3")]
         #expect(focused.nodes[2].grad == p3.grad && p3.grad == -8.806722608469956)
         #expect(focused.output == -1 && focused.focus?.center == 2 && focused.focus?.totalNodes == 16)
+        // Ids stay those of the whole diagram: x0 to x3, e0 to e3, the three sums, then these.
+        #expect(focused.nodes.map(\.id) == ["n7", "n11", "n12", "n13"])
     }
 
     @Test func depthZeroKeepsOneNodeAndTheOutputKeepsItsMarking() throws {
@@ -46,18 +48,21 @@ import Testing
         let text = String(decoding: dump.stdout, as: UTF8.self)
         #expect(text.hasPrefix("{\"format\": \"mgviz-graph\", \"version\": 1, \"title\": \"softmax + negative log likelihood\", \"output\": null,"))
         #expect(text.hasSuffix("""
-             "focus": {"center": "n2", "depth": 1, "totalNodes": 16, "cuts": [
-              {"node": "n0", "side": "operands", "edges": 1, "nodesBeyond": 1},
-              {"node": "n0", "side": "results", "edges": 1, "nodesBeyond": 2},
-              {"node": "n1", "side": "operands", "edges": 1, "nodesBeyond": 10},
-              {"node": "n3", "side": "results", "edges": 1, "nodesBeyond": 1}]}}
+             "focus": {"center": "n12", "depth": 1, "totalNodes": 16, "cuts": [
+              {"node": "n7", "side": "operands", "edges": 1, "nodesBeyond": 1},
+              {"node": "n7", "side": "results", "edges": 1, "nodesBeyond": 2},
+              {"node": "n11", "side": "operands", "edges": 1, "nodesBeyond": 10},
+              {"node": "n13", "side": "results", "edges": 1, "nodesBeyond": 1}]}}
 
             """))
         #expect(try Dump(dump.stdout).nodes.count == 4)
         let dot = String(decoding: try runMgviz([sample("softmax").path, "--focus", "p3", "--depth", "1", "-o", "-", "--format", "dot"]).stdout, as: UTF8.self)
-        #expect(dot.contains(#"label="softmax + negative log likelihood\nfocus on n2 'p3' within 1 op: 4 of 16 nodes""#))
+        #expect(dot.contains(#"label="softmax + negative log likelihood\nfocus on n12 'p3' within 1 op: 4 of 16 nodes""#))
         #expect(dot.contains(##"cut2 [shape=plaintext, style="", fontsize=9, fontcolor="#495057", label="⋯ 10 more", tooltip="1 edge cut; 10 nodes beyond"];"##))
-        #expect(dot.contains("cut2 -> n1_op [style=dashed") && dot.contains("n3 -> cut3 [style=dashed"))
+        #expect(dot.contains("cut2 -> n11_op [style=dashed") && dot.contains("n13 -> cut3 [style=dashed"))
+        // A stub's node is focused on next by its id.
+        let next = try runMgviz([sample("softmax").path, "--focus", "n11", "--depth", "1", "-o", "-", "--format", "json"])
+        #expect(try Dump(next.stdout).nodes.map(\.id) == ["n10", "n11", "n12"])
     }
 
     @Test func unknownAndAmbiguousNames() throws {
@@ -94,8 +99,8 @@ import Testing
             let text = String(decoding: bytes, as: UTF8.self)
             #expect(try Dump(bytes).nodes.map(\.data.value) == [0.5, Double(k) * 0.5, Double(k + 1) * 0.5, Double(k + 2) * 0.5])
             #expect(text.contains(#"{"node": "n0", "side": "results", "edges": \#(terms - 3), "nodesBeyond": \#(terms - 4)}"#))
-            #expect(text.contains(#"{"node": "n1", "side": "operands", "edges": 1, "nodesBeyond": \#(k - 2)}"#))
-            #expect(text.contains(#"{"node": "n3", "side": "results", "edges": 1, "nodesBeyond": \#(terms - k - 2)}"#))
+            #expect(text.contains(#"{"node": "n\#(k - 1)", "side": "operands", "edges": 1, "nodesBeyond": \#(k - 2)}"#))
+            #expect(text.contains(#"{"node": "n\#(k + 1)", "side": "results", "edges": 1, "nodesBeyond": \#(terms - k - 2)}"#))
         case "dot", "svg", "html":
             let text = String(decoding: bytes, as: UTF8.self)
             #expect(text.contains("⋯ \(terms - 4) more") && text.contains("⋯ \(k - 2) more"))
