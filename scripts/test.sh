@@ -5,9 +5,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --browser
+# The tests leave the checkout as they found it, and the machine's devices as they were.
+checkout_before=$(git status --porcelain 2>/dev/null || true)
 fuzz/run.sh 60 2>&1 | tail -n 8
 swift build --product mgviz >/dev/null
 mgviz=$(swift build --show-bin-path)/mgviz
 "$mgviz" samples/softmax.json -o .build/viewer-test.html
 python3 scripts/browser-test.py .build/viewer-test.html .build/viewer-screenshot.png 5
 swift test --disable-xctest
+if [ "$(git status --porcelain 2>/dev/null || true)" != "$checkout_before" ]; then
+    echo "scripts/test.sh: the test run changed the checkout:" >&2
+    git status --porcelain >&2
+    exit 1
+fi
+[ -c /dev/null ] || { echo "scripts/test.sh: /dev/null is no longer a character device" >&2; exit 1; }
