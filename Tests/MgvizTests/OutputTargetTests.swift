@@ -57,6 +57,13 @@ import Testing
         #expect(kind(null) == S_IFCHR)
         #expect(status(null)?.st_rdev == device)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["null"])
+        // The full device (1, 7) refuses every write with ENOSPC: the error shows that mgviz
+        // wrote to the device itself, and the node is still the device afterwards.
+        let full = folder.appendingPathComponent("full")
+        #expect(mknod(full.path, S_IFCHR | 0o666, (1 << 8) | 7) == 0)
+        let refused = try runMgviz([sample("neuron").path, "-o", "full", "--format", "svg"], in: folder)
+        #expect(refused.status == 73 && refused.stderr == "mgviz: error: cannot write full: No space left on device\n", "\(refused.stderr)")
+        #expect(kind(full) == S_IFCHR && status(full)?.st_rdev == (1 << 8) | 7)
     }
 
     @Test func blockDeviceIsRefused() throws {
@@ -210,7 +217,8 @@ import Testing
             }
             if !signalled { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
-            guard signalled else { break }
+            // Finished before its temp file was seen: try again, until the deadline.
+            guard signalled else { continue }
             #expect(try temporaryFiles().isEmpty)
             #expect(process.terminationReason == .exit)
             let contents = try String(contentsOf: target, encoding: .utf8)
