@@ -16,6 +16,9 @@ extension Failure {
     init(_ error: SpecError) { self.init(error.description, exitCode: 65) }
 }
 
+/// A path as messages show it: escaped, and cut to its last characters if it is very long.
+func shown(_ path: String) -> String { echo(path, limit: SpecError.echoedPathLength, keepingEnd: true) }
+
 func systemError(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 
 /// `name` in `folder`, as the kernel reads it.
@@ -131,18 +134,18 @@ enum InputFile {
         let descriptor = try open(path)
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw Failure("cannot read \(path): \(systemError())", exitCode: 66) }
+        guard fstat(descriptor, &info) == 0 else { throw Failure("cannot read \(shown(path)): \(systemError())", exitCode: 66) }
         switch info.st_mode & S_IFMT {
         case S_IFREG:
             guard Int(info.st_size) <= limit else {
-                throw Failure("\(path): the file is \(info.st_size) bytes, over the limit of \(limit)", exitCode: 65)
+                throw Failure("\(shown(path)): the file is \(info.st_size) bytes, over the limit of \(limit)", exitCode: 65)
             }
         // `mgviz <(make-spec) …`: the size is known only at the end, so the spec parser refuses
         // what goes over the limit.
         case S_IFIFO, S_IFSOCK:
             break
         default:
-            throw Failure("cannot read \(path): not a regular file or a pipe", exitCode: 66)
+            throw Failure("cannot read \(shown(path)): not a regular file or a pipe", exitCode: 66)
         }
         return (readAll(from: descriptor, limit: limit), path)
     }
@@ -155,9 +158,9 @@ enum InputFile {
         if failure == ENXIO, case .descriptor(let number)? = follow(path) {
             let copy = dup(number)
             if copy >= 0 { return copy }
-            throw Failure("cannot read \(path): \(systemError())", exitCode: 66)
+            throw Failure("cannot read \(shown(path)): \(systemError())", exitCode: 66)
         }
-        throw Failure("cannot read \(path): \(systemError(failure))", exitCode: 66)
+        throw Failure("cannot read \(shown(path)): \(systemError(failure))", exitCode: 66)
     }
 
     /// Reads to the end, or to one byte past `limit` so that the spec parser can refuse it.
@@ -188,7 +191,7 @@ enum OutputFile {
     }
 
     static func target(of path: String) throws(Failure) -> Target {
-        guard let place = follow(path) else { throw Failure("cannot write \(path): \(systemError())", exitCode: 73) }
+        guard let place = follow(path) else { throw Failure("cannot write \(shown(path)): \(systemError())", exitCode: 73) }
         switch place {
         case .descriptor(let number):
             return .descriptor(number)
@@ -199,9 +202,9 @@ enum OutputFile {
             case S_IFREG:
                 return .file(end, info)
             case S_IFDIR:
-                throw Failure("cannot write \(path): it is a folder; to write into a folder use --out-dir \(path)", exitCode: 73)
+                throw Failure("cannot write \(shown(path)): it is a folder; to write into a folder use --out-dir \(shown(path))", exitCode: 73)
             case S_IFBLK:
-                throw Failure("cannot write \(path): it is a block device; mgviz writes only files, pipes and character devices", exitCode: 73)
+                throw Failure("cannot write \(shown(path)): it is a block device; mgviz writes only files, pipes and character devices", exitCode: 73)
             default:
                 return .stream(end)
             }
@@ -229,11 +232,11 @@ enum OutputFile {
                     // No O_CREAT or O_TRUNC: what is there is written to, never made anew. A
                     // socket cannot be opened by name; a Unix stream socket is connected to.
                     let descriptor = isSocket(end) ? connectedSocket(end) : open(end, O_WRONLY | O_NOCTTY | O_CLOEXEC)
-                    guard descriptor >= 0 else { throw Failure("cannot write \(path): \(systemError())", exitCode: 73) }
+                    guard descriptor >= 0 else { throw Failure("cannot write \(shown(path)): \(systemError())", exitCode: 73) }
                     defer { close(descriptor) }
-                    guard writeAll(descriptor, bytes) else { throw Failure("cannot write \(path): \(systemError())", exitCode: 73) }
+                    guard writeAll(descriptor, bytes) else { throw Failure("cannot write \(shown(path)): \(systemError())", exitCode: 73) }
                 case .descriptor(let number):
-                    guard writeAll(number, bytes) else { throw Failure("cannot write \(path): \(systemError())", exitCode: 73) }
+                    guard writeAll(number, bytes) else { throw Failure("cannot write \(shown(path)): \(systemError())", exitCode: 73) }
                 }
                 return nil
             } catch {
@@ -277,7 +280,7 @@ enum OutputFile {
     ) throws(Failure) {
         if let existing, Int(existing.st_size) == bytes.count, holds(end, bytes) { return }
         let descriptor = TemporaryFile.create(in: folder(of: end))
-        guard descriptor >= 0 else { throw Failure("cannot write \(path): \(systemError())", exitCode: 73) }
+        guard descriptor >= 0 else { throw Failure("cannot write \(shown(path)): \(systemError())", exitCode: 73) }
         var renamed = false
         defer {
             if !renamed { _ = TemporaryFile.settle(renamingTo: nil) }
@@ -285,10 +288,10 @@ enum OutputFile {
         do {
             defer { close(descriptor) }
             guard writeAll(descriptor, bytes), keepOwnerAndMode(descriptor, of: existing), fsync(descriptor) == 0 else {
-                throw Failure("cannot write \(path): \(systemError())", exitCode: 73)
+                throw Failure("cannot write \(shown(path)): \(systemError())", exitCode: 73)
             }
         }
-        guard TemporaryFile.settle(renamingTo: end) else { throw Failure("cannot write \(path): \(systemError())", exitCode: 73) }
+        guard TemporaryFile.settle(renamingTo: end) else { throw Failure("cannot write \(shown(path)): \(systemError())", exitCode: 73) }
         renamed = true
     }
 

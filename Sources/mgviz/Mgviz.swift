@@ -141,7 +141,7 @@ struct Mgviz: ParsableCommand {
             guard !inputs.contains("-") else { throw ValidationError("--out-dir names files after their specs: standard input has no name") }
             var isFolder: ObjCBool = false
             if FileManager.default.fileExists(atPath: outDir, isDirectory: &isFolder), !isFolder.boolValue {
-                throw ValidationError("--out-dir \(outDir) is not a folder")
+                throw ValidationError("--out-dir \(shown(outDir)) is not a folder")
             }
         } else if inputs.count != 1 {
             throw ValidationError("several inputs need --out-dir (or give one input with -o)")
@@ -182,7 +182,7 @@ struct Mgviz: ParsableCommand {
         do throws(Failure) {
             if writesDiagrams { try checkOutputsAreDistinct(outputs) }
             if let outDir, !OutputFile.makeFolder(outDir) {
-                throw Failure("cannot create the --out-dir folder \(outDir): \(systemError())", exitCode: 73)
+                throw Failure("cannot create the --out-dir folder \(shown(outDir)): \(systemError())", exitCode: 73)
             }
         } catch {
             printError("mgviz: error: \(error.message)")
@@ -190,7 +190,7 @@ struct Mgviz: ParsableCommand {
         }
         var exitCode: Int32 = 0
         for (input, output) in zip(inputs, outputs) {
-            if inputs.count > 1 { FileHandle.standardOutput.write(Data("== \(input)\n".utf8)) }
+            if inputs.count > 1 { FileHandle.standardOutput.write(Data("== \(shown(input))\n".utf8)) }
             let code = draw(input, to: output)
             if exitCode == 0 { exitCode = code }
         }
@@ -214,16 +214,16 @@ struct Mgviz: ParsableCommand {
             if let spec = specs.firstIndex(of: identity) {
                 if spec == i {
                     throw Failure(
-                        "\(inputs[i]): the output would overwrite the spec itself; choose another \(outDir == nil ? "-o" : "--out-dir")",
+                        "\(shown(inputs[i])): the output would overwrite the spec itself; choose another \(outDir == nil ? "-o" : "--out-dir")",
                         exitCode: 64)
                 }
                 throw Failure(
-                    "the output \(output) of \(inputs[i]) would overwrite the spec \(inputs[spec]); choose another --out-dir",
+                    "the output \(shown(output)) of \(shown(inputs[i])) would overwrite the spec \(shown(inputs[spec])); choose another --out-dir",
                     exitCode: 64)
             }
             if let first = written[identity] {
                 throw Failure(
-                    "\(inputs[first]) and \(inputs[i]) would both write \(output); rename one or run them separately",
+                    "\(shown(inputs[first])) and \(shown(inputs[i])) would both write \(shown(output)); rename one or run them separately",
                     exitCode: 64)
             }
             written[identity] = i
@@ -239,7 +239,7 @@ struct Mgviz: ParsableCommand {
             let evaluation: Evaluation
             do { evaluation = try Spec(bytes: bytes, file: name).evaluate(file: name) } catch { throw Failure(error) }
             if noBackward && !(evaluation.expect?.grads.isEmpty ?? true) {
-                throw Failure("\(name): \"expect\" has grads, which --no-backward does not compute", exitCode: 64)
+                throw Failure("\(shown(name)): \"expect\" has grads, which --no-backward does not compute", exitCode: 64)
             }
             if !noBackward { evaluation.output.backward() }
             var diagram = Diagram(
@@ -254,13 +254,13 @@ struct Mgviz: ParsableCommand {
             if collapse == .neurons {
                 diagram = diagram.collapsingNeurons()
             } else if writesDiagrams && !evaluation.neurons.isEmpty && diagram.nodes.count > Self.collapseSuggestedAbove && focus == nil {
-                printError("mgviz: note: \(name): the model's graph has \(diagram.nodes.count) nodes; --collapse neurons draws each neuron as one node")
+                printError("mgviz: note: \(shown(name)): the model's graph has \(diagram.nodes.count) nodes; --collapse neurons draws each neuron as one node")
             }
             if let focus {
                 do throws(FocusError) {
                     diagram = diagram.focusing(on: try diagram.position(named: focus), depth: depth ?? Self.defaultDepth)
                 } catch {
-                    throw Failure("\(name): \(error.message)", exitCode: 64)
+                    throw Failure("\(shown(name)): \(error.message)", exitCode: 64)
                 }
             }
             if writesDiagrams {
@@ -286,7 +286,7 @@ struct Mgviz: ParsableCommand {
         let why = "to stay within \(size.maximumPixels / 1_000_000) megapixels and \(BitmapSize.maximumSide) pixels a side"
         guard used >= Self.minimumUsefulDotsPerInch else {
             throw Failure(
-                "\(file): the PNG would be drawn at \(fixedText(used, decimals: 2)) dpi \(why), too small to read; write .svg or .pdf, or draw a part with --focus NAME --depth K",
+                "\(shown(file)): the PNG would be drawn at \(fixedText(used, decimals: 2)) dpi \(why), too small to read; write .svg or .pdf, or draw a part with --focus NAME --depth K",
                 exitCode: 65)
         }
         if used < size.dotsPerInch {
@@ -302,18 +302,18 @@ struct Mgviz: ParsableCommand {
         case .svg, .png, .pdf, .html:
             guard diagram.nodes.count <= maxNodes else {
                 throw Failure(
-                    "\(file): the graph has \(diagram.nodes.count) nodes, more than --max-nodes \(maxNodes) allows for a \(format.rawValue) layout (Graphviz slows down on big graphs); write .dot or .json instead, or raise --max-nodes",
+                    "\(shown(file)): the graph has \(diagram.nodes.count) nodes, more than --max-nodes \(maxNodes) allows for a \(format.rawValue) layout (Graphviz slows down on big graphs); write .dot or .json instead, or raise --max-nodes",
                     exitCode: 65)
             }
             let cost = diagram.layoutCost
             guard cost.score <= LayoutCost.refusalThreshold else {
                 let wayOut = diagram.nodes.contains { $0.cluster != nil } && collapse == nil ? "collapse the model with --collapse neurons, " : ""
                 throw Failure(
-                    "\(file): this graph is likely to take dot over 10 s to lay out: \(cost.graphvizNodes) nodes, with edges across many ranks (layout cost \(cost.score), over the limit of \(LayoutCost.refusalThreshold)); \(wayOut)draw a part with --focus NAME --depth K, or write .dot or .json",
+                    "\(shown(file)): this graph is likely to take dot over 10 s to lay out: \(cost.graphvizNodes) nodes, with edges across many ranks (layout cost \(cost.score), over the limit of \(LayoutCost.refusalThreshold)); \(wayOut)draw a part with --focus NAME --depth K, or write .dot or .json",
                     exitCode: 65)
             }
             let dot = exporter.export(diagram)
-            let stopped = "mgviz: error: \(file): dot did not finish this layout within --max-layout-seconds \(maxLayoutSeconds) of CPU time; draw a part with --focus NAME --depth K, write .dot or .json, or raise the limit"
+            let stopped = "mgviz: error: \(shown(file)): dot did not finish this layout within --max-layout-seconds \(maxLayoutSeconds) of CPU time; draw a part with --focus NAME --depth K, write .dot or .json, or raise the limit"
             let bytes: [UInt8], dotsPerInch: Double?
             do throws(RenderError) {
                 (bytes, dotsPerInch) = try LayoutWatchdog.run(seconds: maxLayoutSeconds, message: escapingControlCharacters(stopped)) {

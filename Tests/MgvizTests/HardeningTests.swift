@@ -60,6 +60,18 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["a\nb.json"])
     }
 
+    /// A path of a thousand characters is shown by its last 200, where the file name is.
+    @Test func longPathsAreShortenedInErrors() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let deep = Array(repeating: String(repeating: "d", count: 250), count: 4).joined(separator: "/")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent(deep), withIntermediateDirectories: true)
+        let output = deep + "/missing/out.svg"
+        let result = try runMgviz([sample("neuron").path, "-o", output], in: folder)
+        #expect(result.status == 73)
+        #expect(result.stderr == "mgviz: error: cannot write …\(output.suffix(200)): No such file or directory\n")
+    }
+
     /// ArgumentParser's messages echo option values too.
     @Test func optionValuesAreEscapedInUsageErrors() throws {
         let result = try runMgviz([sample("neuron").path, "-o", "-", "--format", "gi\nf\u{1B}[2J"])
