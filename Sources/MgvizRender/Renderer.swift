@@ -207,7 +207,8 @@ final class GraphvizContexts: @unchecked Sendable {
         var length: UInt32 = 0
         let status = gvRenderData(context, graph, format, &buffer, &length)
         defer { gvFreeRenderData(buffer) }
-        guard status == 0, let buffer else { throw failure("rendering '\(format)' failed") }
+        // An empty rendering is a failure Graphviz did not report (it once was a 0-byte PNG).
+        guard status == 0, let buffer, length > 0 else { throw failure("rendering '\(format)' failed") }
         return (Data(bytes: buffer, count: Int(length)), dotsPerInch)
     }
 

@@ -207,11 +207,15 @@ struct Mgviz: ParsableCommand {
     /// Refuses, before anything is written, an output that is a spec (its own or another) or
     /// that another spec's output is too, whatever links and relative paths lead there.
     private func checkOutputsAreDistinct(_ outputs: [String]) throws(Failure) {
-        let specs = inputs.map { FileIdentity(input: $0) }
+        // The first spec with each identity, in a table, so that a batch of n specs costs O(n).
+        var specs: [FileIdentity: Int] = [:]
+        for (index, input) in inputs.enumerated() {
+            if let identity = FileIdentity(input: input), specs[identity] == nil { specs[identity] = index }
+        }
         var written: [FileIdentity: Int] = [:]
         for (i, output) in outputs.enumerated() {
             guard let identity = FileIdentity(output: output) else { continue }
-            if let spec = specs.firstIndex(of: identity) {
+            if let spec = specs[identity] {
                 if spec == i {
                     throw Failure(
                         "\(shown(inputs[i])): the output would overwrite the spec itself; choose another \(outDir == nil ? "-o" : "--out-dir")",
