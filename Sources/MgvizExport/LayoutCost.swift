@@ -14,6 +14,9 @@ public struct LayoutCost: Sendable, Equatable {
     /// Leaves: nodes with no incoming edge.
     public var sources: Int
     public var ranks: Int
+    /// The most uses of one value, times the ranks: dot's position step handles a value used
+    /// by many ops far worse than the same number of edges spread over many values.
+    public var fanOutReach: Int
 
     /// What the thresholds below are measured against: virtual nodes, and sources times ranks
     /// over 100 (many leaves across many ranks, as in a sum of 2,000 inputs, cost set-up too).
@@ -37,6 +40,15 @@ public struct LayoutCost: Sendable, Equatable {
     /// Shapes it does not model (one value used by thousands of ops on one rank) are stopped
     /// by the CLI's CPU-time limit instead.
     public static let refusalThreshold = 35_000
+
+    /// Above this fan-out reach, layout is refused too. CPU seconds here: `tanh(a) + … +
+    /// tanh(a)`, 100 terms (reach 20,100) 3.1 s, 150 terms (45,150) 10.7 s; `a + … + a`, 100
+    /// terms (19,900) 1.6 s; 1,000 uses of one value summed as a tree (23,000) 2.0 s, 1,500
+    /// (37,500) 7.6 s, 2,400 (60,000) 14.5 s; MLP(3, [32, 32, 1]) (4,500) 1.5 s.
+    public static let fanOutReachThreshold = 30_000
+
+    /// Whether the layout is expected to take over 10 s here.
+    public var isTooCostly: Bool { score > Self.refusalThreshold || fanOutReach > Self.fanOutReachThreshold }
 
     /// The attributes that make big layouts fast, each chosen by measurement (README, "Big
     /// graphs"): `nslimit` bounds the network simplex of the position step, which was 90% of
@@ -79,6 +91,7 @@ extension Diagram {
             for operand in node.operands { valueHeight[operand] = max(valueHeight[operand], opHeight[index] + 1) }
         }
         var forward = 0, backward = 0, ranks = 0
+        var uses = [Int](repeating: 0, count: count)
         for (index, node) in nodes.enumerated() {
             ranks = max(ranks, valueRank[index] + 1)
             guard !node.op.isEmpty else { continue }
@@ -86,9 +99,12 @@ extension Diagram {
             for operand in node.operands {
                 forward += opRank[index] - valueRank[operand] - 1
                 backward += valueHeight[operand] - opHeight[index] - 1
+                uses[operand] += 1
             }
         }
         let ops = nodes.count { !$0.op.isEmpty }
-        return LayoutCost(graphvizNodes: count + ops, virtualNodes: min(forward, backward), sources: sources, ranks: ranks)
+        return LayoutCost(
+            graphvizNodes: count + ops, virtualNodes: min(forward, backward), sources: sources, ranks: ranks,
+            fanOutReach: (uses.max() ?? 0) * ranks)
     }
 }

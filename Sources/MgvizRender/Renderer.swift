@@ -35,10 +35,14 @@ public struct BitmapSize: Sendable, Equatable {
 
     public var dotsPerInch: Double
     public var maximumPixels: Int
+    /// Below this resolution nothing is drawn: the caller is told the resolution it would
+    /// have taken and gets no bytes (cairo draws nothing at all below about 1 dpi).
+    public var minimumDotsPerInch: Double
 
-    public init(dotsPerInch: Double = defaultDotsPerInch, maximumPixels: Int = defaultMaximumPixels) {
+    public init(dotsPerInch: Double = defaultDotsPerInch, maximumPixels: Int = defaultMaximumPixels, minimumDotsPerInch: Double = 0) {
         self.dotsPerInch = dotsPerInch
         self.maximumPixels = maximumPixels
+        self.minimumDotsPerInch = minimumDotsPerInch
     }
 
     /// cairo's bitmaps are at most this many pixels a side; past it Graphviz shrinks the
@@ -85,7 +89,8 @@ public struct Renderer: Sendable {
     }
 
     /// Lays out `dot` and renders it as PNG within `size`; also returns the resolution used,
-    /// which is lower than asked when the cap made it so.
+    /// which is lower than asked when the cap made it so. Below `size.minimumDotsPerInch` the
+    /// PNG is empty.
     public func renderPNG(_ dot: String, size: BitmapSize) throws(RenderError) -> (png: Data, dotsPerInch: Double) {
         try GraphvizContexts.shared.withContext(for: Format.png.textLayout) { (context) throws(RenderError) in
             let (data, dotsPerInch) = try GraphvizContexts.render(
@@ -200,6 +205,7 @@ final class GraphvizContexts: @unchecked Sendable {
         if let bitmap {
             // Graphviz pads the drawing by 4 points on each side.
             let chosen = bitmap.dotsPerInch(width: mgviz_drawing_width(graph) + 8, height: mgviz_drawing_height(graph) + 8)
+            guard chosen >= bitmap.minimumDotsPerInch else { return (Data(), chosen) }
             mgviz_set_dpi(graph, chosen)
             dotsPerInch = chosen
         }

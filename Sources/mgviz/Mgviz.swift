@@ -281,7 +281,9 @@ struct Mgviz: ParsableCommand {
     /// Below this a PNG's text is a few pixels high at best: no use to anyone.
     static let minimumUsefulDotsPerInch = 10.0
 
-    private var bitmapSize: BitmapSize { BitmapSize(dotsPerInch: dpi ?? BitmapSize.defaultDotsPerInch) }
+    private var bitmapSize: BitmapSize {
+        BitmapSize(dotsPerInch: dpi ?? BitmapSize.defaultDotsPerInch, minimumDotsPerInch: Self.minimumUsefulDotsPerInch)
+    }
 
     /// A PNG drawn at less than --dpi because of the pixel cap is worth a note; one drawn too
     /// small to read is refused.
@@ -310,10 +312,10 @@ struct Mgviz: ParsableCommand {
                     exitCode: 65)
             }
             let cost = diagram.layoutCost
-            guard cost.score <= LayoutCost.refusalThreshold else {
+            guard !cost.isTooCostly else {
                 let wayOut = diagram.nodes.contains { $0.cluster != nil } && collapse == nil ? "collapse the model with --collapse neurons, " : ""
                 throw Failure(
-                    "\(shown(file)): this graph is likely to take dot over 10 s to lay out: \(cost.graphvizNodes) nodes, with edges across many ranks (layout cost \(cost.score), over the limit of \(LayoutCost.refusalThreshold)); \(wayOut)draw a part with --focus NAME --depth K, or write .dot or .json",
+                    "\(shown(file)): this graph is likely to take dot over 10 s to lay out: \(cost.graphvizNodes) nodes, layout cost \(cost.score) (at most \(LayoutCost.refusalThreshold)), fan-out reach \(cost.fanOutReach) (at most \(LayoutCost.fanOutReachThreshold)); \(wayOut)draw a part with --focus NAME --depth K, or write .dot or .json",
                     exitCode: 65)
             }
             let dot = exporter.export(diagram)

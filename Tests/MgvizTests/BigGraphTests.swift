@@ -157,13 +157,13 @@ import Testing
         #expect(moons.contains("graph [newrank=true, nslimit=0.1, nslimit1=2];"))
     }
 
-    /// 2,400 uses of one value on one rank, summed as a balanced tree: no edges across ranks,
-    /// so the estimate lets it through, yet dot took 14.5 s. The CPU limit stops it.
+    /// 1,600 products of pairs of 80 inputs, summed as a balanced tree: nothing the estimate
+    /// sees is big, yet dot took 18.6 s, crossing edges. The CPU limit stops it.
     @Test func aRunawayLayoutIsStopped() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        var define = (0..<2400).map { "u\($0) = tanh(x)" }
-        var level = (0..<2400).map { "u\($0)" }
+        var define = (0..<1600).map { "p\($0) = x\($0 * 7 % 80) * x\($0 * 13 % 79)" }
+        var level = (0..<1600).map { "p\($0)" }
         while level.count > 1 {
             var next: [String] = []
             for pair in stride(from: 0, to: level.count, by: 2) {
@@ -173,10 +173,12 @@ import Testing
             }
             level = next
         }
+        let inputs = (0..<80).map { "\"x\($0)\": \(Double($0) / 80)" }.joined(separator: ", ")
         let entries = define.map { "\"\($0)\"" }.joined(separator: ", ")
-        try Data(#"{"inputs": {"x": 0.3}, "define": [\#(entries)]}"#.utf8).write(to: folder.appendingPathComponent("fan.json"))
-        let evaluation = try evaluate(#"{"inputs": {"x": 0.3}, "define": [\#(entries)]}"#)
-        #expect(Diagram(output: evaluation.output, title: nil, withGrad: false).layoutCost.score <= LayoutCost.refusalThreshold)
+        let spec = #"{"inputs": {\#(inputs)}, "define": [\#(entries)]}"#
+        try Data(spec.utf8).write(to: folder.appendingPathComponent("fan.json"))
+        let evaluation = try evaluate(spec)
+        #expect(!Diagram(output: evaluation.output, title: nil, withGrad: false).layoutCost.isTooCostly)
         let stopped = try runMgviz(["fan.json", "-o", "fan.svg", "--max-layout-seconds", "1"], in: folder)
         #expect(stopped.status == 65)
         #expect(stopped.stderr == "mgviz: error: fan.json: dot did not finish this layout within --max-layout-seconds 1 of CPU time; draw a part with --focus NAME --depth K, write .dot or .json, or raise the limit\n")
@@ -186,10 +188,19 @@ import Testing
     @Test func tooCostlyLayoutsAreRefusedBeforeLayout() throws {
         let refused = try runMgviz(["-", "-o", "-"], stdin: Data(sum(of: "a", 200).utf8))
         #expect(refused.status == 65 && refused.stdout.isEmpty)
-        #expect(refused.stderr == "mgviz: error: <stdin>: this graph is likely to take dot over 10 s to lay out: 399 nodes, with edges across many ranks (layout cost 39405, over the limit of 35000); draw a part with --focus NAME --depth K, or write .dot or .json\n")
+        #expect(refused.stderr == "mgviz: error: <stdin>: this graph is likely to take dot over 10 s to lay out: 399 nodes, layout cost 39405 (at most 35000), fan-out reach 79800 (at most 30000); draw a part with --focus NAME --depth K, or write .dot or .json\n")
         // The same graph as DOT or JSON, and a part of it, are fine.
         #expect(try runMgviz(["-", "-o", "-", "--format", "json"], stdin: Data(sum(of: "a", 200).utf8)).status == 0)
         #expect(try runMgviz(["-", "-o", "-", "--focus", "n100", "--depth", "1"], stdin: Data(sum(of: "a", 200).utf8)).status == 0)
+        // 150 uses of tanh(a): a cost under its limit, but one value used 150 times across 301
+        // ranks (a at rank 0, tanh k's op at 1, the k-th sum's op at 2k + 1).
+        let fan = try runMgviz(["-", "-o", "-"], stdin: Data(sum(of: "tanh(a)", 150).utf8))
+        #expect(fan.status == 65 && fan.stderr.contains("layout cost 22055 (at most 35000), fan-out reach 45150 (at most 30000)"), "\(fan.stderr)")
+        // MLP(3, [32, 32, 1]) spreads more virtual nodes over many: accepted.
+        let mlp = #"{"inputs": {"x1": 0.1, "x2": 0.2, "x3": 0.3}, "mlp": {"sizes": [3, 32, 32, 1], "seed": 1, "inputs": ["x1", "x2", "x3"], "outputs": ["y"]}, "define": ["loss = (y - 1)**2"]}"#
+        let model = try evaluate(mlp)
+        let cost = Diagram(output: model.output, title: nil, withGrad: false, parameters: model.parameters, neurons: model.neurons).layoutCost
+        #expect(!cost.isTooCostly && cost.virtualNodes > 30_000 && cost.fanOutReach < 10_000, "\(cost)")
         // A long chain has no edges across ranks: 10,000 values is well within.
         let chain = #"{"inputs": {"a": 0.5}, "define": ["b = \#(String(repeating: "tanh(", count: 5000))a\#(String(repeating: ")", count: 5000))"]}"#
         let evaluation = try evaluate(chain)
