@@ -99,15 +99,17 @@ struct LayoutBench: ParsableCommand {
         discussion: """
             Each cell is a median of --runs child processes: CPU seconds of layout and rendering \
             (after a warm-up render that loads the plugins and fonts), and the child's peak RSS. \
-            A child past --limit CPU seconds is killed. "refused": the CLI would not lay it out \
-            (layout cost over \(LayoutCost.refusalThreshold), or over 10,000 values), so it is not run; \
+            A child past --limit CPU seconds is killed. "tunes": whether the CLI asks for the \
+            tuned attributes; where it does not, both columns lay out the same DOT. "refused": \
+            the CLI would not lay it out (layout cost over \(LayoutCost.refusalThreshold), or \
+            over \(LayoutBench.maximumValues) values), so it is not run; \
             "skip": not run, as it would pass the limit: a smaller size of the shape passed it \
             in that column, or the same case's SVG did (PNG is the same layout, then drawn), \
             or the CLI refuses the case.
             Example: mgviz-bench layout --runs 3; mgviz-bench layout hub:100 mlp:2-16-16-1
             """)
 
-    @Argument(help: "The cases, as shape:size (hub, fan-out and inputs: terms; chain: length) or mlp:2-16-16-1. Default: the standard set.")
+    @Argument(help: "The cases, as shape:size (hub, fan-out and inputs: terms; chain: length) or mlp:2-16-16-1.")
     var cases: [LayoutShape] = LayoutShape.standard
 
     @Option(help: "Runs per cell; medians are printed.")
@@ -159,6 +161,11 @@ struct LayoutBench: ParsableCommand {
                         overLimit.insert(column)
                         break
                     }
+                    // The child said why on stderr; the other cells are still worth measuring.
+                    guard !outcome.failed else {
+                        cells[column] = .failed
+                        break
+                    }
                     guard let report = outcome.report else { throw BenchError("\(shape): the child said nothing") }
                     if report.refused {
                         cells[column] = .refused
@@ -191,6 +198,7 @@ enum Cell {
     case timedOut(peakMB: Double)
     case refused
     case skipped
+    case failed
 
     var isTimedOut: Bool {
         if case .timedOut = self { return true }
@@ -200,7 +208,7 @@ enum Cell {
 
 /// One aligned line per case, printed as soon as its row is measured.
 struct LayoutTable {
-    private let widths = [16, 7, 7, 7] + Array(repeating: [8, 7], count: 4).flatMap { $0 }
+    private let widths = [16, 7, 8, 9, 5] + Array(repeating: [8, 7], count: 4).flatMap { $0 }
 
     private func line(_ fields: [String]) -> String {
         zip(fields, widths).enumerated().map { index, pair in
@@ -211,12 +219,12 @@ struct LayoutTable {
     }
 
     func printHeader() {
-        print(line(["", "", "graphviz", "", "svg", "", "", "", "png", "", "", ""]))
-        print(line(["case", "values", "nodes", "score", "default", "MB", "tuned", "MB", "default", "MB", "tuned", "MB"]))
+        print(line(["", "", "graphviz", "", "", "svg", "", "", "", "png", "", "", ""]))
+        print(line(["case", "values", "nodes", "score", "tunes", "default", "MB", "tuned", "MB", "default", "MB", "tuned", "MB"]))
     }
 
     func printRow(_ shape: LayoutShape, _ report: LayoutChild.Report?, _ cells: [Column: Cell], limit: Double) {
-        var fields = [shape.description] + (report.map { ["\($0.values)", "\($0.graphvizNodes)", "\($0.score)"] } ?? ["?", "?", "?"])
+        var fields = [shape.description] + (report.map { ["\($0.values)", "\($0.graphvizNodes)", "\($0.score)", $0.tunes ? "yes" : "no"] } ?? ["?", "?", "?", "?"])
         for column in Column.printed {
             switch cells[column]! {
             case .measured(let seconds, let peakMB):
@@ -227,6 +235,8 @@ struct LayoutTable {
                 fields += ["refused", ""]
             case .skipped:
                 fields += ["skip", ""]
+            case .failed:
+                fields += ["failed", ""]
             }
         }
         print(line(fields))
@@ -237,11 +247,13 @@ struct LayoutTable {
 /// A measurement in a child process of this program, so that each has its own peak RSS and
 /// can be killed at the limit.
 enum LayoutChild {
-    /// What the child prints: `values V nodes G score S refused 0|1 seconds T`.
+    /// What the child prints: `values V nodes G score S tunes 0|1 refused 0|1 seconds T`.
     struct Report {
         var values: Int
         var graphvizNodes: Int
         var score: Int
+        /// Whether the CLI asks for the tuned attributes.
+        var tunes: Bool
         var refused: Bool
         var seconds: Double
 
@@ -249,11 +261,12 @@ enum LayoutChild {
             let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
             let fields = Dictionary(stride(from: 0, to: words.count - 1, by: 2).map { (words[$0], words[$0 + 1]) }) { $1 }
             guard let values = fields["values"].flatMap(Int.init), let nodes = fields["nodes"].flatMap(Int.init),
-                  let score = fields["score"].flatMap(Int.init), let refused = fields["refused"]
+                  let score = fields["score"].flatMap(Int.init), let tunes = fields["tunes"], let refused = fields["refused"]
             else { return nil }
             self.values = values
             graphvizNodes = nodes
             self.score = score
+            self.tunes = tunes == "1"
             self.refused = refused == "1"
             seconds = fields["seconds"].flatMap(Double.init) ?? .nan
         }
@@ -263,6 +276,8 @@ enum LayoutChild {
         /// nil when the child was killed before it described the diagram.
         var report: Report?
         var timedOut: Bool
+        /// The child exited with an error of its own.
+        var failed: Bool
         /// The child's peak resident set size.
         var peakMB: Double
     }
@@ -314,11 +329,9 @@ enum LayoutChild {
             output += buffer[..<count]
         }
         let exited = (waitStatus & 0x7f) == 0
-        if !timedOut && !(exited && (waitStatus >> 8) & 0xff == 0) {
-            throw BenchError("\(shape) \(format): the child failed (wait status \(waitStatus))")
-        }
         return Outcome(
             report: Report(String(decoding: output, as: UTF8.self)), timedOut: timedOut,
+            failed: !timedOut && !(exited && (waitStatus >> 8) & 0xff == 0),
             peakMB: Double(usage.ru_maxrss) / 1024)
     }
 
@@ -352,7 +365,7 @@ struct LayoutCase: ParsableCommand {
         let cost = diagram.layoutCost
         // The CLI never lays these out, so neither do the tuned measurements.
         let refused = tuned && (cost.score > LayoutCost.refusalThreshold || diagram.nodes.count > LayoutBench.maximumValues)
-        print("values \(diagram.nodes.count) nodes \(cost.graphvizNodes) score \(cost.score) refused \(refused ? 1 : 0)")
+        print("values \(diagram.nodes.count) nodes \(cost.graphvizNodes) score \(cost.score) tunes \(cost.isWorthTuning ? 1 : 0) refused \(refused ? 1 : 0)")
         fflush(nil)
         guard !refused else { return }
         let renderer = Renderer()
