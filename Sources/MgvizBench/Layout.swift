@@ -142,13 +142,13 @@ struct LayoutBench: ParsableCommand {
             var cells: [Column: Cell] = [:]
             var described: LayoutChild.Report?
             for column in Column.allCases {
-                if column.tuned, let described, described.refused {
-                    cells[column] = .refused
+                if described?.refused == true {
+                    cells[column] = column.tuned ? .refused : .skipped
                     continue
                 }
                 // PNG lays the graph out as SVG does, and then draws it.
                 let svgTimedOut = column.format == "png" && cells[column.tuned ? .svgTuned : .svgDefault]!.isTimedOut
-                if overLimit.contains(column) || svgTimedOut || described?.refused == true {
+                if overLimit.contains(column) || svgTimedOut {
                     cells[column] = .skipped
                     continue
                 }
