@@ -7,7 +7,7 @@ struct MgvizBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mgviz-bench",
         abstract: "Benchmarks for the Micrograd engine.",
-        subcommands: [Moons.self, Memory.self, Chain.self, Render.self, Export.self]
+        subcommands: [Moons.self, Memory.self, Chain.self, Render.self, Export.self, LayoutBench.self, LayoutCase.self]
     )
 }
 
@@ -33,6 +33,15 @@ func peakResidentBytes() -> Int {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     return usage.ru_maxrss * 1024
+}
+
+/// User plus system CPU seconds of this process (`RUSAGE_SELF`), or of its children that
+/// have been waited for (`RUSAGE_CHILDREN`): on a loaded machine, steadier than wall time.
+func cpuSeconds(_ who: __rusage_who) -> Double {
+    var usage = rusage()
+    getrusage(who.rawValue, &usage)
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
 struct Moons: ParsableCommand {
