@@ -101,7 +101,8 @@ struct LayoutBench: ParsableCommand {
             (after a warm-up render that loads the plugins and fonts), and the child's peak RSS. \
             A child past --limit CPU seconds is killed. "tunes": whether the CLI asks for the \
             tuned attributes; where it does not, both columns lay out the same DOT. "refused": \
-            the CLI would not lay it out (layout cost over \(LayoutCost.refusalThreshold), or \
+            the CLI would not lay it out (layout cost over \(LayoutCost.refusalThreshold), fan-out \
+            reach over \(LayoutCost.fanOutReachThreshold), or \
             over \(LayoutBench.maximumValues) values), so it is not run; \
             "skip": not run, as it would pass the limit: a smaller size of the shape passed it \
             in that column, or the same case's SVG did (PNG is the same layout, then drawn), \
@@ -364,7 +365,7 @@ struct LayoutCase: ParsableCommand {
         let diagram = try shape.diagram()
         let cost = diagram.layoutCost
         // The CLI never lays these out, so neither do the tuned measurements.
-        let refused = tuned && (cost.score > LayoutCost.refusalThreshold || diagram.nodes.count > LayoutBench.maximumValues)
+        let refused = tuned && (cost.isTooCostly || diagram.nodes.count > LayoutBench.maximumValues)
         print("values \(diagram.nodes.count) nodes \(cost.graphvizNodes) score \(cost.score) tunes \(cost.isWorthTuning ? 1 : 0) refused \(refused ? 1 : 0)")
         fflush(nil)
         guard !refused else { return }
