@@ -1,19 +1,37 @@
 import Foundation
 import MgvizSpec
 
-/// A failure to report on one line, with its exit code (all below 128).
+/// mgviz's exit statuses, with the names and numbers of BSD's sysexits.h; all below 128,
+/// which the shell keeps for deaths by signal.
+enum ExitStatus: Int32 {
+    case success = 0
+    /// A `--check` or `expect` entry is WRONG.
+    case wrong = 1
+    /// EX_USAGE: the command was used wrongly.
+    case usage = 64
+    /// EX_DATAERR: a bad spec, or a graph too big to lay out or draw.
+    case dataError = 65
+    /// EX_NOINPUT: the input cannot be read.
+    case noInput = 66
+    /// EX_SOFTWARE: Graphviz failed.
+    case software = 70
+    /// EX_CANTCREAT: the output cannot be written.
+    case cannotCreate = 73
+}
+
+/// A failure to report on one line, with its exit status.
 struct Failure: Error {
     var message: String
-    var exitCode: Int32
+    var exitStatus: ExitStatus
 
-    init(_ message: String, exitCode: Int32) {
+    init(_ message: String, exitStatus: ExitStatus) {
         self.message = message
-        self.exitCode = exitCode
+        self.exitStatus = exitStatus
     }
 }
 
 extension Failure {
-    init(_ error: SpecError) { self.init(error.description, exitCode: 65) }
+    init(_ error: SpecError) { self.init(error.description, exitStatus: .dataError) }
 }
 
 /// A path as messages show it: escaped, and cut to its last characters if it is very long.
@@ -134,18 +152,18 @@ enum InputFile {
         let descriptor = try open(path)
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw Failure("cannot read \(shown(path)): \(systemError())", exitCode: 66) }
+        guard fstat(descriptor, &info) == 0 else { throw Failure("cannot read \(shown(path)): \(systemError())", exitStatus: .noInput) }
         switch info.st_mode & S_IFMT {
         case S_IFREG:
             guard Int(info.st_size) <= limit else {
-                throw Failure("\(shown(path)): the file is \(info.st_size) bytes, over the limit of \(limit)", exitCode: 65)
+                throw Failure("\(shown(path)): the file is \(info.st_size) bytes, over the limit of \(limit)", exitStatus: .dataError)
             }
         // `mgviz <(make-spec) …`: the size is known only at the end, so the spec parser refuses
         // what goes over the limit.
         case S_IFIFO, S_IFSOCK:
             break
         default:
-            throw Failure("cannot read \(shown(path)): not a regular file or a pipe", exitCode: 66)
+            throw Failure("cannot read \(shown(path)): not a regular file or a pipe", exitStatus: .noInput)
         }
         return (readAll(from: descriptor, limit: limit), path)
     }
@@ -158,9 +176,9 @@ enum InputFile {
         if failure == ENXIO, case .descriptor(let number)? = follow(path) {
             let copy = dup(number)
             if copy >= 0 { return copy }
-            throw Failure("cannot read \(shown(path)): \(systemError())", exitCode: 66)
+            throw Failure("cannot read \(shown(path)): \(systemError())", exitStatus: .noInput)
         }
-        throw Failure("cannot read \(shown(path)): \(systemError(failure))", exitCode: 66)
+        throw Failure("cannot read \(shown(path)): \(systemError(failure))", exitStatus: .noInput)
     }
 
     /// Reads to the end, or to one byte past `limit` so that the spec parser can refuse it.
@@ -191,7 +209,7 @@ enum OutputFile {
     }
 
     static func target(of path: String) throws(Failure) -> Target {
-        guard let place = follow(path) else { throw Failure("cannot write \(shown(path)): \(systemError())", exitCode: 73) }
+        guard let place = follow(path) else { throw Failure("cannot write \(shown(path)): \(systemError())", exitStatus: .cannotCreate) }
         switch place {
         case .descriptor(let number):
             return .descriptor(number)
@@ -202,9 +220,9 @@ enum OutputFile {
             case S_IFREG:
                 return .file(end, info)
             case S_IFDIR:
-                throw Failure("cannot write \(shown(path)): it is a folder; to write into a folder use --out-dir \(shown(path))", exitCode: 73)
+                throw Failure("cannot write \(shown(path)): it is a folder; to write into a folder use --out-dir \(shown(path))", exitStatus: .cannotCreate)
             case S_IFBLK:
-                throw Failure("cannot write \(shown(path)): it is a block device; mgviz writes only files, pipes and character devices", exitCode: 73)
+                throw Failure("cannot write \(shown(path)): it is a block device; mgviz writes only files, pipes and character devices", exitStatus: .cannotCreate)
             default:
                 return .stream(end)
             }
@@ -221,7 +239,7 @@ enum OutputFile {
             do throws(Failure) {
                 if path == "-" {
                     guard writeAll(STDOUT_FILENO, bytes) else {
-                        throw Failure("cannot write to standard output: \(systemError())", exitCode: 73)
+                        throw Failure("cannot write to standard output: \(systemError())", exitStatus: .cannotCreate)
                     }
                     return nil
                 }
@@ -232,11 +250,11 @@ enum OutputFile {
                     // No O_CREAT or O_TRUNC: what is there is written to, never made anew. A
                     // socket cannot be opened by name; a Unix stream socket is connected to.
                     let descriptor = isSocket(end) ? connectedSocket(end) : open(end, O_WRONLY | O_NOCTTY | O_CLOEXEC)
-                    guard descriptor >= 0 else { throw Failure("cannot write \(shown(path)): \(systemError())", exitCode: 73) }
+                    guard descriptor >= 0 else { throw Failure("cannot write \(shown(path)): \(systemError())", exitStatus: .cannotCreate) }
                     defer { close(descriptor) }
-                    guard writeAll(descriptor, bytes) else { throw Failure("cannot write \(shown(path)): \(systemError())", exitCode: 73) }
+                    guard writeAll(descriptor, bytes) else { throw Failure("cannot write \(shown(path)): \(systemError())", exitStatus: .cannotCreate) }
                 case .descriptor(let number):
-                    guard writeAll(number, bytes) else { throw Failure("cannot write \(shown(path)): \(systemError())", exitCode: 73) }
+                    guard writeAll(number, bytes) else { throw Failure("cannot write \(shown(path)): \(systemError())", exitStatus: .cannotCreate) }
                 }
                 return nil
             } catch {
@@ -280,7 +298,7 @@ enum OutputFile {
     ) throws(Failure) {
         if let existing, Int(existing.st_size) == bytes.count, holds(end, bytes) { return }
         let descriptor = TemporaryFile.create(in: folder(of: end))
-        guard descriptor >= 0 else { throw Failure("cannot write \(shown(path)): \(systemError())", exitCode: 73) }
+        guard descriptor >= 0 else { throw Failure("cannot write \(shown(path)): \(systemError())", exitStatus: .cannotCreate) }
         var renamed = false
         defer {
             if !renamed { _ = TemporaryFile.settle(renamingTo: nil) }
@@ -288,10 +306,10 @@ enum OutputFile {
         do {
             defer { close(descriptor) }
             guard writeAll(descriptor, bytes), keepOwnerAndMode(descriptor, of: existing), fsync(descriptor) == 0 else {
-                throw Failure("cannot write \(shown(path)): \(systemError())", exitCode: 73)
+                throw Failure("cannot write \(shown(path)): \(systemError())", exitStatus: .cannotCreate)
             }
         }
-        guard TemporaryFile.settle(renamingTo: end) else { throw Failure("cannot write \(shown(path)): \(systemError())", exitCode: 73) }
+        guard TemporaryFile.settle(renamingTo: end) else { throw Failure("cannot write \(shown(path)): \(systemError())", exitStatus: .cannotCreate) }
         renamed = true
     }
 

@@ -21,7 +21,7 @@ enum LayoutWatchdog {
         length = bytes.count
         signal(SIGPROF) { _ in
             _ = write(STDERR_FILENO, LayoutWatchdog.line, LayoutWatchdog.length)
-            _exit(65)  // bad input: too big to lay out, as the other refusals
+            _exit(ExitStatus.dataError.rawValue)  // too big to lay out, as the other refusals
         }
         var limit = itimerval(it_interval: timeval(), it_value: timeval(tv_sec: seconds, tv_usec: 0))
         setitimer(__itimer_which_t(ITIMER_PROF.rawValue), &limit, nil)

@@ -182,19 +182,20 @@ struct Mgviz: ParsableCommand {
         do throws(Failure) {
             if writesDiagrams { try checkOutputsAreDistinct(outputs) }
             if let outDir, !OutputFile.makeFolder(outDir) {
-                throw Failure("cannot create the --out-dir folder \(shown(outDir)): \(systemError())", exitCode: 73)
+                throw Failure("cannot create the --out-dir folder \(shown(outDir)): \(systemError())", exitStatus: .cannotCreate)
             }
         } catch {
             printError("mgviz: error: \(error.message)")
-            throw ExitCode(error.exitCode)
+            throw ExitCode(error.exitStatus.rawValue)
         }
-        var exitCode: Int32 = 0
+        // Batch mode exits with the first failure's status.
+        var status = ExitStatus.success
         for (input, output) in zip(inputs, outputs) {
             if inputs.count > 1 { FileHandle.standardOutput.write(Data("== \(shown(input))\n".utf8)) }
-            let code = draw(input, to: output)
-            if exitCode == 0 { exitCode = code }
+            let outcome = draw(input, to: output)
+            if status == .success { status = outcome }
         }
-        if exitCode != 0 { throw ExitCode(exitCode) }
+        if status != .success { throw ExitCode(status.rawValue) }
     }
 
     /// Past this many nodes an expanded model is more wires than lesson (the lecture's
@@ -219,16 +220,16 @@ struct Mgviz: ParsableCommand {
                 if spec == i {
                     throw Failure(
                         "\(shown(inputs[i])): the output would overwrite the spec itself; choose another \(outDir == nil ? "-o" : "--out-dir")",
-                        exitCode: 64)
+                        exitStatus: .usage)
                 }
                 throw Failure(
                     "the output \(shown(output)) of \(shown(inputs[i])) would overwrite the spec \(shown(inputs[spec])); choose another --out-dir",
-                    exitCode: 64)
+                    exitStatus: .usage)
             }
             if let first = written[identity] {
                 throw Failure(
                     "\(shown(inputs[first])) and \(shown(inputs[i])) would both write \(shown(output)); rename one or run them separately",
-                    exitCode: 64)
+                    exitStatus: .usage)
             }
             written[identity] = i
         }
@@ -236,14 +237,14 @@ struct Mgviz: ParsableCommand {
 
     /// One spec to one output; returns the exit code it earns. Errors are reported here, so
     /// that batch mode goes on to the next spec.
-    private func draw(_ input: String, to outputPath: String) -> Int32 {
+    private func draw(_ input: String, to outputPath: String) -> ExitStatus {
         let allRight: Bool
         do throws(Failure) {
             let (bytes, name) = try InputFile.read(input)
             let evaluation: Evaluation
             do { evaluation = try Spec(bytes: bytes, file: name).evaluate(file: name) } catch { throw Failure(error) }
             if noBackward && !(evaluation.expect?.grads.isEmpty ?? true) {
-                throw Failure("\(shown(name)): \"expect\" has grads, which --no-backward does not compute", exitCode: 64)
+                throw Failure("\(shown(name)): \"expect\" has grads, which --no-backward does not compute", exitStatus: .usage)
             }
             if !noBackward { evaluation.output.backward() }
             var diagram = Diagram(
@@ -264,7 +265,7 @@ struct Mgviz: ParsableCommand {
                 do throws(FocusError) {
                     diagram = diagram.focusing(on: try diagram.position(named: focus), depth: depth ?? Self.defaultDepth)
                 } catch {
-                    throw Failure("\(shown(name)): \(error.message)", exitCode: 64)
+                    throw Failure("\(shown(name)): \(error.message)", exitStatus: .usage)
                 }
             }
             if writesDiagrams {
@@ -273,9 +274,9 @@ struct Mgviz: ParsableCommand {
             }
         } catch {
             printError("mgviz: error: \(error.message)")
-            return error.exitCode
+            return error.exitStatus
         }
-        return allRight ? 0 : 1
+        return allRight ? .success : .wrong
     }
 
     /// Below this a PNG's text is a few pixels high at best: no use to anyone.
@@ -293,7 +294,7 @@ struct Mgviz: ParsableCommand {
         guard used >= Self.minimumUsefulDotsPerInch else {
             throw Failure(
                 "\(shown(file)): the PNG would be drawn at \(fixedText(used, decimals: 2)) dpi \(why), too small to read; write .svg or .pdf, or draw a part with --focus NAME --depth K",
-                exitCode: 65)
+                exitStatus: .dataError)
         }
         if used < size.dotsPerInch {
             printError("mgviz: note: the PNG is drawn at \(fixedText(used, decimals: 0)) dpi, not \(fixedText(size.dotsPerInch, decimals: 0)), \(why); write .svg or .pdf for every detail")
@@ -309,14 +310,14 @@ struct Mgviz: ParsableCommand {
             guard diagram.nodes.count <= maxNodes else {
                 throw Failure(
                     "\(shown(file)): the graph has \(diagram.nodes.count) nodes, more than --max-nodes \(maxNodes) allows for a \(format.rawValue) layout (Graphviz slows down on big graphs); write .dot or .json instead, or raise --max-nodes",
-                    exitCode: 65)
+                    exitStatus: .dataError)
             }
             let cost = diagram.layoutCost
             guard !cost.isTooCostly else {
                 let wayOut = diagram.nodes.contains { $0.cluster != nil } && collapse == nil ? "collapse the model with --collapse neurons, " : ""
                 throw Failure(
                     "\(shown(file)): this graph is likely to take dot over 10 s to lay out: \(cost.graphvizNodes) nodes, layout cost \(cost.score) (at most \(LayoutCost.refusalThreshold)), fan-out reach \(cost.fanOutReach) (at most \(LayoutCost.fanOutReachThreshold)); \(wayOut)draw a part with --focus NAME --depth K, or write .dot or .json",
-                    exitCode: 65)
+                    exitStatus: .dataError)
             }
             let dot = exporter.export(diagram)
             let stopped = "mgviz: error: \(shown(file)): dot did not finish this layout within --max-layout-seconds \(maxLayoutSeconds) of CPU time; draw a part with --focus NAME --depth K, write .dot or .json, or raise the limit"
@@ -332,7 +333,7 @@ struct Mgviz: ParsableCommand {
                     return (format == .html ? HTMLViewer().page(svg: rendered, diagram: diagram) : rendered, nil)
                 }
             } catch {
-                throw Failure(error.description, exitCode: 70)
+                throw Failure(error.description, exitStatus: .software)
             }
             if let dotsPerInch { try checkResolution(dotsPerInch, file: file) }
             return bytes
