@@ -134,7 +134,7 @@ enum FileIdentity: Hashable {
             var info = stat()
             guard fstat(number, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
             self.init(info)
-        case .stream:
+        case .stream, .socket:
             return nil
         }
     }
@@ -201,8 +201,10 @@ enum OutputFile {
         /// Absent, or a regular file (with its status): replaced atomically at this path, the
         /// end of the link chain, so that a link stays a link.
         case file(String, stat?)
-        /// A character device, a FIFO or a socket: written in place, never replaced.
+        /// A character device or a FIFO: written in place, never replaced.
         case stream(String)
+        /// A Unix socket: connected to, since a socket cannot be opened by name.
+        case socket(String)
         /// One of this process's descriptors, written as it stands (`-o /dev/stdout >> log`
         /// appends).
         case descriptor(Int32)
@@ -223,6 +225,8 @@ enum OutputFile {
                 throw Failure("cannot write \(shown(path)): it is a folder; to write into a folder use --out-dir \(shown(path))", exitStatus: .cannotCreate)
             case S_IFBLK:
                 throw Failure("cannot write \(shown(path)): it is a block device; mgviz writes only files, pipes and character devices", exitStatus: .cannotCreate)
+            case S_IFSOCK:
+                return .socket(end)
             default:
                 return .stream(end)
             }
@@ -247,12 +251,10 @@ enum OutputFile {
                 case .file(let end, let existing):
                     try replace(end, existing: existing, with: bytes, reportingAs: path)
                 case .stream(let end):
-                    // No O_CREAT or O_TRUNC: what is there is written to, never made anew. A
-                    // socket cannot be opened by name; a Unix stream socket is connected to.
-                    let descriptor = isSocket(end) ? connectedSocket(end) : open(end, O_WRONLY | O_NOCTTY | O_CLOEXEC)
-                    guard descriptor >= 0 else { throw Failure("cannot write \(shown(path)): \(systemError())", exitStatus: .cannotCreate) }
-                    defer { close(descriptor) }
-                    guard writeAll(descriptor, bytes) else { throw Failure("cannot write \(shown(path)): \(systemError())", exitStatus: .cannotCreate) }
+                    // No O_CREAT or O_TRUNC: what is there is written to, never made anew.
+                    try writeInPlace(open(end, O_WRONLY | O_NOCTTY | O_CLOEXEC), bytes, reportingAs: path)
+                case .socket(let end):
+                    try writeInPlace(connectedSocket(end), bytes, reportingAs: path)
                 case .descriptor(let number):
                     guard writeAll(number, bytes) else { throw Failure("cannot write \(shown(path)): \(systemError())", exitStatus: .cannotCreate) }
                 }
@@ -264,9 +266,11 @@ enum OutputFile {
         if let failure { throw failure }
     }
 
-    private static func isSocket(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFSOCK
+    /// Writes `bytes` to a descriptor just opened (-1 with errno set if that failed), then closes it.
+    private static func writeInPlace(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, reportingAs path: String) throws(Failure) {
+        guard descriptor >= 0 else { throw Failure("cannot write \(shown(path)): \(systemError())", exitStatus: .cannotCreate) }
+        defer { close(descriptor) }
+        guard writeAll(descriptor, bytes) else { throw Failure("cannot write \(shown(path)): \(systemError())", exitStatus: .cannotCreate) }
     }
 
     /// A stream connection to the Unix socket at `path`, or -1 with errno set.
