@@ -103,7 +103,7 @@ struct LayoutBench: ParsableCommand {
             tuned attributes; where it does not, both columns lay out the same DOT. "refused": \
             the CLI would not lay it out (layout cost over \(LayoutCost.refusalThreshold), fan-out \
             reach over \(LayoutCost.fanOutReachThreshold), or \
-            over \(LayoutBench.maximumValues) values), so it is not run; \
+            over \(LayoutCost.defaultMaximumValues) values), so it is not run; \
             "skip": not run, as it would pass the limit: a smaller size of the shape passed it \
             in that column, or the same case's SVG did (PNG is the same layout, then drawn), \
             or the CLI refuses the case.
@@ -123,9 +123,6 @@ struct LayoutBench: ParsableCommand {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
         guard limit > 0 else { throw ValidationError("--limit must be positive") }
     }
-
-    /// `mgviz --max-nodes`'s default.
-    static let maximumValues = 10_000
 
     func run() throws {
         let started = cpuSeconds(RUSAGE_CHILDREN)
@@ -365,7 +362,7 @@ struct LayoutCase: ParsableCommand {
         let diagram = try shape.diagram()
         let cost = diagram.layoutCost
         // The CLI never lays these out, so neither do the tuned measurements.
-        let refused = tuned && (cost.isTooCostly || diagram.nodes.count > LayoutBench.maximumValues)
+        let refused = tuned && (cost.isTooCostly || diagram.nodes.count > LayoutCost.defaultMaximumValues)
         print("values \(diagram.nodes.count) nodes \(cost.graphvizNodes) score \(cost.score) tunes \(cost.isWorthTuning ? 1 : 0) refused \(refused ? 1 : 0)")
         fflush(nil)
         guard !refused else { return }

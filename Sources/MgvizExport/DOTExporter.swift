@@ -35,7 +35,6 @@ public struct DOTExporter: Sendable {
         case never
         /// Tuned when the diagram's `LayoutCost` says it is worth it.
         case bySize
-        case always
     }
 
     public var rankDirection: RankDirection
@@ -57,7 +56,6 @@ public struct DOTExporter: Sendable {
     public func tunesLayout(of diagram: Diagram) -> Bool {
         switch layoutTuning {
         case .never: return false
-        case .always: return true
         case .bySize: return diagram.layoutCost.isWorthTuning
         }
     }

@@ -111,7 +111,7 @@ struct Mgviz: ParsableCommand {
     static let defaultDepth = 2
 
     @Option(help: "Refuse to lay out (svg, png, pdf) graphs with more nodes than this; .dot and .json have no limit. Example: --max-nodes 5000")
-    var maxNodes: Int = 10_000
+    var maxNodes: Int = LayoutCost.defaultMaximumValues
 
     @Option(help: "Stop a layout (svg, png, pdf, html) that has used this many seconds of CPU, with exit 65: the last guard for shapes the cost estimate does not foresee. Example: --max-layout-seconds 60")
     var maxLayoutSeconds: Int = 10
@@ -291,7 +291,7 @@ struct Mgviz: ParsableCommand {
     private func checkResolution(_ used: Double, file: String) throws(Failure) {
         let size = bitmapSize
         let why = "to stay within \(size.maximumPixels / 1_000_000) megapixels and \(BitmapSize.maximumSide) pixels a side"
-        guard used >= Self.minimumUsefulDotsPerInch else {
+        guard used >= size.minimumDotsPerInch else {
             throw Failure(
                 "\(shown(file)): the PNG would be drawn at \(fixedText(used, decimals: 2)) dpi \(why), too small to read; write .svg or .pdf, or draw a part with --focus NAME --depth K",
                 exitStatus: .dataError)
