@@ -240,16 +240,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         try Data(contentsOf: sample("neuron")).write(to: folder.appendingPathComponent("spec.json"))
         func bash(_ script: String) throws -> (Int32, String) {
-            let shell = Process()
-            shell.executableURL = URL(fileURLWithPath: "/bin/bash")
-            shell.arguments = ["-c", script, mgvizBinary.path]
-            shell.currentDirectoryURL = folder
-            let error = Pipe()
-            shell.standardError = error
-            try shell.run()
-            let message = error.fileHandleForReading.readDataToEndOfFile()
-            shell.waitUntilExit()
-            return (shell.terminationStatus, String(decoding: message, as: UTF8.self))
+            let result = try runProgram(URL(fileURLWithPath: "/bin/bash"), ["-c", script, mgvizBinary.path], in: folder)
+            return (result.status, result.stderr)
         }
         let (status, message) = try bash(#""$0" <(cat spec.json) -o out.svg"#)
         #expect(status == 0 && message.isEmpty, "\(message)")

@@ -59,8 +59,13 @@ struct RunResult {
 
 /// Runs the mgviz binary with `arguments`, feeding `stdin`.
 func runMgviz(_ arguments: [String], stdin: Data = Data(), in folder: URL? = nil) throws -> RunResult {
+    try runProgram(mgvizBinary, arguments, stdin: stdin, in: folder)
+}
+
+/// Runs `program` with `arguments`, feeding `stdin`, and collects what it printed.
+func runProgram(_ program: URL, _ arguments: [String], stdin: Data = Data(), in folder: URL? = nil) throws -> RunResult {
     let process = Process()
-    process.executableURL = mgvizBinary
+    process.executableURL = program
     process.arguments = arguments
     if let folder { process.currentDirectoryURL = folder }
     let input = Pipe(), output = Pipe(), error = Pipe()
@@ -95,17 +100,10 @@ func temporaryFolder() throws -> URL {
 
 /// Runs a program and returns what it printed; a non-zero exit fails the calling test.
 func run(_ program: URL, _ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = program
-    process.arguments = arguments
-    let output = Pipe()
-    process.standardOutput = output
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    struct Failed: Error { var status: Int32 }
-    guard process.terminationStatus == 0 else { throw Failed(status: process.terminationStatus) }
-    return String(decoding: data, as: UTF8.self)
+    let result = try runProgram(program, arguments)
+    struct Failed: Error { var status: Int32, stderr: String }
+    guard result.status == 0 else { throw Failed(status: result.status, stderr: result.stderr) }
+    return String(decoding: result.stdout, as: UTF8.self)
 }
 
 /// The JSON dump, decoded as another tool would read it (JSONDecoder parses doubles exactly).
