@@ -61,29 +61,20 @@ extension Graph {
     func kink(between input: Int32, and output: Int32) -> Value? {
         let first = Int(input), last = Int(output)
         guard first <= last else { return nil }
-        // Forward from the input: which nodes depend on it.
-        var depends = [Bool](repeating: false, count: last - first + 1)
-        depends[0] = true
-        for id in first...last where id > first {
+        // Forward from the input: which nodes depend on it. Older operands stay false.
+        var depends = [Bool](repeating: false, count: last + 1)
+        depends[first] = true
+        for id in stride(from: first + 1, through: last, by: 1) {
             let node = nodes[id]
             guard node.op != .leaf else { continue }
-            let usesInput = depends[Int(node.lhs) - first, default: false]
-                || (node.op.isBinary && depends[Int(node.rhs) - first, default: false])
-            depends[id - first] = usesInput
+            depends[id] = depends[Int(node.lhs)] || (node.op.isBinary && depends[Int(node.rhs)])
         }
         // Backward from the output: which of those it depends on, in topological order.
         let reaches = dependencies(of: output, from: input)
-        for id in first...last where depends[id - first] && reaches[id - first] {
+        for id in first...last where depends[id] && reaches[id] {
             let node = nodes[id]
             if node.op == .relu && nodes[Int(node.lhs)].data == 0 { return self[id] }
         }
         return nil
-    }
-}
-
-private extension Array where Element == Bool {
-    /// Out-of-range indices (operands created before the input) do not depend on it.
-    subscript(index: Int, default value: Bool) -> Bool {
-        indices.contains(index) ? self[index] : value
     }
 }

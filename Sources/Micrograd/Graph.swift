@@ -147,18 +147,19 @@ public final class Graph {
         }
     }
 
-    /// Which nodes `output` depends on, itself included, as a mask over the ids from `first`
-    /// to `output`: one reverse sweep, no recursion. Operands older than `first` are left out.
+    /// Which nodes `output` depends on, itself included, as a mask indexed by node id with
+    /// `output + 1` entries: one reverse sweep, no recursion. The sweep stops at `first`, so
+    /// ids below it are false whether or not `output` uses them.
     public func dependencies(of output: Int32, from first: Int32 = 0) -> [Bool] {
         let first = Int(first), last = Int(output)
         precondition(first >= 0 && first <= last && last < nodes.count, "node \(last) is not in this graph after \(first)")
-        var reaches = [Bool](repeating: false, count: last - first + 1)
-        reaches[last - first] = true
-        for id in stride(from: last, to: first, by: -1) where reaches[id - first] {
+        var reaches = [Bool](repeating: false, count: last + 1)
+        reaches[last] = true
+        for id in stride(from: last, to: first, by: -1) where reaches[id] {
             let node = nodes[id]
             guard node.op != .leaf else { continue }
-            if Int(node.lhs) >= first { reaches[Int(node.lhs) - first] = true }
-            if node.op.isBinary && Int(node.rhs) >= first { reaches[Int(node.rhs) - first] = true }
+            if Int(node.lhs) >= first { reaches[Int(node.lhs)] = true }
+            if node.op.isBinary && Int(node.rhs) >= first { reaches[Int(node.rhs)] = true }
         }
         return reaches
     }

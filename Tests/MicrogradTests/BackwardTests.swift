@@ -108,6 +108,18 @@ import Testing
         #expect(x.data == 2 && older.data == 3)
     }
 
+    @Test func dependenciesAreIndexedByNodeID() {
+        let graph = Graph()
+        let a = Value(1.0, in: graph), b = Value(2.0, in: graph)
+        let unrelated = Value(3.0, in: graph)
+        let c = a * b
+        let d = c + a
+        #expect(graph.dependencies(of: d.id) == [true, true, false, true, true])
+        // From c on: a and b are older, so they stay false even though d uses them.
+        #expect(graph.dependencies(of: d.id, from: c.id) == [false, false, false, true, true])
+        #expect(graph.dependencies(of: unrelated.id, from: unrelated.id) == [false, false, true])
+    }
+
     @Test func currentGraphScope() {
         let graph = Graph()
         let a = graph.withScope { Value(1.0, label: "a") }
