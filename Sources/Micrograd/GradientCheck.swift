@@ -26,12 +26,16 @@ public struct GradientCheck {
         public let verdict: Verdict
     }
 
+    /// The defaults, public so that a command line can show them without repeating them.
+    public static let defaultTolerance = 1e-5
+    public static let defaultStep = 1e-6
+
     /// |autograd - numeric| must be at most `tolerance + tolerance * |numeric|`.
     public var tolerance: Double
     /// The h of the central difference.
     public var step: Double
 
-    public init(tolerance: Double = 1e-5, step: Double = 1e-6) {
+    public init(tolerance: Double = defaultTolerance, step: Double = defaultStep) {
         self.tolerance = tolerance
         self.step = step
     }

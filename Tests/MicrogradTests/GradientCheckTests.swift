@@ -18,6 +18,12 @@ import Testing
         #expect(results[1].autograd == inputs[1].grad)
     }
 
+    @Test func defaultsAreThePublicConstants() {
+        let check = GradientCheck()
+        #expect(check.tolerance == GradientCheck.defaultTolerance && GradientCheck.defaultTolerance == 1e-5)
+        #expect(check.step == GradientCheck.defaultStep && GradientCheck.defaultStep == 1e-6)
+    }
+
     @Test func toleranceDecides() {
         let (inputs, f) = sectionOne()
         // Central differences are off by ~1e-9 here: a tolerance of 1e-12 cannot pass.
