@@ -9,14 +9,6 @@ public struct GradientCheck {
         /// The output is not differentiable in this input here, for example a ReLU exactly
         /// at 0 on the path: neither number is "the" derivative, so neither is called wrong.
         case notDifferentiable(at: Value)
-
-        public static func == (a: Verdict, b: Verdict) -> Bool {
-            switch (a, b) {
-            case (.ok, .ok), (.wrong, .wrong), (.notANumber, .notANumber): return true
-            case (.notDifferentiable(let x), .notDifferentiable(let y)): return x.id == y.id && x.graph === y.graph
-            default: return false
-            }
-        }
     }
 
     public struct Result {

@@ -119,6 +119,18 @@ precedencegroup ExponentiationPrecedence {
 }
 infix operator ** : ExponentiationPrecedence
 
+/// Two Values are equal when they are the same node: the same graph object and the same id,
+/// whatever their data. After `Graph.truncate(to:)`, a new node can reuse a dropped id, and
+/// then equals the stale handles to the old one.
+extension Value: Hashable {
+    public static func == (a: Value, b: Value) -> Bool { a.graph === b.graph && a.id == b.id }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(ObjectIdentifier(graph))
+        hasher.combine(id)
+    }
+}
+
 extension Value: CustomStringConvertible {
     public var description: String { "Value(data=\(pythonRepr(data)), grad=\(pythonRepr(grad)))" }
 }

@@ -80,6 +80,18 @@ import Testing
 }
 
 @Suite struct Structure {
+    @Test func valuesAreEqualWhenTheyAreTheSameNode() {
+        let graph = Graph(), other = Graph()
+        let a = Value(2.0, in: graph), twin = Value(2.0, in: graph)
+        let elsewhere = Value(2.0, in: other)
+        #expect(a == graph[Int(a.id)] && a.operands == [] && (a * a).operands == [a, a])
+        // The same data is not the same node, nor is the same id on another graph.
+        #expect(a != twin && a.id == elsewhere.id && a != elsewhere)
+        #expect(Set([a, twin, elsewhere, graph[0]]).count == 3)
+        let names: [Value: String] = [a: "a", twin: "twin"]
+        #expect(names[graph[1]] == "twin")
+    }
+
     @Test func subtractionIsAddOfNegation() {
         let graph = Graph()
         let a = Value(5.0, in: graph), b = Value(3.0, in: graph)
