@@ -1,13 +1,15 @@
-import Foundation
-
 /// The tape: every node of an expression graph in one contiguous array, in creation order.
 ///
 /// Operands are always created before their results, so creation order is a topological
 /// order and backward is a single reverse sweep: no recursion, no per-node objects, no
 /// closures, no reference counting. Freeing a graph of any size frees a few arrays.
 ///
-/// A graph is not thread-safe: use one per thread (or per task) at a time.
-public final class Graph {
+/// A graph is not thread-safe, and takes no locks so that building stays fast.
+///
+/// It is `@unchecked Sendable` because a graph may move between tasks and threads (a task
+/// that builds one resumes on another thread after an `await`, and `Graph.current` is a
+/// task-local, which must be Sendable), but only one task at a time may use it.
+public final class Graph: @unchecked Sendable {
     struct Node {
         var data: Double
         var grad: Double
@@ -174,24 +176,27 @@ public final class Graph {
 // MARK: the current graph
 
 extension Graph {
-    private static let threadKey = "Micrograd.Graph.current"
+    /// The graph of every Value made outside any `withScope`: one for the whole process,
+    /// shared by every thread and task. Like any graph it must not be built from two at once,
+    /// so code that builds concurrently gives each task a graph and a scope of its own.
+    public static let shared = Graph()
 
-    /// The graph that `Value(_:label:)` adds leaves to: the innermost `withScope` graph on
-    /// this thread, or else a per-thread default graph that lives as long as the thread.
-    public static var current: Graph {
-        let storage = Thread.current.threadDictionary
-        if let graph = storage[threadKey] as? Graph { return graph }
-        let graph = Graph()
-        storage[threadKey] = graph
-        return graph
+    @TaskLocal private static var scoped: Graph?
+
+    /// The graph that `Value(_:label:)` adds leaves to: the innermost `withScope` graph of
+    /// this task (child tasks inherit it; detached tasks do not), or else `Graph.shared`.
+    public static var current: Graph { scoped ?? shared }
+
+    /// Runs `body` with this graph as `Graph.current`.
+    public func withScope<Result>(_ body: () throws -> Result) rethrows -> Result {
+        try Graph.$scoped.withValue(self, operation: body)
     }
 
-    /// Runs `body` with this graph as `Graph.current` on this thread.
-    public func withScope<Result>(_ body: () throws -> Result) rethrows -> Result {
-        let storage = Thread.current.threadDictionary
-        let saved = storage[Graph.threadKey]
-        storage[Graph.threadKey] = self
-        defer { storage[Graph.threadKey] = saved }
-        return try body()
+    /// Runs `body` with this graph as `Graph.current`, across its suspensions and in the
+    /// child tasks it starts.
+    public func withScope<Result>(
+        isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> Result
+    ) async rethrows -> Result {
+        try await Graph.$scoped.withValue(self, operation: body, isolation: isolation)
     }
 }

@@ -3,8 +3,9 @@ import Foundation
 /// A scalar in an expression graph: a handle to one node of a `Graph`.
 ///
 /// It reads like micrograd's `Value`: `let a = Value(2.0, label: "a")`, `let loss = -(p.log())`,
-/// `loss.backward()`, `a.grad`. Copying a Value copies the handle, not the node.
-public struct Value {
+/// `loss.backward()`, `a.grad`. Copying a Value copies the handle, not the node. It is
+/// Sendable as its graph is: it may cross tasks, but one task at a time uses the graph.
+public struct Value: Sendable {
     public let graph: Graph
     /// The node's position on the tape: operands always have smaller ids than their results.
     public let id: Int32
