@@ -39,8 +39,26 @@ public struct Layer {
     public func parameters() -> [Value] { neurons.flatMap { $0.parameters() } }
 }
 
-public struct MLPError: Error, CustomStringConvertible {
-    public let description: String
+/// Why an MLP cannot be built from the sizes and parameters given. `sizes` are
+/// `[inputs] + outputs`, as micrograd's `MLP(nin, nouts)` lists them.
+public enum MLPError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// There are no layers, or some size is zero or negative.
+    case nonPositiveSizes([Int])
+    /// The parameter count does not fit an Int.
+    case parameterCountOverflows(sizes: [Int])
+    /// The parameters given are not the `expected` number.
+    case wrongParameterCount(sizes: [Int], expected: Int, got: Int)
+
+    public var description: String {
+        switch self {
+        case .nonPositiveSizes(let sizes):
+            return "layer sizes must be positive, got \(sizes)"
+        case .parameterCountOverflows(let sizes):
+            return "MLP\(sizes) has more parameters than an Int can count"
+        case .wrongParameterCount(let sizes, let expected, let got):
+            return "MLP\(sizes) has \(expected) parameters, got \(got)"
+        }
+    }
 }
 
 public struct MLP {
@@ -60,12 +78,12 @@ public struct MLP {
     }
 
     /// The parameter count of positive sizes whose count fits an Int; sizes come from users.
-    private static func checkedParameterCount(inputs: Int, outputs: [Int]) throws -> Int {
+    private static func checkedParameterCount(inputs: Int, outputs: [Int]) throws(MLPError) -> Int {
         guard inputs > 0, !outputs.isEmpty, outputs.allSatisfy({ $0 > 0 }) else {
-            throw MLPError(description: "layer sizes must be positive, got \([inputs] + outputs)")
+            throw .nonPositiveSizes([inputs] + outputs)
         }
         guard let count = parameterCount(inputs: inputs, outputs: outputs) else {
-            throw MLPError(description: "MLP\([inputs] + outputs) has more parameters than an Int can count")
+            throw .parameterCountOverflows(sizes: [inputs] + outputs)
         }
         return count
     }
@@ -76,10 +94,10 @@ public struct MLP {
     public init(
         inputs: Int, outputs: [Int], activation: Activation = .relu, parameters: [Double],
         in graph: Graph = .current
-    ) throws {
+    ) throws(MLPError) {
         let expected = try MLP.checkedParameterCount(inputs: inputs, outputs: outputs)
         guard parameters.count == expected else {
-            throw MLPError(description: "MLP\([inputs] + outputs) has \(expected) parameters, got \(parameters.count)")
+            throw .wrongParameterCount(sizes: [inputs] + outputs, expected: expected, got: parameters.count)
         }
         var layers: [Layer] = []
         var next = parameters.startIndex
@@ -99,7 +117,7 @@ public struct MLP {
     /// `random.uniform(-1, 1)`, each bias 0.
     public init(
         inputs: Int, outputs: [Int], activation: Activation = .relu, seed: UInt64, in graph: Graph = .current
-    ) throws {
+    ) throws(MLPError) {
         var random = MersenneTwister(seed: seed)
         var parameters: [Double] = []
         parameters.reserveCapacity(try MLP.checkedParameterCount(inputs: inputs, outputs: outputs))

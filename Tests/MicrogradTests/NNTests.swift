@@ -57,6 +57,23 @@ import Testing
         #expect(throws: MLPError.self) { try MLP(inputs: 4_294_967_296, outputs: [4_294_967_296], seed: 1, in: Graph()) }
     }
 
+    @Test func mlpErrorsSayWhatIsWrong() {
+        #expect(throws: MLPError.wrongParameterCount(sizes: [2, 1], expected: 3, got: 2)) {
+            try MLP(inputs: 2, outputs: [1], parameters: [1, 2], in: Graph())
+        }
+        #expect(throws: MLPError.nonPositiveSizes([2])) { try MLP(inputs: 2, outputs: [], seed: 1, in: Graph()) }
+        let texts = [
+            MLPError.nonPositiveSizes([0, 1]),
+            .parameterCountOverflows(sizes: [4_294_967_296, 4_294_967_296]),
+            .wrongParameterCount(sizes: [2, 1], expected: 3, got: 2),
+        ].map { "\($0)" }
+        #expect(texts == [
+            "layer sizes must be positive, got [0, 1]",
+            "MLP[4294967296, 4294967296] has more parameters than an Int can count",
+            "MLP[2, 1] has 3 parameters, got 2",
+        ])
+    }
+
     @Test func moonsLossesMatchPythonMicrograd() throws {
         let data = sharedFolder.appendingPathComponent("data")
         let reference = try String(contentsOf: data.appendingPathComponent("moons_reference.txt"), encoding: .utf8)
