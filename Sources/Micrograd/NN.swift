@@ -34,7 +34,21 @@ public struct Neuron {
 public struct Layer {
     public let neurons: [Neuron]
 
-    public func callAsFunction(_ x: [Value]) -> [Value] { neurons.map { $0(x) } }
+    public func callAsFunction(_ x: [Value]) -> [Value] { callAsFunction(x, observing: { _, _ in }) }
+
+    /// The same forward pass, telling `observe` each neuron's index and the ids of the nodes
+    /// its pass made, as soon as it has made them.
+    public func callAsFunction(
+        _ x: [Value], observing observe: (_ neuron: Int, _ made: Range<Int32>) -> Void
+    ) -> [Value] {
+        neurons.indices.map { n in
+            let graph = neurons[n].bias.graph
+            let start = Int32(graph.count)
+            let out = neurons[n](x)
+            observe(n, start..<Int32(graph.count))
+            return out
+        }
+    }
 
     public func parameters() -> [Value] { neurons.flatMap { $0.parameters() } }
 }
@@ -140,15 +154,11 @@ public struct MLP {
         var x = x
         var neurons: [NeuronNodes] = []
         for (l, layer) in layers.enumerated() {
-            x = layer.neurons.enumerated().map { n, neuron in
-                let graph = neuron.bias.graph
-                let start = Int32(graph.count)
-                let out = neuron(x)
-                let parameters = neuron.parameters()
-                neurons.append(NeuronNodes(
-                    layer: l + 1, neuron: n + 1,
-                    ids: [parameters.first!.id..<(parameters.last!.id + 1), start..<Int32(graph.count)]))
-                return out
+            x = layer(x) { n, made in
+                let neuron = layer.neurons[n]
+                // A neuron's parameters are made together: its weights, then its bias.
+                let parameters = (neuron.weights.first ?? neuron.bias).id..<(neuron.bias.id + 1)
+                neurons.append(NeuronNodes(layer: l + 1, neuron: n + 1, ids: [parameters, made]))
             }
         }
         return (x, neurons)
@@ -164,6 +174,4 @@ public struct NeuronNodes: Sendable, Equatable {
     public var neuron: Int
     /// Ranges of node ids.
     public var ids: [Range<Int32>]
-
-    public var name: String { "L\(layer) N\(neuron)" }
 }

@@ -48,6 +48,27 @@ import Testing
         #expect(out.data == 0.25)  // 0.25 + 0.5 * 4 - 2 * 1
     }
 
+    @Test func tracingMakesTheSameNodesAndTellsEachNeuronsShare() throws {
+        func build() throws -> (Graph, MLP, [Value]) {
+            let graph = Graph()
+            let model = try MLP(inputs: 2, outputs: [2, 1], seed: 7, in: graph)
+            return (graph, model, [Value(1.5, in: graph), Value(-2.0, in: graph)])
+        }
+        let (plain, model, x) = try build()
+        let out = model(x)[0]
+        let (traced, tracedModel, tracedX) = try build()
+        let (outputs, neurons) = tracedModel.tracingNeurons(tracedX)
+        #expect(traced.count == plain.count && outputs.map(\.id) == [out.id])
+        for id in 0..<plain.count {
+            let a = plain[id], b = traced[id]
+            #expect(a.opName == b.opName && a.data == b.data && a.operands.map(\.id) == b.operands.map(\.id))
+        }
+        // Parameters are ids 0-8 (3 per neuron), inputs 9-10; each neuron then makes
+        // 2 products, 2 sums and its activation (the last layer is linear).
+        #expect(neurons.map { [$0.layer, $0.neuron] } == [[1, 1], [1, 2], [2, 1]])
+        #expect(neurons.map(\.ids) == [[0..<3, 11..<16], [3..<6, 16..<21], [6..<9, 21..<25]])
+    }
+
     @Test func wrongParameterCountsAreErrors() {
         #expect(MLP.parameterCount(inputs: 2, outputs: [16, 16, 1]) == 337)
         #expect(MLP.parameterCount(inputs: 4_294_967_296, outputs: [4_294_967_296]) == nil)
