@@ -51,36 +51,36 @@ extension Evaluation {
 extension Spec {
     /// Builds the graph: inputs become labelled leaves in file order, then each `define`
     /// entry is evaluated in order and its name labels the node it produced.
-    /// Backward is not run. `file` names the spec in error messages.
-    public func evaluate(file: String, in graph: Graph = Graph()) throws(SpecError) -> Evaluation {
+    /// Backward is not run.
+    public func evaluate(in graph: Graph = Graph()) throws(SpecError) -> Evaluation {
         var bindings: [String: Operand] = [:]
         // Sized once: a spec may bind millions of names, and each regrowth rehashes them all.
         bindings.reserveCapacity(inputs.count + define.count + (mlp?.outputs.count ?? 0))
         for input in inputs {
             guard bindings[input.name] == nil else {
-                throw SpecError(file: file, place: "\"inputs\".\"\(echo(input.name))\"", message: "'\(echo(input.name))' is defined twice")
+                throw SpecError(.member(["inputs", input.name], nil), "'\(echo(input.name))' is defined twice")
             }
             bindings[input.name] = .value(Value(input.value, label: input.name, in: graph))
         }
         var parameters: [Value] = []
         var neurons: [NeuronNodes] = []
         if let mlp {
-            try build(mlp, file: file, graph: graph, bindings: &bindings, parameters: &parameters, neurons: &neurons)
+            try build(mlp, graph: graph, bindings: &bindings, parameters: &parameters, neurons: &neurons)
         }
         let evaluator = ExpressionEvaluator(graph: graph) { bindings[$0] }
         var lastName: String?
         for (index, entry) in define.enumerated() {
-            let (name, result) = try evaluate(entry, index: index, file: file, evaluator: evaluator, bindings: bindings)
+            let (name, result) = try evaluate(entry, index: index, evaluator: evaluator, bindings: bindings)
             if case .value(let value) = result, value.label == nil { value.label = name }
             bindings[name] = result
             lastName = name
         }
         let outputName = output ?? lastName!
         guard let outputOperand = bindings[outputName] else {
-            throw SpecError(file: file, place: "\"output\"", message: "unknown name '\(echo(outputName))' (expected an input or a defined name)")
+            throw SpecError(.member(["output"], nil), "unknown name '\(echo(outputName))' (expected an input or a defined name)")
         }
         guard case .value(let outputValue) = outputOperand else {
-            throw SpecError(file: file, place: "\"output\"", message: "'\(echo(outputName))' is a plain number, not a node of the graph")
+            throw SpecError(.member(["output"], nil), "'\(echo(outputName))' is a plain number, not a node of the graph")
         }
         var values: [String: Value] = [:]
         values.reserveCapacity(bindings.count)
@@ -88,12 +88,12 @@ extension Spec {
             if case .value(let value) = operand { values[name] = value }
         }
         for grad in expect?.grads ?? [] {
-            let place = "\"expect\".\"grads\".\"\(echo(grad.name))\""
+            let location = SpecLocation.member(["expect", "grads", grad.name], nil)
             switch bindings[grad.name] {
             case nil:
-                throw SpecError(file: file, place: place, message: "unknown name '\(echo(grad.name))' (expected an input or a defined name)")
+                throw SpecError(location, "unknown name '\(echo(grad.name))' (expected an input or a defined name)")
             case .number?:
-                throw SpecError(file: file, place: place, message: "'\(echo(grad.name))' is a plain number, not a node of the graph, so it has no grad")
+                throw SpecError(location, "'\(echo(grad.name))' is a plain number, not a node of the graph, so it has no grad")
             case .value?: break
             }
         }
@@ -105,21 +105,21 @@ extension Spec {
     /// Builds the model on `graph` and runs it on its inputs, one neuron at a time so that
     /// each neuron's nodes are known; binds the outputs' names.
     private func build(
-        _ mlp: Model, file: String, graph: Graph, bindings: inout [String: Operand],
+        _ mlp: Model, graph: Graph, bindings: inout [String: Operand],
         parameters: inout [Value], neurons: inout [NeuronNodes]
     ) throws(SpecError) {
         var x: [Value] = []
         for name in mlp.inputs {
             guard case .value(let value)? = bindings[name] else {
-                throw SpecError(file: file, place: "\"mlp\".\"inputs\"", message: "unknown input '\(echo(name))' (expected one of the spec's \"inputs\")")
+                throw SpecError(.member(["mlp", "inputs"], nil), "unknown input '\(echo(name))' (expected one of the spec's \"inputs\")")
             }
             x.append(value)
         }
         for name in mlp.outputs where bindings[name] != nil {
-            throw SpecError(file: file, place: "\"mlp\".\"outputs\"", message: "'\(echo(name))' is already an input; outputs need names of their own")
+            throw SpecError(.member(["mlp", "outputs"], nil), "'\(echo(name))' is already an input; outputs need names of their own")
         }
         let model: MLP
-        do {
+        do throws(MLPError) {
             let widths = Array(mlp.sizes.dropFirst())
             switch mlp.weights {
             case .seed(let seed):
@@ -128,7 +128,7 @@ extension Spec {
                 model = try MLP(inputs: mlp.sizes[0], outputs: widths, activation: mlp.activation, parameters: values, in: graph)
             }
         } catch {
-            throw SpecError(file: file, place: "\"mlp\"", message: "\(error)")
+            throw SpecError(.member(["mlp"], nil), error.description)
         }
         for neuron in model.layers.flatMap(\.neurons) {
             for (i, weight) in neuron.weights.enumerated() { weight.label = "w\(i + 1)" }
@@ -143,21 +143,21 @@ extension Spec {
     }
 
     private func evaluate(
-        _ entry: String, index: Int, file: String, evaluator: ExpressionEvaluator, bindings: [String: Operand]
+        _ entry: String, index: Int, evaluator: ExpressionEvaluator, bindings: [String: Operand]
     ) throws(SpecError) -> (String, Operand) {
         let scalars = entry.unicodeScalars
         guard let equals = scalars.firstIndex(of: "=") else {
-            throw SpecError(file: file, place: "define[\(index)]", message: "expected \"name = expression\", found no '='")
+            throw SpecError(.defineEntry(index: index, nil), "expected \"name = expression\", found no '='")
         }
         let name = String(String.UnicodeScalarView(scalars[..<equals])).trimmingSpaces()
         guard !name.isEmpty else {
-            throw SpecError(file: file, place: "define[\(index)], column 1", message: "expected a name before '='")
+            throw SpecError(.expression(index: index, name: nil, column: 1), "expected a name before '='")
         }
         if let problem = Spec.problem(withName: name) {
-            throw SpecError(file: file, place: "define[\(index)], column 1", message: problem)
+            throw SpecError(.expression(index: index, name: nil, column: 1), problem)
         }
         guard bindings[name] == nil else {
-            throw SpecError(file: file, place: "define[\(index)] (\(echo(name))), column 1", message: "'\(echo(name))' is already defined; names cannot be redefined")
+            throw SpecError(.expression(index: index, name: name, column: 1), "'\(echo(name))' is already defined; names cannot be redefined")
         }
         let expressionStart = scalars.index(after: equals)
         let offset = scalars.distance(from: scalars.startIndex, to: expressionStart)
@@ -165,7 +165,7 @@ extension Spec {
             let tokens = try tokenize(Substring(Substring(entry).unicodeScalars[expressionStart...]), columnOffset: offset)
             return (name, try evaluator.evaluate(tokens))
         } catch {
-            throw SpecError(file: file, place: "define[\(index)] (\(echo(name))), column \(error.column)", message: error.message)
+            throw SpecError(.expression(index: index, name: name, column: error.column), error.message)
         }
     }
 }

@@ -12,8 +12,7 @@ struct JSONValue {
     }
 
     var kind: Kind
-    var line: Int
-    var column: Int
+    var position: TextPosition
 
     var typeName: String {
         switch kind {
@@ -28,9 +27,13 @@ struct JSONValue {
 }
 
 struct JSONSyntaxError: Error {
-    var line: Int
-    var column: Int
+    var position: TextPosition
     var message: String
+
+    init(line: Int, column: Int, message: String) {
+        position = TextPosition(line: line, column: column)
+        self.message = message
+    }
 }
 
 struct JSONReader {
@@ -78,7 +81,7 @@ struct JSONReader {
     private mutating func value(depth: Int) throws(JSONSyntaxError) -> JSONValue {
         guard depth < Self.maximumDepth else { throw error("JSON nests deeper than \(Self.maximumDepth) levels") }
         let (startLine, startColumn) = (line, column)
-        func located(_ kind: JSONValue.Kind) -> JSONValue { JSONValue(kind: kind, line: startLine, column: startColumn) }
+        func located(_ kind: JSONValue.Kind) -> JSONValue { JSONValue(kind: kind, position: TextPosition(line: startLine, column: startColumn)) }
         switch current ?? 0 {
         case UInt8(ascii: "{"): return located(try object(depth: depth))
         case UInt8(ascii: "["): return located(try array(depth: depth))

@@ -33,20 +33,20 @@ extension Spec {
         }
     }
 
-    static func parseModel(_ value: JSONValue, file: String) throws(SpecError) -> Model {
-        func at(_ value: JSONValue) -> String { "line \(value.line), column \(value.column)" }
+    static func parseModel(_ value: JSONValue) throws(SpecError) -> Model {
         func fail(_ key: String, _ value: JSONValue, _ message: String) -> SpecError {
-            SpecError(file: file, place: "\"mlp\".\"\(echo(key))\" (\(at(value)))", message: message)
+            SpecError(.member(["mlp", key], value.position), message)
         }
+        let whole = SpecLocation.member(["mlp"], value.position)
         guard case .object(let members) = value.kind else {
-            throw SpecError(file: file, place: "\"mlp\" (\(at(value)))", message: "expected an object, got \(value.typeName)")
+            throw SpecError(whole, "expected an object, got \(value.typeName)")
         }
         for member in members where !Model.keys.contains(member.key) {
             throw fail(member.key, member.value, "unknown key \"\(echo(member.key))\" (expected one of: \(Model.keys.joined(separator: ", ")))")
         }
         func member(_ key: String) throws(SpecError) -> JSONValue {
             guard let found = members.first(where: { $0.key == key })?.value else {
-                throw SpecError(file: file, place: "\"mlp\" (\(at(value)))", message: "missing required key \"\(key)\"")
+                throw SpecError(whole, "missing required key \"\(key)\"")
             }
             return found
         }
@@ -56,8 +56,11 @@ extension Spec {
             return elements
         }
         func integer(_ element: JSONValue, _ key: String, minimum: Double) throws(SpecError) -> Double {
-            guard case .number(let number) = element.kind, number == number.rounded(), number >= minimum, number <= 0x1p53 else {
-                throw fail(key, element, "expected a whole number of at least \(Int(minimum)), got \(element.typeName == "a number" ? "a fraction or a number out of range" : element.typeName)")
+            guard case .number(let number) = element.kind else {
+                throw fail(key, element, "expected a whole number of at least \(Int(minimum)), got \(element.typeName)")
+            }
+            guard number == number.rounded(), number >= minimum, number <= 0x1p53 else {
+                throw fail(key, element, "expected a whole number of at least \(Int(minimum)), got a fraction or a number out of range")
             }
             return number
         }
@@ -113,7 +116,7 @@ extension Spec {
         case (.some(let seed), .some):
             throw fail("seed", seed, "give \"seed\" or \"parameters\", not both")
         case (nil, nil):
-            throw SpecError(file: file, place: "\"mlp\" (\(at(value)))", message: "expected \"seed\" or \"parameters\" for the starting weights")
+            throw SpecError(whole, "expected \"seed\" or \"parameters\" for the starting weights")
         }
 
         let inputs = try names("inputs")

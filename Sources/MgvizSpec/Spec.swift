@@ -65,50 +65,47 @@ public struct Spec: Sendable, Equatable {
     public static let maximumTitleLines = 10
     public static let keys = ["title", "inputs", "mlp", "define", "output", "expect"]
 
-    /// Parses a spec file's bytes. `file` is the name used in error messages.
-    public init(bytes: [UInt8], file: String) throws(SpecError) {
-        func fail(_ place: String, _ message: String) -> SpecError {
-            SpecError(file: file, place: place, message: message)
-        }
-        func at(_ value: JSONValue) -> String { "line \(value.line), column \(value.column)" }
-
+    /// Parses a spec file's bytes. Errors say where in the spec; the caller names the file.
+    public init(bytes: [UInt8]) throws(SpecError) {
         guard bytes.count <= Spec.maximumFileBytes else {
-            throw fail("", "the file is \(bytes.count) bytes, over the limit of \(Spec.maximumFileBytes)")
+            throw SpecError(.document, "the file is \(bytes.count) bytes, over the limit of \(Spec.maximumFileBytes)")
         }
         guard !bytes.allSatisfy({ [0x20, 0x09, 0x0a, 0x0d].contains($0) }) else {
-            throw fail("", "the file is empty (expected a JSON object with \"inputs\" and \"define\")")
+            throw SpecError(.document, "the file is empty (expected a JSON object with \"inputs\" and \"define\")")
         }
         guard String(validating: bytes, as: UTF8.self) != nil, !bytes.contains(0) else {
-            throw fail("", "the file is not UTF-8 text (is it binary?)")
+            throw SpecError(.document, "the file is not UTF-8 text (is it binary?)")
         }
         let root: JSONValue
         do { root = try JSONReader.parse(bytes) } catch {
-            throw fail("line \(error.line), column \(error.column)", "invalid JSON: \(error.message)")
+            throw SpecError(.text(error.position), "invalid JSON: \(error.message)")
         }
         guard case .object(let members) = root.kind else {
-            throw fail("", "expected a JSON object at the top level, got \(root.typeName)")
+            throw SpecError(.document, "expected a JSON object at the top level, got \(root.typeName)")
         }
         for member in members where !Spec.keys.contains(member.key) {
-            throw fail(at(member.value), "unknown key \"\(echo(member.key))\" (expected one of: \(Spec.keys.joined(separator: ", ")))")
+            throw SpecError(
+                .text(member.value.position),
+                "unknown key \"\(echo(member.key))\" (expected one of: \(Spec.keys.joined(separator: ", ")))")
         }
         func member(_ key: String) -> JSONValue? { members.first { $0.key == key }?.value }
         func string(_ key: String) throws(SpecError) -> String? {
             guard let value = member(key) else { return nil }
             guard case .string(let text) = value.kind else {
-                throw fail("\"\(key)\" (\(at(value)))", "expected a string, got \(value.typeName)")
+                throw SpecError(.member([key], value.position), "expected a string, got \(value.typeName)")
             }
             return text
         }
         /// name: number members, in file order, each name checked.
-        func namedNumbers(_ object: [(key: String, value: JSONValue)], in path: String) throws(SpecError) -> [Input] {
+        func namedNumbers(_ object: [(key: String, value: JSONValue)], at path: [String]) throws(SpecError) -> [Input] {
             var named: [Input] = []
             for (name, value) in object {
-                // The place is made only on failure: a spec may hold millions of names.
+                // The location is made only on failure: a spec may hold millions of names.
                 if let problem = Spec.problem(withName: name) {
-                    throw fail("\(path).\"\(echo(name))\" (\(at(value)))", problem)
+                    throw SpecError(.member(path + [name], value.position), problem)
                 }
                 guard case .number(let number) = value.kind else {
-                    throw fail("\(path).\"\(echo(name))\" (\(at(value)))", "expected a number, got \(value.typeName)")
+                    throw SpecError(.member(path + [name], value.position), "expected a number, got \(value.typeName)")
                 }
                 named.append(Input(name: name, value: number))
             }
@@ -117,49 +114,53 @@ public struct Spec: Sendable, Equatable {
 
         title = try string("title")
         if let title, let problem = Spec.problem(withTitle: title), let value = member("title") {
-            throw fail("\"title\" (\(at(value)))", problem)
+            throw SpecError(.member(["title"], value.position), problem)
         }
         output = try string("output")
 
-        guard let inputsValue = member("inputs") else { throw fail("", "missing required key \"inputs\"") }
+        guard let inputsValue = member("inputs") else { throw SpecError(.document, "missing required key \"inputs\"") }
         guard case .object(let inputMembers) = inputsValue.kind else {
-            throw fail("\"inputs\" (\(at(inputsValue)))", "expected an object of name: number, got \(inputsValue.typeName)")
+            throw SpecError(.member(["inputs"], inputsValue.position), "expected an object of name: number, got \(inputsValue.typeName)")
         }
-        inputs = try namedNumbers(inputMembers, in: "\"inputs\"")
+        inputs = try namedNumbers(inputMembers, at: ["inputs"])
 
-        guard let defineValue = member("define") else { throw fail("", "missing required key \"define\"") }
+        guard let defineValue = member("define") else { throw SpecError(.document, "missing required key \"define\"") }
         guard case .array(let entries) = defineValue.kind else {
-            throw fail("\"define\" (\(at(defineValue)))", "expected an array of \"name = expression\" strings, got \(defineValue.typeName)")
+            throw SpecError(
+                .member(["define"], defineValue.position),
+                "expected an array of \"name = expression\" strings, got \(defineValue.typeName)")
         }
         define = []
         for (index, entry) in entries.enumerated() {
             guard case .string(let text) = entry.kind else {
-                throw fail("define[\(index)] (\(at(entry)))", "expected a \"name = expression\" string, got \(entry.typeName)")
+                throw SpecError(.defineEntry(index: index, entry.position), "expected a \"name = expression\" string, got \(entry.typeName)")
             }
             define.append(text)
         }
         guard !define.isEmpty else {
-            throw fail("\"define\" (\(at(defineValue)))", "expected at least one \"name = expression\" entry")
+            throw SpecError(.member(["define"], defineValue.position), "expected at least one \"name = expression\" entry")
         }
 
-        mlp = try member("mlp").map { (value) throws(SpecError) in try Spec.parseModel(value, file: file) }
+        mlp = try member("mlp").map { (value) throws(SpecError) in try Spec.parseModel(value) }
         expect = nil
         guard let expectValue = member("expect") else { return }
         guard case .object(let expectMembers) = expectValue.kind, !expectMembers.isEmpty else {
-            throw fail("\"expect\" (\(at(expectValue)))", "expected an object with \"output\" or \"grads\", got \(expectValue.typeName)")
+            throw SpecError(
+                .member(["expect"], expectValue.position),
+                "expected an object with \"output\" or \"grads\", got \(expectValue.typeName)")
         }
         var expectation = Expectation()
         for (key, value) in expectMembers {
-            let place = "\"expect\".\"\(echo(key))\" (\(at(value)))"
+            let location = SpecLocation.member(["expect", key], value.position)
             switch (key, value.kind) {
             case ("output", .number(let number)): expectation.output = number
             case ("tolerance", .number(let number)) where number >= 0: expectation.tolerance = number
-            case ("tolerance", .number): throw fail(place, "expected a tolerance of 0 or more")
-            case ("grads", .object(let grads)): expectation.grads = try namedNumbers(grads, in: "\"expect\".\"grads\"")
-            case ("grads", _): throw fail(place, "expected an object of name: number, got \(value.typeName)")
-            case ("output", _), ("tolerance", _): throw fail(place, "expected a number, got \(value.typeName)")
+            case ("tolerance", .number): throw SpecError(location, "expected a tolerance of 0 or more")
+            case ("grads", .object(let grads)): expectation.grads = try namedNumbers(grads, at: ["expect", "grads"])
+            case ("grads", _): throw SpecError(location, "expected an object of name: number, got \(value.typeName)")
+            case ("output", _), ("tolerance", _): throw SpecError(location, "expected a number, got \(value.typeName)")
             default:
-                throw fail(place, "unknown key \"\(echo(key))\" (expected one of: \(Expectation.keys.joined(separator: ", ")))")
+                throw SpecError(location, "unknown key \"\(echo(key))\" (expected one of: \(Expectation.keys.joined(separator: ", ")))")
             }
         }
         expect = expectation

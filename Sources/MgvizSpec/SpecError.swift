@@ -1,24 +1,72 @@
-/// Bad input: one line that names the file, the place in it and the problem.
-public struct SpecError: Error, CustomStringConvertible, Equatable {
-    /// The file as the user named it, or `<stdin>`.
-    public var file: String
-    /// Where in the file: `line 3, column 7`, `"inputs"."x0"`, `define[5] (p3), column 12`. May be empty.
-    public var place: String
+/// Bad input: where in the spec, and the problem. The caller names the file: the same spec
+/// may come from a path, standard input or a string in a program.
+public struct SpecError: Error, CustomStringConvertible, Equatable, Sendable {
+    public var location: SpecLocation
     public var message: String
 
-    public init(file: String, place: String, message: String) {
-        self.file = file
-        self.place = place
+    public init(_ location: SpecLocation, _ message: String) {
+        self.location = location
         self.message = message
     }
 
+    /// `"inputs"."x0" (line 3, column 9): expected a number, got a string`.
     public var description: String {
-        let file = echo(self.file, limit: Self.echoedPathLength, keepingEnd: true)
-        return place.isEmpty ? "\(file): \(message)" : "\(file): \(place): \(message)"
+        let place = location.description
+        return place.isEmpty ? message : "\(place): \(message)"
+    }
+
+    /// One line naming `file` (echoed safely, keeping the end of a long path) before the rest.
+    public func description(inFile file: String) -> String {
+        "\(echo(file, limit: Self.echoedPathLength, keepingEnd: true)): \(description)"
     }
 
     /// Paths are echoed up to this many characters, keeping their end, where the file name is.
     public static let echoedPathLength = 200
+}
+
+/// Where in a spec a problem is.
+public enum SpecLocation: Equatable, Sendable, CustomStringConvertible {
+    /// The spec as a whole: its size, its encoding, a missing key.
+    case document
+    /// A place in the JSON text, for syntax errors.
+    case text(TextPosition)
+    /// A member, by its key path from the top (`["expect", "grads", "x"]`), and where its
+    /// value starts when the spec came from text.
+    case member([String], TextPosition?)
+    /// The `define` entry at `index`, where it starts in the text.
+    case defineEntry(index: Int, TextPosition?)
+    /// A column (1-based, in Unicode scalars) inside the `define` entry at `index`, and the
+    /// name it defines once that is known.
+    case expression(index: Int, name: String?, column: Int)
+
+    /// `line 3, column 7`, `"inputs"."x0" (line 3, column 7)`, `define[5] (p3), column 12`.
+    public var description: String {
+        switch self {
+        case .document:
+            return ""
+        case .text(let position):
+            return position.description
+        case .member(let path, let position):
+            return path.map { "\"\(echo($0))\"" }.joined(separator: ".") + (position.map { " (\($0))" } ?? "")
+        case .defineEntry(let index, let position):
+            return "define[\(index)]" + (position.map { " (\($0))" } ?? "")
+        case .expression(let index, let name, let column):
+            return "define[\(index)]" + (name.map { " (\(echo($0)))" } ?? "") + ", column \(column)"
+        }
+    }
+}
+
+/// A 1-based line and column (in bytes) in a spec's text.
+public struct TextPosition: Equatable, Sendable, CustomStringConvertible {
+    public var line: Int
+    public var column: Int
+
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String { "line \(line), column \(column)" }
 }
 
 /// What the expression parser reports: a column within one `define` entry.
