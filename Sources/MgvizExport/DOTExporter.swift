@@ -5,7 +5,9 @@ import Foundation
 /// Value, and one edge per operand.
 public struct DOTExporter: Sendable {
     public enum RankDirection: String, Sendable, CaseIterable {
-        case LR, TB
+        /// Operands on the left, as micrograd's `draw_dot` draws.
+        case leftToRight = "LR"
+        case topToBottom = "TB"
     }
 
     /// What a Value's fill colour tells.
@@ -44,7 +46,7 @@ public struct DOTExporter: Sendable {
     public var layoutTuning: LayoutTuning
 
     public init(
-        rankDirection: RankDirection = .LR, precision: Int = 4, coloring: Coloring = .kind, layoutTuning: LayoutTuning = .bySize
+        rankDirection: RankDirection = .leftToRight, precision: Int = 4, coloring: Coloring = .kind, layoutTuning: LayoutTuning = .bySize
     ) {
         self.rankDirection = rankDirection
         self.precision = precision
@@ -135,11 +137,13 @@ public struct DOTExporter: Sendable {
                 out.write(node: operand, of: diagram)
                 out.write(" -> ")
                 out.write(node: index, of: diagram)
-                out.write("_op;\n")
+                out.write(NodeNames.opSuffix)
+                out.write(";\n")
             }
             out.write("  ")
             out.write(node: index, of: diagram)
-            out.write("_op -> ")
+            out.write(NodeNames.opSuffix)
+            out.write(" -> ")
             out.write(node: index, of: diagram)
             out.write(";\n")
         }
@@ -184,17 +188,17 @@ public struct DOTExporter: Sendable {
     private func writeCuts(_ focus: Focus, of diagram: Diagram, _ out: inout TextWriter) {
         for (index, cut) in focus.cuts.enumerated() {
             let beyond = cut.nodesBeyond.map { "\($0) more" } ?? "more"
-            out.write("  cut\(index) [shape=plaintext, style=\"\", fontsize=9, fontcolor=\"#495057\", label=\"⋯ \(beyond)\", tooltip=\"\(counted(cut.edges, "edge")) cut; ")
+            out.write("  \(NodeNames.cut(index)) [shape=plaintext, style=\"\", fontsize=9, fontcolor=\"#495057\", label=\"⋯ \(beyond)\", tooltip=\"\(counted(cut.edges, "edge")) cut; ")
             out.write(cut.nodesBeyond.map { "\(counted($0, "node")) beyond" } ?? "too many to count beyond")
             out.write("\"];\n  ")
             switch cut.side {
             case .operands:
-                out.write("cut\(index) -> ")
+                out.write("\(NodeNames.cut(index)) -> ")
                 out.write(node: cut.node, of: diagram)
-                out.write(diagram.nodes[cut.node].op.isEmpty ? "" : "_op")
+                if !diagram.nodes[cut.node].op.isEmpty { out.write(NodeNames.opSuffix) }
             case .results:
                 out.write(node: cut.node, of: diagram)
-                out.write(" -> cut\(index)")
+                out.write(" -> \(NodeNames.cut(index))")
             }
             out.write(" [style=dashed, color=\"#adb5bd\"];\n")
         }
@@ -219,7 +223,8 @@ public struct DOTExporter: Sendable {
         guard !node.op.isEmpty else { return }
         out.write(indent)
         out.write(node: index, of: diagram)
-        out.write("_op [shape=ellipse, fillcolor=\"\(Palette.op)\", fontsize=10, margin=\"0.05,0.02\", height=0.3, label=\"")
+        out.write(NodeNames.opSuffix)
+        out.write(" [shape=ellipse, fillcolor=\"\(Palette.op)\", fontsize=10, margin=\"0.05,0.02\", height=0.3, label=\"")
         out.write(node.op, escaping: .dotString)
         out.write("\", tooltip=\"")
         out.write(node.op, escaping: .dotString)
@@ -258,7 +263,7 @@ public struct DOTExporter: Sendable {
         }
         for problem in node.problems {
             out.write(separator)
-            out.write(problem.what, escaping: escape)
+            out.write(problem.kind.label, escaping: escape)
             out.write(number(problem.value))
         }
     }

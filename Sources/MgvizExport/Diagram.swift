@@ -42,24 +42,43 @@ public struct Diagram: Sendable {
         public static func < (a: Cluster, b: Cluster) -> Bool { (a.layer, a.neuron) < (b.layer, b.neuron) }
     }
 
-    /// A wrong number on a node and what it should have been: `expected grad` 0.0418.
+    /// A wrong number on a node and what it should have been: `expected grad 0.0418`.
     public struct Problem: Sendable, Equatable {
-        public var what: String
+        public enum Kind: Sendable, Equatable {
+            /// The central difference disagrees with backward's grad.
+            case numericGrad
+            /// A spec's `expect` gives another grad.
+            case expectedGrad
+            /// A spec's `expect` gives another output.
+            case expectedData
+
+            /// The words drawn before the number.
+            public var label: String {
+                switch self {
+                case .numericGrad: return "numeric grad"
+                case .expectedGrad: return "expected grad"
+                case .expectedData: return "expected data"
+                }
+            }
+        }
+
+        public var kind: Kind
+        /// The number the check wanted.
         public var value: Double
 
-        public init(_ what: String, _ value: Double) {
-            self.what = what
+        public init(_ kind: Kind, _ value: Double) {
+            self.kind = kind
             self.value = value
         }
     }
 
-    public var title: String?
+    public internal(set) var title: String?
     /// The nodes that reach the output, operands before results, in the graph's creation order.
-    public var nodes: [Node]
+    public internal(set) var nodes: [Node]
     /// The output's position in `nodes`: the last, or -1 when a focus left it out.
-    public var output: Int
+    public internal(set) var output: Int
     /// Set when this is a part of a bigger diagram, cut out by `focusing(on:depth:)`.
-    public var focus: Focus?
+    public internal(set) var focus: Focus?
     /// Each node's id in the engine graph, ascending.
     var valueIDs: [Int32]
 
@@ -74,8 +93,12 @@ public struct Diagram: Sendable {
     }
 
     /// Collects the nodes that `output` depends on. Pass `withGrad: false` when backward was
-    /// not run; `parameters` and `neurons` mark a model's weights and group its nodes.
-    public init(output: Value, title: String?, withGrad: Bool, parameters: [Value] = [], neurons: [NeuronNodes] = []) {
+    /// not run; `parameters` and `neurons` mark a model's weights and group its nodes;
+    /// `problems` are drawn in red on their nodes.
+    public init(
+        output: Value, title: String?, withGrad: Bool, parameters: [Value] = [], neurons: [NeuronNodes] = [],
+        problems: [Value: [Problem]] = [:]
+    ) {
         var clusterOf: [Int32: Cluster] = [:]
         for neuron in neurons {
             for range in neuron.ids {
@@ -95,13 +118,13 @@ public struct Diagram: Sendable {
             valueIDs.append(Int32(id))
             let label = value.label ?? ""
             nodes.append(Node(
-                id: "n\(nodes.count)", label: label, op: value.opName,
+                id: NodeNames.value(nodes.count), label: label, op: value.opName,
                 kind: value.op != .leaf ? .op
                     : parameterIDs.contains(value.id) ? .parameter
                     : value.label == nil ? .constant : .input,
                 data: value.data, grad: withGrad ? value.grad : nil,
                 // Operands come earlier on the tape, so they already have positions.
-                operands: value.operands.map { position[Int($0.id)] }, cluster: clusterOf[value.id]))
+                operands: value.operands.map { position[Int($0.id)] }, problems: problems[value] ?? [], cluster: clusterOf[value.id]))
         }
         self.title = title
         self.nodes = nodes

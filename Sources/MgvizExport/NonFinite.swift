@@ -1,9 +1,25 @@
-/// Where a NaN or an infinity first shows up in a diagram, for the terminal warning.
+/// Where a NaN or an infinity first shows up in a diagram, and what made it.
 public struct NonFiniteOrigin: Equatable, Sendable {
+    public enum Quantity: Sendable, Equatable {
+        case data, grad
+    }
+
+    public enum Cause: Sendable, Equatable {
+        /// A leaf holds it.
+        case input
+        /// The node's own op, applied to its operands' data.
+        case op
+        /// Backward, through the latest result (at this position) that uses the node.
+        case backward(through: Int)
+        /// The output's grad, which backward sets to 1 before anything else.
+        case outputSeed
+    }
+
     /// The node's position in the diagram.
     public var position: Int
-    /// `NaN first appears at n7 'p' (log of -0.5)`.
-    public var message: String
+    public var quantity: Quantity
+    public var value: Double
+    public var cause: Cause
 }
 
 extension Diagram {
@@ -13,27 +29,14 @@ extension Diagram {
     public func firstNonFinite() -> NonFiniteOrigin? {
         if let position = nodes.firstIndex(where: { !$0.data.isFinite }) {
             let node = nodes[position]
-            let cause = node.operands.isEmpty ? "an input" : describe(node)
-            return NonFiniteOrigin(
-                position: position,
-                message: "\(spell(node.data)) first appears at \(name(position)) (\(cause))")
+            return NonFiniteOrigin(position: position, quantity: .data, value: node.data, cause: node.operands.isEmpty ? .input : .op)
         }
         guard let position = nodes.lastIndex(where: { !($0.grad ?? 0).isFinite }) else { return nil }
-        let grad = nodes[position].grad!
         // Backward reached this node through the latest result that uses it.
         let consumer = nodes.indices.last { nodes[$0].operands.contains(position) }
-        let cause = consumer.map { "backward through \(describe(nodes[$0]))" } ?? "the output's seed"
-        return NonFiniteOrigin(position: position, message: "grad \(spell(grad)) first appears at \(name(position)) (\(cause))")
-    }
-
-    private func name(_ position: Int) -> String {
-        let node = nodes[position]
-        return node.label.isEmpty ? node.id : "\(node.id) '\(node.label)'"
-    }
-
-    /// `log of -0.5`, `* of 1e308 and 10`.
-    private func describe(_ node: Node) -> String {
-        node.op + " of " + node.operands.map { spellShort(nodes[$0].data) }.joined(separator: " and ")
+        return NonFiniteOrigin(
+            position: position, quantity: .grad, value: nodes[position].grad!,
+            cause: consumer.map { .backward(through: $0) } ?? .outputSeed)
     }
 }
 
@@ -48,12 +51,12 @@ public func fixedText(_ x: Double, decimals: Int) -> String {
 public func exactText(_ x: Double) -> String { x.isFinite ? "\(x)" : spell(x) }
 
 /// NaN and infinities spelled out, as the diagram, the JSON dump and the warnings write them.
-func spell(_ x: Double) -> String {
+public func spell(_ x: Double) -> String {
     x.isNaN ? "NaN" : x == .infinity ? "Infinity" : "-Infinity"
 }
 
 /// A number as briefly as it round-trips: `-0.5`, `1000`, `1e-08`, `NaN`.
-func spellShort(_ x: Double) -> String {
+public func shortText(_ x: Double) -> String {
     guard x.isFinite else { return spell(x) }
     let text = "\(x)"
     return text.hasSuffix(".0") ? String(text.dropLast(2)) : text

@@ -1,22 +1,24 @@
 /// Appends text to a byte buffer. The exporters write millions of short pieces for a big
 /// graph, which String concatenation makes ten times slower.
-struct TextWriter {
-    private(set) var bytes: [UInt8] = []
+package struct TextWriter {
+    package private(set) var bytes: [UInt8] = []
 
-    init(capacity: Int) { bytes.reserveCapacity(capacity) }
+    package init(capacity: Int) { bytes.reserveCapacity(capacity) }
 
-    mutating func append(_ byte: UInt8) { bytes.append(byte) }
+    package mutating func append(_ byte: UInt8) { bytes.append(byte) }
 
-    mutating func write(_ text: StaticString) {
+    package mutating func write(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    mutating func write(_ text: String) {
+    package mutating func write(_ bytes: [UInt8]) { self.bytes.append(contentsOf: bytes) }
+
+    package mutating func write(_ text: String) {
         var text = text
         text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
-    mutating func write(_ number: Int) {
+    package mutating func write(_ number: Int) {
         if number < 0 { bytes.append(UInt8(ascii: "-")) }
         // Least significant digit first, then turned around in place.
         let start = bytes.count
@@ -30,13 +32,13 @@ struct TextWriter {
 
     /// The id of the node at `position`: `n` and its position, or, in a focused diagram,
     /// its position in the whole one, so that ids can be looked up and focused on again.
-    mutating func write(node position: Int, of diagram: Diagram) {
+    package mutating func write(node position: Int, of diagram: Diagram) {
         write(diagram.nodes[position].id)
     }
 
     /// Writes `text` with each byte that `escape` maps replaced. Every character that needs
     /// escaping in DOT, record labels or JSON is ASCII, so UTF-8 passes through untouched.
-    mutating func write(_ text: String, escaping escape: Escape) {
+    package mutating func write(_ text: String, escaping escape: Escape) {
         var text = text
         text.withUTF8 { utf8 in
             var run = 0
@@ -50,7 +52,7 @@ struct TextWriter {
         }
     }
 
-    enum Escape {
+    package enum Escape {
         /// Inside a DOT double-quoted string: quotes and backslashes escaped, newlines as `\n`.
         case dotString
         /// A record field drawn literally: record syntax and spaces escaped as well.
@@ -60,7 +62,7 @@ struct TextWriter {
         /// HTML text.
         case html
 
-        func replacement(_ byte: UInt8) -> String? {
+        package func replacement(_ byte: UInt8) -> String? {
             switch (self, byte) {
             case (.html, UInt8(ascii: "&")): return "&amp;"
             case (.html, UInt8(ascii: "<")): return "&lt;"
@@ -85,5 +87,5 @@ struct TextWriter {
         }
     }
 
-    var string: String { String(decoding: bytes, as: UTF8.self) }
+    package var string: String { String(decoding: bytes, as: UTF8.self) }
 }

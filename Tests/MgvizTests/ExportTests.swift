@@ -90,7 +90,7 @@ import Testing
         let evaluation = try evaluate(spec("z = x / 3"))
         evaluation.output.backward()
         let diagram = Diagram(output: evaluation.output, title: nil, withGrad: true)
-        let dot = DOTExporter(rankDirection: .TB, precision: 7).export(diagram)
+        let dot = DOTExporter(rankDirection: .topToBottom, precision: 7).export(diagram)
         #expect(dot.contains("rankdir=TB") && dot.contains("data 0.6666667|grad 1.0000000"))
         #expect(DOTExporter(precision: 0).export(diagram).contains("data 1|grad 1"))
     }

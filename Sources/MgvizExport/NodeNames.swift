@@ -1,0 +1,25 @@
+/// The names a diagram's parts carry: the DOT node names, which Graphviz copies into the
+/// `<title>` of each SVG group, the JSON dump's ids, and what the HTML viewer's script looks
+/// up. This is the viewer's contract, so every name is made here:
+///
+/// - a Value's record is `n` and its position in the whole diagram: `n3` (a focused part
+///   keeps the whole diagram's names, so that a name can be focused on again);
+/// - its op's ellipse adds `opSuffix`: `n3_op`;
+/// - edges are titled by Graphviz as `tail->head`: `n1->n3_op` (operand into op) and
+///   `n3_op->n3` (op into its Value);
+/// - the stubs of a focus's cut edges are `cut0`, `cut1`, … and carry no data.
+public enum NodeNames {
+    public static let opSuffix: StaticString = "_op"
+
+    /// The name of the Value at `position`.
+    public static func value(_ position: Int) -> String { "n\(position)" }
+
+    /// The name of the op ellipse of the Value named `name`.
+    public static func op(of name: String) -> String { name + opSuffix.description }
+
+    /// The title Graphviz gives an edge.
+    public static func edge(from tail: String, to head: String) -> String { tail + "->" + head }
+
+    /// The name of the stub of cut number `index`.
+    public static func cut(_ index: Int) -> String { "cut\(index)" }
+}
