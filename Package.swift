@@ -1,16 +1,16 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Data flows one way: spec → engine graph → exporter → renderer → file.
+// Data flows one way: spec → engine graph → exporter → renderer → file. MgvizKit owns that
+// pipeline; the command, the benchmarks, the fuzzer and Swift programs all draw through it.
 let package = Package(
     name: "mgviz",
     products: [
         .library(name: "Micrograd", targets: ["Micrograd"]),
-        .library(name: "MgvizSpec", targets: ["MgvizSpec"]),
-        .library(name: "MgvizExport", targets: ["MgvizExport"]),
-        .library(name: "MgvizRender", targets: ["MgvizRender"]),
+        .library(name: "MgvizKit", targets: ["MgvizKit"]),
         .executable(name: "mgviz", targets: ["mgviz"]),
         .executable(name: "mgviz-bench", targets: ["MgvizBench"]),
+        .executable(name: "mgviz-fuzz", targets: ["MgvizFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,24 +28,34 @@ let package = Package(
         .target(name: "CDotLeakFix"),
         // DOT → SVG, PNG or PDF in-process. The only Swift target that touches C.
         .target(name: "MgvizRender", dependencies: ["CGraphviz", "CDotLeakFix"]),
+        // The pipeline: spec or Value → annotated diagram → bytes, the HTML page built around
+        // the rendered SVG. The viewer's script and style are files, embedded at build time.
+        .target(
+            name: "MgvizKit",
+            dependencies: ["Micrograd", "MgvizSpec", "MgvizExport", "MgvizRender"],
+            resources: [.embedInCode("Viewer/viewer.js"), .embedInCode("Viewer/viewer.css")]
+        ),
         .executableTarget(
             name: "mgviz",
             dependencies: [
-                "MgvizSpec", "MgvizExport", "MgvizRender",
+                "Micrograd", "MgvizSpec", "MgvizExport", "MgvizKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "MgvizBench",
             dependencies: [
-                "Micrograd", "MgvizSpec", "MgvizExport", "MgvizRender",
+                "Micrograd", "MgvizSpec", "MgvizExport", "MgvizRender", "MgvizKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // libFuzzer's target, built by fuzz/run.sh with -sanitize=fuzzer,address -DFUZZING;
+        // a plain build replays the files it is given.
+        .executableTarget(name: "MgvizFuzz", dependencies: ["MgvizExport", "MgvizKit", "MgvizSpec"]),
         .testTarget(name: "MicrogradTests", dependencies: ["Micrograd"]),
         .testTarget(
             name: "MgvizTests",
-            dependencies: ["MgvizSpec", "MgvizExport", "MgvizRender", "mgviz", "MgvizBench"],
+            dependencies: ["Micrograd", "MgvizSpec", "MgvizExport", "MgvizRender", "MgvizKit", "mgviz", "MgvizBench"],
             exclude: ["Golden"]
         ),
     ]

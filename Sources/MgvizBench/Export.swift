@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Micrograd
-import MgvizExport
+import MgvizKit
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,13 +18,13 @@ struct Export: ParsableCommand {
             for _ in 1..<size { y = y.tanh() }
             y.backward()
             var stopwatch = Stopwatch()
-            let diagram = Diagram(output: y, title: nil, withGrad: true)
+            let drawing = try Drawing(output: y)
             let collect = stopwatch.lap()
-            let dot = DOTExporter().exportBytes(diagram)
+            let dot = try drawing.rendered(as: .dot).bytes
             let dotSeconds = stopwatch.lap()
-            let json = JSONExporter().exportBytes(diagram)
+            let json = try drawing.rendered(as: .json).bytes
             let jsonSeconds = stopwatch.lap()
-            let count = diagram.nodes.count
+            let count = drawing.diagram.nodes.count
             print(String(
                 format: "nodes %d collect_s %.3f dot_s %.3f json_s %.3f ns_per_node %.0f dot_bytes %d json_bytes %d",
                 count, collect, dotSeconds, jsonSeconds, (collect + dotSeconds + jsonSeconds) / Double(count) * 1e9,

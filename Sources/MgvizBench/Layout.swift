@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MgvizExport
+import MgvizKit
 import MgvizRender
 import MgvizSpec
 
@@ -84,11 +85,7 @@ enum LayoutShape: Equatable, CustomStringConvertible, ExpressibleByArgument {
 
     /// Evaluated and run backward, as `mgviz` does before drawing.
     func diagram() throws -> Diagram {
-        let evaluation = try Spec(bytes: Array(spec.utf8), file: description).evaluate(file: description)
-        evaluation.output.backward()
-        return Diagram(
-            output: evaluation.output, title: nil, withGrad: true, parameters: evaluation.parameters,
-            neurons: evaluation.neurons)
+        try Drawing(spec: Spec(bytes: Array(spec.utf8))).diagram
     }
 }
 

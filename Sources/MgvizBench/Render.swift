@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
-import MgvizExport
-import MgvizRender
+import MgvizKit
 import MgvizSpec
 
 /// Resident set size now, in bytes (not the peak: this shows whether memory comes back).
@@ -24,44 +23,39 @@ struct Render: ParsableCommand {
     var count: Int = 1000
 
     @Option(help: "svg, png or pdf.")
-    var format: String = "svg"
+    var format: OutputFormat = .svg
 
     @Option(help: "neurons: draw each neuron of an \"mlp\" as one node, as mgviz --collapse neurons does.")
-    var collapse: String?
+    var collapse: DrawOptions.Collapse?
 
     func validate() throws {
         guard count >= 2 else { throw ValidationError("--count must be at least 2") }
-        guard Format(rawValue: format) != nil, format != "dot" else { throw ValidationError("--format must be svg, png or pdf") }
-        guard collapse == nil || collapse == "neurons" else { throw ValidationError("--collapse must be neurons") }
+        guard [.svg, .png, .pdf].contains(format) else { throw ValidationError("--format must be svg, png or pdf") }
     }
 
     /// Plugins, fonts and caches load during the first rounds; growth is measured after.
     private var warmUp: Int { min(20, count - 1) }
 
     func run() throws {
-        let dots = try specs.map { path in
-            let evaluation = try Spec(bytes: Array(Data(contentsOf: URL(fileURLWithPath: path))), file: path).evaluate(file: path)
-            evaluation.output.backward()
-            // The diagram mgviz draws: an "mlp" spec's layers and neurons are clusters.
-            var diagram = Diagram(
-                output: evaluation.output, title: evaluation.title, withGrad: true,
-                parameters: evaluation.parameters, neurons: evaluation.neurons)
-            if collapse == "neurons" { diagram = diagram.collapsingNeurons() }
-            return DOTExporter().export(diagram)
+        // The drawings mgviz makes: an "mlp" spec's layers and neurons are clusters.
+        let drawings = try specs.map { path in
+            try Drawing(spec: Spec(bytes: Array(Data(contentsOf: URL(fileURLWithPath: path)))), options: DrawOptions(collapse: collapse))
         }
-        let renderer = Renderer()
         var seconds: [Double] = []
         var residentAfterWarmUp = 0
         for round in 1...count {
-            for dot in dots {
+            for drawing in drawings {
                 var stopwatch = Stopwatch()
-                _ = try renderer.render(dot, to: Format(rawValue: format)!)
+                _ = try drawing.rendered(as: format)
                 seconds.append(stopwatch.lap())
             }
             if round == warmUp { residentAfterWarmUp = residentBytes() }
         }
-        print("renders \(count * dots.count) format \(format) seconds_per_render \(median(seconds))")
+        print("renders \(count * drawings.count) format \(format.rawValue) seconds_per_render \(median(seconds))")
         let growth = residentBytes() - residentAfterWarmUp
-        print("resident_growth_bytes_per_render \(Double(growth) / Double((count - warmUp) * dots.count))")
+        print("resident_growth_bytes_per_render \(Double(growth) / Double((count - warmUp) * drawings.count))")
     }
 }
+
+extension OutputFormat: ExpressibleByArgument {}
+extension DrawOptions.Collapse: ExpressibleByArgument {}

@@ -73,8 +73,8 @@ import Testing
 
     @Test func binaryFile() {
         let bytes: [UInt8] = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff]
-        #expect(throws: SpecError(file: "x.png", place: "", message: "the file is not UTF-8 text (is it binary?)")) {
-            try Spec(bytes: bytes, file: "x.png")
+        #expect(throws: SpecError(.document, "the file is not UTF-8 text (is it binary?)")) {
+            try Spec(bytes: bytes)
         }
     }
 

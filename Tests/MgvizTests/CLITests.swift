@@ -124,12 +124,32 @@ import Testing
     @Test func usageErrorsHaveTheirOwnExitCode() throws {
         let unknownExtension = try runMgviz([sample("neuron").path, "-o", "out.gif"])
         #expect(unknownExtension.status == 64)
-        #expect(unknownExtension.stderr.hasPrefix("Error: cannot tell the format of 'out.gif' from its extension"))
+        #expect(unknownExtension.stderr.hasPrefix("mgviz: error: cannot tell the format of 'out.gif' from its extension"))
         let unknownFormat = try runMgviz([sample("neuron").path, "-o", "out.svg", "--format", "gif"])
         #expect(unknownFormat.status == 64 && unknownFormat.stderr.contains("'gif' is invalid for '--format <format>'"))
         let precision = try runMgviz([sample("neuron").path, "-o", "-", "--precision", "40"])
         #expect(precision.status == 64 && precision.stderr.contains("--precision must be from 0 to 17"))
         let noOutput = try runMgviz(["-"])
         #expect(noOutput.status == 64 && noOutput.stderr.contains("needs -o"))
+    }
+
+    /// ArgumentParser's errors and mgviz's own come out in one format: one line, one prefix.
+    @Test func everyUsageErrorIsOneLineInOneFormat() throws {
+        let cases: [[String]] = [
+            ["--bogus", sample("neuron").path],
+            [sample("neuron").path, "--format", "gif", "-o", "x"],
+            [sample("neuron").path, "--rankdir", "XX"],
+            [sample("neuron").path, "--precision", "18"],
+            [sample("neuron").path, "--check", "--no-backward"],
+            [],
+        ]
+        for arguments in cases {
+            let result = try runMgviz(arguments)
+            #expect(result.status == 64, "\(arguments)")
+            #expect(result.stderr.hasPrefix("mgviz: error: ") && result.stderr.hasSuffix("; see 'mgviz --help'\n"), "\(result.stderr)")
+            #expect(result.stderr.utf8.count { $0 == UInt8(ascii: "\n") } == 1, "\(result.stderr)")
+        }
+        let choices = try runMgviz([sample("neuron").path, "--format", "gif", "-o", "x"])
+        #expect(choices.stderr == "mgviz: error: The value 'gif' is invalid for '--format <format>'. Please provide one of the following: svg, png, pdf, dot, json, html; see 'mgviz --help'\n")
     }
 }

@@ -76,7 +76,7 @@ import Testing
     @Test func optionValuesAreEscapedInUsageErrors() throws {
         let result = try runMgviz([sample("neuron").path, "-o", "-", "--format", "gi\nf\u{1B}[2J"])
         #expect(result.status == 64)
-        #expect(result.stderr.hasPrefix(#"Error: The value 'gi\nf\u{1B}[2J' is invalid for '--format <format>'."#))
+        #expect(result.stderr.hasPrefix(#"mgviz: error: The value 'gi\nf\u{1B}[2J' is invalid for '--format <format>'."#))
         #expect(!result.stderr.contains("\u{1B}") && !result.stderr.contains("gi\n"))
         for option in ["--format=x\u{1B}[2J", "--rankdir=x\nZZ", "--step=1\n2"] {
             let joined = try runMgviz([sample("neuron").path, "-o", "-", option])
@@ -99,7 +99,7 @@ import Testing
     @Test func manyKeysParse() throws {
         let count = 300_000
         let inputs = (0..<count).map { "\"x\($0)\": \($0)" }.joined(separator: ", ")
-        let spec = try Spec(bytes: Array(#"{"inputs": {\#(inputs)}, "define": ["y = x0 + x299999"]}"#.utf8), file: "spec.json")
+        let spec = try Spec(bytes: Array(#"{"inputs": {\#(inputs)}, "define": ["y = x0 + x299999"]}"#.utf8))
         #expect(spec.inputs.count == count && spec.inputs.last == .init(name: "x299999", value: 299_999))
         let duplicated = #"{"inputs": {\#(inputs), "x150000": 1}, "define": ["y = x0"]}"#
         #expect(specError(duplicated)?.contains("invalid JSON: duplicate key \"x150000\"") == true)

@@ -1,18 +1,15 @@
 import Foundation
 import Micrograd
 import MgvizExport
+import MgvizKit
 import MgvizSpec
 import Testing
 
 /// Issue 5: models in specs, drawn by neuron.
 @Suite struct Models {
     func diagram(_ name: String) throws -> (Evaluation, Diagram) {
-        let evaluation = try evaluate(String(contentsOf: sample(name), encoding: .utf8))
-        evaluation.output.backward()
-        let diagram = Diagram(
-            output: evaluation.output, title: evaluation.title, withGrad: true,
-            parameters: evaluation.parameters, neurons: evaluation.neurons)
-        return (evaluation, diagram)
+        let drawing = try sampleDrawing(name)
+        return (drawing.evaluation!, drawing.diagram)
     }
 
     @Test func moonsPointMatchesPythonMicrograd() throws {

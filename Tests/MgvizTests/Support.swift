@@ -1,6 +1,7 @@
 import Foundation
 import Micrograd
 import MgvizExport
+import MgvizKit
 import MgvizSpec
 
 let packageRoot = URL(fileURLWithPath: #filePath)
@@ -9,8 +10,8 @@ let packageRoot = URL(fileURLWithPath: #filePath)
 func sample(_ name: String) -> URL { packageRoot.appendingPathComponent("samples/\(name).json") }
 
 /// Parses and evaluates a spec given as text, as the CLI does, without backward.
-func evaluate(_ text: String, file: String = "spec.json") throws(SpecError) -> Evaluation {
-    try Spec(bytes: Array(text.utf8), file: file).evaluate(file: file)
+func evaluate(_ text: String) throws(SpecError) -> Evaluation {
+    try Spec(bytes: Array(text.utf8)).evaluate()
 }
 
 /// A spec with the given inputs and define entries.
@@ -25,18 +26,17 @@ func specError(_ text: String) -> String? {
         _ = try evaluate(text)
         return nil
     } catch {
-        return error.description
+        return error.description(inFile: "spec.json")
     }
 }
 
-/// The diagram of a sample after backward, as the CLI draws it by default.
-func sampleDiagram(_ name: String) throws -> Diagram {
-    let url = sample(name)
-    let evaluation = try Spec(bytes: Array(Data(contentsOf: url)), file: "samples/\(name).json")
-        .evaluate(file: "samples/\(name).json")
-    evaluation.output.backward()
-    return Diagram(output: evaluation.output, title: evaluation.title, withGrad: true)
+/// A sample drawn as the CLI draws it by default, or with `options`.
+func sampleDrawing(_ name: String, options: DrawOptions = DrawOptions()) throws -> Drawing {
+    try Drawing(spec: Spec(bytes: Array(Data(contentsOf: sample(name)))), options: options)
 }
+
+/// The diagram of a sample after backward, as the CLI draws it by default.
+func sampleDiagram(_ name: String) throws -> Diagram { try sampleDrawing(name).diagram }
 
 func isClose(_ a: Double, _ b: Double, relative: Double) -> Bool {
     abs(a - b) <= relative * max(abs(a), abs(b))

@@ -1,46 +1,31 @@
 import Foundation
 import MgvizSpec
 
-/// mgviz's exit statuses, with the names and numbers of BSD's sysexits.h; all below 128,
-/// which the shell keeps for deaths by signal.
-enum ExitStatus: Int32 {
-    case success = 0
-    /// A `--check` or `expect` entry is WRONG.
-    case wrong = 1
-    /// EX_USAGE: the command was used wrongly.
-    case usage = 64
-    /// EX_DATAERR: a bad spec, or a graph too big to lay out or draw.
-    case dataError = 65
-    /// EX_NOINPUT: the input cannot be read.
-    case noInput = 66
-    /// EX_SOFTWARE: Graphviz failed.
-    case software = 70
-    /// EX_CANTCREAT: the output cannot be written.
-    case cannotCreate = 73
-}
+/// A file that cannot be read or written, and why.
+public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// `reason` is the system's word for it, or what is there instead of a file.
+    case cannotRead(path: String, reason: String)
+    case tooLarge(path: String, bytes: Int, limit: Int)
+    /// `path` is `-` for standard output.
+    case cannotWrite(path: String, reason: String)
 
-/// A failure to report on one line, with its exit status.
-struct Failure: Error {
-    var message: String
-    var exitStatus: ExitStatus
-
-    init(_ message: String, exitStatus: ExitStatus) {
-        self.message = message
-        self.exitStatus = exitStatus
+    public var description: String {
+        switch self {
+        case .cannotRead(let path, let reason): return "cannot read \(shown(path)): \(reason)"
+        case .tooLarge(let path, let bytes, let limit): return "\(shown(path)): the file is \(bytes) bytes, over the limit of \(limit)"
+        case .cannotWrite("-", let reason): return "cannot write to standard output: \(reason)"
+        case .cannotWrite(let path, let reason): return "cannot write \(shown(path)): \(reason)"
+        }
     }
 }
 
-extension Failure {
-    init(_ error: SpecError) { self.init(error.description, exitStatus: .dataError) }
-}
-
 /// A path as messages show it: escaped, and cut to its last characters if it is very long.
-func shown(_ path: String) -> String { echo(path, limit: SpecError.echoedPathLength, keepingEnd: true) }
+package func shown(_ path: String) -> String { echo(path, limit: SpecError.echoedPathLength, keepingEnd: true) }
 
-func systemError(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
+package func systemError(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 
 /// `name` in `folder`, as the kernel reads it.
-func joinedPath(_ folder: String, _ name: String) -> String {
+package func joinedPath(_ folder: String, _ name: String) -> String {
     folder.hasSuffix("/") ? folder + name : folder + "/" + name
 }
 
@@ -103,14 +88,14 @@ private func descriptorNumber(named path: String) -> Int32? {
 
 /// Which file a path names, to tell whether two paths are one: an existing file's device and
 /// inode, or else where it would be created.
-enum FileIdentity: Hashable {
+package enum FileIdentity: Hashable {
     case inode(dev_t, ino_t)
     case location(String)
 
     private init(_ info: stat) { self = .inode(info.st_dev, info.st_ino) }
 
     /// Nil for standard input and for what is not a regular file: a pipe cannot be overwritten.
-    init?(input path: String) {
+    package init?(input path: String) {
         var info = stat()
         guard path != "-", stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         self.init(info)
@@ -118,7 +103,7 @@ enum FileIdentity: Hashable {
 
     /// Nil for standard output and for what is written in place (devices, pipes), and for a
     /// target that cannot be written at all, which its write reports.
-    init?(output path: String) {
+    package init?(output path: String) {
         guard path != "-", let target = try? OutputFile.target(of: path) else { return nil }
         switch target {
         case .file(_, let existing?):
@@ -140,10 +125,10 @@ enum FileIdentity: Hashable {
     }
 }
 
-enum InputFile {
+package enum InputFile {
     /// The spec's bytes and the name to use in messages. Refuses files over the size limit
     /// before reading them; a pipe is read as standard input is.
-    static func read(_ path: String) throws(Failure) -> ([UInt8], String) {
+    package static func read(_ path: String) throws(FileError) -> ([UInt8], String) {
         let limit = Spec.maximumFileBytes
         if path == "-" {
             let bytes = readAll(from: STDIN_FILENO, limit: limit)
@@ -152,23 +137,23 @@ enum InputFile {
         let descriptor = try open(path)
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw Failure("cannot read \(shown(path)): \(systemError())", exitStatus: .noInput) }
+        guard fstat(descriptor, &info) == 0 else { throw .cannotRead(path: path, reason: systemError()) }
         switch info.st_mode & S_IFMT {
         case S_IFREG:
             guard Int(info.st_size) <= limit else {
-                throw Failure("\(shown(path)): the file is \(info.st_size) bytes, over the limit of \(limit)", exitStatus: .dataError)
+                throw .tooLarge(path: path, bytes: Int(info.st_size), limit: limit)
             }
         // `mgviz <(make-spec) …`: the size is known only at the end, so the spec parser refuses
         // what goes over the limit.
         case S_IFIFO, S_IFSOCK:
             break
         default:
-            throw Failure("cannot read \(shown(path)): not a regular file or a pipe", exitStatus: .noInput)
+            throw .cannotRead(path: path, reason: "not a regular file or a pipe")
         }
         return (readAll(from: descriptor, limit: limit), path)
     }
 
-    private static func open(_ path: String) throws(Failure) -> Int32 {
+    private static func open(_ path: String) throws(FileError) -> Int32 {
         let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
         if descriptor >= 0 { return descriptor }
         let failure = errno
@@ -176,9 +161,9 @@ enum InputFile {
         if failure == ENXIO, case .descriptor(let number)? = follow(path) {
             let copy = dup(number)
             if copy >= 0 { return copy }
-            throw Failure("cannot read \(shown(path)): \(systemError())", exitStatus: .noInput)
+            throw .cannotRead(path: path, reason: systemError())
         }
-        throw Failure("cannot read \(shown(path)): \(systemError(failure))", exitStatus: .noInput)
+        throw .cannotRead(path: path, reason: systemError(failure))
     }
 
     /// Reads to the end, or to one byte past `limit` so that the spec parser can refuse it.
@@ -195,7 +180,9 @@ enum InputFile {
     }
 }
 
-enum OutputFile {
+package enum OutputFile {
+    private static let writing = NSLock()
+
     /// What writing to a path means, by what is there.
     enum Target {
         /// Absent, or a regular file (with its status): replaced atomically at this path, the
@@ -210,8 +197,8 @@ enum OutputFile {
         case descriptor(Int32)
     }
 
-    static func target(of path: String) throws(Failure) -> Target {
-        guard let place = follow(path) else { throw Failure("cannot write \(shown(path)): \(systemError())", exitStatus: .cannotCreate) }
+    static func target(of path: String) throws(FileError) -> Target {
+        guard let place = follow(path) else { throw .cannotWrite(path: path, reason: systemError()) }
         switch place {
         case .descriptor(let number):
             return .descriptor(number)
@@ -222,9 +209,9 @@ enum OutputFile {
             case S_IFREG:
                 return .file(end, info)
             case S_IFDIR:
-                throw Failure("cannot write \(shown(path)): it is a folder; to write into a folder use --out-dir \(shown(path))", exitStatus: .cannotCreate)
+                throw .cannotWrite(path: path, reason: "it is a folder; to write into a folder use --out-dir \(shown(path))")
             case S_IFBLK:
-                throw Failure("cannot write \(shown(path)): it is a block device; mgviz writes only files, pipes and character devices", exitStatus: .cannotCreate)
+                throw .cannotWrite(path: path, reason: "it is a block device; mgviz writes only files, pipes and character devices")
             case S_IFSOCK:
                 return .socket(end)
             default:
@@ -238,12 +225,15 @@ enum OutputFile {
     /// failure or a kill never leaves a partial file there; it keeps the file's permissions and,
     /// as root, its owner. A file that already holds exactly these bytes is left alone, so its
     /// timestamp stays. `-` writes to standard output.
-    static func write(_ contents: [UInt8], to path: String) throws(Failure) {
-        let failure: Failure? = contents.withUnsafeBytes { bytes in
-            do throws(Failure) {
+    package static func write(_ contents: [UInt8], to path: String) throws(FileError) {
+        // One temp file at a time: its name is kept for the signal handler.
+        writing.lock()
+        defer { writing.unlock() }
+        let failure: FileError? = contents.withUnsafeBytes { bytes in
+            do throws(FileError) {
                 if path == "-" {
                     guard writeAll(STDOUT_FILENO, bytes) else {
-                        throw Failure("cannot write to standard output: \(systemError())", exitStatus: .cannotCreate)
+                        throw .cannotWrite(path: "-", reason: systemError())
                     }
                     return nil
                 }
@@ -256,7 +246,7 @@ enum OutputFile {
                 case .socket(let end):
                     try writeInPlace(connectedSocket(end), bytes, reportingAs: path)
                 case .descriptor(let number):
-                    guard writeAll(number, bytes) else { throw Failure("cannot write \(shown(path)): \(systemError())", exitStatus: .cannotCreate) }
+                    guard writeAll(number, bytes) else { throw .cannotWrite(path: path, reason: systemError()) }
                 }
                 return nil
             } catch {
@@ -267,10 +257,10 @@ enum OutputFile {
     }
 
     /// Writes `bytes` to a descriptor just opened (-1 with errno set if that failed), then closes it.
-    private static func writeInPlace(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, reportingAs path: String) throws(Failure) {
-        guard descriptor >= 0 else { throw Failure("cannot write \(shown(path)): \(systemError())", exitStatus: .cannotCreate) }
+    private static func writeInPlace(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, reportingAs path: String) throws(FileError) {
+        guard descriptor >= 0 else { throw .cannotWrite(path: path, reason: systemError()) }
         defer { close(descriptor) }
-        guard writeAll(descriptor, bytes) else { throw Failure("cannot write \(shown(path)): \(systemError())", exitStatus: .cannotCreate) }
+        guard writeAll(descriptor, bytes) else { throw .cannotWrite(path: path, reason: systemError()) }
     }
 
     /// A stream connection to the Unix socket at `path`, or -1 with errno set.
@@ -299,10 +289,10 @@ enum OutputFile {
 
     private static func replace(
         _ end: String, existing: stat?, with bytes: UnsafeRawBufferPointer, reportingAs path: String
-    ) throws(Failure) {
+    ) throws(FileError) {
         if let existing, Int(existing.st_size) == bytes.count, holds(end, bytes) { return }
         let descriptor = TemporaryFile.create(in: folder(of: end))
-        guard descriptor >= 0 else { throw Failure("cannot write \(shown(path)): \(systemError())", exitStatus: .cannotCreate) }
+        guard descriptor >= 0 else { throw .cannotWrite(path: path, reason: systemError()) }
         var renamed = false
         defer {
             if !renamed { _ = TemporaryFile.settle(renamingTo: nil) }
@@ -310,10 +300,10 @@ enum OutputFile {
         do {
             defer { close(descriptor) }
             guard writeAll(descriptor, bytes), keepOwnerAndMode(descriptor, of: existing), fsync(descriptor) == 0 else {
-                throw Failure("cannot write \(shown(path)): \(systemError())", exitStatus: .cannotCreate)
+                throw .cannotWrite(path: path, reason: systemError())
             }
         }
-        guard TemporaryFile.settle(renamingTo: end) else { throw Failure("cannot write \(shown(path)): \(systemError())", exitStatus: .cannotCreate) }
+        guard TemporaryFile.settle(renamingTo: end) else { throw .cannotWrite(path: path, reason: systemError()) }
         renamed = true
     }
 
@@ -349,7 +339,7 @@ enum OutputFile {
     }
 
     /// Creates `path` and any missing parents, each with mode 0777 less the umask.
-    static func makeFolder(_ path: String) -> Bool {
+    package static func makeFolder(_ path: String) -> Bool {
         if mkdir(path, 0o777) == 0 || errno == EEXIST { return true }
         let parent = folder(of: path)
         guard errno == ENOENT, parent != path, makeFolder(parent) else { return false }
@@ -372,14 +362,14 @@ private func removeTemporaryFileAndExit(_ signal: Int32) {
 }
 
 /// The one temp file mgviz has at a time, removed if mgviz is interrupted.
-enum TemporaryFile {
+package enum TemporaryFile {
     private static let cleanedUpOn = [SIGINT, SIGTERM, SIGHUP]
 
     /// On SIGINT, SIGTERM and SIGHUP, removes the temp file and exits with 128 + the signal.
     /// A signal ignored at start-up stays ignored, as `nohup mgviz …` expects; one blocked by
     /// the parent's mask (Foundation's Process passes on its thread's) is unblocked, or a kill
     /// would wait until mgviz had finished and then be dropped.
-    static func removeOnSignals() {
+    package static func removeOnSignals() {
         _ = temporaryPath.pointee  // allocated now, not in the handler
         var handled = sigset_t()
         sigemptyset(&handled)

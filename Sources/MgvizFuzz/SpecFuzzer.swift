@@ -1,0 +1,44 @@
+import MgvizExport
+import MgvizKit
+import MgvizSpec
+
+/// libFuzzer's entry point: any bytes through MgvizKit's pipeline, as the command draws them,
+/// under each set of `fuzzedOptions`: the spec parser, the evaluator (models too), backward,
+/// the gradient check and `expect`, the marks they leave, the NaN warning, collapse, focus,
+/// both exporters with a model's clusters, and the HTML page's own code (around an empty SVG:
+/// Graphviz is not fuzzed here, it has its own limits in LayoutCost). Anything but a clean
+/// return or a thrown DrawError is a bug.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzSpec(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    guard let spec = try? Spec(bytes: Array(UnsafeBufferPointer(start: data, count: size))) else { return 0 }
+    for options in fuzzedOptions + [DrawOptions(focus: spec.output ?? "n0", focusDepth: 1)] {
+        guard let drawing = try? Drawing(spec: spec, options: options) else { continue }
+        _ = drawing.gradientChecks.map(\.note)
+        _ = drawing.nonFinite?.description
+        for format in [OutputFormat.dot, .json] { _ = try? drawing.rendered(as: format) }
+        _ = HTMLViewer().page(svg: [], diagram: drawing.diagram)
+    }
+    return 0
+}
+
+/// Every branch of the exporters: both directions and colourings, the widest precision,
+/// the check's marks, forward-only diagrams and collapsed models.
+let fuzzedOptions = [
+    DrawOptions(rankDirection: .topToBottom, precision: 17, coloring: .grad, checksGradients: true),
+    DrawOptions(precision: 0, showsGradients: false),
+    DrawOptions(collapse: .neurons),
+]
+
+#if !FUZZING
+/// Built without libFuzzer (as `swift build` does), it replays the files it is given, so that
+/// a crash found by `fuzz/run.sh` can be run again under a debugger.
+@main
+enum Replay {
+    static func main() throws {
+        for path in CommandLine.arguments.dropFirst() {
+            let bytes = try InputFile.read(path).0
+            _ = bytes.withUnsafeBufferPointer { fuzzSpec($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count) }
+        }
+    }
+}
+#endif

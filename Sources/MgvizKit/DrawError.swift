@@ -1,0 +1,98 @@
+import MgvizExport
+import MgvizRender
+import MgvizSpec
+
+/// Why a drawing could not be made. Each case is one line for the terminal; the caller puts
+/// the spec's file name in front where `namesInput` says so.
+public enum DrawError: Error, Sendable, CustomStringConvertible {
+    case spec(SpecError)
+    case invalidOption(InvalidOption)
+    /// A spec's `expect` has grads, but `showsGradients` is false.
+    case gradsWithoutBackward
+    case focus(FocusError)
+    /// More values than `DrawOptions.maximumNodes` for a format that needs a layout.
+    case tooManyNodes(count: Int, maximum: Int, format: OutputFormat)
+    /// `LayoutCost` expects dot to take too long; `canCollapse` when collapsing the model's
+    /// neurons would help.
+    case tooCostlyToLayOut(LayoutCost, canCollapse: Bool)
+    /// The PNG's pixel cap would bring it below `DrawOptions.minimumUsefulDotsPerInch`.
+    case resolutionTooLow(dotsPerInch: Double, size: BitmapSize)
+    /// No format was given and the path's extension names none.
+    case unknownFormat(path: String)
+    case render(RenderError)
+    case file(FileError)
+
+    public var description: String {
+        switch self {
+        case .spec(let error): return error.description
+        case .invalidOption(let error): return error.description
+        case .gradsWithoutBackward: return "\"expect\" has grads, which --no-backward does not compute"
+        case .focus(let error): return error.description
+        case .tooManyNodes(let count, let maximum, let format):
+            return "the graph has \(count) nodes, more than --max-nodes \(maximum) allows for a \(format.rawValue) layout (Graphviz slows down on big graphs); write .dot or .json instead, or raise --max-nodes"
+        case .tooCostlyToLayOut(let cost, let canCollapse):
+            let wayOut = canCollapse ? "collapse the model with --collapse neurons, " : ""
+            return "this graph is likely to take dot over 10 s to lay out: \(cost.graphvizNodes) nodes, layout cost \(cost.score) (at most \(LayoutCost.refusalThreshold)), fan-out reach \(cost.fanOutReach) (at most \(LayoutCost.fanOutReachThreshold)); \(wayOut)draw a part with --focus NAME --depth K, or write .dot or .json"
+        case .resolutionTooLow(let dotsPerInch, let size):
+            return "the PNG would be drawn at \(fixedText(dotsPerInch, decimals: 2)) dpi \(size.limitsInWords), too small to read; write .svg or .pdf, or draw a part with --focus NAME --depth K"
+        case .unknownFormat(let path):
+            return "cannot tell the format of '\(shown(path))' from its extension; use .svg, .png, .pdf, .dot, .json or .html, or --format"
+        case .render(let error): return error.description
+        case .file(let error): return error.description
+        }
+    }
+
+    /// Whether the message is about the input, so that the caller should name it first.
+    public var namesInput: Bool {
+        switch self {
+        case .spec, .gradsWithoutBackward, .focus, .tooManyNodes, .tooCostlyToLayOut, .resolutionTooLow: return true
+        case .invalidOption, .unknownFormat, .render, .file: return false
+        }
+    }
+
+    /// The command's exit status for this error.
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .spec, .tooManyNodes, .tooCostlyToLayOut, .resolutionTooLow: return .dataError
+        case .invalidOption, .gradsWithoutBackward, .focus, .unknownFormat: return .usage
+        case .render: return .software
+        case .file(let error): return error.exitStatus
+        }
+    }
+
+    /// The line printed when a layout runs past `DrawOptions.maximumLayoutSeconds`; the
+    /// process ends right after it, from a signal handler.
+    static func layoutTimedOut(seconds: Int) -> String {
+        "dot did not finish this layout within --max-layout-seconds \(seconds) of CPU time; draw a part with --focus NAME --depth K, write .dot or .json, or raise the limit"
+    }
+}
+
+extension FileError {
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .cannotRead: return .noInput
+        case .tooLarge: return .dataError
+        case .cannotWrite: return .cannotCreate
+        }
+    }
+}
+
+extension BitmapSize {
+    /// Why a PNG is drawn at less than asked.
+    var limitsInWords: String {
+        "to stay within \(maximumPixels / 1_000_000) megapixels and \(BitmapSize.maximumSide) pixels a side"
+    }
+}
+
+extension FocusError: CustomStringConvertible {
+    /// One line, for the terminal; names are escaped and cut short.
+    public var description: String {
+        switch self {
+        case .unknownName(let name, let nearMatches):
+            let hint = nearMatches.isEmpty ? "" : "; did you mean " + nearMatches.map { "'\(echo($0))'" }.joined(separator: ", ") + "?"
+            return "--focus: no node is labelled '\(echo(name))' or has that id\(hint)"
+        case .ambiguousName(let name, let ids, let count):
+            return "--focus: \(count) nodes are labelled '\(echo(name))'; name one by its id: \(ids.joined(separator: ", "))\(count > ids.count ? ", …" : "")"
+        }
+    }
+}

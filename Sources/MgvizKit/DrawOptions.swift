@@ -1,0 +1,137 @@
+import Micrograd
+import MgvizExport
+import MgvizRender
+
+public typealias RankDirection = DOTExporter.RankDirection
+public typealias Coloring = DOTExporter.Coloring
+
+/// How to draw: every option of the `mgviz` command, each with its default and its valid
+/// range defined here once. The command's flags are named after them (`--precision`).
+public struct DrawOptions: Sendable, Equatable {
+    /// What `collapse` folds into single nodes.
+    public enum Collapse: String, Sendable, CaseIterable {
+        /// Each neuron of a model: drawn as its activation's data and grad.
+        case neurons
+    }
+
+    /// The options with a valid range, named as the command's flags.
+    public enum Option: String, Sendable, CaseIterable {
+        case precision, check, step, tolerance, depth, dpi
+        case maxNodes = "max-nodes"
+        case maxLayoutSeconds = "max-layout-seconds"
+
+        public var flag: String { "--" + rawValue }
+    }
+
+    /// `.leftToRight` as micrograd draws, or `.topToBottom`.
+    public var rankDirection: RankDirection
+    /// Decimals shown for data and grad; tooltips and the JSON dump have every digit.
+    public var precision: Int
+    public static let precisionRange = 0...17
+    /// Fill colour by node kind, or by the grad's sign and size.
+    public var coloring: Coloring
+    /// Whether grads are drawn. A spec is run backward first; a `Value` is drawn with the grads
+    /// it has. `false` is the command's `--no-backward`.
+    public var showsGradients: Bool
+    /// Whether each input's grad is checked against the central difference, as `--check` does.
+    public var checksGradients: Bool
+    /// The h of the central difference (f(x+h) - f(x-h)) / 2h.
+    public var gradientStep: Double
+    /// What the check allows: |autograd - numeric| <= T + T * |numeric|.
+    public var gradientTolerance: Double
+    public var collapse: Collapse?
+    /// Draws only the values within `focusDepth` ops of the node with this label or id.
+    public var focus: String?
+    public var focusDepth: Int
+    /// Graphs with more values are not laid out (svg, png, pdf, html); dot and json have no limit.
+    public var maximumNodes: Int
+    /// CPU seconds a layout may take before the process ends with `ExitStatus.dataError`; nil
+    /// for no limit. A library caller that cannot afford to lose its process leaves it nil and
+    /// relies on the refusals of `LayoutCost`.
+    public var maximumLayoutSeconds: Int?
+    public static let layoutSecondsRange = 1...86_400
+    /// PNG resolution; a big graph is drawn at less, to stay within `BitmapSize`'s pixel cap.
+    public var dotsPerInch: Double
+    public static let dotsPerInchRange = 1.0...2400.0
+    /// A PNG has at most this many pixels: a bigger drawing is drawn at less than `dotsPerInch`.
+    public static let maximumPixels = BitmapSize.defaultMaximumPixels
+    /// Below this a PNG's text is a few pixels high at best: such a PNG is refused.
+    public static let minimumUsefulDotsPerInch = 10.0
+    /// Past this many nodes an expanded model is more wires than lesson (the lecture's
+    /// MLP(3, [4, 4, 1]) with its loss has 120), so collapsing it is suggested.
+    public static let collapseSuggestedAbove = 500
+
+    public init(
+        rankDirection: RankDirection = .leftToRight,
+        precision: Int = 4,
+        coloring: Coloring = .kind,
+        showsGradients: Bool = true,
+        checksGradients: Bool = false,
+        gradientStep: Double = GradientCheck.defaultStep,
+        gradientTolerance: Double = GradientCheck.defaultTolerance,
+        collapse: Collapse? = nil,
+        focus: String? = nil,
+        focusDepth: Int = 2,
+        maximumNodes: Int = LayoutCost.defaultMaximumValues,
+        maximumLayoutSeconds: Int? = nil,
+        dotsPerInch: Double = BitmapSize.defaultDotsPerInch
+    ) {
+        self.rankDirection = rankDirection
+        self.precision = precision
+        self.coloring = coloring
+        self.showsGradients = showsGradients
+        self.checksGradients = checksGradients
+        self.gradientStep = gradientStep
+        self.gradientTolerance = gradientTolerance
+        self.collapse = collapse
+        self.focus = focus
+        self.focusDepth = focusDepth
+        self.maximumNodes = maximumNodes
+        self.maximumLayoutSeconds = maximumLayoutSeconds
+        self.dotsPerInch = dotsPerInch
+    }
+
+    /// Throws for the first option out of its range.
+    public func validate() throws(InvalidOption) {
+        guard Self.precisionRange.contains(precision) else {
+            throw InvalidOption(.precision, "must be from \(Self.precisionRange.lowerBound) to \(Self.precisionRange.upperBound), got \(precision)")
+        }
+        guard gradientStep > 0, gradientStep.isFinite else { throw InvalidOption(.step, "must be a positive number, got \(gradientStep)") }
+        guard gradientTolerance >= 0, gradientTolerance.isFinite else {
+            throw InvalidOption(.tolerance, "must be 0 or more, got \(gradientTolerance)")
+        }
+        guard maximumNodes > 0 else { throw InvalidOption(.maxNodes, "must be positive, got \(maximumNodes)") }
+        if let maximumLayoutSeconds, !Self.layoutSecondsRange.contains(maximumLayoutSeconds) {
+            throw InvalidOption(
+                .maxLayoutSeconds,
+                "must be from \(Self.layoutSecondsRange.lowerBound) to \(Self.layoutSecondsRange.upperBound), got \(maximumLayoutSeconds)")
+        }
+        guard focusDepth >= 0 else { throw InvalidOption(.depth, "must be 0 or more, got \(focusDepth)") }
+        guard Self.dotsPerInchRange.contains(dotsPerInch) else {
+            throw InvalidOption(.dpi, "must be from \(Int(Self.dotsPerInchRange.lowerBound)) to \(Int(Self.dotsPerInchRange.upperBound)), got \(dotsPerInch)")
+        }
+        if checksGradients && !showsGradients {
+            throw InvalidOption(.check, "compares backward's grads: drop --no-backward")
+        }
+    }
+
+    /// The exporter these options describe.
+    var dotExporter: DOTExporter { DOTExporter(rankDirection: rankDirection, precision: precision, coloring: coloring) }
+
+    /// The bitmap size these options ask for.
+    var bitmapSize: BitmapSize { BitmapSize(dotsPerInch: dotsPerInch, minimumDotsPerInch: Self.minimumUsefulDotsPerInch) }
+}
+
+/// An option out of its valid range: `--precision must be from 0 to 17, got 18`.
+public struct InvalidOption: Error, Equatable, Sendable, CustomStringConvertible {
+    public var option: DrawOptions.Option
+    /// What is wrong, after the option's name.
+    public var problem: String
+
+    public init(_ option: DrawOptions.Option, _ problem: String) {
+        self.option = option
+        self.problem = problem
+    }
+
+    public var description: String { "\(option.flag) \(problem)" }
+}

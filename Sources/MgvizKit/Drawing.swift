@@ -1,0 +1,177 @@
+import Micrograd
+import MgvizExport
+import MgvizSpec
+
+/// A graph made ready to draw: evaluated, run backward, checked, its wrong numbers marked,
+/// then collapsed and focused as the options say. It is the one pipeline that the command,
+/// the benchmarks, the fuzzer, the tests and Swift programs draw through:
+///
+///     spec or Value → graph → backward → checks → diagram → collapse, focus → format → bytes
+public struct Drawing {
+    public let options: DrawOptions
+    /// The spec's graph and its names, for a drawing of a spec.
+    public let evaluation: Evaluation?
+    /// The whole graph that reaches the output, with what the checks found wrong marked on it.
+    public let checkedDiagram: Diagram
+    /// What is drawn: `checkedDiagram`, collapsed and focused as the options say.
+    public let diagram: Diagram
+    /// One verdict per input, in order, when `options.checksGradients`.
+    public let gradientChecks: [GradientVerdict]
+    /// One verdict per entry of a spec's `expect`.
+    public let expectations: [ExpectationResult]
+    /// Where a NaN or an infinity first appears, if anywhere.
+    public let nonFinite: NonFiniteWarning?
+    /// A model drawn neuron by neuron with more than `DrawOptions.collapseSuggestedAbove` nodes.
+    public let suggestsCollapsing: Bool
+
+    /// Whether no check or expectation is WRONG.
+    public var isCorrect: Bool {
+        !gradientChecks.contains { $0.outcome == .wrong } && expectations.allSatisfy(\.isRight)
+    }
+
+    /// Evaluates `spec` on a graph of its own, runs backward unless `options` say not to, and
+    /// checks what `options` and the spec's `expect` ask for.
+    public init(spec: Spec, options: DrawOptions = DrawOptions()) throws(DrawError) {
+        try Self.validate(options)
+        let evaluation: Evaluation
+        do { evaluation = try spec.evaluate() } catch { throw .spec(error) }
+        if !options.showsGradients && !(evaluation.expect?.grads.isEmpty ?? true) { throw .gradsWithoutBackward }
+        if options.showsGradients { evaluation.output.backward() }
+        try self.init(
+            output: evaluation.output, title: evaluation.title, inputs: evaluation.inputs,
+            expectations: evaluation.checkExpectations(), parameters: evaluation.parameters, neurons: evaluation.neurons,
+            evaluation: evaluation, options: options)
+    }
+
+    /// Draws `output` as it stands: it is not run backward, so the grads drawn are the ones
+    /// its graph holds (call `backward()` first). A gradient check covers its labelled leaves.
+    public init(output: Value, title: String? = nil, options: DrawOptions = DrawOptions()) throws(DrawError) {
+        try Self.validate(options)
+        var inputs: [Value] = []
+        if options.checksGradients {
+            let graph = output.graph
+            let reaches = graph.dependencies(of: output.id)
+            inputs = reaches.indices.filter { reaches[$0] && graph[$0].op == .leaf && graph[$0].label != nil }.map { graph[$0] }
+        }
+        try self.init(
+            output: output, title: title, inputs: inputs, expectations: [], parameters: [], neurons: [], evaluation: nil,
+            options: options)
+    }
+
+    private static func validate(_ options: DrawOptions) throws(DrawError) {
+        do { try options.validate() } catch { throw .invalidOption(error) }
+    }
+
+    private init(
+        output: Value, title: String?, inputs: [Value], expectations: [ExpectationResult], parameters: [Value],
+        neurons: [NeuronNodes], evaluation: Evaluation?, options: DrawOptions
+    ) throws(DrawError) {
+        self.options = options
+        self.evaluation = evaluation
+        let checks = options.checksGradients
+            ? GradientCheck(tolerance: options.gradientTolerance, step: options.gradientStep).run(output: output, inputs: inputs)
+            : []
+        var problems: [Value: [Diagram.Problem]] = [:]
+        for check in checks where check.verdict == .wrong {
+            problems[check.input, default: []].append(.init(.numericGrad, check.numeric))
+        }
+        for expectation in expectations where !expectation.isRight {
+            problems[expectation.value, default: []].append(.init(expectation.isGrad ? .expectedGrad : .expectedData, expectation.expected))
+        }
+        let checked = Diagram(
+            output: output, title: title, withGrad: options.showsGradients, parameters: parameters, neurons: neurons,
+            problems: problems)
+        let nonFinite = checked.firstNonFinite().map { NonFiniteWarning($0, in: checked) }
+        checkedDiagram = checked
+        gradientChecks = checks.map { GradientVerdict($0, in: checked, nonFinite: nonFinite) }
+        self.expectations = expectations
+        self.nonFinite = nonFinite
+        suggestsCollapsing = !neurons.isEmpty && options.collapse == nil && options.focus == nil
+            && checked.nodes.count > DrawOptions.collapseSuggestedAbove
+
+        var drawn = options.collapse == .neurons ? checked.collapsingNeurons() : checked
+        if let focus = options.focus {
+            do throws(FocusError) {
+                drawn = drawn.focusing(on: try drawn.position(named: focus), depth: options.focusDepth)
+            } catch {
+                throw .focus(error)
+            }
+        }
+        diagram = drawn
+    }
+}
+
+/// A node as messages name it: `n7 'p'`, or `n7` when it has no label.
+public struct NodeReference: Sendable, Equatable, CustomStringConvertible {
+    public var id: String
+    public var label: String
+
+    init(_ node: Diagram.Node) {
+        id = node.id
+        label = node.label
+    }
+
+    public var description: String { label.isEmpty ? id : "\(id) '\(label)'" }
+}
+
+/// A gradient check's finding for one input, with the diagram's names.
+public struct GradientVerdict: Sendable {
+    public enum Outcome: Sendable, Equatable {
+        case ok, wrong
+        /// Both numbers are NaN: nothing to compare.
+        case notANumber
+        /// The output has a kink here (a ReLU at 0): neither number is the derivative.
+        case notDifferentiable
+    }
+
+    /// The input's label.
+    public var input: String
+    public var autograd: Double
+    public var numeric: Double
+    public var outcome: Outcome
+    /// Why a check was skipped or is NaN, in words: `not differentiable here: ReLU of 0.0 at n3`.
+    public var note: String?
+
+    init(_ result: GradientCheck.Result, in diagram: Diagram, nonFinite: NonFiniteWarning?) {
+        input = result.input.label ?? ""
+        autograd = result.autograd
+        numeric = result.numeric
+        switch result.verdict {
+        case .ok: outcome = .ok
+        case .wrong: outcome = .wrong
+        case .notANumber:
+            outcome = .notANumber
+            note = nonFinite?.description
+        case .notDifferentiable(let kink):
+            outcome = .notDifferentiable
+            let place = diagram.position(of: kink).map { NodeReference(diagram.nodes[$0]).description } ?? "a node off the output's path"
+            note = "not differentiable here: \(kink.opName) of \(exactText(kink.operands[0].data)) at \(place)"
+        }
+    }
+}
+
+/// Where a NaN or an infinity first appears, in the diagram's names:
+/// `NaN first appears at n7 'p' (log of -0.5)`.
+public struct NonFiniteWarning: Sendable, CustomStringConvertible {
+    public var origin: NonFiniteOrigin
+    public var node: NodeReference
+    public let description: String
+
+    init(_ origin: NonFiniteOrigin, in diagram: Diagram) {
+        self.origin = origin
+        node = NodeReference(diagram.nodes[origin.position])
+        /// `log of -0.5`, `* of 1e308 and 10`.
+        func application(_ node: Diagram.Node) -> String {
+            node.op + " of " + node.operands.map { shortText(diagram.nodes[$0].data) }.joined(separator: " and ")
+        }
+        let cause: String
+        switch origin.cause {
+        case .input: cause = "an input"
+        case .op: cause = application(diagram.nodes[origin.position])
+        case .backward(let consumer): cause = "backward through \(application(diagram.nodes[consumer]))"
+        case .outputSeed: cause = "the output's seed"
+        }
+        let quantity = origin.quantity == .grad ? "grad " : ""
+        description = "\(quantity)\(spell(origin.value)) first appears at \(node) (\(cause))"
+    }
+}

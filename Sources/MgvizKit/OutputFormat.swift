@@ -1,0 +1,31 @@
+import MgvizRender
+
+/// What a drawing can be written as.
+public enum OutputFormat: String, Sendable, CaseIterable {
+    case svg, png, pdf
+    /// Graphviz's input, as mgviz writes it: no layout.
+    case dot
+    /// The `mgviz-graph` dump: every node's data and grad at full precision; no layout.
+    case json
+    /// A self-contained page around the SVG, with a backward stepper.
+    case html
+
+    /// The format a path's extension names (`loss.svg`, `LOSS.PNG`), or nil.
+    public init?(path: String) {
+        guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return nil }
+        self.init(rawValue: path[path.index(after: dot)...].lowercased())
+    }
+
+    /// Whether Graphviz lays the graph out for this format, with the limits that brings.
+    public var needsLayout: Bool { renderFormat != nil }
+
+    /// The Graphviz format for the layout formats; nil for what mgviz writes itself.
+    var renderFormat: Format? {
+        switch self {
+        case .svg, .html: return .svg
+        case .png: return .png
+        case .pdf: return .pdf
+        case .dot, .json: return nil
+        }
+    }
+}

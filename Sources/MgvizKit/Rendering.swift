@@ -1,0 +1,80 @@
+import Foundation
+import Micrograd
+import MgvizExport
+import MgvizRender
+import MgvizSpec
+
+/// A drawing's bytes in one format.
+public struct Rendering: Sendable {
+    public var bytes: [UInt8]
+    /// For a PNG drawn at less than `DrawOptions.dotsPerInch` to stay within the pixel cap, the
+    /// resolution it was drawn at.
+    public var reducedDotsPerInch: Double?
+    /// `the PNG is drawn at 40 dpi, not 96, to stay within …`, for a reduced PNG.
+    public var note: String?
+}
+
+extension Drawing {
+    /// The diagram as `format`: DOT and the JSON dump are written directly, SVG, PNG and PDF
+    /// are laid out and rendered by Graphviz in this process, and the HTML page is built around
+    /// the SVG. `name` is what a layout that runs out of time calls the input.
+    public func rendered(as format: OutputFormat, name: String? = nil) throws(DrawError) -> Rendering {
+        let exporter = options.dotExporter
+        guard let renderFormat = format.renderFormat else {
+            return Rendering(bytes: format == .json ? JSONExporter().exportBytes(diagram) : exporter.exportBytes(diagram))
+        }
+        guard diagram.nodes.count <= options.maximumNodes else {
+            throw .tooManyNodes(count: diagram.nodes.count, maximum: options.maximumNodes, format: format)
+        }
+        let cost = diagram.layoutCost
+        guard !cost.isTooCostly else {
+            let canCollapse = options.collapse == nil && diagram.nodes.contains { $0.cluster != nil }
+            throw .tooCostlyToLayOut(cost, canCollapse: canCollapse)
+        }
+        let dot = exporter.export(diagram)
+        let size = options.bitmapSize
+        func render() throws(RenderError) -> Rendering {
+            if format == .png {
+                let (png, used) = try Renderer().renderPNG(dot, size: size)
+                guard used < size.dotsPerInch else { return Rendering(bytes: Array(png)) }
+                let note = "the PNG is drawn at \(fixedText(used, decimals: 0)) dpi, not \(fixedText(size.dotsPerInch, decimals: 0)), \(size.limitsInWords); write .svg or .pdf for every detail"
+                return Rendering(bytes: Array(png), reducedDotsPerInch: used, note: note)
+            }
+            let rendered = Array(try Renderer().render(dot, to: renderFormat))
+            return Rendering(bytes: format == .html ? HTMLViewer().page(svg: rendered, diagram: diagram) : rendered)
+        }
+        let rendering: Rendering
+        do throws(RenderError) {
+            if let seconds = options.maximumLayoutSeconds {
+                let line = "mgviz: error: " + (name.map { shown($0) + ": " } ?? "") + DrawError.layoutTimedOut(seconds: seconds)
+                rendering = try LayoutWatchdog.run(seconds: seconds, message: escapingControlCharacters(line), render)
+            } else {
+                rendering = try render()
+            }
+        } catch {
+            throw .render(error)
+        }
+        if let used = rendering.reducedDotsPerInch, used < size.minimumDotsPerInch {
+            throw .resolutionTooLow(dotsPerInch: used, size: size)
+        }
+        return rendering
+    }
+}
+
+extension Value {
+    /// This value's graph drawn as `format`, with the grads it holds now (call `backward()`
+    /// first to see them).
+    public func rendered(as format: OutputFormat, options: DrawOptions = DrawOptions(), title: String? = nil) throws(DrawError) -> [UInt8] {
+        try Drawing(output: self, title: title, options: options).rendered(as: format).bytes
+    }
+
+    /// Writes this value's graph to `path`, in the format its extension names unless `format`
+    /// is given. A file there is replaced whole, and only once the drawing is complete.
+    public func draw(
+        to path: String, format: OutputFormat? = nil, options: DrawOptions = DrawOptions(), title: String? = nil
+    ) throws(DrawError) {
+        guard let format = format ?? OutputFormat(path: path) else { throw .unknownFormat(path: path) }
+        let bytes = try rendered(as: format, options: options, title: title)
+        do { try OutputFile.write(bytes, to: path) } catch { throw .file(error) }
+    }
+}

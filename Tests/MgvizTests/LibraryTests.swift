@@ -1,0 +1,88 @@
+import Foundation
+import Micrograd
+import MgvizExport
+import MgvizKit
+import MgvizSpec
+import Testing
+
+/// Issue 11: MgvizKit as Swift programs use it.
+@Suite struct Library {
+    /// The lecture's L = (a*b + c) * f, built in Swift and run backward.
+    func lectureL() -> Value {
+        let graph = Graph()
+        return graph.withScope {
+            let a = Value(2.0, label: "a"), b = Value(-3.0, label: "b"), c = Value(10.0, label: "c")
+            let f = Value(-2.0, label: "f")
+            let e = a * b
+            e.label = "e"
+            let d = e + c
+            d.label = "d"
+            let L = d * f
+            L.label = "L"
+            L.backward()
+            return L
+        }
+    }
+
+    @Test func aValueDrawsWithTheLecturesGrads() throws {
+        let dump = try Dump(Data(lectureL().rendered(as: .json)))
+        func node(_ label: String) -> Dump.Node { dump.nodes.first { $0.label == label }! }
+        // The notebook: L = -8; dL/da = 6, dL/db = -4, dL/dc = -2, dL/df = 4, dL/dd = -2, dL/de = -2.
+        #expect(node("L").data == .finite(-8) && node("L").grad == .finite(1))
+        #expect([node("a"), node("b"), node("c"), node("f"), node("d"), node("e")].map(\.grad) == [6, -4, -2, 4, -2, -2].map { .finite($0) })
+        #expect(dump.output == node("L").id)
+    }
+
+    @Test func drawWritesTheFormatItsExtensionNames() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let L = lectureL()
+        let svg = folder.appendingPathComponent("loss.svg").path
+        try L.draw(to: svg, options: DrawOptions(rankDirection: .topToBottom))
+        let text = try String(contentsOfFile: svg, encoding: .utf8)
+        #expect(text.hasPrefix("<?xml") && text.contains("<title>n0</title>"))
+        let png = try L.rendered(as: .png)
+        #expect(png.starts(with: [0x89, 0x50, 0x4e, 0x47]))
+        #expect(try L.rendered(as: .dot) == DOTExporter().exportBytes(Diagram(output: L, title: nil, withGrad: true)))
+        #expect(throws: DrawError.self) { try L.draw(to: folder.appendingPathComponent("loss.gif").path) }
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("loss.gif").path))
+    }
+
+    @Test func errorsAreTypedWithStructuredLocations() throws {
+        do throws(SpecError) {
+            _ = try Spec(bytes: Array(#"{"inputs": {"x": "two"}, "define": ["y = x"]}"#.utf8))
+            Issue.record("a string input was accepted")
+        } catch {
+            #expect(error.location == .member(["inputs", "x"], TextPosition(line: 1, column: 18)))
+            #expect(error.description(inFile: "s.json") == #"s.json: "inputs"."x" (line 1, column 18): expected a number, got a string"#)
+        }
+        let spec = try Spec(bytes: Array(#"{"inputs": {"x": 2}, "define": ["y = x +* 3"]}"#.utf8))
+        #expect {
+            try Drawing(spec: spec)
+        } throws: { error in
+            guard case .spec(let specError) = error as? DrawError else { return false }
+            return specError.location == .expression(index: 0, name: "y", column: 8)
+        }
+        #expect(throws: InvalidOption(.precision, "must be from 0 to 17, got 18")) { try DrawOptions(precision: 18).validate() }
+        #expect(DrawError.tooManyNodes(count: 3, maximum: 2, format: .svg).exitStatus == .dataError)
+    }
+
+    @Test func checksAndExpectationsAreVerdictsNotPrintedLines() throws {
+        let wrong = try sampleDrawing("wrong_expect", options: DrawOptions(checksGradients: true))
+        #expect(!wrong.isCorrect)
+        #expect(wrong.gradientChecks.map(\.outcome) == [.ok, .ok, .ok])
+        let b = try #require(wrong.expectations.first { $0.name == "b" })
+        #expect(!b.isRight && b.expected == 12.079250794881903 && b.computed == 10.25699027111255)
+        let marked = try #require(wrong.diagram.nodes.first { $0.label == "b" })
+        #expect(marked.problems == [Diagram.Problem(.expectedGrad, 12.079250794881903)])
+    }
+
+    /// The viewer's script finds the SVG's parts by the names NodeNames makes.
+    @Test func theViewersScriptUsesTheNamesNodeNamesMakes() throws {
+        let script = try String(contentsOf: packageRoot.appendingPathComponent("Sources/MgvizKit/Viewer/viewer.js"), encoding: .utf8)
+        #expect(script.contains("const opSuffix = \"\(NodeNames.opSuffix)\";"))
+        #expect(NodeNames.op(of: NodeNames.value(3)) == "n3_op" && NodeNames.edge(from: "n1", to: "n3_op") == "n1->n3_op")
+        let page = String(decoding: try lectureL().rendered(as: .html), as: UTF8.self)
+        #expect(page.contains(script) && page.contains("<title>n4_op&#45;&gt;n4</title>"))
+    }
+}
