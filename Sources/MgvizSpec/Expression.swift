@@ -1,22 +1,5 @@
 import Micrograd
 
-/// The functions an expression may call.
-enum Function: String, CaseIterable {
-    case exp, log, tanh, relu, sigmoid, sin, cos
-
-    var op: Op {
-        switch self {
-        case .exp: return .exp
-        case .log: return .log
-        case .tanh: return .tanh
-        case .relu: return .relu
-        case .sigmoid: return .sigmoid
-        case .sin: return .sin
-        case .cos: return .cos
-        }
-    }
-}
-
 /// What an expression or a name stands for: a plain number (folded, as Python folds
 /// arithmetic between numbers) or a node of the graph.
 enum Operand {
@@ -125,7 +108,7 @@ struct ExpressionEvaluator {
         case plus
         /// The columns of an open parenthesis or call point the "never closed" error at it.
         case parenthesis(column: Int)
-        case call(Function, column: Int)
+        case call(UnaryFunction, column: Int)
 
         /// Binding strength; Python's: + - < * / < unary < ** (right-associative).
         var precedence: Int {
@@ -163,14 +146,14 @@ struct ExpressionEvaluator {
                     expectingOperand = false
                 case .name(let name):
                     let isCall = tokens[index].kind == .symbol("(")
-                    if let function = Function(rawValue: name) {
+                    if let function = UnaryFunction(rawValue: name) {
                         guard isCall else {
                             throw ExpressionError(column: token.column, message: "'\(name)' is a function: call it as \(name)(...)")
                         }
                         pending.append(.call(function, column: token.column))
                         index += 1
                     } else if isCall {
-                        throw ExpressionError(column: token.column, message: "unknown function '\(echo(name))' (expected one of: \(Function.allCases.map(\.rawValue).joined(separator: ", ")))")
+                        throw ExpressionError(column: token.column, message: "unknown function '\(echo(name))' (expected one of: \(UnaryFunction.allCases.map(\.rawValue).joined(separator: ", ")))")
                     } else if let operand = lookup(name) {
                         operands.append(operand)
                         expectingOperand = false
@@ -237,10 +220,10 @@ struct ExpressionEvaluator {
         }
     }
 
-    private func call(_ function: Function, _ operand: Operand) -> Operand {
+    private func call(_ function: UnaryFunction, _ operand: Operand) -> Operand {
         switch operand {
-        case .number(let x, _): return .number(function.op.apply(x, 0).out, isInteger: false)
-        case .value(let v): return .value(v.applying(function.op))
+        case .number(let x, _): return .number(function(x), isInteger: false)
+        case .value(let v): return .value(v.applying(function))
         }
     }
 
