@@ -15,7 +15,7 @@ public struct Value: Sendable {
         self.id = id
     }
 
-    /// A leaf on `Graph.current`.
+    /// A leaf on `Graph.current`: the enclosing `withScope` graph, or else `Graph.shared`.
     public init(_ data: Double, label: String? = nil) {
         self = Graph.current.leaf(data, label: label)
     }
