@@ -1,22 +1,5 @@
 import Micrograd
 
-/// The functions an expression may call.
-enum Function: String, CaseIterable {
-    case exp, log, tanh, relu, sigmoid, sin, cos
-
-    var op: Op {
-        switch self {
-        case .exp: return .exp
-        case .log: return .log
-        case .tanh: return .tanh
-        case .relu: return .relu
-        case .sigmoid: return .sigmoid
-        case .sin: return .sin
-        case .cos: return .cos
-        }
-    }
-}
-
 /// What an expression or a name stands for: a plain number (folded, as Python folds
 /// arithmetic between numbers) or a node of the graph.
 enum Operand {
@@ -29,8 +12,34 @@ struct Token {
     enum Kind: Equatable {
         case number(Double, isInteger: Bool)
         case name(String)
-        case symbol(String)  // + - * / ** ( )
+        case symbol(Symbol)
         case end
+    }
+    /// A parenthesis or an operator; `-` and `+` are read as unary or binary by position.
+    enum Symbol: Equatable {
+        case `operator`(BinaryOperator)
+        case open, close
+
+        /// The symbol a single byte spells; `**` is two bytes and is read before this.
+        init?(_ byte: UInt8) {
+            switch byte {
+            case UInt8(ascii: "+"): self = .operator(.add)
+            case UInt8(ascii: "-"): self = .operator(.subtract)
+            case UInt8(ascii: "*"): self = .operator(.multiply)
+            case UInt8(ascii: "/"): self = .operator(.divide)
+            case UInt8(ascii: "("): self = .open
+            case UInt8(ascii: ")"): self = .close
+            default: return nil
+            }
+        }
+
+        var text: String {
+            switch self {
+            case .operator(let op): return op.rawValue
+            case .open: return "("
+            case .close: return ")"
+            }
+        }
     }
     var kind: Kind
     var column: Int
@@ -39,7 +48,7 @@ struct Token {
         switch kind {
         case .number(let value, _): return "the number \(pythonRepr(value))"
         case .name(let name): return "'\(echo(name))'"
-        case .symbol(let symbol): return "'\(symbol)'"
+        case .symbol(let symbol): return "'\(symbol.text)'"
         case .end: return "the end of the expression"
         }
     }
@@ -97,10 +106,10 @@ func tokenize(_ expression: Substring, columnOffset: Int) throws(ExpressionError
             }
             tokens.append(Token(kind: .name(text(start..<i)), column: column))
         } else if byte == UInt8(ascii: "*") && i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "*") {
-            tokens.append(Token(kind: .symbol("**"), column: column))
+            tokens.append(Token(kind: .symbol(.operator(.power)), column: column))
             i += 2
-        } else if "+-*/()".utf8.contains(byte) {
-            tokens.append(Token(kind: .symbol(text(i..<(i + 1))), column: column))
+        } else if let symbol = Token.Symbol(byte) {
+            tokens.append(Token(kind: .symbol(symbol), column: column))
             i += 1
         } else {
             let character = String(decoding: bytes[i...], as: UTF8.self).first.map(String.init) ?? "?"
@@ -120,19 +129,22 @@ struct ExpressionEvaluator {
     let lookup: (String) -> Operand?
 
     private enum Pending {
-        case binary(String)
+        case binary(BinaryOperator)
         case negate
         case plus
         /// The columns of an open parenthesis or call point the "never closed" error at it.
         case parenthesis(column: Int)
-        case call(Function, column: Int)
+        case call(UnaryFunction, column: Int)
 
         /// Binding strength; Python's: + - < * / < unary < ** (right-associative).
         var precedence: Int {
             switch self {
-            case .binary("+"), .binary("-"): return 1
-            case .binary("**"): return 4
-            case .binary: return 2
+            case .binary(let op):
+                switch op {
+                case .add, .subtract: return 1
+                case .multiply, .divide: return 2
+                case .power: return 4
+                }
             case .negate, .plus: return 3
             case .parenthesis, .call: return 0
             }
@@ -162,24 +174,24 @@ struct ExpressionEvaluator {
                     operands.append(.number(value, isInteger: isInteger))
                     expectingOperand = false
                 case .name(let name):
-                    let isCall = tokens[index].kind == .symbol("(")
-                    if let function = Function(rawValue: name) {
+                    let isCall = tokens[index].kind == .symbol(.open)
+                    if let function = UnaryFunction(rawValue: name) {
                         guard isCall else {
                             throw ExpressionError(column: token.column, message: "'\(name)' is a function: call it as \(name)(...)")
                         }
                         pending.append(.call(function, column: token.column))
                         index += 1
                     } else if isCall {
-                        throw ExpressionError(column: token.column, message: "unknown function '\(echo(name))' (expected one of: \(Function.allCases.map(\.rawValue).joined(separator: ", ")))")
+                        throw ExpressionError(column: token.column, message: "unknown function '\(echo(name))' (expected one of: \(UnaryFunction.allCases.map(\.rawValue).joined(separator: ", ")))")
                     } else if let operand = lookup(name) {
                         operands.append(operand)
                         expectingOperand = false
                     } else {
                         throw ExpressionError(column: token.column, message: "unknown name '\(echo(name))' (expected an input or a name defined earlier)")
                     }
-                case .symbol("("): pending.append(.parenthesis(column: token.column))
-                case .symbol("-"): pending.append(.negate)
-                case .symbol("+"): pending.append(.plus)
+                case .symbol(.open): pending.append(.parenthesis(column: token.column))
+                case .symbol(.operator(.subtract)): pending.append(.negate)
+                case .symbol(.operator(.add)): pending.append(.plus)
                 case .end where operands.isEmpty && pending.isEmpty:
                     throw ExpressionError(column: token.column, message: "the expression is empty")
                 default:
@@ -188,13 +200,13 @@ struct ExpressionEvaluator {
                 continue
             }
             switch token.kind {
-            case .symbol(let symbol) where ["+", "-", "*", "/", "**"].contains(symbol):
-                let incoming = Pending.binary(symbol)
-                let rightAssociative = symbol == "**"
+            case .symbol(.operator(let op)):
+                let incoming = Pending.binary(op)
+                let rightAssociative = op == .power
                 reduce { rightAssociative ? $0.precedence > incoming.precedence : $0.precedence >= incoming.precedence }
                 pending.append(incoming)
                 expectingOperand = true
-            case .symbol(")"):
+            case .symbol(.close):
                 reduce { $0.precedence > 0 }
                 guard let open = pending.popLast() else {
                     throw ExpressionError(column: token.column, message: "unbalanced ')': no '(' before it")
@@ -217,10 +229,10 @@ struct ExpressionEvaluator {
 
     private func apply(_ operation: Pending, to operands: inout [Operand]) {
         switch operation {
-        case .binary(let symbol):
+        case .binary(let op):
             let right = operands.removeLast()
             let left = operands.removeLast()
-            operands.append(binary(symbol, left, right))
+            operands.append(binary(op, left, right))
         case .negate:
             operands.append(negate(operands.removeLast()))
         case .call(let function, _):
@@ -237,56 +249,36 @@ struct ExpressionEvaluator {
         }
     }
 
-    private func call(_ function: Function, _ operand: Operand) -> Operand {
+    private func call(_ function: UnaryFunction, _ operand: Operand) -> Operand {
         switch operand {
-        case .number(let x, _): return .number(function.op.apply(x, 0).out, isInteger: false)
-        case .value(let v): return .value(v.applying(function.op))
+        case .number(let x, _): return .number(function(x), isInteger: false)
+        case .value(let v): return .value(v.applying(function))
         }
     }
 
-    private func binary(_ symbol: String, _ left: Operand, _ right: Operand) -> Operand {
+    private func binary(_ op: BinaryOperator, _ left: Operand, _ right: Operand) -> Operand {
         switch (left, right) {
         case (.number(let a, let aInt), .number(let b, let bInt)):
-            return fold(symbol, a, aInt, b, bInt)
+            return fold(op, a, aInt, b, bInt)
         case (.value(let a), .value(let b)):
-            switch symbol {
-            case "+": return .value(a + b)
-            case "-": return .value(a - b)
-            case "*": return .value(a * b)
-            case "/": return .value(a / b)
-            default: return .value(a ** b)
-            }
+            return .value(op(a, b))
         case (.value(let a), .number(let b, let isInteger)):
-            switch symbol {
-            case "+": return .value(a + b)
-            case "-": return .value(a - b)
-            case "*": return .value(a * b)
-            case "/": return .value(a / b)
-            default:
-                // `a ** k`: micrograd's unary node, named as Python prints k.
-                if isInteger, let k = Int(exactly: b) { return .value(a ** k) }
-                return .value(a ** b)
-            }
+            // `a ** k`: micrograd's unary node, named as Python prints k.
+            if isInteger, let k = Int(exactly: b) { return .value(op(a, k)) }
+            return .value(op(a, b))
         case (.number(let a, _), .value(let b)):
-            switch symbol {
-            case "+": return .value(a + b)
-            case "-": return .value(a - b)
-            case "*": return .value(a * b)
-            case "/": return .value(a / b)
-            default: return .value(Value(a, in: graph) ** b)
-            }
+            return .value(op(a, b))
         }
     }
 
     /// Arithmetic between plain numbers, with Python's int/float result types.
-    private func fold(_ symbol: String, _ a: Double, _ aInt: Bool, _ b: Double, _ bInt: Bool) -> Operand {
-        let bothInt = aInt && bInt
-        switch symbol {
-        case "+": return .number(a + b, isInteger: bothInt)
-        case "-": return .number(a - b, isInteger: bothInt)
-        case "*": return .number(a * b, isInteger: bothInt)
-        case "/": return .number(a / b, isInteger: false)
-        default: return .number(Op.power.apply(a, b).out, isInteger: bothInt && b >= 0)
+    private func fold(_ op: BinaryOperator, _ a: Double, _ aInt: Bool, _ b: Double, _ bInt: Bool) -> Operand {
+        let isInteger: Bool
+        switch op {
+        case .add, .subtract, .multiply: isInteger = aInt && bInt
+        case .divide: isInteger = false
+        case .power: isInteger = aInt && bInt && b >= 0
         }
+        return .number(op(a, b), isInteger: isInteger)
     }
 }

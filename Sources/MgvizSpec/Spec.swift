@@ -1,3 +1,5 @@
+import Micrograd
+
 /// A spec, format v1: named inputs, a list of `name = expression` definitions, the output
 /// to draw and run backward from, and an optional title.
 public struct Spec: Sendable, Equatable {
@@ -188,7 +190,7 @@ public struct Spec: Sendable, Equatable {
         guard let first = name.unicodeScalars.first, first == "_" || first.isASCIILetter,
               name.unicodeScalars.allSatisfy({ $0 == "_" || $0.isASCIILetter || $0.isASCIIDigit })
         else { return "'\(echo(name))' is not a valid name (expected letters, digits and _, not starting with a digit)" }
-        if Function(rawValue: name) != nil {
+        if UnaryFunction(rawValue: name) != nil {
             return "'\(name)' is a function name and cannot name a value"
         }
         return nil

@@ -176,7 +176,7 @@ public final class Graph: @unchecked Sendable {
 // MARK: the current graph
 
 extension Graph {
-    /// The graph of every Value made outside any `withScope`: one for the whole process,
+    /// The graph that Values made outside any `withScope` go to: one for the whole process,
     /// shared by every thread and task. Like any graph it must not be built from two at once,
     /// so code that builds concurrently gives each task a graph and a scope of its own.
     public static let shared = Graph()

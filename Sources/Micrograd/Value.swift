@@ -15,7 +15,7 @@ public struct Value: Sendable {
         self.id = id
     }
 
-    /// A leaf on `Graph.current`.
+    /// A leaf on `Graph.current`: the enclosing `withScope` graph, or else `Graph.shared`.
     public init(_ data: Double, label: String? = nil) {
         self = Graph.current.leaf(data, label: label)
     }
@@ -99,11 +99,9 @@ public struct Value: Sendable {
     /// `k ** b`: the constant k becomes a leaf, and the node is the binary `**`.
     public static func ** (k: Double, b: Value) -> Value { Value(k, in: b.graph) ** b }
 
-    /// Applies a unary op (`.exp` … `.cos`) by its code, as a spec's function call does.
-    public func applying(_ op: Op) -> Value {
-        precondition(!op.isBinary && op != .power && op != .leaf, "\(op) is not a unary function")
-        return graph.append(op, self)
-    }
+    /// Applies a function chosen at run time, as an expression's call does:
+    /// `x.applying(.tanh)` is `x.tanh()`.
+    public func applying(_ function: UnaryFunction) -> Value { graph.append(function.op, self) }
 
     public func exp() -> Value { graph.append(.exp, self) }
     public func log() -> Value { graph.append(.log, self) }
