@@ -2,6 +2,10 @@ import MgvizExport
 import MgvizKit
 import MgvizSpec
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// libFuzzer's entry point: any bytes through MgvizKit's pipeline, as the command draws them,
 /// under each set of `fuzzedOptions`: the spec parser, the evaluator (models too), backward,
 /// the gradient check and `expect`, the marks they leave, the NaN warning, collapse, focus,
@@ -29,16 +33,32 @@ let fuzzedOptions = [
     DrawOptions(collapse: .neurons),
 ]
 
-#if !FUZZING
-/// Built without libFuzzer (as `swift build` does), it replays the files it is given, so that
-/// a crash found by `fuzz/run.sh` can be run again under a debugger.
+/// SwiftPM gives every executable a Swift entry point, so libFuzzer's own `main` is not
+/// used: built with `-DFUZZING` (as `fuzz/run.sh` does), this runs libFuzzer's driver on
+/// `fuzzSpec`; built plainly (as `swift build` does), it replays the files it is given, so
+/// that a crash found by `fuzz/run.sh` can be run again under a debugger.
 @main
-enum Replay {
+enum FuzzerMain {
     static func main() throws {
+        #if FUZZING
+        var argc = CommandLine.argc
+        var argv = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzSpec))
+        #else
         for path in CommandLine.arguments.dropFirst() {
             let bytes = try InputFile.read(path).0
             _ = bytes.withUnsafeBufferPointer { fuzzSpec($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count) }
         }
+        #endif
     }
 }
+
+#if FUZZING
+/// libFuzzer's entry for programs with a `main` of their own (llvm.org/docs/LibFuzzer.html).
+@_silgen_name("LLVMFuzzerRunDriver")
+private func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
+) -> CInt
 #endif
