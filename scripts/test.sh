@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# The test command: sets up the machine, fuzzes the spec parser for 60 seconds, drives the
-# HTML viewer in headless Chromium, then runs the whole suite (last, so that its summary
-# closes the output).
+# The test command: sets up the machine, fuzzes the pipeline for 60 seconds, builds the
+# README's library example as a package outside the repo, drives the HTML viewer in headless
+# Chromium, then runs the whole suite (last, so that its summary closes the output).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --browser
 # The tests leave the checkout as they found it, and the machine's devices as they were.
 checkout_before=$(git status --porcelain 2>/dev/null || true)
 fuzz/run.sh 60 2>&1 | tail -n 8
+scripts/library-check.sh
 swift build --product mgviz >/dev/null
 mgviz=$(swift build --show-bin-path)/mgviz
 "$mgviz" samples/softmax.json -o .build/viewer-test.html

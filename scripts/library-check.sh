@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds the README's "Use as a library" example as a package of its own, outside the repo,
+# in a temp folder: its Package.swift and main.swift are the README's blocks marked
+# `<!-- library-example: PATH -->`, used as written: `../mgviz` is a link to this checkout.
+# Then checks that it prints what its comment says, draws o.svg, and built neither
+# swift-argument-parser nor the command's or the benchmarks' modules. (SwiftPM still clones
+# swift-argument-parser to resolve the package graph; it compiles nothing of it.)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+demo="$work/demo"
+mkdir -p "$demo"
+ln -s "$root" "$work/mgviz"
+python3 - "$root/README.md" "$demo" <<'PY'
+import os, re, sys
+readme, demo = sys.argv[1:]
+text = open(readme).read()
+blocks = re.findall(r"<!-- library-example: (\S+) -->\n```swift\n(.*?)```", text, re.S)
+assert [path for path, _ in blocks] == ["Package.swift", "Sources/Demo/main.swift"], blocks
+for path, body in blocks:
+    os.makedirs(os.path.dirname(os.path.join(demo, path)) or demo, exist_ok=True)
+    open(os.path.join(demo, path), "w").write(body)
+PY
+expected=$(sed -n 's|^print(o.data, x1.grad, w1.grad) *// ||p' "$demo/Sources/Demo/main.swift")
+(cd "$demo" && swift build 2>&1 | tail -n 1)
+output=$(cd "$demo" && "$(swift build --show-bin-path)/Demo")
+[ "$output" = "$expected"$'\n'"true" ] || { echo "library-check: printed '$output', expected '$expected' and true" >&2; exit 1; }
+head -c 5 "$demo/o.svg" | grep -q '<?xml' || { echo "library-check: o.svg is not an SVG" >&2; exit 1; }
+# SwiftPM plans a folder for every target of the graph; a compiled one holds object files.
+built=$(cd "$demo/.build/debug" && find ArgumentParser*.build mgviz.build MgvizBench.build MgvizFuzz.build -name '*.o' 2>/dev/null || true)
+[ -z "$built" ] || { echo "library-check: the example built what it does not use: $built" >&2; exit 1; }
+[ -n "$(find "$demo/.build/debug/MgvizKit.build" -name '*.o')" ] || { echo "library-check: MgvizKit was not built where expected" >&2; exit 1; }
+echo "library-check: the README's example builds outside the repo, prints $expected and draws o.svg"
