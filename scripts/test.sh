@@ -9,6 +9,8 @@ scripts/setup.sh --browser
 checkout_before=$(git status --porcelain 2>/dev/null || true)
 fuzz/run.sh 60 2>&1 | tail -n 8
 scripts/library-check.sh
+# The viewer's script is a file of its own, so that it can be checked as JavaScript.
+if command -v node >/dev/null 2>&1; then node --check Sources/MgvizKit/Viewer/viewer.js; fi
 swift build --product mgviz >/dev/null
 mgviz=$(swift build --show-bin-path)/mgviz
 "$mgviz" samples/softmax.json -o .build/viewer-test.html

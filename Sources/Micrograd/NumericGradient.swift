@@ -10,7 +10,7 @@ extension Value {
     /// Estimates d(self)/d(leaf) by re-evaluating this graph with `leaf` perturbed by `step`.
     /// The graph is not rebuilt, and every node's data is restored before returning.
     public func numericGradient(
-        withRespectTo leaf: Value, step: Double = 1e-6, method: FiniteDifference = .central
+        withRespectTo leaf: Value, step: Double = GradientCheck.defaultStep, method: FiniteDifference = .central
     ) -> Double {
         precondition(leaf.graph === graph, "the leaf is not in this graph")
         precondition(leaf.op == .leaf, "numeric gradients are taken with respect to leaves")

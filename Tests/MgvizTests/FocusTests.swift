@@ -1,5 +1,6 @@
 import Foundation
 import MgvizExport
+import MgvizKit
 import Testing
 
 /// Issue 10: `--focus NAME --depth K` draws one corner of a big graph, with stubs on the cuts.
@@ -44,7 +45,7 @@ import Testing
     /// Each format from the command line; the dump says it is focused and where it was cut.
     @Test func dumpAndDrawingOfAFocus() throws {
         let dump = try runMgviz([sample("softmax").path, "--focus", "p3", "--depth", "1", "-o", "-", "--format", "json"])
-        #expect(dump.status == 0)
+        #expect(dump.status == MgvizKit.ExitStatus.success.rawValue)
         let text = String(decoding: dump.stdout, as: UTF8.self)
         #expect(text.hasPrefix("{\"format\": \"mgviz-graph\", \"version\": 1, \"title\": \"softmax + negative log likelihood\", \"output\": null,"))
         #expect(text.hasSuffix("""
@@ -67,18 +68,18 @@ import Testing
 
     @Test func unknownAndAmbiguousNames() throws {
         let unknown = try runMgviz([sample("softmax").path, "--focus", "e5", "-o", "-"])
-        #expect(unknown.status == 64)
+        #expect(unknown.status == MgvizKit.ExitStatus.usage.rawValue)
         #expect(unknown.stderr == "mgviz: error: \(sample("softmax").path): --focus: no node is labelled 'e5' or has that id; did you mean 'e0', 'e1', 'e2', 'e3'?\n")
         let far = try runMgviz([sample("softmax").path, "--focus", "weights", "-o", "-"])
         #expect(far.stderr.hasSuffix("--focus: no node is labelled 'weights' or has that id\n"))
         let ambiguous = try runMgviz([sample("mlp_lecture").path, "--focus", "b", "-o", "-"])
-        #expect(ambiguous.status == 64)
+        #expect(ambiguous.status == MgvizKit.ExitStatus.usage.rawValue)
         #expect(ambiguous.stderr.hasSuffix("--focus: 9 nodes are labelled 'b'; name one by its id: n6, n10, n14, n18, n23, …\n"))
         // Each layer-1 neuron has three weights, then its bias: n3 to n5, then b at n6, and so on.
         let byID = try runMgviz([sample("mlp_lecture").path, "--focus", "n10", "--depth", "0", "-o", "-", "--format", "json"])
         #expect(try Dump(byID.stdout).nodes.map(\.label) == ["b"])
         let depthAlone = try runMgviz([sample("softmax").path, "--depth", "3", "-o", "-"])
-        #expect(depthAlone.status == 64 && depthAlone.stderr.contains("--depth goes with --focus NAME"))
+        #expect(depthAlone.status == MgvizKit.ExitStatus.usage.rawValue && depthAlone.stderr.contains("--depth goes with --focus NAME"))
     }
 
     /// `y = x + x + … + x`, N terms: x, then sums s1 … s(N-1). Around s(k), one op out: x,
@@ -92,7 +93,7 @@ import Testing
         try Data(#"{"inputs": {"x": 0.5}, "define": ["y = \#(Array(repeating: "x", count: terms).joined(separator: " + "))"]}"#.utf8)
             .write(to: folder.appendingPathComponent("sum.json"))
         let result = try runMgviz(["sum.json", "--focus", "n\(k)", "--depth", "1", "-o", "out.\(format)"], in: folder)
-        #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
+        #expect(result.status == MgvizKit.ExitStatus.success.rawValue && result.stderr.isEmpty, "\(result.stderr)")
         let bytes = try Data(contentsOf: folder.appendingPathComponent("out.\(format)"))
         switch format {
         case "json":

@@ -1,4 +1,5 @@
 import Foundation
+import MgvizKit
 import Testing
 
 /// Issue 6: limits, and output that survives a kill.
@@ -12,11 +13,11 @@ import Testing
         try handle.truncate(atOffset: 64 << 20 + 1)
         try handle.close()
         let result = try runMgviz(["big.json", "-o", "out.svg"], in: folder)
-        #expect(result.status == 65)
+        #expect(result.status == MgvizKit.ExitStatus.dataError.rawValue)
         #expect(result.stderr == "mgviz: error: big.json: the file is 67108865 bytes, over the limit of 67108864\n")
         // Standard input is held to the same limit.
         let piped = try runMgviz(["-", "-o", "-", "--format", "json"], stdin: Data(count: 64 << 20 + 1))
-        #expect(piped.status == 65 && piped.stderr.hasPrefix("mgviz: error: <stdin>: the file is "))
+        #expect(piped.status == MgvizKit.ExitStatus.dataError.rawValue && piped.stderr.hasPrefix("mgviz: error: <stdin>: the file is "))
     }
 
     @Test func longFlatSumExportsWithoutRecursion() throws {
@@ -26,7 +27,7 @@ import Testing
         try Data(#"{"inputs": {"x": 0.5}, "define": ["y = \#(terms)"]}"#.utf8).write(to: folder.appendingPathComponent("sum.json"))
         for format in ["json", "dot"] {
             let result = try runMgviz(["sum.json", "-o", "out.\(format)"], in: folder)
-            #expect(result.status == 0, "\(format): \(result.stderr)")
+            #expect(result.status == MgvizKit.ExitStatus.success.rawValue, "\(format): \(result.stderr)")
         }
         let dump = try Dump(Data(contentsOf: folder.appendingPathComponent("out.json")))
         #expect(dump.nodes.count == 200_000 && dump.nodes.last?.data.value == 100_000)
