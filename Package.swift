@@ -51,7 +51,7 @@ let package = Package(
         ),
         // libFuzzer's target, built by fuzz/run.sh with -sanitize=fuzzer,address -DFUZZING;
         // a plain build replays the files it is given.
-        .executableTarget(name: "MgvizFuzz", dependencies: ["MgvizExport", "MgvizKit", "MgvizSpec"]),
+        .executableTarget(name: "MgvizFuzz", dependencies: ["Micrograd", "MgvizExport", "MgvizKit", "MgvizSpec"]),
         .testTarget(name: "MicrogradTests", dependencies: ["Micrograd"]),
         .testTarget(
             name: "MgvizTests",

@@ -24,7 +24,7 @@ struct Export: ParsableCommand {
             let dotSeconds = stopwatch.lap()
             let json = try drawing.rendered(as: .json).bytes
             let jsonSeconds = stopwatch.lap()
-            let count = drawing.diagram.nodes.count
+            let count = drawing.checkedDiagram.nodes.count
             print(String(
                 format: "nodes %d collect_s %.3f dot_s %.3f json_s %.3f ns_per_node %.0f dot_bytes %d json_bytes %d",
                 count, collect, dotSeconds, jsonSeconds, (collect + dotSeconds + jsonSeconds) / Double(count) * 1e9,

@@ -26,7 +26,7 @@ extension Diagram {
                 kept.operands = feeds[cluster, default: []]
             }
             kept.operands = kept.operands.map { newPosition[$0] }
-            kept.id = NodeNames.value(collapsed.nodes.count)
+            kept.id = NodeNames.value(at: collapsed.nodes.count)
             newPosition[index] = collapsed.nodes.count
             collapsed.nodes.append(kept)
         }

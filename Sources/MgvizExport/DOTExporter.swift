@@ -45,8 +45,14 @@ public struct DOTExporter: Sendable {
     public var coloring: Coloring
     public var layoutTuning: LayoutTuning
 
+    /// What micrograd's `draw_dot` shows: left to right, four decimals (`%.4f`), one colour per kind.
+    public static let defaultRankDirection = RankDirection.leftToRight
+    public static let defaultPrecision = 4
+    public static let defaultColoring = Coloring.kind
+
     public init(
-        rankDirection: RankDirection = .leftToRight, precision: Int = 4, coloring: Coloring = .kind, layoutTuning: LayoutTuning = .bySize
+        rankDirection: RankDirection = defaultRankDirection, precision: Int = defaultPrecision,
+        coloring: Coloring = defaultColoring, layoutTuning: LayoutTuning = .bySize
     ) {
         self.rankDirection = rankDirection
         self.precision = precision

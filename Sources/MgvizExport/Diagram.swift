@@ -118,7 +118,7 @@ public struct Diagram: Sendable {
             valueIDs.append(Int32(id))
             let label = value.label ?? ""
             nodes.append(Node(
-                id: NodeNames.value(nodes.count), label: label, op: value.opName,
+                id: NodeNames.value(at: nodes.count), label: label, op: value.opName,
                 kind: value.op != .leaf ? .op
                     : parameterIDs.contains(value.id) ? .parameter
                     : value.label == nil ? .constant : .input,

@@ -9,16 +9,12 @@
 ///   `n3_op->n3` (op into its Value);
 /// - the stubs of a focus's cut edges are `cut0`, `cut1`, … and carry no data.
 public enum NodeNames {
+    /// What an op's ellipse adds to its Value's name; the exporter writes it straight after
+    /// the name, and the viewer's script (Viewer/viewer.js) declares the same `opSuffix`.
     public static let opSuffix: StaticString = "_op"
 
     /// The name of the Value at `position`.
-    public static func value(_ position: Int) -> String { "n\(position)" }
-
-    /// The name of the op ellipse of the Value named `name`.
-    public static func op(of name: String) -> String { name + opSuffix.description }
-
-    /// The title Graphviz gives an edge.
-    public static func edge(from tail: String, to head: String) -> String { tail + "->" + head }
+    public static func value(at position: Int) -> String { "n\(position)" }
 
     /// The name of the stub of cut number `index`.
     public static func cut(_ index: Int) -> String { "cut\(index)" }

@@ -51,12 +51,12 @@ public func fixedText(_ x: Double, decimals: Int) -> String {
 public func exactText(_ x: Double) -> String { x.isFinite ? "\(x)" : spell(x) }
 
 /// NaN and infinities spelled out, as the diagram, the JSON dump and the warnings write them.
-public func spell(_ x: Double) -> String {
+package func spell(_ x: Double) -> String {
     x.isNaN ? "NaN" : x == .infinity ? "Infinity" : "-Infinity"
 }
 
 /// A number as briefly as it round-trips: `-0.5`, `1000`, `1e-08`, `NaN`.
-public func shortText(_ x: Double) -> String {
+package func shortText(_ x: Double) -> String {
     guard x.isFinite else { return spell(x) }
     let text = "\(x)"
     return text.hasSuffix(".0") ? String(text.dropLast(2)) : text

@@ -6,7 +6,7 @@ public typealias RankDirection = DOTExporter.RankDirection
 public typealias Coloring = DOTExporter.Coloring
 
 /// How to draw: every option of the `mgviz` command, each with its default and its valid
-/// range defined here once. The command's flags are named after them (`--precision`).
+/// range defined here once; `Option.flag` gives each one's spelling on the command line.
 public struct DrawOptions: Sendable, Equatable {
     /// What `collapse` folds into single nodes.
     public enum Collapse: String, Sendable, CaseIterable {
@@ -14,13 +14,24 @@ public struct DrawOptions: Sendable, Equatable {
         case neurons
     }
 
-    /// The options with a valid range, named as the command's flags.
-    public enum Option: String, Sendable, CaseIterable {
-        case precision, check, step, tolerance, depth, dpi
-        case maxNodes = "max-nodes"
-        case maxLayoutSeconds = "max-layout-seconds"
+    /// The options `validate()` can refuse.
+    public enum Option: Sendable, CaseIterable {
+        case precision, checksGradients, gradientStep, gradientTolerance, focusDepth, dotsPerInch
+        case maximumNodes, maximumLayoutSeconds
 
-        public var flag: String { "--" + rawValue }
+        /// The option as the command spells it.
+        public var flag: String {
+            switch self {
+            case .precision: return "--precision"
+            case .checksGradients: return "--check"
+            case .gradientStep: return "--step"
+            case .gradientTolerance: return "--tolerance"
+            case .focusDepth: return "--depth"
+            case .dotsPerInch: return "--dpi"
+            case .maximumNodes: return "--max-nodes"
+            case .maximumLayoutSeconds: return "--max-layout-seconds"
+            }
+        }
     }
 
     /// `.leftToRight` as micrograd draws, or `.topToBottom`.
@@ -45,11 +56,13 @@ public struct DrawOptions: Sendable, Equatable {
     public var focusDepth: Int
     /// Graphs with more values are not laid out (svg, png, pdf, html); dot and json have no limit.
     public var maximumNodes: Int
-    /// CPU seconds a layout may take before the process ends with `ExitStatus.dataError`; nil
-    /// for no limit. A library caller that cannot afford to lose its process leaves it nil and
-    /// relies on the refusals of `LayoutCost`.
+    /// CPU seconds (of the whole process) a layout may take before the process ends with
+    /// `ExitStatus.dataError`; nil for no limit, the default, since a library caller may not
+    /// afford to lose its process: it relies on the refusals of `LayoutCost`.
     public var maximumLayoutSeconds: Int?
     public static let layoutSecondsRange = 1...86_400
+    /// The command's limit, which it sets unless told otherwise.
+    public static let commandLayoutSeconds = 10
     /// PNG resolution; a big graph is drawn at less, to stay within `BitmapSize`'s pixel cap.
     public var dotsPerInch: Double
     public static let dotsPerInchRange = 1.0...2400.0
@@ -62,9 +75,9 @@ public struct DrawOptions: Sendable, Equatable {
     public static let collapseSuggestedAbove = 500
 
     public init(
-        rankDirection: RankDirection = .leftToRight,
-        precision: Int = 4,
-        coloring: Coloring = .kind,
+        rankDirection: RankDirection = DOTExporter.defaultRankDirection,
+        precision: Int = DOTExporter.defaultPrecision,
+        coloring: Coloring = DOTExporter.defaultColoring,
         showsGradients: Bool = true,
         checksGradients: Bool = false,
         gradientStep: Double = GradientCheck.defaultStep,
@@ -96,22 +109,22 @@ public struct DrawOptions: Sendable, Equatable {
         guard Self.precisionRange.contains(precision) else {
             throw InvalidOption(.precision, "must be from \(Self.precisionRange.lowerBound) to \(Self.precisionRange.upperBound), got \(precision)")
         }
-        guard gradientStep > 0, gradientStep.isFinite else { throw InvalidOption(.step, "must be a positive number, got \(gradientStep)") }
+        guard gradientStep > 0, gradientStep.isFinite else { throw InvalidOption(.gradientStep, "must be a positive number, got \(gradientStep)") }
         guard gradientTolerance >= 0, gradientTolerance.isFinite else {
-            throw InvalidOption(.tolerance, "must be 0 or more, got \(gradientTolerance)")
+            throw InvalidOption(.gradientTolerance, "must be 0 or more, got \(gradientTolerance)")
         }
-        guard maximumNodes > 0 else { throw InvalidOption(.maxNodes, "must be positive, got \(maximumNodes)") }
+        guard maximumNodes > 0 else { throw InvalidOption(.maximumNodes, "must be positive, got \(maximumNodes)") }
         if let maximumLayoutSeconds, !Self.layoutSecondsRange.contains(maximumLayoutSeconds) {
             throw InvalidOption(
-                .maxLayoutSeconds,
+                .maximumLayoutSeconds,
                 "must be from \(Self.layoutSecondsRange.lowerBound) to \(Self.layoutSecondsRange.upperBound), got \(maximumLayoutSeconds)")
         }
-        guard focusDepth >= 0 else { throw InvalidOption(.depth, "must be 0 or more, got \(focusDepth)") }
+        guard focusDepth >= 0 else { throw InvalidOption(.focusDepth, "must be 0 or more, got \(focusDepth)") }
         guard Self.dotsPerInchRange.contains(dotsPerInch) else {
-            throw InvalidOption(.dpi, "must be from \(Int(Self.dotsPerInchRange.lowerBound)) to \(Int(Self.dotsPerInchRange.upperBound)), got \(dotsPerInch)")
+            throw InvalidOption(.dotsPerInch, "must be from \(Int(Self.dotsPerInchRange.lowerBound)) to \(Int(Self.dotsPerInchRange.upperBound)), got \(dotsPerInch)")
         }
         if checksGradients && !showsGradients {
-            throw InvalidOption(.check, "compares backward's grads: drop --no-backward")
+            throw InvalidOption(.checksGradients, "compares backward's grads: drop --no-backward")
         }
     }
 

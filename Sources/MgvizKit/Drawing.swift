@@ -13,8 +13,12 @@ public struct Drawing {
     public let evaluation: Evaluation?
     /// The whole graph that reaches the output, with what the checks found wrong marked on it.
     public let checkedDiagram: Diagram
-    /// What is drawn: `checkedDiagram`, collapsed and focused as the options say.
-    public let diagram: Diagram
+    /// What is drawn: `checkedDiagram`, collapsed and focused as the options say. A focus on a
+    /// name the graph lacks throws here, after the checks, whose verdicts stand either way.
+    public var diagram: Diagram {
+        get throws(DrawError) { try drawn.get() }
+    }
+    private let drawn: Result<Diagram, DrawError>
     /// One verdict per input, in order, when `options.checksGradients`.
     public let gradientChecks: [GradientVerdict]
     /// One verdict per entry of a spec's `expect`.
@@ -26,7 +30,7 @@ public struct Drawing {
 
     /// Whether no check or expectation is WRONG.
     public var isCorrect: Bool {
-        !gradientChecks.contains { $0.outcome == .wrong } && expectations.allSatisfy(\.isRight)
+        !gradientChecks.contains { $0.result.verdict == .wrong } && expectations.allSatisfy(\.isRight)
     }
 
     /// Evaluates `spec` on a graph of its own, runs backward unless `options` say not to, and
@@ -37,7 +41,7 @@ public struct Drawing {
         do { evaluation = try spec.evaluate() } catch { throw .spec(error) }
         if !options.showsGradients && !(evaluation.expect?.grads.isEmpty ?? true) { throw .gradsWithoutBackward }
         if options.showsGradients { evaluation.output.backward() }
-        try self.init(
+        self.init(
             output: evaluation.output, title: evaluation.title, inputs: evaluation.inputs,
             expectations: evaluation.checkExpectations(), parameters: evaluation.parameters, neurons: evaluation.neurons,
             evaluation: evaluation, options: options)
@@ -53,7 +57,7 @@ public struct Drawing {
             let reaches = graph.dependencies(of: output.id)
             inputs = reaches.indices.filter { reaches[$0] && graph[$0].op == .leaf && graph[$0].label != nil }.map { graph[$0] }
         }
-        try self.init(
+        self.init(
             output: output, title: title, inputs: inputs, expectations: [], parameters: [], neurons: [], evaluation: nil,
             options: options)
     }
@@ -65,7 +69,7 @@ public struct Drawing {
     private init(
         output: Value, title: String?, inputs: [Value], expectations: [ExpectationResult], parameters: [Value],
         neurons: [NeuronNodes], evaluation: Evaluation?, options: DrawOptions
-    ) throws(DrawError) {
+    ) {
         self.options = options
         self.evaluation = evaluation
         let checks = options.checksGradients
@@ -89,15 +93,16 @@ public struct Drawing {
         suggestsCollapsing = !neurons.isEmpty && options.collapse == nil && options.focus == nil
             && checked.nodes.count > DrawOptions.collapseSuggestedAbove
 
-        var drawn = options.collapse == .neurons ? checked.collapsingNeurons() : checked
+        let collapsed = options.collapse == .neurons ? checked.collapsingNeurons() : checked
         if let focus = options.focus {
             do throws(FocusError) {
-                drawn = drawn.focusing(on: try drawn.position(named: focus), depth: options.focusDepth)
+                drawn = .success(collapsed.focusing(on: try collapsed.position(named: focus), depth: options.focusDepth))
             } catch {
-                throw .focus(error)
+                drawn = .failure(.focus(error))
             }
+        } else {
+            drawn = .success(collapsed)
         }
-        diagram = drawn
     }
 }
 
@@ -116,34 +121,19 @@ public struct NodeReference: Sendable, Equatable, CustomStringConvertible {
 
 /// A gradient check's finding for one input, with the diagram's names.
 public struct GradientVerdict: Sendable {
-    public enum Outcome: Sendable, Equatable {
-        case ok, wrong
-        /// Both numbers are NaN: nothing to compare.
-        case notANumber
-        /// The output has a kink here (a ReLU at 0): neither number is the derivative.
-        case notDifferentiable
-    }
-
+    public let result: GradientCheck.Result
     /// The input's label.
-    public var input: String
-    public var autograd: Double
-    public var numeric: Double
-    public var outcome: Outcome
+    public let inputLabel: String
     /// Why a check was skipped or is NaN, in words: `not differentiable here: ReLU of 0.0 at n3`.
-    public var note: String?
+    public let note: String?
 
     init(_ result: GradientCheck.Result, in diagram: Diagram, nonFinite: NonFiniteWarning?) {
-        input = result.input.label ?? ""
-        autograd = result.autograd
-        numeric = result.numeric
+        self.result = result
+        inputLabel = result.input.label ?? ""
         switch result.verdict {
-        case .ok: outcome = .ok
-        case .wrong: outcome = .wrong
-        case .notANumber:
-            outcome = .notANumber
-            note = nonFinite?.description
+        case .ok, .wrong: note = nil
+        case .notANumber: note = nonFinite?.description
         case .notDifferentiable(let kink):
-            outcome = .notDifferentiable
             let place = diagram.position(of: kink).map { NodeReference(diagram.nodes[$0]).description } ?? "a node off the output's path"
             note = "not differentiable here: \(kink.opName) of \(exactText(kink.operands[0].data)) at \(place)"
         }
@@ -153,8 +143,8 @@ public struct GradientVerdict: Sendable {
 /// Where a NaN or an infinity first appears, in the diagram's names:
 /// `NaN first appears at n7 'p' (log of -0.5)`.
 public struct NonFiniteWarning: Sendable, CustomStringConvertible {
-    public var origin: NonFiniteOrigin
-    public var node: NodeReference
+    public let origin: NonFiniteOrigin
+    public let node: NodeReference
     public let description: String
 
     init(_ origin: NonFiniteOrigin, in diagram: Diagram) {

@@ -20,7 +20,8 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 /// A path as messages show it: escaped, and cut to its last characters if it is very long.
-package func shown(_ path: String) -> String { echo(path, limit: SpecError.echoedPathLength, keepingEnd: true) }
+/// Paths are shown up to 200 characters, keeping their end, where the file name is.
+package func shown(_ path: String) -> String { echo(path, limit: 200, keepingEnd: true) }
 
 package func systemError(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 
@@ -349,7 +350,7 @@ package enum OutputFile {
 
 /// The path of the temp file being written, if any, as a C string: the signal handler reads it,
 /// so it lives in a buffer allocated before any handler is installed, and is only changed with
-/// the signals blocked (mgviz runs on one thread).
+/// the signals blocked (and `OutputFile.write` holds a lock while the file exists).
 nonisolated(unsafe) private let temporaryPath: UnsafeMutablePointer<CChar> = {
     let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(PATH_MAX))
     buffer.initialize(repeating: 0, count: Int(PATH_MAX))

@@ -1,4 +1,4 @@
-import Glibc
+import Foundation
 
 /// The last guard against a layout that runs away.
 ///
@@ -8,6 +8,8 @@ import Glibc
 /// under a limit on this process's CPU time. Past it mgviz prints one line and exits 65: a
 /// signal handler may only write and exit, so the line is made before the layout starts.
 enum LayoutWatchdog {
+    /// One limited layout at a time: the timer, the handler and the line are process-wide.
+    private static let running = NSLock()
     private static let capacity = 4096
     nonisolated(unsafe) private static let line = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
     nonisolated(unsafe) private static var length = 0
@@ -16,6 +18,8 @@ enum LayoutWatchdog {
     static func run<Result, Thrown: Error>(
         seconds: Int, message: String, _ body: () throws(Thrown) -> Result
     ) throws(Thrown) -> Result {
+        running.lock()
+        defer { running.unlock() }
         let bytes = Array((message + "\n").utf8.prefix(capacity))
         line.update(from: bytes, count: bytes.count)
         length = bytes.count

@@ -16,9 +16,6 @@ public enum OutputFormat: String, Sendable, CaseIterable {
         self.init(rawValue: path[path.index(after: dot)...].lowercased())
     }
 
-    /// Whether Graphviz lays the graph out for this format, with the limits that brings.
-    public var needsLayout: Bool { renderFormat != nil }
-
     /// The Graphviz format for the layout formats; nil for what mgviz writes itself.
     var renderFormat: Format? {
         switch self {

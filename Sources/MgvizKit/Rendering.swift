@@ -17,8 +17,9 @@ public struct Rendering: Sendable {
 extension Drawing {
     /// The diagram as `format`: DOT and the JSON dump are written directly, SVG, PNG and PDF
     /// are laid out and rendered by Graphviz in this process, and the HTML page is built around
-    /// the SVG. `name` is what a layout that runs out of time calls the input.
-    public func rendered(as format: OutputFormat, name: String? = nil) throws(DrawError) -> Rendering {
+    /// the SVG. `inputName` is what the line of a layout that runs out of time calls the input.
+    public func rendered(as format: OutputFormat, inputName: String? = nil) throws(DrawError) -> Rendering {
+        let diagram = try diagram
         let exporter = options.dotExporter
         guard let renderFormat = format.renderFormat else {
             return Rendering(bytes: format == .json ? JSONExporter().exportBytes(diagram) : exporter.exportBytes(diagram))
@@ -46,8 +47,8 @@ extension Drawing {
         let rendering: Rendering
         do throws(RenderError) {
             if let seconds = options.maximumLayoutSeconds {
-                let line = "mgviz: error: " + (name.map { shown($0) + ": " } ?? "") + DrawError.layoutTimedOut(seconds: seconds)
-                rendering = try LayoutWatchdog.run(seconds: seconds, message: escapingControlCharacters(line), render)
+                let line = Diagnostic.error.line((inputName.map { shown($0) + ": " } ?? "") + DrawError.layoutTimedOut(seconds: seconds))
+                rendering = try LayoutWatchdog.run(seconds: seconds, message: line, render)
             } else {
                 rendering = try render()
             }

@@ -14,14 +14,6 @@ public struct SpecError: Error, CustomStringConvertible, Equatable, Sendable {
         let place = location.description
         return place.isEmpty ? message : "\(place): \(message)"
     }
-
-    /// One line naming `file` (echoed safely, keeping the end of a long path) before the rest.
-    public func description(inFile file: String) -> String {
-        "\(echo(file, limit: Self.echoedPathLength, keepingEnd: true)): \(description)"
-    }
-
-    /// Paths are echoed up to this many characters, keeping their end, where the file name is.
-    public static let echoedPathLength = 200
 }
 
 /// Where in a spec a problem is.

@@ -1,6 +1,6 @@
 /// Section 1 of the seed notebook as a tool: backward's gradient against central differences.
 public struct GradientCheck {
-    public enum Verdict: Equatable {
+    public enum Verdict: Equatable, Sendable {
         case ok
         case wrong
         /// Both numbers are NaN: the output is NaN around this input, so there is nothing
@@ -11,7 +11,7 @@ public struct GradientCheck {
         case notDifferentiable(at: Value)
     }
 
-    public struct Result {
+    public struct Result: Sendable {
         public let input: Value
         public let autograd: Double
         public let numeric: Double

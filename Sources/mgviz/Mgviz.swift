@@ -18,9 +18,9 @@ struct Mgviz: ParsableCommand {
               mgviz samples/derivatives.json --check
               cat spec.json | mgviz - -o - --format json
 
-            Exit codes: 0 success, 1 a gradient check or an "expect" entry is WRONG,
-            64 usage error, 65 bad spec (or too big to lay out), 66 unreadable input,
-            70 rendering failed, 73 output not writable.
+            Exit codes: \(ExitStatus.success.rawValue) success, \(ExitStatus.wrong.rawValue) a gradient check or an "expect" entry is WRONG,
+            \(ExitStatus.usage.rawValue) usage error, \(ExitStatus.dataError.rawValue) bad spec (or too big to lay out), \(ExitStatus.noInput.rawValue) unreadable input,
+            \(ExitStatus.software.rawValue) rendering failed, \(ExitStatus.cannotCreate.rawValue) output not writable.
             """,
         version: "0.1.0"
     )
@@ -39,7 +39,7 @@ struct Mgviz: ParsableCommand {
                 print(fullMessage(for: error))
                 Glibc.exit(0)
             }
-            printError("mgviz: error: \(oneLine(message(for: error))); see 'mgviz --help'")
+            report(.error, "\(oneLine(message(for: error))); see 'mgviz --help'")
             Glibc.exit(status.rawValue)
         }
     }
@@ -127,11 +127,8 @@ struct Mgviz: ParsableCommand {
     @Option(help: "Refuse to lay out (svg, png, pdf) graphs with more nodes than this; .dot and .json have no limit. Example: --max-nodes 5000")
     var maxNodes: Int = DrawOptions().maximumNodes
 
-    /// A library caller sets no limit by default (it ends the process); the command does.
-    static let defaultMaximumLayoutSeconds = 10
-
     @Option(help: "Stop a layout (svg, png, pdf, html) that has used this many seconds of CPU, with exit 65: the last guard for shapes the cost estimate does not foresee. Example: --max-layout-seconds 60")
-    var maxLayoutSeconds: Int = Self.defaultMaximumLayoutSeconds
+    var maxLayoutSeconds: Int = DrawOptions.commandLayoutSeconds
 
     @Option(help: ArgumentHelp(
         "PNG resolution in dots per inch (default \(Int(DrawOptions().dotsPerInch))). A big graph is drawn at less, to stay within \(DrawOptions.maximumPixels / 1_000_000) megapixels; mgviz says so. Example: --dpi 192",
@@ -150,8 +147,8 @@ struct Mgviz: ParsableCommand {
     }
 
     func validate() throws {
-        do { try options.validate() } catch { throw ValidationError(error.description) }
         if depth != nil && focus == nil { throw ValidationError("--depth goes with --focus NAME") }
+        do { try options.validate() } catch { throw ValidationError(error.description) }
         if let outDir {
             guard output == nil else { throw ValidationError("give -o or --out-dir, not both") }
             guard !inputs.contains("-") else { throw ValidationError("--out-dir names files after their specs: standard input has no name") }
@@ -191,13 +188,11 @@ struct Mgviz: ParsableCommand {
     func run() throws {
         TemporaryFile.removeOnSignals()
         let outputs = inputs.map(outputPath(for:))
-        do throws(Failure) {
+        do throws(CommandError) {
             if writesDiagrams { try checkOutputsAreDistinct(outputs) }
-            if let outDir, !OutputFile.makeFolder(outDir) {
-                throw Failure("cannot create the --out-dir folder \(shown(outDir)): \(systemError())", exitStatus: .cannotCreate)
-            }
+            if let outDir, !OutputFile.makeFolder(outDir) { throw .cannotCreateFolder(outDir, reason: systemError()) }
         } catch {
-            printError("mgviz: error: \(error.message)")
+            report(.error, error.description)
             throw ExitCode(error.exitStatus.rawValue)
         }
         // Batch mode exits with the first failure's status.
@@ -215,7 +210,7 @@ struct Mgviz: ParsableCommand {
 
     /// Refuses, before anything is written, an output that is a spec (its own or another) or
     /// that another spec's output is too, whatever links and relative paths lead there.
-    private func checkOutputsAreDistinct(_ outputs: [String]) throws(Failure) {
+    private func checkOutputsAreDistinct(_ outputs: [String]) throws(CommandError) {
         // The first spec with each identity, in a table, so that a batch of n specs costs O(n).
         var specs: [FileIdentity: Int] = [:]
         for (index, input) in inputs.enumerated() {
@@ -225,20 +220,10 @@ struct Mgviz: ParsableCommand {
         for (i, output) in outputs.enumerated() {
             guard let identity = FileIdentity(output: output) else { continue }
             if let spec = specs[identity] {
-                if spec == i {
-                    throw Failure(
-                        "\(shown(inputs[i])): the output would overwrite the spec itself; choose another \(outDir == nil ? "-o" : "--out-dir")",
-                        exitStatus: .usage)
-                }
-                throw Failure(
-                    "the output \(shown(output)) of \(shown(inputs[i])) would overwrite the spec \(shown(inputs[spec])); choose another --out-dir",
-                    exitStatus: .usage)
+                guard spec != i else { throw .outputIsItsSpec(inputs[i], isBatch: outDir != nil) }
+                throw .outputIsAnotherSpec(output, of: inputs[i], spec: inputs[spec])
             }
-            if let first = written[identity] {
-                throw Failure(
-                    "\(shown(inputs[first])) and \(shown(inputs[i])) would both write \(shown(output)); rename one or run them separately",
-                    exitStatus: .usage)
-            }
+            if let first = written[identity] { throw .outputsCollide(output, inputs[first], inputs[i]) }
             written[identity] = i
         }
     }
@@ -255,18 +240,20 @@ struct Mgviz: ParsableCommand {
             let drawing = try Drawing(spec: spec, options: options)
             // Reports go to stdout, unless the diagram does.
             Report(toStandardError: output == "-").print(drawing)
-            if let warning = drawing.nonFinite { printError("mgviz: warning: \(warning)") }
+            if let warning = drawing.nonFinite { report(.warning, warning.description) }
+            // A focus on a missing name is an error even when --check alone writes nothing.
+            _ = try drawing.diagram
             if writesDiagrams {
                 if drawing.suggestsCollapsing {
-                    printError("mgviz: note: \(shown(name)): the model's graph has \(drawing.checkedDiagram.nodes.count) nodes; --collapse neurons draws each neuron as one node")
+                    report(.note, "\(shown(name)): the model's graph has \(drawing.checkedDiagram.nodes.count) nodes; --collapse neurons draws each neuron as one node")
                 }
-                let rendering = try drawing.rendered(as: try resolvedFormat(outputPath), name: name)
-                if let note = rendering.note { printError("mgviz: note: \(note)") }
+                let rendering = try drawing.rendered(as: try resolvedFormat(outputPath), inputName: name)
+                if let note = rendering.note { report(.note, note) }
                 do { try OutputFile.write(rendering.bytes, to: outputPath) } catch { throw .file(error) }
             }
             return drawing.isCorrect ? .success : .wrong
         } catch {
-            printError("mgviz: error: " + (error.namesInput ? "\(shown(name)): " : "") + error.description)
+            report(.error, (error.namesInput ? "\(shown(name)): " : "") + error.description)
             return error.exitStatus
         }
     }
@@ -277,18 +264,37 @@ extension RankDirection: ExpressibleByArgument {}
 extension Coloring: ExpressibleByArgument {}
 extension DrawOptions.Collapse: ExpressibleByArgument {}
 
-/// Every error, warning and note goes through here: one line, whatever the strings in it hold.
-func printError(_ line: String) {
-    FileHandle.standardError.write(Data((escapingControlCharacters(line) + "\n").utf8))
+/// Every error, warning and note goes through here, to standard error as one line.
+func report(_ diagnostic: Diagnostic, _ message: String) {
+    FileHandle.standardError.write(Data((diagnostic.line(message) + "\n").utf8))
 }
 
-/// A failure of the command itself, not of one spec: one line and its exit status.
-struct Failure: Error {
-    var message: String
-    var exitStatus: ExitStatus
+/// A failure of the command itself, before any spec is drawn.
+enum CommandError: Error, CustomStringConvertible {
+    /// An input's output is the input itself; `isBatch` when --out-dir named it.
+    case outputIsItsSpec(String, isBatch: Bool)
+    case outputIsAnotherSpec(String, of: String, spec: String)
+    /// Two inputs would write one output.
+    case outputsCollide(String, String, String)
+    case cannotCreateFolder(String, reason: String)
 
-    init(_ message: String, exitStatus: ExitStatus) {
-        self.message = message
-        self.exitStatus = exitStatus
+    var description: String {
+        switch self {
+        case .outputIsItsSpec(let input, let isBatch):
+            return "\(shown(input)): the output would overwrite the spec itself; choose another \(isBatch ? "--out-dir" : "-o")"
+        case .outputIsAnotherSpec(let output, let input, let spec):
+            return "the output \(shown(output)) of \(shown(input)) would overwrite the spec \(shown(spec)); choose another --out-dir"
+        case .outputsCollide(let output, let first, let second):
+            return "\(shown(first)) and \(shown(second)) would both write \(shown(output)); rename one or run them separately"
+        case .cannotCreateFolder(let folder, let reason):
+            return "cannot create the --out-dir folder \(shown(folder)): \(reason)"
+        }
+    }
+
+    var exitStatus: ExitStatus {
+        switch self {
+        case .outputIsItsSpec, .outputIsAnotherSpec, .outputsCollide: return .usage
+        case .cannotCreateFolder: return .cannotCreate
+        }
     }
 }

@@ -20,17 +20,17 @@ struct Report {
 
     /// `OK    x0  autograd 0.0417725705  numeric 0.0417725703`.
     private func gradientCheckLines(_ verdicts: [GradientVerdict]) -> [String] {
-        let autograd = aligned(verdicts.map(\.autograd)), numeric = aligned(verdicts.map(\.numeric))
-        let nameWidth = verdicts.map(\.input.count).max() ?? 0
+        let autograd = aligned(verdicts.map(\.result.autograd)), numeric = aligned(verdicts.map(\.result.numeric))
+        let nameWidth = verdicts.map(\.inputLabel.count).max() ?? 0
         return verdicts.enumerated().map { i, verdict in
             let word: String
-            switch verdict.outcome {
+            switch verdict.result.verdict {
             case .ok: word = "OK"
             case .wrong: word = "WRONG"
             case .notDifferentiable: word = "SKIP"
             case .notANumber: word = "NAN"
             }
-            return pad(word, 6) + pad(verdict.input, nameWidth) + "  autograd " + autograd[i] + "  numeric " + numeric[i]
+            return pad(word, 6) + pad(verdict.inputLabel, nameWidth) + "  autograd " + autograd[i] + "  numeric " + numeric[i]
                 + (verdict.note.map { "  " + $0 } ?? "")
         }
     }

@@ -9,7 +9,7 @@ import Testing
 @Suite struct Models {
     func diagram(_ name: String) throws -> (Evaluation, Diagram) {
         let drawing = try sampleDrawing(name)
-        return (drawing.evaluation!, drawing.diagram)
+        return (drawing.evaluation!, try drawing.diagram)
     }
 
     @Test func moonsPointMatchesPythonMicrograd() throws {

@@ -26,7 +26,7 @@ func specError(_ text: String) -> String? {
         _ = try evaluate(text)
         return nil
     } catch {
-        return error.description(inFile: "spec.json")
+        return "spec.json: \(error)"
     }
 }
 
