@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Every speed and memory target, each measured beside its floor or anchor in this one run, on
+# this machine: the moons step against moons_floor.c and Python micrograd, memory per node,
+# `mgviz samples/softmax.json -o out.svg` against gv_floor.c on the same DOT and against
+# micrograd's draw_dot through python-graphviz, and a 1,000,000-term sum to .json and .dot
+# against writing the same bytes with fdatasync. Builds the two C floors and mgviz (as the
+# quick start builds it: release, Swift runtime linked statically) itself, and sets up a
+# Python venv with micrograd and graphviz in /tmp/mgviz-bench-venv. Prints medians.
+# Usage: benchmarks/run.sh [runs]   (default 21; the machine is shared and noisy)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-21}
+shared=${MGVIZ_SHARED:-../shared}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+scripts/setup.sh
+# draw_dot's python-graphviz runs the dot program; mgviz itself never does.
+command -v dot >/dev/null || { apt-get update -qq && apt-get install -y -qq graphviz >/dev/null; }
+venv=/tmp/mgviz-bench-venv
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+"$venv/bin/python" -c "import micrograd, graphviz" 2>/dev/null || "$venv/bin/pip" install --quiet micrograd==0.1.0 graphviz
+cc -O2 -march=native "$shared/bench/moons_floor.c" -o "$work/moons_floor" -lm
+# shellcheck disable=SC2046
+cc -O2 "$shared/bench/gv_floor.c" -o "$work/gv_floor" $(pkg-config --cflags --libs libgvc) -ldl
+for product in mgviz mgviz-bench; do
+    swift build -c release --static-swift-stdlib --product "$product" >/dev/null
+done
+bin=$(swift build -c release --static-swift-stdlib --show-bin-path)
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME"), $(swift --version 2>/dev/null | head -n 1)"
+"$venv/bin/python" benchmarks/run.py --runs "$runs" --bin "$bin" --floors "$work" --data "$shared/data" --work "$work"
