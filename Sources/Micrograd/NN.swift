@@ -34,7 +34,7 @@ public struct Neuron {
 public struct Layer {
     public let neurons: [Neuron]
 
-    public func callAsFunction(_ x: [Value]) -> [Value] { callAsFunction(x, observing: { _, _ in }) }
+    public func callAsFunction(_ x: [Value]) -> [Value] { neurons.map { $0(x) } }
 
     /// The same forward pass, telling `observe` each neuron's index and the ids of the nodes
     /// its pass made, as soon as it has made them.
