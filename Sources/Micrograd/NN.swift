@@ -14,13 +14,14 @@ public struct Neuron {
         weights = parameters.dropLast().map { Value($0, in: graph) }
         bias = Value(parameters.last!, in: graph)
         self.activation = activation
+        // The weights come before the bias on one graph: Value.weightedSum relies on it.
+        assert(weights.allSatisfy { $0.graph === graph && $0.id < bias.id })
     }
 
     /// b + w0*x0 + w1*x1 + …, in that order, as micrograd's `sum(..., self.b)`.
     public func callAsFunction(_ x: [Value]) -> Value {
-        precondition(x.count == weights.count, "a neuron with \(weights.count) inputs got \(x.count)")
-        var sum = bias
-        for i in weights.indices { sum = sum + weights[i] * x[i] }
+        // Node for node `var sum = bias; for i in weights.indices { sum = sum + weights[i] * x[i] }`.
+        let sum = Value.weightedSum(bias: bias, weights: weights, inputs: x)
         switch activation {
         case .relu: return sum.relu()
         case .tanh: return sum.tanh()

@@ -158,6 +158,57 @@ public struct Value: @unchecked Sendable {
         return Value(tape: t, generation: a.generation, id: Int32(truncatingIfNeeded: id))
     }
 
+    /// A neuron's `b + w0*x0 + w1*x1 + …`, node for node what the operators build (each
+    /// product, then the sum that adds it), with the operands checked once and the running
+    /// sum kept in a register rather than read back from the node just written.
+    ///
+    /// `weights` must be on `bias`'s graph with ids below `bias.id`, as `Neuron` makes them:
+    /// then checking `bias` checks them too, and only the inputs are checked one by one.
+    static func weightedSum(bias: Value, weights: [Value], inputs: [Value]) -> Value {
+        let tape = bias.tape, generation = bias.generation
+        let n = weights.count
+        precondition(inputs.count == n, "a neuron with \(n) inputs got \(inputs.count)")
+        let start = tape.pointee.count
+        if _slowPath(tape.pointee.generation != generation || Int(bias.id) >= start) { _ = bias.node }
+        if _slowPath(start + 2 * n > tape.pointee.capacity) { tape.pointee.grow(toAtLeast: start + 2 * n) }
+        let nodes = tape.pointee.nodes.unsafelyUnwrapped
+        var sum = Int(bias.id)
+        var sumData = nodes[sum].data
+        var next = start
+        weights.withUnsafeBufferPointer { weights in
+            inputs.withUnsafeBufferPointer { inputs in
+                // Nonzero if some input is on another tape or generation, or not below
+                // `start`: branch-free, as every input of a well-formed call passes.
+                var bad: UInt = 0
+                for x in inputs {
+                    bad |= (UInt(bitPattern: x.tape) ^ UInt(bitPattern: tape)) | UInt(x.generation ^ generation)
+                        | ((UInt(bitPattern: Int(x.id) &- start) >> 63) ^ 1)
+                }
+                if _slowPath(bad != 0) {
+                    for x in inputs { checkOperands(bias, x) }
+                }
+                for i in 0..<n {
+                    let w = Int(weights[i].id), x = Int(inputs[i].id)
+                    let product = Op.mul.apply(nodes[w].data, nodes[x].data).out
+                    nodes[next] = Node(data: product, op: .mul, lhs: w, rhs: x)
+                    sumData = Op.add.apply(sumData, product).out
+                    nodes[next &+ 1] = Node(data: sumData, op: .add, lhs: sum, rhs: next)
+                    sum = next &+ 1
+                    next &+= 2
+                }
+            }
+        }
+        tape.pointee.count = next
+        return Value(tape: tape, generation: generation, id: Int32(truncatingIfNeeded: sum))
+    }
+
+    /// Traps with the reason `a` and `b` cannot be combined, if there is one.
+    static func checkOperands(_ a: Value, _ b: Value) {
+        if a.tape != b.tape || a.generation != b.generation { invalidOperands(a, b) }
+        _ = a.node
+        _ = b.node
+    }
+
     @inline(never)
     static func invalidOperands(_ a: Value, _ b: Value) -> Never {
         _ = a.node
