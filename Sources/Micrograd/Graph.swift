@@ -27,6 +27,9 @@ import Foundation
 public final class Graph: @unchecked Sendable {
     /// The most nodes a graph may hold: ids are 30-bit fields of a node.
     public static let maximumNodeCount = Node.maximumCount
+    /// The memory a node takes on the tape: its data, its grad, and a word packing its op
+    /// and operand ids.
+    public static let bytesPerNode = MemoryLayout<Node>.stride
 
     /// Where this graph's nodes live; shared with its Values, which reach it without
     /// touching this object.
