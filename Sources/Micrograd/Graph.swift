@@ -379,6 +379,30 @@ struct Tape {
         return id
     }
 
+    /// Appends `b + w0*x0 + w1*x1 + …` as its operators would, product then sum, and
+    /// returns the last sum's id (the bias's when there are no inputs). The ids must be
+    /// valid and room made for `2 * inputs.count` nodes: the callers check both.
+    @inline(__always)
+    mutating func appendWeightedSum(
+        bias: Int, weights weight: (Int) -> Int, inputs: UnsafeBufferPointer<Value>
+    ) -> Int {
+        let nodes = self.nodes.unsafelyUnwrapped
+        var sum = bias
+        var sumData = nodes[sum].data
+        var next = count
+        for i in 0..<inputs.count {
+            let w = weight(i), x = Int(inputs[i].id)
+            let product = Op.mul.apply(nodes[w].data, nodes[x].data).out
+            nodes[next] = Node(data: product, op: .mul, lhs: w, rhs: x)
+            sumData = Op.add.apply(sumData, product).out
+            nodes[next &+ 1] = Node(data: sumData, op: .add, lhs: sum, rhs: next)
+            sum = next &+ 1
+            next &+= 2
+        }
+        count = next
+        return sum
+    }
+
     @inline(never)
     mutating func appendExponent(_ exponent: Exponent) -> Int {
         if exponentCount == exponentCapacity {

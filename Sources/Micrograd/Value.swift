@@ -165,41 +165,75 @@ public struct Value: @unchecked Sendable {
     /// `weights` must be on `bias`'s graph with ids below `bias.id`, as `Neuron` makes them:
     /// then checking `bias` checks them too, and only the inputs are checked one by one.
     static func weightedSum(bias: Value, weights: [Value], inputs: [Value]) -> Value {
-        let tape = bias.tape, generation = bias.generation
         let n = weights.count
         precondition(inputs.count == n, "a neuron with \(n) inputs got \(inputs.count)")
-        let start = tape.pointee.count
-        if _slowPath(tape.pointee.generation != generation || Int(bias.id) >= start) { _ = bias.node }
-        if _slowPath(start + 2 * n > tape.pointee.capacity) { tape.pointee.grow(toAtLeast: start + 2 * n) }
-        let nodes = tape.pointee.nodes.unsafelyUnwrapped
-        var sum = Int(bias.id)
-        var sumData = nodes[sum].data
-        var next = start
-        weights.withUnsafeBufferPointer { weights in
-            inputs.withUnsafeBufferPointer { inputs in
-                // Nonzero if some input is on another tape or generation, or not below
-                // `start`: branch-free, as every input of a well-formed call passes.
-                var bad: UInt = 0
-                for x in inputs {
-                    bad |= (UInt(bitPattern: x.tape) ^ UInt(bitPattern: tape)) | UInt(x.generation ^ generation)
-                        | ((UInt(bitPattern: Int(x.id) &- start) >> 63) ^ 1)
-                }
-                if _slowPath(bad != 0) {
-                    for x in inputs { checkOperands(bias, x) }
-                }
-                for i in 0..<n {
-                    let w = Int(weights[i].id), x = Int(inputs[i].id)
-                    let product = Op.mul.apply(nodes[w].data, nodes[x].data).out
-                    nodes[next] = Node(data: product, op: .mul, lhs: w, rhs: x)
-                    sumData = Op.add.apply(sumData, product).out
-                    nodes[next &+ 1] = Node(data: sumData, op: .add, lhs: sum, rhs: next)
-                    sum = next &+ 1
-                    next &+= 2
+        let tape = bias.checkedParameters(needing: 2 * n)
+        return inputs.withUnsafeBufferPointer { inputs in
+            bias.checkInputs(inputs)
+            return weights.withUnsafeBufferPointer { weights in
+                let sum = tape.pointee.appendWeightedSum(bias: Int(bias.id), weights: { Int(weights[$0].id) }, inputs: inputs)
+                return Value(tape: tape, generation: bias.generation, id: Int32(truncatingIfNeeded: sum))
+            }
+        }
+    }
+
+    /// A whole layer's forward pass, node for node what its neurons make one after the
+    /// other: each weighted sum, then its activation. `ids` holds, per neuron, its bias id
+    /// and then its `fanIn` weight ids; `last` is the layer's newest parameter, on the
+    /// graph of them all (as `Layer` makes them), so that checking it checks them all.
+    static func dense(
+        last: Value, ids: [Int32], fanIn: Int, activation: Activation, inputs: [Value]
+    ) -> [Value] {
+        precondition(inputs.count == fanIn, "a neuron with \(fanIn) inputs got \(inputs.count)")
+        let width = ids.count / (fanIn + 1)
+        let activationNodes = activation == .linear ? 0 : 1
+        let tape = last.checkedParameters(needing: width * (2 * fanIn + activationNodes))
+        let generation = last.generation
+        return inputs.withUnsafeBufferPointer { inputs in
+            last.checkInputs(inputs)
+            return ids.withUnsafeBufferPointer { ids in
+                [Value](unsafeUninitializedCapacity: width) { outputs, initialized in
+                    for n in 0..<width {
+                        let row = n * (fanIn + 1)
+                        var out = tape.pointee.appendWeightedSum(
+                            bias: Int(ids[row]), weights: { Int(ids[row + 1 + $0]) }, inputs: inputs)
+                        let op: Op? = activation == .relu ? .relu : activation == .tanh ? .tanh : nil
+                        if let op {
+                            let data = op.apply(tape.pointee.nodes.unsafelyUnwrapped[out].data, 0).out
+                            out = tape.pointee.append(Node(data: data, op: op, lhs: out, rhs: 0))
+                        }
+                        (outputs.baseAddress.unsafelyUnwrapped + n).initialize(
+                            to: Value(tape: tape, generation: generation, id: Int32(truncatingIfNeeded: out)))
+                    }
+                    initialized = width
                 }
             }
         }
-        tape.pointee.count = next
-        return Value(tape: tape, generation: generation, id: Int32(truncatingIfNeeded: sum))
+    }
+
+    /// This parameter's tape, once its graph is alive, its id below the tape's count, and
+    /// room made for `nodes` more nodes.
+    @inline(__always)
+    private func checkedParameters(needing nodes: Int) -> UnsafeMutablePointer<Tape> {
+        let start = tape.pointee.count
+        if _slowPath(tape.pointee.generation != generation || Int(id) >= start) { _ = node }
+        if _slowPath(start + nodes > tape.pointee.capacity) { tape.pointee.grow(toAtLeast: start + nodes) }
+        return tape
+    }
+
+    /// Traps unless every input is on this Value's graph and not dropped: branch-free, as
+    /// every input of a well-formed call passes.
+    @inline(__always)
+    private func checkInputs(_ inputs: UnsafeBufferPointer<Value>) {
+        let start = tape.pointee.count
+        var bad: UInt = 0
+        for x in inputs {
+            bad |= (UInt(bitPattern: x.tape) ^ UInt(bitPattern: tape)) | UInt(x.generation ^ generation)
+                | ((UInt(bitPattern: Int(x.id) &- start) >> 63) ^ 1)
+        }
+        if _slowPath(bad != 0) {
+            for x in inputs { Value.checkOperands(self, x) }
+        }
     }
 
     /// Traps with the reason `a` and `b` cannot be combined, if there is one.
