@@ -8,17 +8,21 @@ import Foundation
 /// allocation (the buffer doubles when full); backward reuses one mask buffer. Freeing a
 /// graph of any size frees a few buffers.
 ///
-/// **Lifetime.** A Value does not keep its graph alive: it names it by a slot and a
-/// generation (see `Tape`), so that building a node costs no retain and no release. A graph
-/// must therefore outlive every Value made on it:
+/// **Lifetime.** A Value does not keep its graph alive: it names it by the address of its
+/// storage (a pooled `Tape`, never freed) and a generation, so that building a node costs no
+/// retain and no release. A graph must therefore outlive every Value made on it:
 ///
 /// - `Graph.shared` lives as long as the process.
 /// - `let graph = Graph()` lives until its last use, as any Swift object does; keep it (or
 ///   an object that holds it, such as an `Evaluation`) for as long as its Values are used,
 ///   and wrap the uses in `withExtendedLifetime(graph) { … }` where nothing else uses it.
+///   A function that returns Values of a graph it made must return the graph too.
 ///
 /// Using a Value whose graph has been freed is not undefined behaviour: it traps with
 /// "this Value's graph has been freed", and `Value.graphIsAlive` says so without trapping.
+/// The check is one load and one compare per op (per layer, on an MLP's path); dropping
+/// it, as an `unowned(unsafe)` reference would, saved about 5% of the instructions of a
+/// moons training step and about 3% of its time, which this safety is worth.
 ///
 /// A graph is not thread-safe, and takes no locks so that building stays fast. It is
 /// `@unchecked Sendable` because a graph may move between tasks and threads (a task that
