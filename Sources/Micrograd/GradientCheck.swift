@@ -61,15 +61,15 @@ extension Graph {
         var depends = [Bool](repeating: false, count: last + 1)
         depends[first] = true
         for id in stride(from: first + 1, through: last, by: 1) {
-            let node = nodes[id]
+            let node = self.node(id)
             guard node.op != .leaf else { continue }
-            depends[id] = depends[Int(node.lhs)] || (node.op.isBinary && depends[Int(node.rhs)])
+            depends[id] = depends[node.lhs] || (node.op.isBinary && depends[node.rhs])
         }
         // Backward from the output: which of those it depends on, in topological order.
         let reaches = dependencies(of: output, from: input)
         for id in first...last where depends[id] && reaches[id] {
-            let node = nodes[id]
-            if node.op == .relu && nodes[Int(node.lhs)].data == 0 { return self[id] }
+            let node = self.node(id)
+            if node.op == .relu && self.node(node.lhs).data == 0 { return self[id] }
         }
         return nil
     }

@@ -1,149 +1,178 @@
-/// The tape: every node of an expression graph in one contiguous array, in creation order.
+import Foundation
+
+/// The tape: every node of an expression graph in one contiguous buffer, in creation order.
 ///
 /// Operands are always created before their results, so creation order is a topological
 /// order and backward is a single reverse sweep: no recursion, no per-node objects, no
-/// closures, no reference counting. Freeing a graph of any size frees a few arrays.
+/// closures. Building a node does no reference counting, no copy-on-write check and no
+/// allocation (the buffer doubles when full); backward reuses one mask buffer. Freeing a
+/// graph of any size frees a few buffers.
 ///
-/// A graph is not thread-safe, and takes no locks so that building stays fast.
+/// **Lifetime.** A Value does not keep its graph alive: it names it by the address of its
+/// storage (a pooled `Tape`, never freed) and a generation, so that building a node costs no
+/// retain and no release. A graph must therefore outlive every Value made on it:
 ///
-/// It is `@unchecked Sendable` because a graph may move between tasks and threads (a task
-/// that builds one resumes on another thread after an `await`, and `Graph.current` is a
+/// - `Graph.shared` lives as long as the process.
+/// - `let graph = Graph()` lives until its last use, as any Swift object does; keep it (or
+///   an object that holds it, such as an `Evaluation`) for as long as its Values are used,
+///   and wrap the uses in `withExtendedLifetime(graph) { … }` where nothing else uses it.
+///   A function that returns Values of a graph it made must return the graph too.
+///
+/// Using a Value whose graph has been freed is not undefined behaviour: it traps with
+/// "this Value's graph has been freed", and `Value.graphIsAlive` says so without trapping.
+/// The check is one load and one compare per op (per layer, on an MLP's path); dropping
+/// it, as an `unowned(unsafe)` reference would, saved about 5% of the instructions of a
+/// moons training step and about 3% of its time, which this safety is worth.
+///
+/// A graph is not thread-safe, and takes no locks so that building stays fast. It is
+/// `@unchecked Sendable` because a graph may move between tasks and threads (a task that
+/// builds one resumes on another thread after an `await`, and `Graph.current` is a
 /// task-local, which must be Sendable), but only one task at a time may use it.
 public final class Graph: @unchecked Sendable {
-    struct Node {
-        var data: Double
-        var grad: Double
-        /// First operand, or -1 for a leaf.
-        var lhs: Int32
-        /// Second operand; for `.power`, an index into `exponents`.
-        var rhs: Int32
-        var op: Op
-    }
+    /// The most nodes a graph may hold: ids are 30-bit fields of a node.
+    public static let maximumNodeCount = Node.maximumCount
+    /// The memory a node takes on the tape: its data, its grad, and a word packing its op
+    /// and operand ids.
+    public static let bytesPerNode = MemoryLayout<Node>.stride
 
-    /// The exponent of a `.power` node, with the spelling Python gives its literal.
-    struct Exponent {
-        var value: Double
-        var literal: String
-    }
+    /// Where this graph's nodes live; shared with its Values, which reach it without
+    /// touching this object.
+    let tape: UnsafeMutablePointer<Tape>
+    /// The generation of `tape` that is this graph: Values carry it.
+    let generation: UInt32
 
-    // Hot paths index these directly; no caller holds an access across another's.
-    @exclusivity(unchecked) var nodes: [Node] = []
-    var exponents: [Exponent] = []
     var labels: [Int32: String] = [:]
+    /// No label is on a node with a higher id (a removed label may leave it too high), so
+    /// that `truncate(to:)` can skip the labels when it cuts above it.
+    var highestLabelled: Int32 = -1
 
-    public init() {}
+    public init() {
+        tape = Tape.take()
+        generation = tape.pointee.generation
+        tape.pointee.owner = Unmanaged.passUnretained(self)
+    }
+
+    deinit { Tape.give(tape) }
 
     /// How many nodes the tape holds.
-    public var count: Int { nodes.count }
+    public var count: Int { tape.pointee.count }
 
     /// Reserves room for `capacity` nodes, so that building does not reallocate.
-    public func reserveCapacity(_ capacity: Int) { nodes.reserveCapacity(capacity) }
+    public func reserveCapacity(_ capacity: Int) {
+        if capacity > tape.pointee.capacity { tape.pointee.grow(toAtLeast: capacity) }
+    }
 
     /// The Value with this id, as handed out by `Value.id`.
     public subscript(id: Int) -> Value {
-        precondition(id >= 0 && id < nodes.count, "node id \(id) is not in this graph")
-        return Value(graph: self, id: Int32(id))
+        precondition(id >= 0 && id < count, "node id \(id) is not in this graph")
+        return Value(tape: tape, generation: generation, id: Int32(truncatingIfNeeded: id))
     }
 
     /// Drops every node created after the first `count` ones, keeping their storage.
     /// A training loop builds its parameters, notes `count`, and truncates back to it each
-    /// step. Values that pointed past `count` are invalid afterwards.
+    /// step. Values that pointed past `count` are invalid afterwards: reading them traps.
+    ///
+    /// It takes constant time, but for a binary search of the power nodes' exponents when
+    /// some power node is dropped, and a pass over the labels when some label is dropped.
     public func truncate(to count: Int) {
-        precondition(count >= 0 && count <= nodes.count, "cannot truncate \(nodes.count) nodes to \(count)")
-        // Exponents are appended in the same order as their power nodes.
-        let droppedExponents = nodes[count...].lazy.filter { $0.op == .power }.count
-        exponents.removeLast(droppedExponents)
-        nodes.removeSubrange(count...)
-        labels = labels.filter { $0.key < count }
+        let tape = self.tape
+        precondition(count >= 0 && count <= tape.pointee.count, "cannot truncate \(tape.pointee.count) nodes to \(count)")
+        tape.pointee.count = count
+        tape.pointee.dropExponents(from: count)
+        if Int(highestLabelled) >= count {
+            labels = labels.filter { $0.key < count }
+            highestLabelled = labels.keys.max() ?? -1
+        }
     }
 
     /// Sets every node's grad to zero.
     public func zeroGrad() {
-        nodes.withUnsafeMutableBufferPointer { nodes in
-            for i in nodes.indices { nodes[i].grad = 0 }
-        }
+        let nodes = tape.pointee.nodes
+        for i in 0..<count { nodes.unsafelyUnwrapped[i].grad = 0 }
     }
 
     // MARK: building
 
     func leaf(_ data: Double, label: String?) -> Value {
-        let id = Int32(nodes.count)
-        nodes.append(Node(data: data, grad: 0, lhs: -1, rhs: -1, op: .leaf))
-        if let label { labels[id] = label }
-        return Value(graph: self, id: id)
+        let value = Value.leaf(data, on: tape, generation: generation)
+        if let label { setLabel(label, of: value.id) }
+        return value
     }
 
-    func append(_ op: Op, _ a: Value, _ b: Value) -> Value {
-        precondition(a.graph === self && b.graph === self, "cannot combine Values from different graphs")
-        let out = op.apply(nodes[Int(a.id)].data, nodes[Int(b.id)].data).out
-        return append(Node(data: out, grad: 0, lhs: a.id, rhs: b.id, op: op))
-    }
-
-    func append(_ op: Op, _ a: Value) -> Value {
-        precondition(a.graph === self, "cannot combine Values from different graphs")
-        let out = op.apply(nodes[Int(a.id)].data, 0).out
-        return append(Node(data: out, grad: 0, lhs: a.id, rhs: -1, op: op))
-    }
-
-    func appendPower(_ a: Value, exponent: Double, literal: String) -> Value {
-        precondition(a.graph === self, "cannot combine Values from different graphs")
-        let out = Op.power.apply(nodes[Int(a.id)].data, exponent).out
-        exponents.append(Exponent(value: exponent, literal: literal))
-        return append(Node(data: out, grad: 0, lhs: a.id, rhs: Int32(exponents.count - 1), op: .power))
-    }
-
-    private func append(_ node: Node) -> Value {
-        let id = Int32(nodes.count)
-        nodes.append(node)
-        return Value(graph: self, id: id)
+    func setLabel(_ label: String?, of id: Int32) {
+        labels[id] = label
+        if label != nil && id > highestLabelled { highestLabelled = id }
     }
 
     // MARK: evaluation
 
-    /// The second argument of `apply` for a node: the other operand's data or the exponent.
+    /// The node with this id; the id must be below `count`.
     @inline(__always)
-    private func secondArgument(_ node: Node, _ nodes: UnsafeMutableBufferPointer<Node>) -> Double {
-        switch node.op {
-        case .power: return exponents[Int(node.rhs)].value
-        case .add, .mul, .powerValue: return nodes[Int(node.rhs)].data
-        default: return 0
-        }
-    }
+    func node(_ id: Int) -> Node { tape.pointee.nodes.unsafelyUnwrapped[id] }
 
     /// Recomputes the data of every op node with an id in `range` (by default, all), in
     /// order, from the current data of the nodes before it. Leaves keep theirs.
     public func forward(_ range: Range<Int>? = nil) {
-        let range = range ?? 0..<nodes.count
-        precondition(range.lowerBound >= 0 && range.upperBound <= nodes.count, "\(range) is not in this graph")
-        nodes.withUnsafeMutableBufferPointer { nodes in
-            for i in range where nodes[i].op != .leaf {
-                let node = nodes[i]
-                nodes[i].data = node.op.apply(nodes[Int(node.lhs)].data, secondArgument(node, nodes)).out
-            }
+        let t = tape
+        let range = range ?? 0..<t.pointee.count
+        precondition(range.lowerBound >= 0 && range.upperBound <= t.pointee.count, "\(range) is not in this graph")
+        guard !range.isEmpty else { return }
+        let nodes = t.pointee.nodes.unsafelyUnwrapped
+        for i in range {
+            let node = nodes[i]
+            let op = node.op
+            guard op != .leaf else { continue }
+            nodes[i].data = op.apply(nodes[node.lhs].data, t.pointee.secondArgument(node)).out
         }
     }
 
     /// micrograd's backward from `output`: its grad is set to 1, and every node it depends
     /// on accumulates its contribution. Nodes that do not reach `output` are left alone.
     func backward(from output: Int32) {
+        let t = tape
         let last = Int(output)
-        let reaches = UnsafeMutableBufferPointer<Bool>.allocate(capacity: last + 1)
-        defer { reaches.deallocate() }
-        reaches.initialize(repeating: false)
+        precondition(last >= 0 && last < t.pointee.count, "node \(last) is not in this graph")
+        let reaches = t.pointee.clearedMask(count: last + 1)
+        let nodes = t.pointee.nodes.unsafelyUnwrapped
         reaches[last] = true
-        nodes.withUnsafeMutableBufferPointer { nodes in
-            nodes[last].grad = 1
-            for i in stride(from: last, through: 0, by: -1) where reaches[i] {
-                let node = nodes[i]
-                guard node.op != .leaf else { continue }
-                let a = Int(node.lhs)
-                let local = node.op.apply(nodes[a].data, secondArgument(node, nodes))
-                nodes[a].grad += local.da * node.grad
+        nodes[last].grad = 1
+        var i = last
+        while i >= 0 {
+            defer { i -= 1 }
+            guard reaches[i] else { continue }
+            let node = nodes[i]
+            let g = node.grad
+            switch node.op {
+            case .leaf:
+                continue
+            // + and * spelled out as micrograd's _backward: a sum's local derivatives are
+            // exactly 1, so `+= g` is `+= 1 * g` without a multiply on the critical path.
+            case .add:
+                let a = node.lhs, b = node.rhs
+                nodes[a].grad += g
                 reaches[a] = true
-                if node.op.isBinary {
-                    let b = Int(node.rhs)
-                    nodes[b].grad += local.db * node.grad
+                nodes[b].grad += g
+                reaches[b] = true
+            case .mul:
+                let a = node.lhs, b = node.rhs
+                let aData = nodes[a].data, bData = nodes[b].data
+                nodes[a].grad += bData * g
+                reaches[a] = true
+                nodes[b].grad += aData * g
+                reaches[b] = true
+            case let op:
+                let a = node.lhs
+                if op.isBinary {
+                    let b = node.rhs
+                    let local = op.apply(nodes[a].data, nodes[b].data)
+                    nodes[a].grad += local.da * g
+                    reaches[a] = true
+                    nodes[b].grad += local.db * g
                     reaches[b] = true
+                } else {
+                    let local = op.apply(nodes[a].data, t.pointee.secondArgument(node))
+                    nodes[a].grad += local.da * g
+                    reaches[a] = true
                 }
             }
         }
@@ -154,22 +183,22 @@ public final class Graph: @unchecked Sendable {
     /// ids below it are false whether or not `output` uses them.
     public func dependencies(of output: Int32, from first: Int32 = 0) -> [Bool] {
         let first = Int(first), last = Int(output)
-        precondition(first >= 0 && first <= last && last < nodes.count, "node \(last) is not in this graph after \(first)")
+        precondition(first >= 0 && first <= last && last < count, "node \(last) is not in this graph after \(first)")
         var reaches = [Bool](repeating: false, count: last + 1)
         reaches[last] = true
         for id in stride(from: last, to: first, by: -1) where reaches[id] {
-            let node = nodes[id]
+            let node = self.node(id)
             guard node.op != .leaf else { continue }
-            if Int(node.lhs) >= first { reaches[Int(node.lhs)] = true }
-            if node.op.isBinary && Int(node.rhs) >= first { reaches[Int(node.rhs)] = true }
+            if node.lhs >= first { reaches[node.lhs] = true }
+            if node.op.isBinary && node.rhs >= first { reaches[node.rhs] = true }
         }
         return reaches
     }
 
     /// The op's name as micrograd spells `_op`, with the exponent for `**k`.
     func opName(_ id: Int32) -> String {
-        let node = nodes[Int(id)]
-        return node.op == .power ? "**" + exponents[Int(node.rhs)].literal : node.op.name
+        let node = self.node(Int(id))
+        return node.op == .power ? "**" + tape.pointee.exponents.unsafelyUnwrapped[node.rhs].spelling : node.op.name
     }
 }
 
@@ -177,8 +206,9 @@ public final class Graph: @unchecked Sendable {
 
 extension Graph {
     /// The graph that Values made outside any `withScope` go to: one for the whole process,
-    /// shared by every thread and task. Like any graph it must not be built from two at once,
-    /// so code that builds concurrently gives each task a graph and a scope of its own.
+    /// shared by every thread and task, and never freed. Like any graph it must not be built
+    /// from two at once, so code that builds concurrently gives each task a graph and a scope
+    /// of its own.
     public static let shared = Graph()
 
     @TaskLocal private static var scoped: Graph?
@@ -187,7 +217,8 @@ extension Graph {
     /// this task (child tasks inherit it; detached tasks do not), or else `Graph.shared`.
     public static var current: Graph { scoped ?? shared }
 
-    /// Runs `body` with this graph as `Graph.current`.
+    /// Runs `body` with this graph as `Graph.current`. The scope keeps the graph alive while
+    /// `body` runs; a Value that `body` returns needs the graph kept alive after it.
     public func withScope<Result>(_ body: () throws -> Result) rethrows -> Result {
         try Graph.$scoped.withValue(self, operation: body)
     }
@@ -198,5 +229,232 @@ extension Graph {
         isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> Result
     ) async rethrows -> Result {
         try await Graph.$scoped.withValue(self, operation: body, isolation: isolation)
+    }
+}
+
+// MARK: the node
+
+/// One node of the tape, in 24 bytes: its data and grad, and one word that packs the op
+/// code with two 30-bit operand ids.
+struct Node {
+    var data: Double
+    var grad: Double
+    /// Bits 0-3: the op code. Bits 4-33: the first operand's id (0 for a leaf). Bits 34-63:
+    /// the second operand's id; for `.power`, the index of its exponent in `Tape.exponents`.
+    var word: UInt64
+
+    static let idBits = 30
+    static let idMask: UInt64 = (1 << idBits) - 1
+    /// Ids are 30 bits: a graph holds at most 2^30 = 1,073,741,824 nodes.
+    static let maximumCount = 1 << idBits
+
+    @inline(__always)
+    init(data: Double, op: Op, lhs: Int, rhs: Int) {
+        self.data = data
+        grad = 0
+        word = UInt64(op.rawValue) | UInt64(truncatingIfNeeded: lhs) << 4
+            | UInt64(truncatingIfNeeded: rhs) << (4 + Node.idBits)
+    }
+
+    @inline(__always)
+    var op: Op { unsafeBitCast(UInt8(truncatingIfNeeded: word & 0xF), to: Op.self) }
+    @inline(__always)
+    var lhs: Int { Int(truncatingIfNeeded: (word >> 4) & Node.idMask) }
+    @inline(__always)
+    var rhs: Int { Int(truncatingIfNeeded: word >> (4 + Node.idBits)) }
+}
+
+/// The exponent of a `.power` node, as plain data: an integer literal is kept as the integer
+/// (`**2`), any other as the Double (`**2.0`, `**2.5`); the spelling is made when asked for.
+struct Exponent {
+    /// The Int64 of an integer literal, or the Double's bits.
+    var bits: UInt64
+    /// The power node's id: exponents are in the order of their nodes.
+    var node: Int32
+    var isInteger: Bool
+
+    init(integer: Int, node: Int) {
+        bits = UInt64(bitPattern: Int64(integer))
+        self.node = Int32(truncatingIfNeeded: node)
+        isInteger = true
+    }
+
+    init(double: Double, node: Int) {
+        bits = double.bitPattern
+        self.node = Int32(truncatingIfNeeded: node)
+        isInteger = false
+    }
+
+    @inline(__always)
+    var value: Double { isInteger ? Double(Int64(bitPattern: bits)) : Double(bitPattern: bits) }
+
+    /// As Python prints the literal: `2`, `-1`, `2.0`, `2.5`, `1e-05`.
+    var spelling: String { isInteger ? String(Int64(bitPattern: bits)) : pythonRepr(Double(bitPattern: bits)) }
+}
+
+// MARK: the tape's storage
+
+/// A graph's storage, reached through a pointer by its Graph and its Values alike.
+///
+/// Tapes are pooled and never freed: when a graph is freed, its tape's buffers are freed,
+/// its generation goes up by one and the tape waits for the next graph. A Value holds the
+/// tape's address and the generation of its graph, so checking that its graph is alive is
+/// one load and one compare, never a read of freed memory. The pool is the process-wide
+/// table of live graphs; it holds as many tapes as graphs were ever alive at once.
+struct Tape {
+    var generation: UInt32 = 0
+    var count = 0
+    var capacity = 0
+    var nodes: UnsafeMutablePointer<Node>? = nil
+    var exponentCount = 0
+    var exponentCapacity = 0
+    var exponents: UnsafeMutablePointer<Exponent>? = nil
+    /// Backward's reachability mask, kept between calls.
+    var mask: UnsafeMutablePointer<Bool>? = nil
+    var maskCapacity = 0
+    /// The live graph, for `Value.graph`.
+    var owner: Unmanaged<Graph>? = nil
+    /// The next free tape, while this one is in the pool.
+    var nextFree: UnsafeMutablePointer<Tape>? = nil
+
+    // MARK: pool
+
+    private nonisolated(unsafe) static var pool: UnsafeMutablePointer<Tape>? = nil
+    private static let poolLock = NSLock()
+    /// How many tapes the pool makes at a time.
+    private static let batch = 64
+
+    static func take() -> UnsafeMutablePointer<Tape> {
+        poolLock.lock()
+        defer { poolLock.unlock() }
+        if pool == nil {
+            let tapes = UnsafeMutablePointer<Tape>.allocate(capacity: batch)
+            tapes.initialize(repeating: Tape(), count: batch)
+            for i in 0..<batch { tapes[i].nextFree = i + 1 < batch ? tapes + i + 1 : nil }
+            pool = tapes
+        }
+        let tape = pool.unsafelyUnwrapped
+        pool = tape.pointee.nextFree
+        tape.pointee.nextFree = nil
+        return tape
+    }
+
+    static func give(_ tape: UnsafeMutablePointer<Tape>) {
+        free(tape.pointee.nodes)
+        free(tape.pointee.exponents)
+        free(tape.pointee.mask)
+        let next = tape.pointee.generation &+ 1
+        tape.pointee = Tape()
+        tape.pointee.generation = next
+        // A tape whose generation would wrap is retired, so that no stale Value can ever
+        // match a new graph's generation.
+        guard next != .max else { return }
+        poolLock.lock()
+        defer { poolLock.unlock() }
+        tape.pointee.nextFree = pool
+        pool = tape
+    }
+
+    // MARK: growth
+
+    /// Makes room for at least `needed` nodes, doubling; traps past `Node.maximumCount`.
+    @inline(never)
+    mutating func grow(toAtLeast needed: Int) {
+        precondition(
+            needed <= Node.maximumCount,
+            "a graph holds at most 2^30 = 1,073,741,824 nodes (node ids are 30 bits); this one would need \(needed)")
+        var newCapacity = Swift.max(capacity * 2, 64)
+        while newCapacity < needed { newCapacity *= 2 }
+        newCapacity = Swift.min(newCapacity, Node.maximumCount)
+        guard let grown = realloc(nodes, newCapacity * MemoryLayout<Node>.stride) else {
+            fatalError("out of memory for \(newCapacity) nodes")
+        }
+        nodes = grown.assumingMemoryBound(to: Node.self)
+        capacity = newCapacity
+    }
+
+    /// Appends a node and returns its id.
+    @inline(__always)
+    mutating func append(_ node: Node) -> Int {
+        let id = count
+        if _slowPath(id == capacity) { grow(toAtLeast: id + 1) }
+        nodes.unsafelyUnwrapped[id] = node
+        count = id + 1
+        return id
+    }
+
+    /// Appends `b + w0*x0 + w1*x1 + …` as its operators would, product then sum, and
+    /// returns the last sum's id (the bias's when there are no inputs). The ids must be
+    /// valid and room made for `2 * inputs.count` nodes: the callers check both.
+    @inline(__always)
+    mutating func appendWeightedSum(
+        bias: Int, weights weight: (Int) -> Int, inputs: UnsafeBufferPointer<Value>
+    ) -> Int {
+        let nodes = self.nodes.unsafelyUnwrapped
+        var sum = bias
+        var sumData = nodes[sum].data
+        var next = count
+        for i in 0..<inputs.count {
+            let w = weight(i), x = Int(inputs[i].id)
+            let product = Op.mul.apply(nodes[w].data, nodes[x].data).out
+            nodes[next] = Node(data: product, op: .mul, lhs: w, rhs: x)
+            sumData = Op.add.apply(sumData, product).out
+            nodes[next &+ 1] = Node(data: sumData, op: .add, lhs: sum, rhs: next)
+            sum = next &+ 1
+            next &+= 2
+        }
+        count = next
+        return sum
+    }
+
+    @inline(never)
+    mutating func appendExponent(_ exponent: Exponent) -> Int {
+        if exponentCount == exponentCapacity {
+            let newCapacity = Swift.max(exponentCapacity * 2, 16)
+            guard let grown = realloc(exponents, newCapacity * MemoryLayout<Exponent>.stride) else {
+                fatalError("out of memory for \(newCapacity) exponents")
+            }
+            exponents = grown.assumingMemoryBound(to: Exponent.self)
+            exponentCapacity = newCapacity
+        }
+        exponents.unsafelyUnwrapped[exponentCount] = exponent
+        exponentCount += 1
+        return exponentCount - 1
+    }
+
+    /// Drops the exponents of power nodes with ids from `count` on: a binary search, as
+    /// exponents are in the order of their nodes.
+    mutating func dropExponents(from count: Int) {
+        guard exponentCount > 0, let exponents, Int(exponents[exponentCount - 1].node) >= count else { return }
+        var low = 0, high = exponentCount
+        while low < high {
+            let mid = (low + high) / 2
+            if Int(exponents[mid].node) < count { low = mid + 1 } else { high = mid }
+        }
+        exponentCount = low
+    }
+
+    /// Backward's mask for ids `0..<count`, all false: the same buffer every call.
+    mutating func clearedMask(count: Int) -> UnsafeMutablePointer<Bool> {
+        if count > maskCapacity {
+            free(mask)
+            let newCapacity = Swift.max(count, capacity)
+            guard let fresh = malloc(newCapacity) else { fatalError("out of memory for a mask of \(newCapacity)") }
+            mask = fresh.assumingMemoryBound(to: Bool.self)
+            maskCapacity = newCapacity
+        }
+        let mask = self.mask.unsafelyUnwrapped
+        mask.update(repeating: false, count: count)
+        return mask
+    }
+
+    /// The second argument of `Op.apply` for a node: the other operand's data or the exponent.
+    @inline(__always)
+    func secondArgument(_ node: Node) -> Double {
+        switch node.op {
+        case .power: return exponents.unsafelyUnwrapped[node.rhs].value
+        case .add, .mul, .powerValue: return nodes.unsafelyUnwrapped[node.rhs].data
+        default: return 0
+        }
     }
 }

@@ -14,13 +14,14 @@ public struct Neuron {
         weights = parameters.dropLast().map { Value($0, in: graph) }
         bias = Value(parameters.last!, in: graph)
         self.activation = activation
+        // The weights come before the bias on one graph: Value.weightedSum relies on it.
+        assert(weights.allSatisfy { $0.graph === graph && $0.id < bias.id })
     }
 
     /// b + w0*x0 + w1*x1 + …, in that order, as micrograd's `sum(..., self.b)`.
     public func callAsFunction(_ x: [Value]) -> Value {
-        precondition(x.count == weights.count, "a neuron with \(weights.count) inputs got \(x.count)")
-        var sum = bias
-        for i in weights.indices { sum = sum + weights[i] * x[i] }
+        // Node for node `var sum = bias; for i in weights.indices { sum = sum + weights[i] * x[i] }`.
+        let sum = Value.weightedSum(bias: bias, weights: weights, inputs: x)
         switch activation {
         case .relu: return sum.relu()
         case .tanh: return sum.tanh()
@@ -33,8 +34,29 @@ public struct Neuron {
 
 public struct Layer {
     public let neurons: [Neuron]
+    /// For the direct forward pass, when every neuron has the same fan-in and activation:
+    /// per neuron its bias id, then its weights' ids. Empty otherwise.
+    private let ids: [Int32]
+    private let fanIn: Int
 
-    public func callAsFunction(_ x: [Value]) -> [Value] { callAsFunction(x, observing: { _, _ in }) }
+    /// `neurons` made one after the other on one graph, as MLP makes them.
+    init(neurons: [Neuron]) {
+        self.neurons = neurons
+        let fanIn = neurons.first?.weights.count ?? 0
+        let uniform = !neurons.isEmpty && neurons.allSatisfy {
+            $0.weights.count == fanIn && $0.activation == neurons[0].activation
+        }
+        self.fanIn = fanIn
+        ids = uniform ? neurons.flatMap { [$0.bias.id] + $0.weights.map(\.id) } : []
+        // The last neuron's bias is the newest parameter: Value.dense relies on it.
+        assert(neurons.allSatisfy { $0.bias.graph === neurons.last!.bias.graph && $0.bias.id <= neurons.last!.bias.id })
+    }
+
+    /// Each neuron's output, in order: what `neurons.map { $0(x) }` makes, node for node.
+    public func callAsFunction(_ x: [Value]) -> [Value] {
+        guard let last = neurons.last, !ids.isEmpty else { return neurons.map { $0(x) } }
+        return Value.dense(last: last.bias, ids: ids, fanIn: fanIn, activation: last.activation, inputs: x)
+    }
 
     /// The same forward pass, telling `observe` each neuron's index and the ids of the nodes
     /// its pass made, as soon as it has made them.

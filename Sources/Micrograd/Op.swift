@@ -20,7 +20,7 @@ public enum Op: UInt8, Sendable, CaseIterable {
 
     /// The forward value and the local derivatives ∂out/∂a and ∂out/∂b, one line per op.
     /// `b` is the second operand's data, or the constant exponent of `.power`.
-    /// Backward calls this again rather than storing partials: it keeps a node at 32 bytes.
+    /// Backward calls this again rather than storing partials: it keeps a node at 24 bytes.
     @inline(__always)
     public func apply(_ a: Double, _ b: Double) -> (out: Double, da: Double, db: Double) {
         switch self {

@@ -5,13 +5,21 @@ import Foundation
 /// It reads like micrograd's `Value`: `let a = Value(2.0, label: "a")`, `let loss = -(p.log())`,
 /// `loss.backward()`, `a.grad`. Copying a Value copies the handle, not the node. It is
 /// Sendable as its graph is: it may cross tasks, but one task at a time uses the graph.
-public struct Value: Sendable {
-    public let graph: Graph
+///
+/// A Value does not keep its graph alive (see `Graph`): the graph must outlive it. Using a
+/// Value whose graph was freed traps with a message that says so; `graphIsAlive` asks.
+public struct Value: @unchecked Sendable {
+    /// Its graph's storage: tapes are never freed, so this is always safe to read.
+    let tape: UnsafeMutablePointer<Tape>
+    /// The generation of `tape` that its graph is; a freed graph's tape has moved on.
+    let generation: UInt32
     /// The node's position on the tape: operands always have smaller ids than their results.
     public let id: Int32
 
-    init(graph: Graph, id: Int32) {
-        self.graph = graph
+    @inline(__always)
+    init(tape: UnsafeMutablePointer<Tape>, generation: UInt32, id: Int32) {
+        self.tape = tape
+        self.generation = generation
         self.id = id
     }
 
@@ -25,54 +33,230 @@ public struct Value: Sendable {
         self = graph.leaf(data, label: label)
     }
 
+    /// Whether this Value's graph is still alive. Any other use of a Value whose graph was
+    /// freed traps.
+    public var graphIsAlive: Bool { tape.pointee.generation == generation }
+
+    /// The graph this Value is a node of.
+    public var graph: Graph { liveTape.pointee.owner.unsafelyUnwrapped.takeUnretainedValue() }
+
+    /// The tape, once its generation is checked.
+    @inline(__always)
+    var liveTape: UnsafeMutablePointer<Tape> {
+        if _slowPath(tape.pointee.generation != generation) { Value.graphWasFreed() }
+        return tape
+    }
+
+    /// This node, on a live graph and not dropped by `truncate(to:)`.
+    @inline(__always)
+    private var node: UnsafeMutablePointer<Node> {
+        let tape = liveTape
+        if _slowPath(Int(id) >= tape.pointee.count) { Value.wasTruncated(id, count: tape.pointee.count) }
+        return tape.pointee.nodes.unsafelyUnwrapped + Int(id)
+    }
+
+    @inline(never)
+    static func graphWasFreed() -> Never {
+        preconditionFailure(
+            "this Value's graph has been freed: a Graph must outlive its Values (keep `let graph = Graph()` alive, e.g. with withExtendedLifetime(graph), while they are used)")
+    }
+
+    @inline(never)
+    static func wasTruncated(_ id: Int32, count: Int) -> Never {
+        preconditionFailure("node \(id) is not in its graph of \(count) nodes: truncate(to:) dropped it")
+    }
+
     public var data: Double {
-        get { graph.nodes[Int(id)].data }
-        nonmutating set { graph.nodes[Int(id)].data = newValue }
+        get { node.pointee.data }
+        nonmutating set { node.pointee.data = newValue }
     }
 
     public var grad: Double {
-        get { graph.nodes[Int(id)].grad }
-        nonmutating set { graph.nodes[Int(id)].grad = newValue }
+        get { node.pointee.grad }
+        nonmutating set { node.pointee.grad = newValue }
     }
 
     public var label: String? {
         get { graph.labels[id] }
-        nonmutating set { graph.labels[id] = newValue }
+        nonmutating set { graph.setLabel(newValue, of: id) }
     }
 
-    public var op: Op { graph.nodes[Int(id)].op }
+    public var op: Op { node.pointee.op }
 
     /// micrograd's `_op`: `+`, `*`, `**2`, `**`, `exp`, `ReLU`, …; empty for a leaf.
-    public var opName: String { graph.opName(id) }
+    public var opName: String {
+        let node = self.node.pointee
+        return node.op == .power ? "**" + tape.pointee.exponents.unsafelyUnwrapped[node.rhs].spelling : node.op.name
+    }
 
     /// The operands in order, one entry per use: `a * a` has `[a, a]`.
     public var operands: [Value] {
-        let node = graph.nodes[Int(id)]
+        let node = self.node.pointee
+        func value(_ id: Int) -> Value { Value(tape: tape, generation: generation, id: Int32(truncatingIfNeeded: id)) }
         switch node.op {
         case .leaf: return []
-        case .add, .mul, .powerValue: return [graph[Int(node.lhs)], graph[Int(node.rhs)]]
-        default: return [graph[Int(node.lhs)]]
+        case .add, .mul, .powerValue: return [value(node.lhs), value(node.rhs)]
+        default: return [value(node.lhs)]
         }
     }
 
     /// The exponent of a `**k` node.
     public var exponent: Double? {
-        let node = graph.nodes[Int(id)]
-        return node.op == .power ? graph.exponents[Int(node.rhs)].value : nil
+        let node = self.node.pointee
+        return node.op == .power ? tape.pointee.exponents.unsafelyUnwrapped[node.rhs].value : nil
     }
 
     /// Sets this node's grad to 1 and accumulates d(self)/d(node) into every node it depends on.
     public func backward() { graph.backward(from: id) }
 
-    private func constant(_ x: Double) -> Value { graph.leaf(x, label: nil) }
+    // MARK: building, straight on the tape
+
+    /// A leaf on the tape: no label, so no need of the Graph object.
+    @inline(__always)
+    static func leaf(_ data: Double, on tape: UnsafeMutablePointer<Tape>, generation: UInt32) -> Value {
+        let id = tape.pointee.append(Node(data: data, op: .leaf, lhs: 0, rhs: 0))
+        return Value(tape: tape, generation: generation, id: Int32(truncatingIfNeeded: id))
+    }
+
+    @inline(__always)
+    private func constant(_ x: Double) -> Value { Value.leaf(x, on: liveTape, generation: generation) }
+
+    @inline(__always)
+    static func binary(_ op: Op, _ a: Value, _ b: Value) -> Value {
+        let tape = a.tape
+        let count = tape.pointee.count
+        // One branch for the four checks; the slow path says which failed.
+        if _slowPath(
+            (tape.pointee.generation != a.generation) || (b.tape != tape) || (b.generation != a.generation)
+                || (Int(a.id) >= count) || (Int(b.id) >= count)
+        ) {
+            invalidOperands(a, b)
+        }
+        let nodes = tape.pointee.nodes.unsafelyUnwrapped
+        let out = op.apply(nodes[Int(a.id)].data, nodes[Int(b.id)].data).out
+        let id = tape.pointee.append(Node(data: out, op: op, lhs: Int(a.id), rhs: Int(b.id)))
+        return Value(tape: tape, generation: a.generation, id: Int32(truncatingIfNeeded: id))
+    }
+
+    @inline(__always)
+    static func unary(_ op: Op, _ a: Value) -> Value {
+        let data = a.node.pointee.data  // checks the graph and the id
+        let t = a.tape
+        let id = t.pointee.append(Node(data: op.apply(data, 0).out, op: op, lhs: Int(a.id), rhs: 0))
+        return Value(tape: t, generation: a.generation, id: Int32(truncatingIfNeeded: id))
+    }
+
+    static func power(_ a: Value, _ exponent: Exponent) -> Value {
+        let data = a.node.pointee.data
+        let t = a.tape
+        let id = t.pointee.count
+        var exponent = exponent
+        exponent.node = Int32(truncatingIfNeeded: id)
+        let index = t.pointee.appendExponent(exponent)
+        let out = Op.power.apply(data, exponent.value).out
+        _ = t.pointee.append(Node(data: out, op: .power, lhs: Int(a.id), rhs: index))
+        return Value(tape: t, generation: a.generation, id: Int32(truncatingIfNeeded: id))
+    }
+
+    /// A neuron's `b + w0*x0 + w1*x1 + …`, node for node what the operators build (each
+    /// product, then the sum that adds it), with the operands checked once and the running
+    /// sum kept in a register rather than read back from the node just written.
+    ///
+    /// `weights` must be on `bias`'s graph with ids below `bias.id`, as `Neuron` makes them:
+    /// then checking `bias` checks them too, and only the inputs are checked one by one.
+    static func weightedSum(bias: Value, weights: [Value], inputs: [Value]) -> Value {
+        let n = weights.count
+        precondition(inputs.count == n, "a neuron with \(n) inputs got \(inputs.count)")
+        let tape = bias.checkedParameters(needing: 2 * n)
+        return inputs.withUnsafeBufferPointer { inputs in
+            bias.checkInputs(inputs)
+            return weights.withUnsafeBufferPointer { weights in
+                let sum = tape.pointee.appendWeightedSum(bias: Int(bias.id), weights: { Int(weights[$0].id) }, inputs: inputs)
+                return Value(tape: tape, generation: bias.generation, id: Int32(truncatingIfNeeded: sum))
+            }
+        }
+    }
+
+    /// A whole layer's forward pass, node for node what its neurons make one after the
+    /// other: each weighted sum, then its activation. `ids` holds, per neuron, its bias id
+    /// and then its `fanIn` weight ids; `last` is the layer's newest parameter, on the
+    /// graph of them all (as `Layer` makes them), so that checking it checks them all.
+    static func dense(
+        last: Value, ids: [Int32], fanIn: Int, activation: Activation, inputs: [Value]
+    ) -> [Value] {
+        precondition(inputs.count == fanIn, "a neuron with \(fanIn) inputs got \(inputs.count)")
+        let width = ids.count / (fanIn + 1)
+        let activationNodes = activation == .linear ? 0 : 1
+        let tape = last.checkedParameters(needing: width * (2 * fanIn + activationNodes))
+        let generation = last.generation
+        return inputs.withUnsafeBufferPointer { inputs in
+            last.checkInputs(inputs)
+            return ids.withUnsafeBufferPointer { ids in
+                [Value](unsafeUninitializedCapacity: width) { outputs, initialized in
+                    for n in 0..<width {
+                        let row = n * (fanIn + 1)
+                        var out = tape.pointee.appendWeightedSum(
+                            bias: Int(ids[row]), weights: { Int(ids[row + 1 + $0]) }, inputs: inputs)
+                        let op: Op? = activation == .relu ? .relu : activation == .tanh ? .tanh : nil
+                        if let op {
+                            let data = op.apply(tape.pointee.nodes.unsafelyUnwrapped[out].data, 0).out
+                            out = tape.pointee.append(Node(data: data, op: op, lhs: out, rhs: 0))
+                        }
+                        (outputs.baseAddress.unsafelyUnwrapped + n).initialize(
+                            to: Value(tape: tape, generation: generation, id: Int32(truncatingIfNeeded: out)))
+                    }
+                    initialized = width
+                }
+            }
+        }
+    }
+
+    /// This parameter's tape, once its graph is alive, its id below the tape's count, and
+    /// room made for `nodes` more nodes.
+    @inline(__always)
+    private func checkedParameters(needing nodes: Int) -> UnsafeMutablePointer<Tape> {
+        let start = tape.pointee.count
+        if _slowPath(tape.pointee.generation != generation || Int(id) >= start) { _ = node }
+        if _slowPath(start + nodes > tape.pointee.capacity) { tape.pointee.grow(toAtLeast: start + nodes) }
+        return tape
+    }
+
+    /// Traps unless every input is on this Value's graph and not dropped: branch-free, as
+    /// every input of a well-formed call passes.
+    @inline(__always)
+    private func checkInputs(_ inputs: UnsafeBufferPointer<Value>) {
+        let start = tape.pointee.count
+        var bad: UInt = 0
+        for x in inputs {
+            bad |= (UInt(bitPattern: x.tape) ^ UInt(bitPattern: tape)) | UInt(x.generation ^ generation)
+                | ((UInt(bitPattern: Int(x.id) &- start) >> 63) ^ 1)
+        }
+        if _slowPath(bad != 0) {
+            for x in inputs { Value.checkOperands(self, x) }
+        }
+    }
+
+    /// Traps with the reason `a` and `b` cannot be combined, if there is one.
+    static func checkOperands(_ a: Value, _ b: Value) {
+        if a.tape != b.tape || a.generation != b.generation { invalidOperands(a, b) }
+        _ = a.node
+        _ = b.node
+    }
+
+    @inline(never)
+    static func invalidOperands(_ a: Value, _ b: Value) -> Never {
+        _ = a.node
+        _ = b.node
+        preconditionFailure("cannot combine Values from different graphs")
+    }
 
     // MARK: ops, built exactly as micrograd builds them
 
-    public static func + (a: Value, b: Value) -> Value { a.graph.append(.add, a, b) }
+    public static func + (a: Value, b: Value) -> Value { binary(.add, a, b) }
     public static func + (a: Value, b: Double) -> Value { a + a.constant(b) }
     public static func + (a: Double, b: Value) -> Value { b + a }  // __radd__
 
-    public static func * (a: Value, b: Value) -> Value { a.graph.append(.mul, a, b) }
+    public static func * (a: Value, b: Value) -> Value { binary(.mul, a, b) }
     public static func * (a: Value, b: Double) -> Value { a * a.constant(b) }
     public static func * (a: Double, b: Value) -> Value { b * a }  // __rmul__
 
@@ -86,30 +270,26 @@ public struct Value: Sendable {
     public static func / (a: Double, b: Value) -> Value { a * b ** -1 }  // __rtruediv__
 
     /// `a ** k` with an integer k: the op is named like Python's int literal, `**2`.
-    public static func ** (a: Value, k: Int) -> Value {
-        a.graph.appendPower(a, exponent: Double(k), literal: String(k))
-    }
+    public static func ** (a: Value, k: Int) -> Value { power(a, Exponent(integer: k, node: 0)) }
     /// `a ** k` with a floating k: the op is named like Python's float repr, `**2.5`, `**2.0`.
-    public static func ** (a: Value, k: Double) -> Value {
-        a.graph.appendPower(a, exponent: k, literal: pythonRepr(k))
-    }
+    public static func ** (a: Value, k: Double) -> Value { power(a, Exponent(double: k, node: 0)) }
     /// `a ** b` with a Value exponent: a binary node; ∂/∂b is a^b · ln a.
-    public static func ** (a: Value, b: Value) -> Value { a.graph.append(.powerValue, a, b) }
+    public static func ** (a: Value, b: Value) -> Value { binary(.powerValue, a, b) }
 
     /// `k ** b`: the constant k becomes a leaf, and the node is the binary `**`.
-    public static func ** (k: Double, b: Value) -> Value { Value(k, in: b.graph) ** b }
+    public static func ** (k: Double, b: Value) -> Value { b.constant(k) ** b }
 
     /// Applies a function chosen at run time, as an expression's call does:
     /// `x.applying(.tanh)` is `x.tanh()`.
-    public func applying(_ function: UnaryFunction) -> Value { graph.append(function.op, self) }
+    public func applying(_ function: UnaryFunction) -> Value { Value.unary(function.op, self) }
 
-    public func exp() -> Value { graph.append(.exp, self) }
-    public func log() -> Value { graph.append(.log, self) }
-    public func tanh() -> Value { graph.append(.tanh, self) }
-    public func relu() -> Value { graph.append(.relu, self) }
-    public func sigmoid() -> Value { graph.append(.sigmoid, self) }
-    public func sin() -> Value { graph.append(.sin, self) }
-    public func cos() -> Value { graph.append(.cos, self) }
+    public func exp() -> Value { Value.unary(.exp, self) }
+    public func log() -> Value { Value.unary(.log, self) }
+    public func tanh() -> Value { Value.unary(.tanh, self) }
+    public func relu() -> Value { Value.unary(.relu, self) }
+    public func sigmoid() -> Value { Value.unary(.sigmoid, self) }
+    public func sin() -> Value { Value.unary(.sin, self) }
+    public func cos() -> Value { Value.unary(.cos, self) }
 }
 
 precedencegroup ExponentiationPrecedence {
@@ -118,14 +298,18 @@ precedencegroup ExponentiationPrecedence {
 }
 infix operator ** : ExponentiationPrecedence
 
-/// Two Values are equal when they are the same node: the same graph object and the same id,
+/// Two Values are equal when they are the same node: the same graph and the same id,
 /// whatever their data. After `Graph.truncate(to:)`, a new node can reuse a dropped id, and
-/// then equals the stale handles to the old one.
+/// then equals the stale handles to the old one. A Value of a freed graph equals no Value of
+/// a later one, and comparing or hashing it does not trap.
 extension Value: Hashable {
-    public static func == (a: Value, b: Value) -> Bool { a.graph === b.graph && a.id == b.id }
+    public static func == (a: Value, b: Value) -> Bool {
+        a.tape == b.tape && a.generation == b.generation && a.id == b.id
+    }
 
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(ObjectIdentifier(graph))
+        hasher.combine(tape)
+        hasher.combine(generation)
         hasher.combine(id)
     }
 }

@@ -7,10 +7,12 @@ import Testing
 
 /// Issue 11: MgvizKit as Swift programs use it.
 @Suite struct Library {
+    /// The graph `lectureL()` builds on: a Graph must outlive its Values.
+    let graph = Graph()
+
     /// The lecture's L = (a*b + c) * f, built in Swift and run backward.
     func lectureL() -> Value {
-        let graph = Graph()
-        return graph.withScope {
+        graph.withScope {
             let a = Value(2.0, label: "a"), b = Value(-3.0, label: "b"), c = Value(10.0, label: "c")
             let f = Value(-2.0, label: "f")
             let e = a * b

@@ -51,7 +51,15 @@ import Testing
 }
 
 @Suite struct Grammar {
-    func value(_ expression: String) throws -> Value { try evaluate(spec("r = \(expression)")).output }
+    /// Each value's evaluation, kept for the test's length: a Graph must outlive its Values.
+    private final class Kept: @unchecked Sendable { var evaluations: [Evaluation] = [] }
+    private let kept = Kept()
+
+    func value(_ expression: String) throws -> Value {
+        let evaluation = try evaluate(spec("r = \(expression)"))
+        kept.evaluations.append(evaluation)
+        return evaluation.output
+    }
 
     @Test func pythonPrecedence() throws {
         #expect(try value("-x**2").data == -4)  // -(x**2)

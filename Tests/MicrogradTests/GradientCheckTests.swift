@@ -3,14 +3,15 @@ import Micrograd
 import Testing
 
 @Suite struct GradientChecking {
-    func sectionOne() -> (inputs: [Value], output: Value) {
+    func sectionOne() -> (graph: Graph, inputs: [Value], output: Value) {
         let built = NotebookSection1.build()
         built.output.backward()
         return built
     }
 
     @Test func backwardPassesWithTheDefaults() {
-        let (inputs, f) = sectionOne()
+        let (graph, inputs, f) = sectionOne()
+        defer { withExtendedLifetime(graph) {} }
         let results = GradientCheck().run(output: f, inputs: inputs)
         #expect(results.map(\.verdict) == [.ok, .ok, .ok])
         // The numbers are the notebook's central differences.
@@ -25,14 +26,16 @@ import Testing
     }
 
     @Test func toleranceDecides() {
-        let (inputs, f) = sectionOne()
+        let (graph, inputs, f) = sectionOne()
+        defer { withExtendedLifetime(graph) {} }
         // Central differences are off by ~1e-9 here: a tolerance of 1e-12 cannot pass.
         let strict = GradientCheck(tolerance: 1e-12).run(output: f, inputs: inputs)
         #expect(strict.map(\.verdict) == [.wrong, .wrong, .wrong])
     }
 
     @Test func stepDecides() {
-        let (inputs, f) = sectionOne()
+        let (graph, inputs, f) = sectionOne()
+        defer { withExtendedLifetime(graph) {} }
         // With h = 0.5 the central difference of a curved f is far from its derivative.
         let coarse = GradientCheck(step: 0.5).run(output: f, inputs: inputs)
         #expect(coarse[0].verdict == .wrong && coarse[1].verdict == .wrong)
@@ -40,7 +43,8 @@ import Testing
     }
 
     @Test func aWrongGradIsCaught() {
-        let (inputs, f) = sectionOne()
+        let (graph, inputs, f) = sectionOne()
+        defer { withExtendedLifetime(graph) {} }
         inputs[2].grad += 1e-3
         let results = GradientCheck().run(output: f, inputs: inputs)
         #expect(results.map(\.verdict) == [.ok, .ok, .wrong])

@@ -10,14 +10,16 @@ import Testing
 
     static let answer = [-12.353553390593273, 10.25699027111255, 0.0625]
 
-    static func build() -> (inputs: [Value], output: Value) {
+    /// The graph is returned too: a Graph must outlive its Values.
+    static func build() -> (graph: Graph, inputs: [Value], output: Value) {
         let graph = Graph()
         let inputs = [2.0, 3.0, 4.0].map { Value($0, in: graph) }
-        return (inputs, f(inputs[0], inputs[1], inputs[2]))
+        return (graph, inputs, f(inputs[0], inputs[1], inputs[2]))
     }
 
     @Test func valueAndBackward() {
-        let (inputs, f) = Self.build()
+        let (graph, inputs, f) = Self.build()
+        defer { withExtendedLifetime(graph) {} }
         #expect(f.data == 6.336362190988558)
         f.backward()
         for (input, expected) in zip(inputs, Self.answer) {
@@ -26,7 +28,8 @@ import Testing
     }
 
     @Test func forwardDifferenceMatchesTheNotebook() {
-        let (inputs, f) = Self.build()
+        let (graph, inputs, f) = Self.build()
+        defer { withExtendedLifetime(graph) {} }
         // The notebook's printed forward-difference estimates for h = 1e-6.
         let notebook = [-12.353559348809995, 10.256991666679482, 0.062499984743169534]
         for (i, input) in inputs.enumerated() {
@@ -37,7 +40,8 @@ import Testing
     }
 
     @Test func centralDifferenceIsCloserThanForward() {
-        let (inputs, f) = Self.build()
+        let (graph, inputs, f) = Self.build()
+        defer { withExtendedLifetime(graph) {} }
         let notebook = [-12.353553391353245, 10.25699027401572, 0.06250000028629188]
         for (i, input) in inputs.enumerated() {
             let forward = f.numericGradient(withRespectTo: input, step: 1e-6, method: .forward)
@@ -48,7 +52,8 @@ import Testing
     }
 
     @Test func numericGradientRestoresTheGraph() {
-        let (inputs, f) = Self.build()
+        let (graph, inputs, f) = Self.build()
+        defer { withExtendedLifetime(graph) {} }
         _ = f.numericGradient(withRespectTo: inputs[1])
         #expect(inputs[1].data == 3.0)
         #expect(f.data == 6.336362190988558)
