@@ -363,7 +363,7 @@ struct Tape {
         precondition(
             needed <= Node.maximumCount,
             "a graph holds at most 2^30 = 1,073,741,824 nodes (node ids are 30 bits); this one would need \(needed)")
-        var newCapacity = Swift.max(capacity * 2, 64)
+        var newCapacity = Swift.max(capacity * 2, Self.firstCapacity)
         while newCapacity < needed { newCapacity *= 2 }
         newCapacity = Swift.min(newCapacity, Node.maximumCount)
         guard let grown = realloc(nodes, newCapacity * MemoryLayout<Node>.stride) else {
@@ -372,6 +372,12 @@ struct Tape {
         nodes = grown.assumingMemoryBound(to: Node.self)
         capacity = newCapacity
     }
+
+    /// 32 MiB of address space, over the highest mmap threshold glibc moves to: a tape's
+    /// nodes are always mapped, so pages cost nothing until written and growing remaps them
+    /// without a copy. (From the heap, which glibc used for a 192 KiB first buffer once any
+    /// bigger block had been freed, the copy out left 128 KiB resident for good.)
+    static let firstCapacity = (32 << 20) / MemoryLayout<Node>.stride
 
     /// Appends a node and returns its id.
     @inline(__always)
