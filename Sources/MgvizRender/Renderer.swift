@@ -1,6 +1,6 @@
 import CDotLeakFix
 import CGraphviz
-import Foundation
+import Glibc
 
 /// An output format that Graphviz renders.
 public enum Format: String, Sendable, CaseIterable {
@@ -79,7 +79,7 @@ public struct Renderer: Sendable {
     }
 
     /// Lays out `dot` and renders it in `format`; a PNG within the default `BitmapSize`.
-    public func render(_ dot: String, to format: Format) throws(RenderError) -> Data {
+    public func render(_ dot: String, to format: Format) throws(RenderError) -> [UInt8] {
         try GraphvizContexts.shared.withContext(for: format.textLayout) { (context) throws(RenderError) in
             try GraphvizContexts.render(
                 dot, layout: layout.rawValue, format: format.rawValue, bitmap: format == .png ? BitmapSize() : nil,
@@ -91,7 +91,7 @@ public struct Renderer: Sendable {
     /// Lays out `dot` and renders it as PNG within `size`; also returns the resolution used,
     /// which is lower than asked when the cap made it so. Below `size.minimumDotsPerInch` the
     /// PNG is empty.
-    public func renderPNG(_ dot: String, size: BitmapSize) throws(RenderError) -> (png: Data, dotsPerInch: Double) {
+    public func renderPNG(_ dot: String, size: BitmapSize) throws(RenderError) -> (png: [UInt8], dotsPerInch: Double) {
         try GraphvizContexts.shared.withContext(for: Format.png.textLayout) { (context) throws(RenderError) in
             let (data, dotsPerInch) = try GraphvizContexts.render(
                 dot, layout: layout.rawValue, format: Format.png.rawValue, bitmap: size, context: context)
@@ -111,7 +111,7 @@ final class GraphvizContexts: @unchecked Sendable {
 
     static let shared = GraphvizContexts()
 
-    private let lock = NSLock()
+    private let lock = Lock()
     private var contexts: [TextLayout: OpaquePointer] = [:]
 
     private init() {
@@ -173,7 +173,7 @@ final class GraphvizContexts: @unchecked Sendable {
         guard let gvcPath = mgviz_libgvc_path() else {
             throw RenderError(description: "Graphviz: cannot find libgvc's folder")
         }
-        let folder = URL(fileURLWithPath: String(cString: gvcPath)).deletingLastPathComponent().path
+        let folder = parentFolder(of: String(cString: gvcPath))
         return "\(folder)/graphviz/libgvplugin_\(name).so.6"
     }
 
@@ -191,7 +191,7 @@ final class GraphvizContexts: @unchecked Sendable {
     /// known; it is returned. Call only inside `withContext`.
     static func render(
         _ dot: String, layout: String, format: String, bitmap: BitmapSize?, context: OpaquePointer
-    ) throws(RenderError) -> (data: Data, dotsPerInch: Double?) {
+    ) throws(RenderError) -> (data: [UInt8], dotsPerInch: Double?) {
         guard let graph = StableReader.read(dot) else { throw failure("could not read the DOT") }
         defer { agclose(graph) }
         mgviz_dot_leakfix_begin()
@@ -205,7 +205,7 @@ final class GraphvizContexts: @unchecked Sendable {
         if let bitmap {
             // Graphviz pads the drawing by 4 points on each side.
             let chosen = bitmap.dotsPerInch(width: mgviz_drawing_width(graph) + 8, height: mgviz_drawing_height(graph) + 8)
-            guard chosen >= bitmap.minimumDotsPerInch else { return (Data(), chosen) }
+            guard chosen >= bitmap.minimumDotsPerInch else { return ([], chosen) }
             mgviz_set_dpi(graph, chosen)
             dotsPerInch = chosen
         }
@@ -215,12 +215,12 @@ final class GraphvizContexts: @unchecked Sendable {
         defer { gvFreeRenderData(buffer) }
         // An empty rendering is a failure Graphviz did not report (it once was a 0-byte PNG).
         guard status == 0, let buffer, length > 0 else { throw failure("rendering '\(format)' failed") }
-        return (Data(bytes: buffer, count: Int(length)), dotsPerInch)
+        return (Array(UnsafeRawBufferPointer(start: buffer, count: Int(length))), dotsPerInch)
     }
 
     private static func failure(_ what: String) -> RenderError {
         let said = graphvizMessages.split(whereSeparator: \.isNewline)
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: "; ")
+            .map { trimmingWhitespace($0) }.filter { !$0.isEmpty }.joined(separator: "; ")
         return RenderError(description: said.isEmpty ? "Graphviz: \(what)" : "Graphviz: \(what): \(said)")
     }
 }
@@ -231,4 +231,21 @@ nonisolated(unsafe) private var graphvizMessages = ""
 private func collectMessage(_ message: UnsafeMutablePointer<CChar>?) -> Int32 {
     if let message { graphvizMessages += String(cString: message) }
     return 0
+}
+
+/// The folder part of a library's path, without a trailing slash ("/" for a file at the root).
+private func parentFolder(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    return slash == path.startIndex ? "/" : String(path[..<slash])
+}
+
+/// `line` without the tabs and space separators (Unicode's Zs) at either end, as Foundation's
+/// `trimmingCharacters(in: .whitespaces)` trims.
+private func trimmingWhitespace(_ line: Substring) -> String {
+    func isWhitespace(_ scalar: Unicode.Scalar) -> Bool { scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator }
+    let scalars = line.unicodeScalars
+    guard let first = scalars.firstIndex(where: { !isWhitespace($0) }), let last = scalars.lastIndex(where: { !isWhitespace($0) }) else {
+        return ""
+    }
+    return String(Substring(scalars[first...last]))
 }
