@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import Glibc
 import MgvizKit
 import MgvizSpec
 
@@ -55,7 +55,7 @@ struct Mgviz: ParsableCommand {
             [argument] + (argument.hasPrefix("-") ? argument.split(separator: "=", maxSplits: 1).dropFirst().map(String.init) : [])
         }
         for argument in echoed.sorted(by: { $0.count > $1.count }) where escapingControlCharacters(argument) != argument {
-            message = message.replacingOccurrences(of: argument, with: escapingControlCharacters(argument))
+            message = replacing(argument, with: escapingControlCharacters(argument), in: message)
         }
         var text = "", choices: [String] = []
         for line in message.split(separator: "\n") {
@@ -63,7 +63,7 @@ struct Mgviz: ParsableCommand {
             if line.hasPrefix("  - ") {
                 choices.append(String(line.dropFirst(4)))
             } else {
-                text += (text.isEmpty ? "" : " ") + line.trimmingCharacters(in: .whitespaces)
+                text += (text.isEmpty ? "" : " ") + trimmingWhitespace(line)
             }
         }
         if text.hasPrefix("Error: ") { text.removeFirst(7) }
@@ -152,8 +152,8 @@ struct Mgviz: ParsableCommand {
         if let outDir {
             guard output == nil else { throw ValidationError("give -o or --out-dir, not both") }
             guard !inputs.contains("-") else { throw ValidationError("--out-dir names files after their specs: standard input has no name") }
-            var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: outDir, isDirectory: &isFolder), !isFolder.boolValue {
+            var info = stat()
+            if stat(outDir, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR {
                 throw ValidationError("--out-dir \(shown(outDir)) is not a folder")
             }
         } else if inputs.count != 1 {
@@ -173,7 +173,7 @@ struct Mgviz: ParsableCommand {
     /// (or in the current folder).
     private func outputPath(for input: String) -> String {
         if let output { return output }
-        let stem = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
+        let stem = fileStem(input)
         let name = stem + "." + (format ?? .svg).rawValue
         return outDir.map { joinedPath($0, name) } ?? name
     }
@@ -198,7 +198,7 @@ struct Mgviz: ParsableCommand {
         // Batch mode exits with the first failure's status.
         var status = ExitStatus.success
         for (input, output) in zip(inputs, outputs) {
-            if inputs.count > 1 { FileHandle.standardOutput.write(Data("== \(shown(input))\n".utf8)) }
+            if inputs.count > 1 { writeAll("== \(shown(input))\n", to: STDOUT_FILENO) }
             let outcome = draw(input, to: output)
             if status == .success { status = outcome }
         }
@@ -266,7 +266,39 @@ extension DrawOptions.Collapse: ExpressibleByArgument {}
 
 /// Every error, warning and note goes through here, to standard error as one line.
 func report(_ diagnostic: Diagnostic, _ message: String) {
-    FileHandle.standardError.write(Data((diagnostic.line(message) + "\n").utf8))
+    writeAll(diagnostic.line(message) + "\n", to: STDERR_FILENO)
+}
+
+/// Writes all of `text` to a descriptor, as one write(2) where it fits. A failed write is
+/// dropped: these are the lines around the output, which has its own errors.
+func writeAll(_ text: String, to descriptor: Int32) {
+    var text = text
+    text.withUTF8 { bytes in
+        var offset = 0
+        while offset < bytes.count {
+            let count = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return }
+            offset += count
+        }
+    }
+}
+
+/// `text` with each `target` in it, left to right, replaced by `replacement`, matched byte for
+/// byte.
+private func replacing(_ target: String, with replacement: String, in text: String) -> String {
+    String(decoding: Array(text.utf8).replacing(Array(target.utf8), with: Array(replacement.utf8)), as: UTF8.self)
+}
+
+/// `line` without the tabs and space separators (Unicode's Zs) at either end, as Foundation's
+/// `trimmingCharacters(in: .whitespaces)` trims.
+private func trimmingWhitespace(_ line: Substring) -> String {
+    func isWhitespace(_ scalar: Unicode.Scalar) -> Bool { scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator }
+    let scalars = line.unicodeScalars
+    guard let first = scalars.firstIndex(where: { !isWhitespace($0) }), let last = scalars.lastIndex(where: { !isWhitespace($0) }) else {
+        return ""
+    }
+    return String(Substring(scalars[first...last]))
 }
 
 /// A failure of the command itself, before any spec is drawn.
