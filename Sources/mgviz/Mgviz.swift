@@ -27,10 +27,19 @@ struct Mgviz: ParsableCommand {
 
     /// Every failure ends here as one `mgviz: error: …` line, ArgumentParser's own included;
     /// only help and the version are printed as ArgumentParser lays them out.
+    ///
+    /// The plain command lines that most runs use (see `Invocation(plainArguments:)`) are read
+    /// without ArgumentParser, whose parse costs more than the rest of a small drawing
+    /// (milliseconds of runtime type lookups); anything else, and any that `validate` refuses,
+    /// goes through it, so that help, the version and every usage error stay its own.
     static func main() {
         do {
-            var command = try parseAsRoot()
-            try command.run()
+            if let invocation = Invocation(plainArguments: Array(CommandLine.arguments.dropFirst())), invocation.isValid {
+                try invocation.run()
+            } else {
+                var command = try parseAsRoot()
+                try command.run()
+            }
         } catch let exit as ExitCode {
             Glibc.exit(exit.rawValue)
         } catch {
@@ -93,25 +102,25 @@ struct Mgviz: ParsableCommand {
     var format: OutputFormat?
 
     @Option(help: "Layout direction: LR (left to right, as micrograd draws) or TB (top to bottom). Example: --rankdir TB")
-    var rankdir: RankDirection = DrawOptions().rankDirection
+    var rankdir: RankDirection = Invocation.defaults.rankdir
 
     @Option(help: "Decimals shown for data and grad (\(DrawOptions.precisionRange.lowerBound) to \(DrawOptions.precisionRange.upperBound)); tooltips always have full precision. Example: --precision 6")
-    var precision: Int = DrawOptions().precision
+    var precision: Int = Invocation.defaults.precision
 
     @Flag(help: "Forward only: do not run backward, and show no grads.")
-    var noBackward = false
+    var noBackward = Invocation.defaults.noBackward
 
     @Option(help: "Fill colour by node kind, or by the grad's sign and log-scaled size, with dead (zero-grad) nodes grey. Example: --color grad")
-    var color: Coloring = DrawOptions().coloring
+    var color: Coloring = Invocation.defaults.color
 
     @Flag(help: "Check every input's grad against the central difference (f(x+h) - f(x-h)) / 2h; prints OK or WRONG per input and exits 1 on any WRONG. Writes a diagram only with -o. Example: --check")
-    var check = false
+    var check = Invocation.defaults.check
 
     @Option(help: "The h of --check. Example: --step 1e-4")
-    var step: Double = DrawOptions().gradientStep
+    var step: Double = Invocation.defaults.step
 
     @Option(help: "What --check allows: |autograd - numeric| <= T + T * |numeric|. Example: --tolerance 1e-7")
-    var tolerance: Double = DrawOptions().gradientTolerance
+    var tolerance: Double = Invocation.defaults.tolerance
 
     @Option(help: "Draw each neuron of a spec's \"mlp\" as one node with its activation's data and grad. Example: --collapse neurons")
     var collapse: DrawOptions.Collapse?
@@ -125,138 +134,27 @@ struct Mgviz: ParsableCommand {
     var depth: Int?
 
     @Option(help: "Refuse to lay out (svg, png, pdf) graphs with more nodes than this; .dot and .json have no limit. Example: --max-nodes 5000")
-    var maxNodes: Int = DrawOptions().maximumNodes
+    var maxNodes: Int = Invocation.defaults.maxNodes
 
     @Option(help: "Stop a layout (svg, png, pdf, html) that has used this many seconds of CPU, with exit 65: the last guard for shapes the cost estimate does not foresee. Example: --max-layout-seconds 60")
-    var maxLayoutSeconds: Int = DrawOptions.commandLayoutSeconds
+    var maxLayoutSeconds: Int = Invocation.defaults.maxLayoutSeconds
 
     @Option(help: ArgumentHelp(
         "PNG resolution in dots per inch (default \(Int(DrawOptions().dotsPerInch))). A big graph is drawn at less, to stay within \(DrawOptions.maximumPixels / 1_000_000) megapixels; mgviz says so. Example: --dpi 192",
         valueName: "n"))
     var dpi: Double?
 
-    /// The options the flags describe.
-    private var options: DrawOptions {
-        var options = DrawOptions(
-            rankDirection: rankdir, precision: precision, coloring: color, showsGradients: !noBackward,
-            checksGradients: check, gradientStep: step, gradientTolerance: tolerance, collapse: collapse, focus: focus,
-            maximumNodes: maxNodes, maximumLayoutSeconds: maxLayoutSeconds)
-        if let depth { options.focusDepth = depth }
-        if let dpi { options.dotsPerInch = dpi }
-        return options
+    /// What the flags ask for.
+    var invocation: Invocation {
+        Invocation(
+            inputs: inputs, outDir: outDir, output: output, format: format, rankdir: rankdir, precision: precision,
+            noBackward: noBackward, color: color, check: check, step: step, tolerance: tolerance, collapse: collapse,
+            focus: focus, depth: depth, maxNodes: maxNodes, maxLayoutSeconds: maxLayoutSeconds, dpi: dpi)
     }
 
-    func validate() throws {
-        if depth != nil && focus == nil { throw ValidationError("--depth goes with --focus NAME") }
-        do { try options.validate() } catch { throw ValidationError(error.description) }
-        if let outDir {
-            guard output == nil else { throw ValidationError("give -o or --out-dir, not both") }
-            guard !inputs.contains("-") else { throw ValidationError("--out-dir names files after their specs: standard input has no name") }
-            var info = stat()
-            if stat(outDir, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR {
-                throw ValidationError("--out-dir \(shown(outDir)) is not a folder")
-            }
-        } else if inputs.count != 1 {
-            throw ValidationError("several inputs need --out-dir (or give one input with -o)")
-        }
-        if inputs == ["-"] && output == nil && !check {
-            throw ValidationError("reading a spec from standard input needs -o (a file, or - for standard output)")
-        }
-        for input in inputs {
-            let format: OutputFormat
-            do { format = try resolvedFormat(outputPath(for: input)) } catch { throw ValidationError(error.description) }
-            if dpi != nil && format != .png { throw ValidationError("--dpi is for PNG output; \(format.rawValue) has no pixels") }
-        }
-    }
+    func validate() throws { try invocation.validate() }
 
-    /// Where INPUT's diagram goes: -o, or its name with the format's extension in --out-dir
-    /// (or in the current folder).
-    private func outputPath(for input: String) -> String {
-        if let output { return output }
-        let stem = fileStem(input)
-        let name = stem + "." + (format ?? .svg).rawValue
-        return outDir.map { joinedPath($0, name) } ?? name
-    }
-
-    private func resolvedFormat(_ outputPath: String) throws(DrawError) -> OutputFormat {
-        if let format { return format }
-        if outputPath == "-" { return .svg }
-        guard let format = OutputFormat(path: outputPath) else { throw .unknownFormat(path: outputPath) }
-        return format
-    }
-
-    func run() throws {
-        TemporaryFile.removeOnSignals()
-        let outputs = inputs.map(outputPath(for:))
-        do throws(CommandError) {
-            if writesDiagrams { try checkOutputsAreDistinct(outputs) }
-            if let outDir, !OutputFile.makeFolder(outDir) { throw .cannotCreateFolder(outDir, reason: systemError()) }
-        } catch {
-            report(.error, error.description)
-            throw ExitCode(error.exitStatus.rawValue)
-        }
-        // Batch mode exits with the first failure's status.
-        var status = ExitStatus.success
-        for (input, output) in zip(inputs, outputs) {
-            if inputs.count > 1 { writeAll("== \(shown(input))\n", to: STDOUT_FILENO) }
-            let outcome = draw(input, to: output)
-            if status == .success { status = outcome }
-        }
-        if status != .success { throw ExitCode(status.rawValue) }
-    }
-
-    /// --check alone only prints its verdicts.
-    private var writesDiagrams: Bool { !check || output != nil || outDir != nil }
-
-    /// Refuses, before anything is written, an output that is a spec (its own or another) or
-    /// that another spec's output is too, whatever links and relative paths lead there.
-    private func checkOutputsAreDistinct(_ outputs: [String]) throws(CommandError) {
-        // The first spec with each identity, in a table, so that a batch of n specs costs O(n).
-        var specs: [FileIdentity: Int] = [:]
-        for (index, input) in inputs.enumerated() {
-            if let identity = FileIdentity(input: input), specs[identity] == nil { specs[identity] = index }
-        }
-        var written: [FileIdentity: Int] = [:]
-        for (i, output) in outputs.enumerated() {
-            guard let identity = FileIdentity(output: output) else { continue }
-            if let spec = specs[identity] {
-                guard spec != i else { throw .outputIsItsSpec(inputs[i], isBatch: outDir != nil) }
-                throw .outputIsAnotherSpec(output, of: inputs[i], spec: inputs[spec])
-            }
-            if let first = written[identity] { throw .outputsCollide(output, inputs[first], inputs[i]) }
-            written[identity] = i
-        }
-    }
-
-    /// One spec to one output; returns the exit code it earns. Errors are reported here, so
-    /// that batch mode goes on to the next spec.
-    private func draw(_ input: String, to outputPath: String) -> ExitStatus {
-        var name = input
-        do throws(DrawError) {
-            let bytes: [UInt8]
-            do { (bytes, name) = try InputFile.read(input) } catch { throw .file(error) }
-            let spec: Spec
-            do { spec = try Spec(bytes: bytes) } catch { throw .spec(error) }
-            let drawing = try Drawing(spec: spec, options: options)
-            // Reports go to stdout, unless the diagram does.
-            Report(toStandardError: output == "-").print(drawing)
-            if let warning = drawing.nonFinite { report(.warning, warning.description) }
-            // A focus on a missing name is an error even when --check alone writes nothing.
-            _ = try drawing.diagram
-            if writesDiagrams {
-                if drawing.suggestsCollapsing {
-                    report(.note, "\(shown(name)): the model's graph has \(drawing.checkedDiagram.nodes.count) nodes; --collapse neurons draws each neuron as one node")
-                }
-                let rendering = try drawing.rendered(as: try resolvedFormat(outputPath), inputName: name)
-                if let note = rendering.note { report(.note, note) }
-                do { try OutputFile.write(rendering.bytes, to: outputPath) } catch { throw .file(error) }
-            }
-            return drawing.isCorrect ? .success : .wrong
-        } catch {
-            report(.error, (error.namesInput ? "\(shown(name)): " : "") + error.description)
-            return error.exitStatus
-        }
-    }
+    func run() throws { try invocation.run() }
 }
 
 extension OutputFormat: ExpressibleByArgument {}
