@@ -80,7 +80,7 @@ public struct Renderer: Sendable {
 
     /// Lays out `dot` and renders it in `format`; a PNG within the default `BitmapSize`.
     public func render(_ dot: String, to format: Format) throws(RenderError) -> [UInt8] {
-        try GraphvizContexts.shared.withContext(for: format.textLayout) { (context) throws(RenderError) in
+        try GraphvizContexts.shared.withContext(for: format.textLayout, layout: layout) { (context) throws(RenderError) in
             try GraphvizContexts.render(
                 dot, layout: layout.rawValue, format: format.rawValue, bitmap: format == .png ? BitmapSize() : nil,
                 context: context
@@ -92,7 +92,7 @@ public struct Renderer: Sendable {
     /// which is lower than asked when the cap made it so. Below `size.minimumDotsPerInch` the
     /// PNG is empty.
     public func renderPNG(_ dot: String, size: BitmapSize) throws(RenderError) -> (png: [UInt8], dotsPerInch: Double) {
-        try GraphvizContexts.shared.withContext(for: Format.png.textLayout) { (context) throws(RenderError) in
+        try GraphvizContexts.shared.withContext(for: Format.png.textLayout, layout: layout) { (context) throws(RenderError) in
             let (data, dotsPerInch) = try GraphvizContexts.render(
                 dot, layout: layout.rawValue, format: Format.png.rawValue, bitmap: size, context: context)
             return (data, dotsPerInch ?? size.dotsPerInch)
@@ -103,16 +103,26 @@ public struct Renderer: Sendable {
 /// The process's Graphviz contexts, made on first use and kept for the life of the process,
 /// and the one lock that serializes every libgvc call.
 ///
-/// A context fixes its text layout when it is made, so there is one per kind: the
-/// built-in metrics one (SVG, DOT) and the pango one (PNG, PDF). Each loads only the
-/// plugins it needs, from Graphviz's plugin folder, rather than every plugin in its config.
+/// A context fixes its text layout and its plugins when it is made, so there is one per
+/// kind: the built-in metrics one (SVG, DOT) and the pango one (PNG, PDF), each for dot
+/// alone or for every layout. Each loads only the plugins it needs, from Graphviz's plugin
+/// folder, rather than every plugin in its config: the neato_layout plugin (neato, fdp,
+/// sfdp, circo, twopi) brings GTS, GLib and PCRE2 with it, about 2 ms of a process that
+/// draws with dot, so a dot context goes without it.
 final class GraphvizContexts: @unchecked Sendable {
     enum TextLayout { case builtin, pango }
+
+    /// What a context is made for.
+    private struct Kind: Hashable {
+        var textLayout: TextLayout
+        /// Whether it lays out with neato, fdp, sfdp, circo or twopi, not only dot.
+        var beyondDot: Bool
+    }
 
     static let shared = GraphvizContexts()
 
     private let lock = Lock()
-    private var contexts: [TextLayout: OpaquePointer] = [:]
+    private var contexts: [Kind: OpaquePointer] = [:]
 
     private init() {
         // Graphviz calls `collectMessage` instead of printing to stderr.
@@ -120,25 +130,26 @@ final class GraphvizContexts: @unchecked Sendable {
     }
 
     func withContext<Result>(
-        for textLayout: TextLayout, _ body: (OpaquePointer) throws(RenderError) -> Result
+        for textLayout: TextLayout, layout: Layout, _ body: (OpaquePointer) throws(RenderError) -> Result
     ) throws(RenderError) -> Result {
         lock.lock()
         defer { lock.unlock() }
         graphvizMessages = ""
         agreseterrors()
-        return try body(try context(for: textLayout))
+        return try body(try context(for: Kind(textLayout: textLayout, beyondDot: layout != .dot)))
     }
 
-    private func context(for textLayout: TextLayout) throws(RenderError) -> OpaquePointer {
-        if let context = contexts[textLayout] { return context }
-        var plugins = ["core", "dot_layout", "neato_layout"]
-        if textLayout == .pango { plugins.append("pango") }
+    private func context(for kind: Kind) throws(RenderError) -> OpaquePointer {
+        if let context = contexts[kind] { return context }
+        var plugins = ["core", "dot_layout"]
+        if kind.beyondDot { plugins.append("neato_layout") }
+        if kind.textLayout == .pango { plugins.append("pango") }
         let builtins = try Self.pluginList(plugins)
         // Demand loading off: the context takes exactly these plugins and reads no config.
         guard let context = gvContextPlugins(builtins, 0) else {
             throw RenderError(description: "Graphviz: could not create a context")
         }
-        contexts[textLayout] = context
+        contexts[kind] = context
         Self.installDotLeakFix(context)
         return context
     }

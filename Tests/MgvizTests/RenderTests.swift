@@ -76,6 +76,12 @@ extension Rendering {
         #expect(String(decoding: dot, as: UTF8.self).contains("pos="))
     }
 
+    /// A dot context goes without the neato_layout plugin; the other layouts get one with it.
+    @Test(arguments: Layout.allCases) func everyLayoutRenders(_ layout: Layout) throws {
+        let svg = String(decoding: try Renderer(layout: layout).render("digraph { a -> b; b -> c; c -> a }", to: .svg), as: UTF8.self)
+        #expect(svg.contains("<svg") && svg.contains("<title>a&#45;&gt;b</title>"), "\(layout)")
+    }
+
     @Test func graphvizErrorsComeBackAsSwiftErrors() throws {
         let renderer = Renderer()
         #expect {
