@@ -163,7 +163,9 @@ extension Invocation {
     /// repeated option, no input), which is left to ArgumentParser. Values are converted by
     /// the same `init?(argument:)` that ArgumentParser calls.
     init?(plainArguments arguments: [String]) {
-        var given: Set<String> = []
+        // An array, not a Set: a Set<String> is one more generic type for the runtime to
+        // instantiate at start-up, which costs more than these few comparisons.
+        var given: [String] = []
         var index = arguments.startIndex
         /// The value after the option at `index`, if it is one ArgumentParser would take.
         func value<Value: ExpressibleByArgument>(_: Value.Type) -> Value? {
@@ -180,7 +182,9 @@ extension Invocation {
                 continue
             }
             // "-o" and "--output" are one option.
-            guard given.insert(argument == "-o" ? "--output" : argument).inserted else { return nil }
+            let option = argument == "-o" ? "--output" : argument
+            guard !given.contains(option) else { return nil }
+            given.append(option)
             switch argument {
             case "--out-dir": guard let folder = value(String.self) else { return nil }; outDir = folder
             case "-o", "--output": guard let path = value(String.self) else { return nil }; output = path
