@@ -107,7 +107,7 @@ public struct Renderer: Sendable {
 /// kind: the built-in metrics one (SVG, DOT) and the pango one (PNG, PDF), each for dot
 /// alone or for every layout. Each loads only the plugins it needs, from Graphviz's plugin
 /// folder, rather than every plugin in its config: the neato_layout plugin (neato, fdp,
-/// sfdp, circo, twopi) brings GTS, GLib and PCRE2 with it, about 2 ms of a process that
+/// sfdp, circo, twopi) brings GTS, GLib and PCRE2 with it, 2 to 4 ms of a process that
 /// draws with dot, so a dot context goes without it.
 final class GraphvizContexts: @unchecked Sendable {
     enum TextLayout { case builtin, pango }
