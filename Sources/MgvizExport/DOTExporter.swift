@@ -1,5 +1,3 @@
-import Foundation
-
 /// Writes a Diagram as DOT in the manner of micrograd's `draw_dot`: each Value a record
 /// `{ label | data 2.0000 | grad -1.5000 }`, each op a small ellipse with an edge into its
 /// Value, and one edge per operand.

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// `x` with exactly `decimals` digits after the point, rounded half-to-even from its exact
 /// binary value, as C's `%.*f` writes it, so the diagram matches micrograd's `%.4f`.

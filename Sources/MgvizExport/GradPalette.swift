@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// `--color grad`: a diverging palette, blue for negative grads and red for positive ones,
 /// deeper as log10|grad| goes from the diagram's smallest magnitude to its largest.

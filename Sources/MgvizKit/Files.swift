@@ -1,4 +1,5 @@
-import Foundation
+import Glibc
+import MgvizRender
 import MgvizSpec
 
 /// A file that cannot be read or written, and why.
@@ -182,7 +183,7 @@ package enum InputFile {
 }
 
 package enum OutputFile {
-    private static let writing = NSLock()
+    private static let writing = Lock()
 
     /// What writing to a path means, by what is there.
     enum Target {
@@ -324,8 +325,19 @@ package enum OutputFile {
 
     /// Whether the file at `path`, of the same size, holds exactly `bytes`.
     private static func holds(_ path: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard let existing = FileManager.default.contents(atPath: path) else { return false }
-        return existing.withUnsafeBytes { $0.elementsEqual(bytes) }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var offset = 0
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else { return false }
+            if count == 0 { return offset == bytes.count }
+            guard offset + count <= bytes.count, chunk[0..<count].elementsEqual(bytes[offset..<offset + count]) else { return false }
+            offset += count
+        }
     }
 
     private static func writeAll(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer) -> Bool {

@@ -1,4 +1,5 @@
-import Foundation
+import Glibc
+import MgvizRender
 
 /// The last guard against a layout that runs away.
 ///
@@ -9,7 +10,7 @@ import Foundation
 /// signal handler may only write and exit, so the line is made before the layout starts.
 enum LayoutWatchdog {
     /// One limited layout at a time: the timer, the handler and the line are process-wide.
-    private static let running = NSLock()
+    private static let running = Lock()
     private static let capacity = 4096
     nonisolated(unsafe) private static let line = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
     nonisolated(unsafe) private static var length = 0

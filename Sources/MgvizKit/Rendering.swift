@@ -1,4 +1,3 @@
-import Foundation
 import Micrograd
 import MgvizExport
 import MgvizRender

@@ -1,6 +1,6 @@
 import CDotLeakFix
 import CGraphviz
-import Foundation
+import Glibc
 
 /// An output format that Graphviz renders.
 public enum Format: String, Sendable, CaseIterable {
@@ -79,8 +79,8 @@ public struct Renderer: Sendable {
     }
 
     /// Lays out `dot` and renders it in `format`; a PNG within the default `BitmapSize`.
-    public func render(_ dot: String, to format: Format) throws(RenderError) -> Data {
-        try GraphvizContexts.shared.withContext(for: format.textLayout) { (context) throws(RenderError) in
+    public func render(_ dot: String, to format: Format) throws(RenderError) -> [UInt8] {
+        try GraphvizContexts.shared.withContext(for: format.textLayout, layout: layout) { (context) throws(RenderError) in
             try GraphvizContexts.render(
                 dot, layout: layout.rawValue, format: format.rawValue, bitmap: format == .png ? BitmapSize() : nil,
                 context: context
@@ -91,8 +91,8 @@ public struct Renderer: Sendable {
     /// Lays out `dot` and renders it as PNG within `size`; also returns the resolution used,
     /// which is lower than asked when the cap made it so. Below `size.minimumDotsPerInch` the
     /// PNG is empty.
-    public func renderPNG(_ dot: String, size: BitmapSize) throws(RenderError) -> (png: Data, dotsPerInch: Double) {
-        try GraphvizContexts.shared.withContext(for: Format.png.textLayout) { (context) throws(RenderError) in
+    public func renderPNG(_ dot: String, size: BitmapSize) throws(RenderError) -> (png: [UInt8], dotsPerInch: Double) {
+        try GraphvizContexts.shared.withContext(for: Format.png.textLayout, layout: layout) { (context) throws(RenderError) in
             let (data, dotsPerInch) = try GraphvizContexts.render(
                 dot, layout: layout.rawValue, format: Format.png.rawValue, bitmap: size, context: context)
             return (data, dotsPerInch ?? size.dotsPerInch)
@@ -103,16 +103,26 @@ public struct Renderer: Sendable {
 /// The process's Graphviz contexts, made on first use and kept for the life of the process,
 /// and the one lock that serializes every libgvc call.
 ///
-/// A context fixes its text layout when it is made, so there is one per kind: the
-/// built-in metrics one (SVG, DOT) and the pango one (PNG, PDF). Each loads only the
-/// plugins it needs, from Graphviz's plugin folder, rather than every plugin in its config.
+/// A context fixes its text layout and its plugins when it is made, so there is one per
+/// kind: the built-in metrics one (SVG, DOT) and the pango one (PNG, PDF), each for dot
+/// alone or for every layout. Each loads only the plugins it needs, from Graphviz's plugin
+/// folder, rather than every plugin in its config: the neato_layout plugin (neato, fdp,
+/// sfdp, circo, twopi) brings GTS, GLib and PCRE2 with it, 2 to 4 ms of a process that
+/// draws with dot, so a dot context goes without it.
 final class GraphvizContexts: @unchecked Sendable {
     enum TextLayout { case builtin, pango }
 
+    /// What a context is made for.
+    private struct Kind: Hashable {
+        var textLayout: TextLayout
+        /// Whether it lays out with neato, fdp, sfdp, circo or twopi, not only dot.
+        var beyondDot: Bool
+    }
+
     static let shared = GraphvizContexts()
 
-    private let lock = NSLock()
-    private var contexts: [TextLayout: OpaquePointer] = [:]
+    private let lock = Lock()
+    private var contexts: [Kind: OpaquePointer] = [:]
 
     private init() {
         // Graphviz calls `collectMessage` instead of printing to stderr.
@@ -120,25 +130,26 @@ final class GraphvizContexts: @unchecked Sendable {
     }
 
     func withContext<Result>(
-        for textLayout: TextLayout, _ body: (OpaquePointer) throws(RenderError) -> Result
+        for textLayout: TextLayout, layout: Layout, _ body: (OpaquePointer) throws(RenderError) -> Result
     ) throws(RenderError) -> Result {
         lock.lock()
         defer { lock.unlock() }
         graphvizMessages = ""
         agreseterrors()
-        return try body(try context(for: textLayout))
+        return try body(try context(for: Kind(textLayout: textLayout, beyondDot: layout != .dot)))
     }
 
-    private func context(for textLayout: TextLayout) throws(RenderError) -> OpaquePointer {
-        if let context = contexts[textLayout] { return context }
-        var plugins = ["core", "dot_layout", "neato_layout"]
-        if textLayout == .pango { plugins.append("pango") }
+    private func context(for kind: Kind) throws(RenderError) -> OpaquePointer {
+        if let context = contexts[kind] { return context }
+        var plugins = ["core", "dot_layout"]
+        if kind.beyondDot { plugins.append("neato_layout") }
+        if kind.textLayout == .pango { plugins.append("pango") }
         let builtins = try Self.pluginList(plugins)
         // Demand loading off: the context takes exactly these plugins and reads no config.
         guard let context = gvContextPlugins(builtins, 0) else {
             throw RenderError(description: "Graphviz: could not create a context")
         }
-        contexts[textLayout] = context
+        contexts[kind] = context
         Self.installDotLeakFix(context)
         return context
     }
@@ -173,7 +184,7 @@ final class GraphvizContexts: @unchecked Sendable {
         guard let gvcPath = mgviz_libgvc_path() else {
             throw RenderError(description: "Graphviz: cannot find libgvc's folder")
         }
-        let folder = URL(fileURLWithPath: String(cString: gvcPath)).deletingLastPathComponent().path
+        let folder = parentFolder(of: String(cString: gvcPath))
         return "\(folder)/graphviz/libgvplugin_\(name).so.6"
     }
 
@@ -191,7 +202,7 @@ final class GraphvizContexts: @unchecked Sendable {
     /// known; it is returned. Call only inside `withContext`.
     static func render(
         _ dot: String, layout: String, format: String, bitmap: BitmapSize?, context: OpaquePointer
-    ) throws(RenderError) -> (data: Data, dotsPerInch: Double?) {
+    ) throws(RenderError) -> (data: [UInt8], dotsPerInch: Double?) {
         guard let graph = StableReader.read(dot) else { throw failure("could not read the DOT") }
         defer { agclose(graph) }
         mgviz_dot_leakfix_begin()
@@ -205,7 +216,7 @@ final class GraphvizContexts: @unchecked Sendable {
         if let bitmap {
             // Graphviz pads the drawing by 4 points on each side.
             let chosen = bitmap.dotsPerInch(width: mgviz_drawing_width(graph) + 8, height: mgviz_drawing_height(graph) + 8)
-            guard chosen >= bitmap.minimumDotsPerInch else { return (Data(), chosen) }
+            guard chosen >= bitmap.minimumDotsPerInch else { return ([], chosen) }
             mgviz_set_dpi(graph, chosen)
             dotsPerInch = chosen
         }
@@ -215,12 +226,12 @@ final class GraphvizContexts: @unchecked Sendable {
         defer { gvFreeRenderData(buffer) }
         // An empty rendering is a failure Graphviz did not report (it once was a 0-byte PNG).
         guard status == 0, let buffer, length > 0 else { throw failure("rendering '\(format)' failed") }
-        return (Data(bytes: buffer, count: Int(length)), dotsPerInch)
+        return (Array(UnsafeRawBufferPointer(start: buffer, count: Int(length))), dotsPerInch)
     }
 
     private static func failure(_ what: String) -> RenderError {
         let said = graphvizMessages.split(whereSeparator: \.isNewline)
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: "; ")
+            .map { trimmingWhitespace($0) }.filter { !$0.isEmpty }.joined(separator: "; ")
         return RenderError(description: said.isEmpty ? "Graphviz: \(what)" : "Graphviz: \(what): \(said)")
     }
 }
@@ -231,4 +242,21 @@ nonisolated(unsafe) private var graphvizMessages = ""
 private func collectMessage(_ message: UnsafeMutablePointer<CChar>?) -> Int32 {
     if let message { graphvizMessages += String(cString: message) }
     return 0
+}
+
+/// The folder part of a library's path, without a trailing slash ("/" for a file at the root).
+private func parentFolder(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    return slash == path.startIndex ? "/" : String(path[..<slash])
+}
+
+/// `line` without the tabs and space separators (Unicode's Zs) at either end, as Foundation's
+/// `trimmingCharacters(in: .whitespaces)` trims.
+private func trimmingWhitespace(_ line: Substring) -> String {
+    func isWhitespace(_ scalar: Unicode.Scalar) -> Bool { scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator }
+    let scalars = line.unicodeScalars
+    guard let first = scalars.firstIndex(where: { !isWhitespace($0) }), let last = scalars.lastIndex(where: { !isWhitespace($0) }) else {
+        return ""
+    }
+    return String(Substring(scalars[first...last]))
 }

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// The operation that produced a node. Raw values are stable: they are the tape's op codes.
 public enum Op: UInt8, Sendable, CaseIterable {
@@ -27,20 +27,20 @@ public enum Op: UInt8, Sendable, CaseIterable {
         case .leaf: return (a, 0, 0)
         case .add: return (a + b, 1, 1)
         case .mul: return (a * b, b, a)
-        case .power: return (Foundation.pow(a, b), b * Foundation.pow(a, b - 1), 0)
+        case .power: return (Glibc.pow(a, b), b * Glibc.pow(a, b - 1), 0)
         case .powerValue:
-            let out = Foundation.pow(a, b)
+            let out = Glibc.pow(a, b)
             // As PyTorch does: a zero base with b >= 0 has no ln-term, not 0 * -inf.
-            let db = (a == 0 && b >= 0) ? 0 : out * Foundation.log(a)
-            return (out, b * Foundation.pow(a, b - 1), db)
-        case .exp: let out = Foundation.exp(a); return (out, out, 0)
-        case .log: return (Foundation.log(a), 1 / a, 0)
-        case .tanh: let t = Foundation.tanh(a); return (t, 1 - t * t, 0)
+            let db = (a == 0 && b >= 0) ? 0 : out * Glibc.log(a)
+            return (out, b * Glibc.pow(a, b - 1), db)
+        case .exp: let out = Glibc.exp(a); return (out, out, 0)
+        case .log: return (Glibc.log(a), 1 / a, 0)
+        case .tanh: let t = Glibc.tanh(a); return (t, 1 - t * t, 0)
         // micrograd: data is 0 where a < 0 (NaN and -0.0 pass through); the gradient is 1 only where out > 0.
         case .relu: let out = a < 0 ? 0 : a; return (out, out > 0 ? 1 : 0, 0)
-        case .sigmoid: let s = 1 / (1 + Foundation.exp(-a)); return (s, s * (1 - s), 0)
-        case .sin: return (Foundation.sin(a), Foundation.cos(a), 0)
-        case .cos: return (Foundation.cos(a), -Foundation.sin(a), 0)
+        case .sigmoid: let s = 1 / (1 + Glibc.exp(-a)); return (s, s * (1 - s), 0)
+        case .sin: return (Glibc.sin(a), Glibc.cos(a), 0)
+        case .cos: return (Glibc.cos(a), -Glibc.sin(a), 0)
         }
     }
 

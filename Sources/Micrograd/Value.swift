@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// A scalar in an expression graph: a handle to one node of a `Graph`.
 ///
@@ -266,7 +266,7 @@ public struct Value: @unchecked Sendable {
     public static func - (a: Double, b: Value) -> Value { a + (-b) }  // __rsub__
 
     public static func / (a: Value, b: Value) -> Value { a * b ** -1 }
-    public static func / (a: Value, b: Double) -> Value { a * Foundation.pow(b, -1) }
+    public static func / (a: Value, b: Double) -> Value { a * Glibc.pow(b, -1) }
     public static func / (a: Double, b: Value) -> Value { a * b ** -1 }  // __rtruediv__
 
     /// `a ** k` with an integer k: the op is named like Python's int literal, `**2`.

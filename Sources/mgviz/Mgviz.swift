@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import Glibc
 import MgvizKit
 import MgvizSpec
 
@@ -27,10 +27,19 @@ struct Mgviz: ParsableCommand {
 
     /// Every failure ends here as one `mgviz: error: …` line, ArgumentParser's own included;
     /// only help and the version are printed as ArgumentParser lays them out.
+    ///
+    /// The plain command lines that most runs use (see `Invocation(plainArguments:)`) are read
+    /// without ArgumentParser, whose parse costs more than the rest of a small drawing
+    /// (milliseconds of runtime type lookups); anything else, and any that `validate` refuses,
+    /// goes through it, so that help, the version and every usage error stay its own.
     static func main() {
         do {
-            var command = try parseAsRoot()
-            try command.run()
+            if let invocation = Invocation(plainArguments: Array(CommandLine.arguments.dropFirst())), invocation.isValid {
+                try invocation.run()
+            } else {
+                var command = try parseAsRoot()
+                try command.run()
+            }
         } catch let exit as ExitCode {
             Glibc.exit(exit.rawValue)
         } catch {
@@ -55,7 +64,7 @@ struct Mgviz: ParsableCommand {
             [argument] + (argument.hasPrefix("-") ? argument.split(separator: "=", maxSplits: 1).dropFirst().map(String.init) : [])
         }
         for argument in echoed.sorted(by: { $0.count > $1.count }) where escapingControlCharacters(argument) != argument {
-            message = message.replacingOccurrences(of: argument, with: escapingControlCharacters(argument))
+            message = replacing(argument, with: escapingControlCharacters(argument), in: message)
         }
         var text = "", choices: [String] = []
         for line in message.split(separator: "\n") {
@@ -63,7 +72,7 @@ struct Mgviz: ParsableCommand {
             if line.hasPrefix("  - ") {
                 choices.append(String(line.dropFirst(4)))
             } else {
-                text += (text.isEmpty ? "" : " ") + line.trimmingCharacters(in: .whitespaces)
+                text += (text.isEmpty ? "" : " ") + trimmingWhitespace(line)
             }
         }
         if text.hasPrefix("Error: ") { text.removeFirst(7) }
@@ -93,25 +102,25 @@ struct Mgviz: ParsableCommand {
     var format: OutputFormat?
 
     @Option(help: "Layout direction: LR (left to right, as micrograd draws) or TB (top to bottom). Example: --rankdir TB")
-    var rankdir: RankDirection = DrawOptions().rankDirection
+    var rankdir: RankDirection = Invocation.defaults.rankdir
 
     @Option(help: "Decimals shown for data and grad (\(DrawOptions.precisionRange.lowerBound) to \(DrawOptions.precisionRange.upperBound)); tooltips always have full precision. Example: --precision 6")
-    var precision: Int = DrawOptions().precision
+    var precision: Int = Invocation.defaults.precision
 
     @Flag(help: "Forward only: do not run backward, and show no grads.")
-    var noBackward = false
+    var noBackward = Invocation.defaults.noBackward
 
     @Option(help: "Fill colour by node kind, or by the grad's sign and log-scaled size, with dead (zero-grad) nodes grey. Example: --color grad")
-    var color: Coloring = DrawOptions().coloring
+    var color: Coloring = Invocation.defaults.color
 
     @Flag(help: "Check every input's grad against the central difference (f(x+h) - f(x-h)) / 2h; prints OK or WRONG per input and exits 1 on any WRONG. Writes a diagram only with -o. Example: --check")
-    var check = false
+    var check = Invocation.defaults.check
 
     @Option(help: "The h of --check. Example: --step 1e-4")
-    var step: Double = DrawOptions().gradientStep
+    var step: Double = Invocation.defaults.step
 
     @Option(help: "What --check allows: |autograd - numeric| <= T + T * |numeric|. Example: --tolerance 1e-7")
-    var tolerance: Double = DrawOptions().gradientTolerance
+    var tolerance: Double = Invocation.defaults.tolerance
 
     @Option(help: "Draw each neuron of a spec's \"mlp\" as one node with its activation's data and grad. Example: --collapse neurons")
     var collapse: DrawOptions.Collapse?
@@ -125,138 +134,27 @@ struct Mgviz: ParsableCommand {
     var depth: Int?
 
     @Option(help: "Refuse to lay out (svg, png, pdf) graphs with more nodes than this; .dot and .json have no limit. Example: --max-nodes 5000")
-    var maxNodes: Int = DrawOptions().maximumNodes
+    var maxNodes: Int = Invocation.defaults.maxNodes
 
     @Option(help: "Stop a layout (svg, png, pdf, html) that has used this many seconds of CPU, with exit 65: the last guard for shapes the cost estimate does not foresee. Example: --max-layout-seconds 60")
-    var maxLayoutSeconds: Int = DrawOptions.commandLayoutSeconds
+    var maxLayoutSeconds: Int = Invocation.defaults.maxLayoutSeconds
 
     @Option(help: ArgumentHelp(
         "PNG resolution in dots per inch (default \(Int(DrawOptions().dotsPerInch))). A big graph is drawn at less, to stay within \(DrawOptions.maximumPixels / 1_000_000) megapixels; mgviz says so. Example: --dpi 192",
         valueName: "n"))
     var dpi: Double?
 
-    /// The options the flags describe.
-    private var options: DrawOptions {
-        var options = DrawOptions(
-            rankDirection: rankdir, precision: precision, coloring: color, showsGradients: !noBackward,
-            checksGradients: check, gradientStep: step, gradientTolerance: tolerance, collapse: collapse, focus: focus,
-            maximumNodes: maxNodes, maximumLayoutSeconds: maxLayoutSeconds)
-        if let depth { options.focusDepth = depth }
-        if let dpi { options.dotsPerInch = dpi }
-        return options
+    /// What the flags ask for.
+    var invocation: Invocation {
+        Invocation(
+            inputs: inputs, outDir: outDir, output: output, format: format, rankdir: rankdir, precision: precision,
+            noBackward: noBackward, color: color, check: check, step: step, tolerance: tolerance, collapse: collapse,
+            focus: focus, depth: depth, maxNodes: maxNodes, maxLayoutSeconds: maxLayoutSeconds, dpi: dpi)
     }
 
-    func validate() throws {
-        if depth != nil && focus == nil { throw ValidationError("--depth goes with --focus NAME") }
-        do { try options.validate() } catch { throw ValidationError(error.description) }
-        if let outDir {
-            guard output == nil else { throw ValidationError("give -o or --out-dir, not both") }
-            guard !inputs.contains("-") else { throw ValidationError("--out-dir names files after their specs: standard input has no name") }
-            var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: outDir, isDirectory: &isFolder), !isFolder.boolValue {
-                throw ValidationError("--out-dir \(shown(outDir)) is not a folder")
-            }
-        } else if inputs.count != 1 {
-            throw ValidationError("several inputs need --out-dir (or give one input with -o)")
-        }
-        if inputs == ["-"] && output == nil && !check {
-            throw ValidationError("reading a spec from standard input needs -o (a file, or - for standard output)")
-        }
-        for input in inputs {
-            let format: OutputFormat
-            do { format = try resolvedFormat(outputPath(for: input)) } catch { throw ValidationError(error.description) }
-            if dpi != nil && format != .png { throw ValidationError("--dpi is for PNG output; \(format.rawValue) has no pixels") }
-        }
-    }
+    func validate() throws { try invocation.validate() }
 
-    /// Where INPUT's diagram goes: -o, or its name with the format's extension in --out-dir
-    /// (or in the current folder).
-    private func outputPath(for input: String) -> String {
-        if let output { return output }
-        let stem = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
-        let name = stem + "." + (format ?? .svg).rawValue
-        return outDir.map { joinedPath($0, name) } ?? name
-    }
-
-    private func resolvedFormat(_ outputPath: String) throws(DrawError) -> OutputFormat {
-        if let format { return format }
-        if outputPath == "-" { return .svg }
-        guard let format = OutputFormat(path: outputPath) else { throw .unknownFormat(path: outputPath) }
-        return format
-    }
-
-    func run() throws {
-        TemporaryFile.removeOnSignals()
-        let outputs = inputs.map(outputPath(for:))
-        do throws(CommandError) {
-            if writesDiagrams { try checkOutputsAreDistinct(outputs) }
-            if let outDir, !OutputFile.makeFolder(outDir) { throw .cannotCreateFolder(outDir, reason: systemError()) }
-        } catch {
-            report(.error, error.description)
-            throw ExitCode(error.exitStatus.rawValue)
-        }
-        // Batch mode exits with the first failure's status.
-        var status = ExitStatus.success
-        for (input, output) in zip(inputs, outputs) {
-            if inputs.count > 1 { FileHandle.standardOutput.write(Data("== \(shown(input))\n".utf8)) }
-            let outcome = draw(input, to: output)
-            if status == .success { status = outcome }
-        }
-        if status != .success { throw ExitCode(status.rawValue) }
-    }
-
-    /// --check alone only prints its verdicts.
-    private var writesDiagrams: Bool { !check || output != nil || outDir != nil }
-
-    /// Refuses, before anything is written, an output that is a spec (its own or another) or
-    /// that another spec's output is too, whatever links and relative paths lead there.
-    private func checkOutputsAreDistinct(_ outputs: [String]) throws(CommandError) {
-        // The first spec with each identity, in a table, so that a batch of n specs costs O(n).
-        var specs: [FileIdentity: Int] = [:]
-        for (index, input) in inputs.enumerated() {
-            if let identity = FileIdentity(input: input), specs[identity] == nil { specs[identity] = index }
-        }
-        var written: [FileIdentity: Int] = [:]
-        for (i, output) in outputs.enumerated() {
-            guard let identity = FileIdentity(output: output) else { continue }
-            if let spec = specs[identity] {
-                guard spec != i else { throw .outputIsItsSpec(inputs[i], isBatch: outDir != nil) }
-                throw .outputIsAnotherSpec(output, of: inputs[i], spec: inputs[spec])
-            }
-            if let first = written[identity] { throw .outputsCollide(output, inputs[first], inputs[i]) }
-            written[identity] = i
-        }
-    }
-
-    /// One spec to one output; returns the exit code it earns. Errors are reported here, so
-    /// that batch mode goes on to the next spec.
-    private func draw(_ input: String, to outputPath: String) -> ExitStatus {
-        var name = input
-        do throws(DrawError) {
-            let bytes: [UInt8]
-            do { (bytes, name) = try InputFile.read(input) } catch { throw .file(error) }
-            let spec: Spec
-            do { spec = try Spec(bytes: bytes) } catch { throw .spec(error) }
-            let drawing = try Drawing(spec: spec, options: options)
-            // Reports go to stdout, unless the diagram does.
-            Report(toStandardError: output == "-").print(drawing)
-            if let warning = drawing.nonFinite { report(.warning, warning.description) }
-            // A focus on a missing name is an error even when --check alone writes nothing.
-            _ = try drawing.diagram
-            if writesDiagrams {
-                if drawing.suggestsCollapsing {
-                    report(.note, "\(shown(name)): the model's graph has \(drawing.checkedDiagram.nodes.count) nodes; --collapse neurons draws each neuron as one node")
-                }
-                let rendering = try drawing.rendered(as: try resolvedFormat(outputPath), inputName: name)
-                if let note = rendering.note { report(.note, note) }
-                do { try OutputFile.write(rendering.bytes, to: outputPath) } catch { throw .file(error) }
-            }
-            return drawing.isCorrect ? .success : .wrong
-        } catch {
-            report(.error, (error.namesInput ? "\(shown(name)): " : "") + error.description)
-            return error.exitStatus
-        }
-    }
+    func run() throws { try invocation.run() }
 }
 
 extension OutputFormat: ExpressibleByArgument {}
@@ -266,7 +164,39 @@ extension DrawOptions.Collapse: ExpressibleByArgument {}
 
 /// Every error, warning and note goes through here, to standard error as one line.
 func report(_ diagnostic: Diagnostic, _ message: String) {
-    FileHandle.standardError.write(Data((diagnostic.line(message) + "\n").utf8))
+    writeAll(diagnostic.line(message) + "\n", to: STDERR_FILENO)
+}
+
+/// Writes all of `text` to a descriptor, as one write(2) where it fits. A failed write is
+/// dropped: these are the lines around the output, which has its own errors.
+func writeAll(_ text: String, to descriptor: Int32) {
+    var text = text
+    text.withUTF8 { bytes in
+        var offset = 0
+        while offset < bytes.count {
+            let count = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return }
+            offset += count
+        }
+    }
+}
+
+/// `text` with each `target` in it, left to right, replaced by `replacement`, matched byte for
+/// byte.
+private func replacing(_ target: String, with replacement: String, in text: String) -> String {
+    String(decoding: Array(text.utf8).replacing(Array(target.utf8), with: Array(replacement.utf8)), as: UTF8.self)
+}
+
+/// `line` without the tabs and space separators (Unicode's Zs) at either end, as Foundation's
+/// `trimmingCharacters(in: .whitespaces)` trims.
+private func trimmingWhitespace(_ line: Substring) -> String {
+    func isWhitespace(_ scalar: Unicode.Scalar) -> Bool { scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator }
+    let scalars = line.unicodeScalars
+    guard let first = scalars.firstIndex(where: { !isWhitespace($0) }), let last = scalars.lastIndex(where: { !isWhitespace($0) }) else {
+        return ""
+    }
+    return String(Substring(scalars[first...last]))
 }
 
 /// A failure of the command itself, before any spec is drawn.

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 import MgvizExport
 import MgvizKit
 import MgvizSpec
@@ -15,7 +15,7 @@ struct Report {
     private func emit(_ lines: [String]) {
         guard !lines.isEmpty else { return }
         let text = lines.map { $0 + "\n" }.joined()
-        (toStandardError ? FileHandle.standardError : FileHandle.standardOutput).write(Data(text.utf8))
+        writeAll(text, to: toStandardError ? STDERR_FILENO : STDOUT_FILENO)
     }
 
     /// `OK    x0  autograd 0.0417725705  numeric 0.0417725703`.

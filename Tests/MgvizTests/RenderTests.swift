@@ -8,8 +8,8 @@ import FoundationXML
 #endif
 
 /// The SVG's text elements, in document order.
-func svgTexts(_ svg: Data) throws -> [String] {
-    let document = try XMLDocument(data: svg)
+func svgTexts(_ svg: [UInt8]) throws -> [String] {
+    let document = try XMLDocument(data: Data(svg))
     // Graphviz writes escaped (hard) spaces as no-break spaces.
     return try document.nodes(forXPath: "//*[local-name()='text']").compactMap {
         $0.stringValue?.replacingOccurrences(of: "\u{a0}", with: " ")
@@ -40,7 +40,7 @@ extension Rendering {
     @Test(arguments: samples) func svgHasEveryNodeAndLabel(_ name: String) throws {
         let diagram = try sampleDiagram(name)
         let svg = try Renderer().render(DOTExporter().export(diagram), to: .svg)
-        let document = try XMLDocument(data: svg)
+        let document = try XMLDocument(data: Data(svg))
         let drawn = try document.nodes(forXPath: "//*[local-name()='g'][@class='node']")
         let opCount = diagram.nodes.filter { !$0.op.isEmpty }.count
         #expect(drawn.count == diagram.nodes.count + opCount)
@@ -74,6 +74,12 @@ extension Rendering {
     @Test func layoutDOTHasPositions() throws {
         let dot = try Renderer().render("digraph { a -> b }", to: .dot)
         #expect(String(decoding: dot, as: UTF8.self).contains("pos="))
+    }
+
+    /// A dot context goes without the neato_layout plugin; the other layouts get one with it.
+    @Test(arguments: Layout.allCases) func everyLayoutRenders(_ layout: Layout) throws {
+        let svg = String(decoding: try Renderer(layout: layout).render("digraph { a -> b; b -> c; c -> a }", to: .svg), as: UTF8.self)
+        #expect(svg.contains("<svg") && svg.contains("<title>a&#45;&gt;b</title>"), "\(layout)")
     }
 
     @Test func graphvizErrorsComeBackAsSwiftErrors() throws {
@@ -124,11 +130,11 @@ extension Rendering {
             try DOTExporter(precision: i % 5).export(sampleDiagram(Self.samples[i % 3]))
         }
         let expected = try dots.map { try Renderer().render($0, to: .svg) }
-        let results = try await withThrowingTaskGroup(of: (Int, Data).self) { group in
+        let results = try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
             for (i, dot) in dots.enumerated() {
                 group.addTask { (i, try Renderer().render(dot, to: .svg)) }
             }
-            return try await group.reduce(into: [Int: Data]()) { $0[$1.0] = $1.1 }
+            return try await group.reduce(into: [Int: [UInt8]]()) { $0[$1.0] = $1.1 }
         }
         for i in 0..<8 { #expect(results[i] == expected[i]) }
     }
