@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// The tape: every node of an expression graph in one contiguous buffer, in creation order.
 ///
@@ -320,13 +320,18 @@ struct Tape {
     // MARK: pool
 
     private nonisolated(unsafe) static var pool: UnsafeMutablePointer<Tape>? = nil
-    private static let poolLock = NSLock()
+    /// A plain pthread mutex: Foundation's NSLock would link ICU into every program.
+    private nonisolated(unsafe) static let poolLock: UnsafeMutablePointer<pthread_mutex_t> = {
+        let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
+        return mutex
+    }()
     /// How many tapes the pool makes at a time.
     private static let batch = 64
 
     static func take() -> UnsafeMutablePointer<Tape> {
-        poolLock.lock()
-        defer { poolLock.unlock() }
+        pthread_mutex_lock(poolLock)
+        defer { pthread_mutex_unlock(poolLock) }
         if pool == nil {
             let tapes = UnsafeMutablePointer<Tape>.allocate(capacity: batch)
             tapes.initialize(repeating: Tape(), count: batch)
@@ -349,8 +354,8 @@ struct Tape {
         // A tape whose generation would wrap is retired, so that no stale Value can ever
         // match a new graph's generation.
         guard next != .max else { return }
-        poolLock.lock()
-        defer { poolLock.unlock() }
+        pthread_mutex_lock(poolLock)
+        defer { pthread_mutex_unlock(poolLock) }
         tape.pointee.nextFree = pool
         pool = tape
     }
