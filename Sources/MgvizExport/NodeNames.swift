@@ -13,9 +13,26 @@ public enum NodeNames {
     /// the name, and the viewer's script (Viewer/viewer.js) declares the same `opSuffix`.
     public static let opSuffix: StaticString = "_op"
 
+    /// What a Value's name starts with, before its number.
+    static let valuePrefix: StaticString = "n"
+
     /// The name of the Value at `position`.
-    public static func value(at position: Int) -> String { "n\(position)" }
+    public static func value(at position: Int) -> String { "\(valuePrefix)\(position)" }
+
+    /// Writes the name of the Value at `position`, without making a String of it.
+    static func write(value position: Int, to out: inout TextWriter) {
+        out.write(valuePrefix)
+        out.write(position)
+    }
 
     /// The name of the stub of cut number `index`.
     public static func cut(_ index: Int) -> String { "cut\(index)" }
+}
+
+extension TextWriter {
+    /// The name of the node at `position`: `n` and its position, or, in a focused diagram, its
+    /// position in the whole one, so that names can be looked up and focused on again.
+    mutating func write(node position: Int, of diagram: Diagram) {
+        NodeNames.write(value: diagram.nameNumber(at: position), to: &self)
+    }
 }
