@@ -247,9 +247,8 @@ struct Mgviz: ParsableCommand {
                 if drawing.suggestsCollapsing {
                     report(.note, "\(shown(name)): the model's graph has \(drawing.checkedDiagram.nodes.count) nodes; --collapse neurons draws each neuron as one node")
                 }
-                let rendering = try drawing.rendered(as: try resolvedFormat(outputPath), inputName: name)
-                if let note = rendering.note { report(.note, note) }
-                do { try OutputFile.write(rendering.bytes, to: outputPath) } catch { throw .file(error) }
+                // DOT and JSON go into the file as they are made; the layout formats are rendered whole.
+                try drawing.write(as: try resolvedFormat(outputPath), to: outputPath, inputName: name) { report(.note, $0) }
             }
             return drawing.isCorrect ? .success : .wrong
         } catch {
