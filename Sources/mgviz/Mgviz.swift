@@ -236,8 +236,9 @@ struct Mgviz: ParsableCommand {
             let bytes: [UInt8]
             do { (bytes, name) = try InputFile.read(input) } catch { throw .file(error) }
             let spec: Spec
-            do { spec = try Spec(bytes: bytes) } catch { throw .spec(error) }
-            let drawing = try Drawing(spec: spec, options: options)
+            // Consumed, as is the spec by Drawing: a big spec's bytes are not kept while it is drawn.
+            do { spec = try Spec(bytes: consume bytes) } catch { throw .spec(error) }
+            let drawing = try Drawing(spec: consume spec, options: options)
             // Reports go to stdout, unless the diagram does.
             Report(toStandardError: output == "-").print(drawing)
             if let warning = drawing.nonFinite { report(.warning, warning.description) }
