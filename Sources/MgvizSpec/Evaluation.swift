@@ -169,11 +169,15 @@ extension Spec {
         let result = entry.withUTF8 { utf8 in
             Result { () throws(ExpressionError) -> Operand in
                 let bytes = UnsafeBufferPointer(rebasing: utf8[byteOffset...])
-                // Every token is read twice, none kept: once to check them all, so that a
-                // malformed one is reported before anything is evaluated, then to evaluate.
-                var check = Tokenizer(bytes, columnOffset: offset, readsNames: false)
-                try check.check()
-                return try evaluator.evaluate(Tokenizer(bytes, columnOffset: offset))
+                do throws(ExpressionError) {
+                    return try evaluator.evaluate(Tokenizer(bytes, columnOffset: offset))
+                } catch {
+                    // A malformed token anywhere is reported first, as if every token had been
+                    // read before any was evaluated: they are all read now that evaluating failed.
+                    var check = Tokenizer(bytes, columnOffset: offset, readsNames: false)
+                    try check.check()
+                    throw error
+                }
             }
         }
         do {

@@ -135,7 +135,7 @@ struct Tokenizer {
         throw ExpressionError(column: column, message: "unexpected character '\(echo(character))'")
     }
 
-    /// Reads every token, so that the first malformed one throws before any is evaluated.
+    /// Reads every token: the first malformed one throws.
     mutating func check() throws(ExpressionError) {
         while try next().kind != .end {}
     }
@@ -143,9 +143,14 @@ struct Tokenizer {
     /// Roughly how many nodes evaluating `expression` adds to a graph: one per operator,
     /// parenthesis (a call) and number (a constant leaf). A hint, for reserving room.
     static func nodeEstimate(_ expression: String) -> Int {
+        var expression = expression
+        return expression.withUTF8 { estimate(of: $0) }
+    }
+
+    private static func estimate(of bytes: UnsafeBufferPointer<UInt8>) -> Int {
         var estimate = 0
         var previous: UInt8 = 0
-        for byte in expression.utf8 {
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "/"), UInt8(ascii: "("):
                 estimate += 1
