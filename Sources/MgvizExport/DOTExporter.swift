@@ -140,7 +140,7 @@ public struct DOTExporter: Sendable {
             let members = clustered[cluster]!
             // A collapsed neuron is one node that carries its name already.
             guard members.count > 1 else {
-                writeNode(members[0], diagram.reading(at: members[0]), of: diagram, fill: fill, indent: "    ", &out)
+                writeNode(members[0], diagram.reading(at: members[0]), diagram.name(at: members[0]), of: diagram, fill: fill, indent: "    ", &out)
                 continue
             }
             out.write("    subgraph cluster_L")
@@ -150,7 +150,7 @@ public struct DOTExporter: Sendable {
             out.write(" {\n      label=\"")
             out.write(string: cluster.name)
             out.write("\"; fontsize=10; color=\"#ced4da\"; style=solid;\n")
-            for index in members { writeNode(index, diagram.reading(at: index), of: diagram, fill: fill, indent: "      ", &out) }
+            for index in members { writeNode(index, diagram.reading(at: index), diagram.name(at: index), of: diagram, fill: fill, indent: "      ", &out) }
             out.write("    }\n")
         }
         if openLayer != nil { out.write("  }\n") }
@@ -161,22 +161,22 @@ public struct DOTExporter: Sendable {
         for index in 0..<diagram.count {
             // A write that failed will not succeed later: stop making what cannot be written.
             if out.failed { return }
-            let node = diagram.reading(at: index)
-            if diagram.cluster(at: index) == nil { writeNode(index, node, of: diagram, fill: fill, indent: "  ", &out) }
+            let node = diagram.reading(at: index), name = diagram.name(at: index)
+            if diagram.cluster(at: index) == nil { writeNode(index, node, name, of: diagram, fill: fill, indent: "  ", &out) }
             guard node.isOp else { continue }
             for k in diagram.operandRange(of: index) {
                 out.write("  ")
                 out.write(node: Int(diagram.operandList[k]), of: diagram)
                 out.write(" -> ")
-                out.write(node: index, of: diagram)
+                out.write(name)
                 out.write(NodeNames.opSuffix)
                 out.write(";\n")
             }
             out.write("  ")
-            out.write(node: index, of: diagram)
+            out.write(name)
             out.write(NodeNames.opSuffix)
             out.write(" -> ")
-            out.write(node: index, of: diagram)
+            out.write(name)
             out.write(";\n")
         }
         if let focus = diagram.focus { writeCuts(focus, of: diagram, &out) }
@@ -237,13 +237,13 @@ public struct DOTExporter: Sendable {
 
     /// A Value's record, and its op's ellipse if it has one.
     private func writeNode(
-        _ index: Int, _ node: Diagram.Reading, of diagram: Diagram, fill: GradPalette?, indent: StaticString,
-        _ out: inout TextWriter
+        _ index: Int, _ node: Diagram.Reading, _ name: NodeNames.Name, of diagram: Diagram, fill: GradPalette?,
+        indent: StaticString, _ out: inout TextWriter
     ) {
         let data = node.value.data, grad = diagram.showsGrads ? node.value.grad : nil
         let problems = diagram.problems(at: index)
         out.write(indent)
-        out.write(node: index, of: diagram)
+        out.write(name)
         out.write(" [shape=record, fillcolor=\"")
         if let color = fill?.fill(grad: grad, data: data) {
             out.write(color: color)
@@ -264,7 +264,7 @@ public struct DOTExporter: Sendable {
         guard node.isOp else { return }
         let op = diagram.opName(of: node.value, at: index)
         out.write(indent)
-        out.write(node: index, of: diagram)
+        out.write(name)
         out.write(NodeNames.opSuffix)
         out.write(" [shape=ellipse, fillcolor=\"")
         out.write(Palette.opColor)

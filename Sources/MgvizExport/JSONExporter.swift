@@ -36,7 +36,7 @@ public struct JSONExporter: Sendable {
             if out.failed { return }
             let node = diagram.reading(at: index)
             out.write(index == 0 ? "\n  {\"id\": \"" : ",\n  {\"id\": \"")
-            out.write(node: index, of: diagram)
+            out.write(diagram.name(at: index))
             out.write("\", \"label\": ")
             quoted(node.label, &out)
             out.write(", \"op\": ")
@@ -64,12 +64,15 @@ public struct JSONExporter: Sendable {
         var first = true
         for index in 0..<diagram.count {
             if out.failed { return }
-            for k in diagram.operandRange(of: index) {
+            let operands = diagram.operandRange(of: index)
+            guard !operands.isEmpty else { continue }
+            let name = diagram.name(at: index)
+            for k in operands {
                 out.write(first ? "\n  {\"from\": \"" : ",\n  {\"from\": \"")
                 first = false
                 out.write(node: Int(diagram.operandList[k]), of: diagram)
                 out.write("\", \"to\": \"")
-                out.write(node: index, of: diagram)
+                out.write(name)
                 out.write("\"}")
             }
         }

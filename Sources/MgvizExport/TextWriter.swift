@@ -137,6 +137,18 @@ package struct TextWriter: ~Copyable {
             write(".0")
             return
         }
+        // A whole number of sixteenths below 10^11 (1.5, -2.25, 0.0625) has at most 15 digits,
+        // so those digits are its shortest: the whole part, the point, the sixteenths' digits.
+        if x.magnitude >= 0.0625 && x.magnitude < 1e11 {
+            let sixteenths = x.magnitude * 16
+            if sixteenths == sixteenths.rounded(.towardZero) {
+                if x < 0 { append(UInt8(ascii: "-")) }
+                write(Int(sixteenths) / 16)
+                append(UInt8(ascii: "."))
+                write(Digits.sixteenths(Int(sixteenths) % 16))
+                return
+            }
+        }
         // The longest is 24 bytes: -2.2250738585072014e-308.
         var digits = DigitSink(start: room(DigitSink.capacity))
         x.write(to: &digits)
@@ -231,6 +243,28 @@ private struct DigitSink: TextOutputStream {
 
 /// Decimal digits of unsigned integers, two at a time.
 enum Digits {
+    /// The decimals of n/16.
+    static func sixteenths(_ n: Int) -> StaticString {
+        switch n {
+        case 1: return "0625"
+        case 2: return "125"
+        case 3: return "1875"
+        case 4: return "25"
+        case 5: return "3125"
+        case 6: return "375"
+        case 7: return "4375"
+        case 8: return "5"
+        case 9: return "5625"
+        case 10: return "625"
+        case 11: return "6875"
+        case 12: return "75"
+        case 13: return "8125"
+        case 14: return "875"
+        case 15: return "9375"
+        default: return "0"
+        }
+    }
+
     /// "00", "01", … "99", one after the other.
     private static let pairs: StaticString = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
 
