@@ -58,23 +58,19 @@ enum FixedDigits {
         return write(scaled, decimals: decimals, negative: x.sign == .minus, to: out)
     }
 
-    /// `scaled`, the number times 10^decimals, with the point put back: the digits are written
-    /// from the last, so the decimals first.
+    /// `scaled`, the number times 10^decimals, with the point put back: its digits are written
+    /// as one number, then the decimals moved one place right to make room for the point.
     private static func write(_ scaled: UInt64, decimals: Int, negative: Bool, to out: UnsafeMutablePointer<UInt8>) -> Int {
         let sign = negative ? 1 : 0
         // At least one digit before the point.
         let digits = max(Digits.count(of: scaled), decimals + 1)
-        let length = sign + digits + (decimals > 0 ? 1 : 0)
-        var power: UInt64 = 1
-        for _ in 0..<decimals { power *= 10 }
-        let end = out + length
-        if decimals > 0 {
-            _ = Digits.write(scaled % power, minimumDigits: decimals, endingAt: end)
-            end[-decimals - 1] = UInt8(ascii: ".")
-        }
-        _ = Digits.write(scaled / power, minimumDigits: 1, endingAt: end - decimals - (decimals > 0 ? 1 : 0))
+        _ = Digits.write(scaled, minimumDigits: digits, endingAt: out + sign + digits)
         if negative { out[0] = UInt8(ascii: "-") }
-        return length
+        guard decimals > 0 else { return sign + digits }
+        let point = out + sign + digits - decimals
+        (point + 1).update(from: point, count: decimals)
+        point.pointee = UInt8(ascii: ".")
+        return sign + digits + 1
     }
 
     /// 10^0 to 10^17, each exact as a Double.
