@@ -3,35 +3,46 @@ extension Diagram {
     /// fed once by each node outside the neuron that feeds it. Weights and biases fold away.
     public func collapsingNeurons() -> Diagram {
         // A neuron's last node is its output: the activation, or the sum for a linear one.
-        var outputOf: [Cluster: Int] = [:]
-        for (index, node) in nodes.enumerated() {
-            if let cluster = node.cluster { outputOf[cluster] = index }
-        }
-        var feeds: [Cluster: [Int]] = [:]
-        for node in nodes {
-            guard let cluster = node.cluster else { continue }
-            for operand in node.operands where nodes[operand].cluster != cluster && !feeds[cluster, default: []].contains(operand) {
-                feeds[cluster, default: []].append(operand)
+        var outputOf = [Int](repeating: -1, count: clusters.count)
+        var feeds = [[Int32]](repeating: [], count: clusters.count)
+        if hasClusters {
+            for index in 0..<count where clusterIndex[index] >= 0 {
+                let cluster = Int(clusterIndex[index])
+                outputOf[cluster] = index
+                for k in operandRange(of: index) {
+                    let operand = operandList[k]
+                    if clusterIndex[Int(operand)] != clusterIndex[index] && !feeds[cluster].contains(operand) {
+                        feeds[cluster].append(operand)
+                    }
+                }
             }
         }
-        var collapsed = self
-        collapsed.nodes = []
-        var newPosition = [Int](repeating: -1, count: nodes.count)
-        for (index, node) in nodes.enumerated() {
-            guard node.cluster == nil || outputOf[node.cluster!] == index else { continue }
-            var kept = node
-            if let cluster = node.cluster {
-                kept.label = node.label.isEmpty ? cluster.name : cluster.name + " " + node.label
-                kept.op = node.op == "+" ? "Σwx+b" : node.op + "(Σwx+b)"
-                kept.operands = feeds[cluster, default: []]
-            }
-            kept.operands = kept.operands.map { newPosition[$0] }
-            kept.id = NodeNames.value(at: collapsed.nodes.count)
-            newPosition[index] = collapsed.nodes.count
-            collapsed.nodes.append(kept)
+        var kept: [Int] = []
+        var newPosition = [Int32](repeating: -1, count: count)
+        for index in 0..<count {
+            let cluster = hasClusters ? Int(clusterIndex[index]) : -1
+            guard cluster < 0 || outputOf[cluster] == index else { continue }
+            newPosition[index] = Int32(kept.count)
+            kept.append(index)
         }
-        collapsed.output = newPosition[output]
-        collapsed.valueIDs = nodes.indices.filter { newPosition[$0] >= 0 }.map { valueIDs[$0] }
+        var collapsed = keeping(kept) { index, append in
+            let cluster = hasClusters ? Int(clusterIndex[index]) : -1
+            if cluster >= 0 {
+                for operand in feeds[cluster] { append(newPosition[Int(operand)]) }
+            } else {
+                for k in operandRange(of: index) { append(newPosition[Int(operandList[k])]) }
+            }
+        }
+        for (position, index) in kept.enumerated() {
+            guard let cluster = cluster(at: index) else { continue }
+            let label = label(at: index), op = opName(at: index)
+            collapsed.neuronTexts[position] = NeuronText(
+                label: label.isEmpty ? cluster.name : cluster.name + " " + label,
+                op: op == "+" ? "Σwx+b" : op + "(Σwx+b)")
+        }
+        // Renumbered: each node is named after its position in the collapsed diagram.
+        collapsed.nameNumbers = nil
+        collapsed.output = output >= 0 ? Int(newPosition[output]) : -1
         return collapsed
     }
 }

@@ -18,14 +18,23 @@ public struct DOTExporter: Sendable {
 
     /// Fill colours by the role of a node; the README carries the legend.
     public enum Palette {
-        public static let input = "#cfe2ff"
-        public static let constant = "#e9ecef"
-        public static let parameter = "#d3f9d8"
-        public static let output = "#ffd8a8"
-        public static let value = "#ffffff"
-        public static let op = "#e5dbff"
+        public static let input = "\(inputColor)"
+        public static let constant = "\(constantColor)"
+        public static let parameter = "\(parameterColor)"
+        public static let output = "\(outputColor)"
+        public static let value = "\(valueColor)"
+        public static let op = "\(opColor)"
         /// The outline of a node that is wrong or not finite.
-        public static let alarm = "#d00000"
+        public static let alarm = "\(alarmColor)"
+
+        // The same colours as the exporter writes them, a few bytes each for every node.
+        static let inputColor: StaticString = "#cfe2ff"
+        static let constantColor: StaticString = "#e9ecef"
+        static let parameterColor: StaticString = "#d3f9d8"
+        static let outputColor: StaticString = "#ffd8a8"
+        static let valueColor: StaticString = "#ffffff"
+        static let opColor: StaticString = "#e5dbff"
+        static let alarmColor: StaticString = "#d00000"
     }
 
     /// Whether the DOT asks dot for `LayoutCost.tunedAttributes`, which trade a little polish
@@ -62,19 +71,30 @@ public struct DOTExporter: Sendable {
     public func tunesLayout(of diagram: Diagram) -> Bool {
         switch layoutTuning {
         case .never: return false
-        case .bySize: return diagram.layoutCost.isWorthTuning
+        case .bySize: return diagram.isWorthTuningLayout
         }
     }
 
-    public func export(_ diagram: Diagram) -> String { write(diagram).string }
+    public func export(_ diagram: Diagram) -> String {
+        var out = TextWriter(capacity: expectedSize(of: diagram))
+        write(diagram, to: &out)
+        return out.finishString()
+    }
 
     /// The DOT as UTF-8, without the cost of making a String of it.
-    public func exportBytes(_ diagram: Diagram) -> [UInt8] { write(diagram).bytes }
+    public func exportBytes(_ diagram: Diagram) -> [UInt8] {
+        var out = TextWriter(capacity: expectedSize(of: diagram))
+        write(diagram, to: &out)
+        return out.finish()
+    }
 
-    private func write(_ diagram: Diagram) -> TextWriter {
-        var out = TextWriter(capacity: 400 * diagram.nodes.count + 400)
+    private func expectedSize(of diagram: Diagram) -> Int { 400 * diagram.count + 400 }
+
+    /// Writes the DOT to `out`, byte for byte what `exportBytes` returns; a writer that drains
+    /// to a file writes it as it is made. Stops early once `out` has failed.
+    package func write(_ diagram: Diagram, to out: inout TextWriter) {
         out.write("digraph mgviz {\n  graph [rankdir=")
-        out.write(rankDirection.rawValue)
+        out.write(string: rankDirection.rawValue)
         out.write(", fontname=\"Helvetica\"")
         let focusLine = diagram.focus.map { focusDescription($0, in: diagram) }
         if diagram.title != nil || focusLine != nil {
@@ -86,15 +106,18 @@ public struct DOTExporter: Sendable {
         let tuned = tunesLayout(of: diagram)
         if tuned {
             out.write("  graph [")
-            out.write(LayoutCost.tunedAttributes)
+            out.write(string: LayoutCost.tunedAttributes)
             out.write("];\n")
         }
         out.write("  node [fontname=\"Helvetica\", fontsize=11, style=filled, penwidth=1];\n")
         out.write("  edge [color=\"#555555\", arrowsize=0.7];\n")
         let fill = coloring == .grad ? GradPalette(diagram) : nil
         // A model's nodes are declared inside a cluster per neuron, within one per layer.
-        let clustered = Dictionary(grouping: diagram.nodes.indices.filter { diagram.nodes[$0].cluster != nil }) {
-            diagram.nodes[$0].cluster!
+        var clustered: [Diagram.Cluster: [Int]] = [:]
+        if diagram.hasClusters {
+            for index in 0..<diagram.count {
+                if let cluster = diagram.cluster(at: index) { clustered[cluster, default: []].append(index) }
+            }
         }
         if !clustered.isEmpty {
             // Graphviz 2.42 sets a static flag in its cluster re-crossing pass and never clears
@@ -115,7 +138,7 @@ public struct DOTExporter: Sendable {
             let members = clustered[cluster]!
             // A collapsed neuron is one node that carries its name already.
             guard members.count > 1 else {
-                writeNode(members[0], of: diagram, fill: fill, indent: "    ", &out)
+                writeNode(members[0], diagram.reading(at: members[0]), diagram.name(at: members[0]), of: diagram, fill: fill, indent: "    ", &out)
                 continue
             }
             out.write("    subgraph cluster_L")
@@ -123,9 +146,9 @@ public struct DOTExporter: Sendable {
             out.write("_N")
             out.write(cluster.neuron)
             out.write(" {\n      label=\"")
-            out.write(cluster.name)
+            out.write(string: cluster.name)
             out.write("\"; fontsize=10; color=\"#ced4da\"; style=solid;\n")
-            for index in members { writeNode(index, of: diagram, fill: fill, indent: "      ", &out) }
+            for index in members { writeNode(index, diagram.reading(at: index), diagram.name(at: index), of: diagram, fill: fill, indent: "      ", &out) }
             out.write("    }\n")
         }
         if openLayer != nil { out.write("  }\n") }
@@ -133,28 +156,30 @@ public struct DOTExporter: Sendable {
         // 1]): 1.5 s to 18 s) and newrank does not honour them well; models that big are
         // better collapsed anyway.
         if !tuned { writeLayerAlignment(clustered, of: diagram, &out) }
-        for (index, node) in diagram.nodes.enumerated() {
-            if node.cluster == nil { writeNode(index, of: diagram, fill: fill, indent: "  ", &out) }
-            guard !node.op.isEmpty else { continue }
-            for operand in node.operands {
+        for index in 0..<diagram.count {
+            // A write that failed will not succeed later: stop making what cannot be written.
+            if out.failed { return }
+            let node = diagram.reading(at: index), name = diagram.name(at: index)
+            if diagram.cluster(at: index) == nil { writeNode(index, node, name, of: diagram, fill: fill, indent: "  ", &out) }
+            guard node.isOp else { continue }
+            for k in diagram.operandRange(of: index) {
                 out.write("  ")
-                out.write(node: operand, of: diagram)
+                out.write(node: Int(diagram.operandList[k]), of: diagram)
                 out.write(" -> ")
-                out.write(node: index, of: diagram)
+                out.write(name)
                 out.write(NodeNames.opSuffix)
                 out.write(";\n")
             }
             out.write("  ")
-            out.write(node: index, of: diagram)
+            out.write(name)
             out.write(NodeNames.opSuffix)
             out.write(" -> ")
-            out.write(node: index, of: diagram)
+            out.write(name)
             out.write(";\n")
         }
         if let focus = diagram.focus { writeCuts(focus, of: diagram, &out) }
-        if let fill { out.write(fill.legend()) }
+        if let fill { out.write(string: fill.legend()) }
         out.write("}\n")
-        return out
     }
 
     /// Left alone, dot stacks an expanded model's neuron clusters in a diagonal staircase (the
@@ -181,9 +206,9 @@ public struct DOTExporter: Sendable {
 
     /// `focus on n12 'h' within 2 ops: 17 of 65481 nodes`, under the title.
     private func focusDescription(_ focus: Focus, in diagram: Diagram) -> String {
-        let center = diagram.nodes[focus.center]
-        let name = center.label.isEmpty ? center.id : "\(center.id) '\(center.label)'"
-        return "focus on \(name) within \(counted(focus.depth, "op")): \(diagram.nodes.count) of \(counted(focus.totalNodes, "node"))"
+        let id = NodeNames.value(at: diagram.nameNumber(at: focus.center)), label = diagram.label(at: focus.center)
+        let name = label.isEmpty ? id : "\(id) '\(label)'"
+        return "focus on \(name) within \(counted(focus.depth, "op")): \(diagram.count) of \(counted(focus.totalNodes, "node"))"
     }
 
     private func counted(_ count: Int, _ noun: String) -> String { count == 1 ? "1 \(noun)" : "\(count) \(noun)s" }
@@ -192,84 +217,103 @@ public struct DOTExporter: Sendable {
     private func writeCuts(_ focus: Focus, of diagram: Diagram, _ out: inout TextWriter) {
         for (index, cut) in focus.cuts.enumerated() {
             let beyond = cut.nodesBeyond.map { "\($0) more" } ?? "more"
-            out.write("  \(NodeNames.cut(index)) [shape=plaintext, style=\"\", fontsize=9, fontcolor=\"#495057\", label=\"⋯ \(beyond)\", tooltip=\"\(counted(cut.edges, "edge")) cut; ")
-            out.write(cut.nodesBeyond.map { "\(counted($0, "node")) beyond" } ?? "too many to count beyond")
+            out.write(string: "  \(NodeNames.cut(index)) [shape=plaintext, style=\"\", fontsize=9, fontcolor=\"#495057\", label=\"⋯ \(beyond)\", tooltip=\"\(counted(cut.edges, "edge")) cut; ")
+            out.write(string: cut.nodesBeyond.map { "\(counted($0, "node")) beyond" } ?? "too many to count beyond")
             out.write("\"];\n  ")
             switch cut.side {
             case .operands:
-                out.write("\(NodeNames.cut(index)) -> ")
+                out.write(string: "\(NodeNames.cut(index)) -> ")
                 out.write(node: cut.node, of: diagram)
-                if !diagram.nodes[cut.node].op.isEmpty { out.write(NodeNames.opSuffix) }
+                if diagram.isOp(at: cut.node) { out.write(NodeNames.opSuffix) }
             case .results:
                 out.write(node: cut.node, of: diagram)
-                out.write(" -> \(NodeNames.cut(index))")
+                out.write(string: " -> \(NodeNames.cut(index))")
             }
             out.write(" [style=dashed, color=\"#adb5bd\"];\n")
         }
     }
 
     /// A Value's record, and its op's ellipse if it has one.
-    private func writeNode(_ index: Int, of diagram: Diagram, fill: GradPalette?, indent: StaticString, _ out: inout TextWriter) {
-        let node = diagram.nodes[index]
+    private func writeNode(
+        _ index: Int, _ node: Diagram.Reading, _ name: NodeNames.Name, of diagram: Diagram, fill: GradPalette?,
+        indent: StaticString, _ out: inout TextWriter
+    ) {
+        let data = node.value.data, grad = diagram.showsGrads ? node.value.grad : nil
+        let problems = diagram.problems(at: index)
         out.write(indent)
-        out.write(node: index, of: diagram)
+        out.write(name)
         out.write(" [shape=record, fillcolor=\"")
-        out.write(fill?.fill(for: node) ?? kindFill(node, isOutput: index == diagram.output))
+        if let color = fill?.fill(grad: grad, data: data) {
+            out.write(color: color)
+        } else {
+            out.write(kindFill(node.kind, isOutput: index == diagram.output))
+        }
         out.write("\"")
-        if !node.problems.isEmpty || !node.data.isFinite || !(node.grad ?? 0).isFinite {
-            out.write(", color=\"\(Palette.alarm)\", penwidth=3")
+        if !problems.isEmpty || !data.isFinite || !(grad ?? 0).isFinite {
+            out.write(", color=\"")
+            out.write(Palette.alarmColor)
+            out.write("\", penwidth=3")
         }
         out.write(", label=\"{")
-        writeLines(node, &out, separator: "|", escape: .recordField, number: { " " + format($0) })
+        writeLines(node.label, data, grad, problems, &out, separator: "|", escape: .recordField, exact: false)
         out.write("}\", tooltip=\"")
-        writeLines(node, &out, separator: "\\n", escape: .dotString, number: { " = " + exactText($0) })
+        writeLines(node.label, data, grad, problems, &out, separator: "\\n", escape: .dotString, exact: true)
         out.write("\"];\n")
-        guard !node.op.isEmpty else { return }
+        guard node.isOp else { return }
+        let op = diagram.opName(of: node.value, at: index)
         out.write(indent)
-        out.write(node: index, of: diagram)
+        out.write(name)
         out.write(NodeNames.opSuffix)
-        out.write(" [shape=ellipse, fillcolor=\"\(Palette.op)\", fontsize=10, margin=\"0.05,0.02\", height=0.3, label=\"")
-        out.write(node.op, escaping: .dotString)
+        out.write(" [shape=ellipse, fillcolor=\"")
+        out.write(Palette.opColor)
+        out.write("\", fontsize=10, margin=\"0.05,0.02\", height=0.3, label=\"")
+        out.write(op, escaping: .dotString)
         out.write("\", tooltip=\"")
-        out.write(node.op, escaping: .dotString)
+        out.write(op, escaping: .dotString)
         out.write("\"];\n")
     }
 
-    private func kindFill(_ node: Diagram.Node, isOutput: Bool) -> String {
-        if isOutput { return Palette.output }
-        switch node.kind {
-        case .input: return Palette.input
-        case .constant: return Palette.constant
-        case .parameter: return Palette.parameter
-        case .op: return Palette.value
+    private func kindFill(_ kind: NodeKind, isOutput: Bool) -> StaticString {
+        if isOutput { return Palette.outputColor }
+        switch kind {
+        case .input: return Palette.inputColor
+        case .constant: return Palette.constantColor
+        case .parameter: return Palette.parameterColor
+        case .op: return Palette.valueColor
         }
     }
 
-    private func format(_ x: Double) -> String { fixedText(x, decimals: precision) }
-
     /// A node's lines: its label, data, grad and what a check wanted. The record shows the
-    /// numbers rounded; the tooltip shows them exactly. Numbers need no escaping: digits,
-    /// '-', '.', and spelled-out NaN and Infinity.
+    /// numbers rounded (` 2.0000`); the tooltip shows them exactly (` = 2.0`). Numbers need no
+    /// escaping: digits, '-', '.', and spelled-out NaN and Infinity.
     private func writeLines(
-        _ node: Diagram.Node, _ out: inout TextWriter, separator: StaticString, escape: TextWriter.Escape,
-        number: (Double) -> String
+        _ label: String, _ data: Double, _ grad: Double?, _ problems: [Diagram.Problem], _ out: inout TextWriter,
+        separator: StaticString, escape: TextWriter.Escape, exact: Bool
     ) {
-        if !node.label.isEmpty {
-            out.write(node.label, escaping: escape)
+        func number(_ x: Double) {
+            if exact {
+                out.write(" = ")
+                out.write(exact: x)
+            } else {
+                out.write(" ")
+                out.write(fixed: x, decimals: precision)
+            }
+        }
+        if !label.isEmpty {
+            out.write(label, escaping: escape)
             out.write(separator)
         }
         out.write("data")
-        out.write(number(node.data))
-        if let grad = node.grad {
+        number(data)
+        if let grad {
             out.write(separator)
             out.write("grad")
-            out.write(number(grad))
+            number(grad)
         }
-        for problem in node.problems {
+        for problem in problems {
             out.write(separator)
             out.write(problem.kind.label, escaping: escape)
-            out.write(number(problem.value))
+            number(problem.value)
         }
     }
 }
-

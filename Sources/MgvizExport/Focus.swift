@@ -50,12 +50,16 @@ extension Diagram {
 
     /// The position of the node labelled `name`, or whose id is `name` (`n42`).
     public func position(named name: String) throws(FocusError) -> Int {
-        let labelled = nodes.indices.filter { nodes[$0].label == name }
+        let labelled = (0..<count).filter { label(at: $0) == name }
         if labelled.count == 1 { return labelled[0] }
         if labelled.count > 1 {
-            throw .ambiguousName(name, ids: labelled.prefix(5).map { nodes[$0].id }, count: labelled.count)
+            throw .ambiguousName(name, ids: labelled.prefix(5).map { NodeNames.value(at: nameNumber(at: $0)) }, count: labelled.count)
         }
-        if name.first == "n", let position = nodes.firstIndex(where: { $0.id == name }) { return position }
+        // An id names one number, written as NodeNames writes it.
+        if name.first == "n", let number = Int(name.dropFirst()), number >= 0, NodeNames.value(at: number) == name,
+           let position = (0..<count).first(where: { nameNumber(at: $0) == number }) {
+            return position
+        }
         throw .unknownName(name, nearMatches: nearMatches(of: name))
     }
 
@@ -65,11 +69,13 @@ extension Diagram {
         let allowed = max(1, target.count / 3)
         var seen: Set<String> = []
         var found: [(distance: Int, label: String)] = []
-        for node in nodes where !node.label.isEmpty && seen.insert(node.label).inserted {
-            let candidate = Array(node.label.unicodeScalars)
+        for position in 0..<count {
+            let label = label(at: position)
+            guard !label.isEmpty && seen.insert(label).inserted else { continue }
+            let candidate = Array(label.unicodeScalars)
             guard abs(candidate.count - target.count) <= allowed else { continue }
             let distance = editDistance(target, candidate)
-            if distance <= allowed { found.append((distance, node.label)) }
+            if distance <= allowed { found.append((distance, label)) }
         }
         return found.sorted { ($0.distance, $0.label) < ($1.distance, $1.label) }.prefix(5).map(\.label)
     }
@@ -77,15 +83,16 @@ extension Diagram {
     /// Only the nodes within `depth` ops of the node at `center`, on both sides: what it is
     /// computed from and what uses it. Data and grads stay as they were in the whole diagram.
     public func focusing(on center: Int, depth: Int) -> Diagram {
-        precondition(nodes.indices.contains(center) && depth >= 0)
+        precondition((0..<count).contains(center) && depth >= 0)
+        let count = self.count
         // Results of each node, in one flat array (compressed rows), built in O(nodes + edges).
-        var resultStart = [Int](repeating: 0, count: nodes.count + 1)
-        for node in nodes { for operand in node.operands { resultStart[operand + 1] += 1 } }
-        for index in nodes.indices { resultStart[index + 1] += resultStart[index] }
-        var results = [Int](repeating: 0, count: resultStart[nodes.count])
+        var resultStart = [Int](repeating: 0, count: count + 1)
+        for index in 0..<count { for operand in operands(of: index) { resultStart[operand + 1] += 1 } }
+        for index in 0..<count { resultStart[index + 1] += resultStart[index] }
+        var results = [Int](repeating: 0, count: resultStart[count])
         var filled = resultStart
-        for (index, node) in nodes.enumerated() {
-            for operand in node.operands {
+        for index in 0..<count {
+            for operand in operands(of: index) {
                 results[filled[operand]] = index
                 filled[operand] += 1
             }
@@ -93,7 +100,7 @@ extension Diagram {
         func resultsOf(_ index: Int) -> ArraySlice<Int> { results[resultStart[index]..<resultStart[index + 1]] }
 
         // Breadth first over operands and results together: the distance in ops.
-        var distance = [Int](repeating: -1, count: nodes.count)
+        var distance = [Int](repeating: -1, count: count)
         distance[center] = 0
         var queue = [center]
         var head = 0
@@ -101,19 +108,19 @@ extension Diagram {
             let index = queue[head]
             head += 1
             guard distance[index] < depth else { continue }
-            for neighbour in nodes[index].operands + resultsOf(index) where distance[neighbour] < 0 {
+            for neighbour in Array(operands(of: index)) + resultsOf(index) where distance[neighbour] < 0 {
                 distance[neighbour] = distance[index] + 1
                 queue.append(neighbour)
             }
         }
-        let kept = nodes.indices.filter { distance[$0] >= 0 }
-        var newPosition = [Int](repeating: -1, count: nodes.count)
+        let kept = (0..<count).filter { distance[$0] >= 0 }
+        var newPosition = [Int](repeating: -1, count: count)
         for (position, index) in kept.enumerated() { newPosition[index] = position }
 
         // The cuts, and the nodes beyond each.
         var cuts: [(cut: Focus.Cut, from: [Int])] = []
         for index in kept {
-            let cutOperands = nodes[index].operands.filter { newPosition[$0] < 0 }
+            let cutOperands = Array(operands(of: index)).filter { newPosition[$0] < 0 }
             if !cutOperands.isEmpty {
                 cuts.append((Focus.Cut(node: newPosition[index], side: .operands, edges: cutOperands.count, nodesBeyond: nil), cutOperands))
             }
@@ -122,20 +129,19 @@ extension Diagram {
                 cuts.append((Focus.Cut(node: newPosition[index], side: .results, edges: cutResults.count, nodesBeyond: nil), cutResults))
             }
         }
-        let counts = countNodesBeyond(cuts.map { ($0.cut.side, $0.from) }, outside: newPosition, results: resultsOf)
+        let counts = countNodesBeyond(
+            cuts.map { ($0.cut.side, $0.from) }, outside: newPosition, results: resultsOf)
 
-        var focused = self
-        // Each node keeps its id from the whole diagram, so a stub's node can be focused on next.
-        focused.nodes = kept.map { index in
-            var node = nodes[index]
-            node.operands = node.operands.compactMap { newPosition[$0] >= 0 ? newPosition[$0] : nil }
-            return node
+        // Only the kept edges.
+        var focused = keeping(kept) { index, append in
+            for operand in operands(of: index) where newPosition[operand] >= 0 { append(Int32(newPosition[operand])) }
         }
-        focused.valueIDs = kept.map { valueIDs[$0] }
+        // Each node keeps its name from the whole diagram, so a stub's node can be focused on next.
+        focused.nameNumbers = kept.map { Int32(nameNumber(at: $0)) }
         // The output keeps its marking if it is kept; -1 when it lies beyond the focus.
-        focused.output = newPosition[output]
+        focused.output = output >= 0 ? newPosition[output] : -1
         focused.focus = Focus(
-            center: newPosition[center], depth: depth, totalNodes: nodes.count,
+            center: newPosition[center], depth: depth, totalNodes: count,
             cuts: zip(cuts, counts).map { cut, count in
                 var cut = cut.cut
                 cut.nodesBeyond = count
@@ -154,11 +160,11 @@ extension Diagram {
         results resultsOf: (Int) -> ArraySlice<Int>
     ) -> [Int?] {
         let passes = (cuts.count + 63) / 64
-        guard passes.multipliedReportingOverflow(by: nodes.count).partialValue <= Self.maximumCountingWork else {
+        guard passes.multipliedReportingOverflow(by: count).partialValue <= Self.maximumCountingWork else {
             return Array(repeating: nil, count: cuts.count)
         }
         var counts = [Int](repeating: 0, count: cuts.count)
-        var reached = [UInt64](repeating: 0, count: nodes.count)
+        var reached = [UInt64](repeating: 0, count: count)
         for pass in 0..<passes {
             let batch = (pass * 64)..<min(cuts.count, pass * 64 + 64)
             for side in [Focus.Cut.Side.operands, .results] {
@@ -171,15 +177,15 @@ extension Diagram {
                 guard any else { continue }
                 // Operands come before their results, so one sweep carries every bit along.
                 if side == .operands {
-                    for index in nodes.indices.reversed() where reached[index] != 0 {
-                        for operand in nodes[index].operands { reached[operand] |= reached[index] }
+                    for index in (0..<count).reversed() where reached[index] != 0 {
+                        for operand in operands(of: index) { reached[operand] |= reached[index] }
                     }
                 } else {
-                    for index in nodes.indices where reached[index] != 0 {
+                    for index in 0..<count where reached[index] != 0 {
                         for result in resultsOf(index) { reached[result] |= reached[index] }
                     }
                 }
-                for index in nodes.indices where newPosition[index] < 0 {
+                for index in 0..<count where newPosition[index] < 0 {
                     var bits = reached[index]
                     while bits != 0 {
                         counts[batch.lowerBound + bits.trailingZeroBitCount] += 1

@@ -3,13 +3,24 @@
 public struct JSONExporter: Sendable {
     public init() {}
 
-    public func export(_ diagram: Diagram) -> String { write(diagram).string }
+    public func export(_ diagram: Diagram) -> String {
+        var out = TextWriter(capacity: expectedSize(of: diagram))
+        write(diagram, to: &out)
+        return out.finishString()
+    }
 
     /// The dump as UTF-8, without the cost of making a String of it.
-    public func exportBytes(_ diagram: Diagram) -> [UInt8] { write(diagram).bytes }
+    public func exportBytes(_ diagram: Diagram) -> [UInt8] {
+        var out = TextWriter(capacity: expectedSize(of: diagram))
+        write(diagram, to: &out)
+        return out.finish()
+    }
 
-    private func write(_ diagram: Diagram) -> TextWriter {
-        var out = TextWriter(capacity: 200 * diagram.nodes.count + 200)
+    private func expectedSize(of diagram: Diagram) -> Int { 200 * diagram.count + 200 }
+
+    /// Writes the dump to `out`, byte for byte what `exportBytes` returns; a writer that
+    /// drains to a file writes it as it is made. Stops early once `out` has failed.
+    package func write(_ diagram: Diagram, to out: inout TextWriter) {
         out.write("{\"format\": \"mgviz-graph\", \"version\": 1, \"title\": ")
         if let title = diagram.title { quoted(title, &out) } else { out.write("null") }
         out.write(", \"output\": ")
@@ -21,39 +32,53 @@ public struct JSONExporter: Sendable {
             out.write("null")
         }
         out.write(",\n \"nodes\": [")
-        for (index, node) in diagram.nodes.enumerated() {
+        for index in 0..<diagram.count {
+            if out.failed { return }
+            let node = diagram.reading(at: index)
             out.write(index == 0 ? "\n  {\"id\": \"" : ",\n  {\"id\": \"")
-            out.write(node: index, of: diagram)
+            out.write(diagram.name(at: index))
             out.write("\", \"label\": ")
             quoted(node.label, &out)
             out.write(", \"op\": ")
-            quoted(node.op, &out)
+            if node.isOp { quoted(diagram.opName(of: node.value, at: index), &out) } else { out.write("\"\"") }
             out.write(", \"kind\": \"")
-            out.write(node.kind.rawValue)
+            out.write(node.kind.name)
             out.write("\", \"data\": ")
-            number(node.data, &out)
+            number(node.value.data, &out)
             out.write(", \"grad\": ")
-            if let grad = node.grad { number(grad, &out) } else { out.write("null") }
+            if diagram.showsGrads { number(node.value.grad, &out) } else { out.write("null") }
             out.write(", \"cluster\": ")
-            if let cluster = node.cluster { quoted(cluster.name, &out) } else { out.write("null") }
+            if let cluster = diagram.cluster(at: index) {
+                // Its name, `L1 N3`, needs no escaping.
+                out.write("\"L")
+                out.write(cluster.layer)
+                out.write(" N")
+                out.write(cluster.neuron)
+                out.write("\"")
+            } else {
+                out.write("null")
+            }
             out.write("}")
         }
         out.write("],\n \"edges\": [")
         var first = true
-        for (index, node) in diagram.nodes.enumerated() {
-            for operand in node.operands {
+        for index in 0..<diagram.count {
+            if out.failed { return }
+            let operands = diagram.operandRange(of: index)
+            guard !operands.isEmpty else { continue }
+            let name = diagram.name(at: index)
+            for k in operands {
                 out.write(first ? "\n  {\"from\": \"" : ",\n  {\"from\": \"")
                 first = false
-                out.write(node: operand, of: diagram)
+                out.write(node: Int(diagram.operandList[k]), of: diagram)
                 out.write("\", \"to\": \"")
-                out.write(node: index, of: diagram)
+                out.write(name)
                 out.write("\"}")
             }
         }
         out.write("]")
         if let focus = diagram.focus { write(focus, of: diagram, &out) }
         out.write("}\n")
-        return out
     }
 
     /// `"focus": {"center": "n3", "depth": 2, "totalNodes": 1000000, "cuts": [{"node": "n0",
@@ -70,7 +95,7 @@ public struct JSONExporter: Sendable {
             out.write(index == 0 ? "\n  {\"node\": \"" : ",\n  {\"node\": \"")
             out.write(node: cut.node, of: diagram)
             out.write("\", \"side\": \"")
-            out.write(cut.side.rawValue)
+            out.write(string: cut.side.rawValue)
             out.write("\", \"edges\": ")
             out.write(cut.edges)
             out.write(", \"nodesBeyond\": ")
@@ -82,7 +107,7 @@ public struct JSONExporter: Sendable {
 
     /// Round-trip digits; JSON has no NaN or infinities, so those are strings.
     private func number(_ x: Double, _ out: inout TextWriter) {
-        if x.isFinite { out.write(exactText(x)) } else { quoted(spell(x), &out) }
+        if x.isFinite { out.write(exact: x) } else { quoted(spell(x), &out) }
     }
 
     private func quoted(_ text: String, _ out: inout TextWriter) {

@@ -67,48 +67,59 @@ extension Diagram {
     /// The estimate for this diagram as the DOT exporter draws it: a record per value, an
     /// ellipse per op, an edge per operand use and one from each op to its value.
     public var layoutCost: LayoutCost {
-        let count = nodes.count
+        let count = self.count
+        let isOp = (0..<count).map { self.isOp(at: $0) }
         // Forward: longest path from the sources, then each leaf pulled next to its first use.
         var valueRank = [Int](repeating: 0, count: count)
         var opRank = [Int](repeating: 0, count: count)
         var firstUse = [Int](repeating: Int.max, count: count)
         var sources = 0
-        for (index, node) in nodes.enumerated() {
-            guard !node.op.isEmpty else {
+        for index in 0..<count {
+            guard isOp[index] else {
                 sources += 1
                 continue
             }
-            opRank[index] = (node.operands.map { valueRank[$0] }.max() ?? -1) + 1
+            opRank[index] = (operands(of: index).map { valueRank[$0] }.max() ?? -1) + 1
             valueRank[index] = opRank[index] + 1
-            for operand in node.operands { firstUse[operand] = min(firstUse[operand], opRank[index]) }
+            for operand in operands(of: index) { firstUse[operand] = min(firstUse[operand], opRank[index]) }
         }
-        for (index, node) in nodes.enumerated() where node.op.isEmpty && firstUse[index] != .max {
+        for index in 0..<count where !isOp[index] && firstUse[index] != .max {
             valueRank[index] = firstUse[index] - 1
         }
         // Backward: longest path back from the last nodes, each node as late as it can be.
         var valueHeight = [Int](repeating: 0, count: count)
         var opHeight = [Int](repeating: 0, count: count)
-        for index in nodes.indices.reversed() {
-            let node = nodes[index]
-            guard !node.op.isEmpty else { continue }
+        for index in (0..<count).reversed() {
+            guard isOp[index] else { continue }
             opHeight[index] = valueHeight[index] + 1
-            for operand in node.operands { valueHeight[operand] = max(valueHeight[operand], opHeight[index] + 1) }
+            for operand in operands(of: index) { valueHeight[operand] = max(valueHeight[operand], opHeight[index] + 1) }
         }
         var forward = 0, backward = 0, ranks = 0
         var uses = [Int](repeating: 0, count: count)
-        for (index, node) in nodes.enumerated() {
+        for index in 0..<count {
             ranks = max(ranks, valueRank[index] + 1)
-            guard !node.op.isEmpty else { continue }
+            guard isOp[index] else { continue }
             // The op → value edge spans one rank in both rankings.
-            for operand in node.operands {
+            for operand in operands(of: index) {
                 forward += opRank[index] - valueRank[operand] - 1
                 backward += valueHeight[operand] - opHeight[index] - 1
                 uses[operand] += 1
             }
         }
-        let ops = nodes.count { !$0.op.isEmpty }
+        let ops = isOp.count { $0 }
         return LayoutCost(
             graphvizNodes: count + ops, virtualNodes: min(forward, backward), sources: sources, ranks: ranks,
             fanOutReach: (uses.max() ?? 0) * ranks)
+    }
+
+    /// `layoutCost.isWorthTuning`, without ranking a diagram whose records and ellipses are
+    /// over the threshold already: the DOT of a graph of millions asks this too.
+    var isWorthTuningLayout: Bool {
+        var graphvizNodes = 0
+        for index in 0..<count {
+            graphvizNodes += isOp(at: index) ? 2 : 1
+            if graphvizNodes > LayoutCost.tuningThreshold { return true }
+        }
+        return layoutCost.isWorthTuning
     }
 }

@@ -13,9 +13,53 @@ public enum NodeNames {
     /// the name, and the viewer's script (Viewer/viewer.js) declares the same `opSuffix`.
     public static let opSuffix: StaticString = "_op"
 
+    /// What a Value's name starts with, before its number.
+    static let valuePrefix: StaticString = "n"
+
     /// The name of the Value at `position`.
-    public static func value(at position: Int) -> String { "n\(position)" }
+    public static func value(at position: Int) -> String { "\(valuePrefix)\(position)" }
+
+    /// Writes the name of the Value at `position`, without making a String of it.
+    static func write(value position: Int, to out: inout TextWriter) {
+        out.write(valuePrefix)
+        out.write(position)
+    }
+
+    /// A Value's name made once, to be written many times: DOT names a node six times.
+    struct Name {
+        /// `n` and up to 23 digits.
+        fileprivate var bytes: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        fileprivate var count = 0
+
+        init(value position: Int) {
+            precondition(position >= 0, "a Value's position is not negative")
+            let digits = Digits.count(of: UInt64(position))
+            count = valuePrefix.utf8CodeUnitCount + digits
+            withUnsafeMutableBytes(of: &bytes) { raw in
+                let start = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                start.update(from: valuePrefix.utf8Start, count: valuePrefix.utf8CodeUnitCount)
+                _ = Digits.write(UInt64(position), minimumDigits: 1, endingAt: start + count)
+            }
+        }
+    }
 
     /// The name of the stub of cut number `index`.
     public static func cut(_ index: Int) -> String { "cut\(index)" }
+}
+
+extension TextWriter {
+    mutating func write(_ name: NodeNames.Name) {
+        withUnsafeBytes(of: name.bytes) { write(UnsafeRawBufferPointer(rebasing: $0[..<name.count])) }
+    }
+
+    /// The name of the node at `position`: `n` and its position, or, in a focused diagram, its
+    /// position in the whole one, so that names can be looked up and focused on again.
+    mutating func write(node position: Int, of diagram: Diagram) {
+        NodeNames.write(value: diagram.nameNumber(at: position), to: &self)
+    }
+}
+
+extension Diagram {
+    /// The name of the node at `position`, to write more than once.
+    func name(at position: Int) -> NodeNames.Name { NodeNames.Name(value: nameNumber(at: position)) }
 }

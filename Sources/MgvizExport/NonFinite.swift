@@ -27,15 +27,15 @@ extension Diagram {
     /// operands' data is not; failing that, the first node backward reaches whose grad is
     /// NaN or infinite. Nil when every number is finite.
     public func firstNonFinite() -> NonFiniteOrigin? {
-        if let position = nodes.firstIndex(where: { !$0.data.isFinite }) {
-            let node = nodes[position]
-            return NonFiniteOrigin(position: position, quantity: .data, value: node.data, cause: node.operands.isEmpty ? .input : .op)
+        if let position = (0..<count).first(where: { !data(at: $0).isFinite }) {
+            return NonFiniteOrigin(
+                position: position, quantity: .data, value: data(at: position), cause: operandRange(of: position).isEmpty ? .input : .op)
         }
-        guard let position = nodes.lastIndex(where: { !($0.grad ?? 0).isFinite }) else { return nil }
+        guard let position = (0..<count).last(where: { !(grad(at: $0) ?? 0).isFinite }) else { return nil }
         // Backward reached this node through the latest result that uses it.
-        let consumer = nodes.indices.last { nodes[$0].operands.contains(position) }
+        let consumer = (0..<count).last { operands(of: $0).contains(position) }
         return NonFiniteOrigin(
-            position: position, quantity: .grad, value: nodes[position].grad!,
+            position: position, quantity: .grad, value: grad(at: position)!,
             cause: consumer.map { .backward(through: $0) } ?? .outputSeed)
     }
 }

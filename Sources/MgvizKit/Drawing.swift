@@ -35,10 +35,12 @@ public struct Drawing {
 
     /// Evaluates `spec` on a graph of its own, runs backward unless `options` say not to, and
     /// checks what `options` and the spec's `expect` ask for.
-    public init(spec: Spec, options: DrawOptions = DrawOptions()) throws(DrawError) {
+    /// The spec is consumed: its text, megabytes for a big graph, is let go once evaluated.
+    public init(spec: consuming Spec, options: DrawOptions = DrawOptions()) throws(DrawError) {
         try Self.validate(options)
         let evaluation: Evaluation
         do { evaluation = try spec.evaluate() } catch { throw .spec(error) }
+        _ = consume spec
         if !options.showsGradients && !(evaluation.expect?.grads.isEmpty ?? true) { throw .gradsWithoutBackward }
         if options.showsGradients { evaluation.output.backward() }
         self.init(

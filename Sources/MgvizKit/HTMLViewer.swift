@@ -23,14 +23,14 @@ public struct HTMLViewer: Sendable {
         out.write("</header>\n<main id=\"canvas\">\n")
         // The SVG without its XML prolog and doctype, which are not allowed inside HTML.
         let text = String(decoding: svg, as: UTF8.self)
-        out.write(text.firstRange(of: "<svg").map { String(text[$0.lowerBound...]) } ?? text)
+        out.write(string: text.firstRange(of: "<svg").map { String(text[$0.lowerBound...]) } ?? text)
         out.write("</main>\n<aside id=\"info\">Hover a node for its full-precision data and grad; click one to see its path to the output.</aside>\n")
         out.write("<script type=\"application/json\" id=\"mgviz-data\">")
         out.write(scriptData: JSONExporter().exportBytes(diagram))
         out.write("</script>\n<script>\n")
         out.write(PackageResources.viewer_js)
         out.write("</script>\n</body>\n</html>\n")
-        return out.bytes
+        return out.finish()
     }
 
     static let controls: StaticString = """

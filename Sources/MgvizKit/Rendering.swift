@@ -61,6 +61,40 @@ extension Drawing {
     }
 }
 
+extension Drawing {
+    /// Writes the diagram to `path` as `format`. DOT and the JSON dump go into the file as they
+    /// are made, a buffer at a time, so that a graph of millions of nodes is never whole in
+    /// memory; the layout formats are rendered as `rendered(as:)` renders them, then written,
+    /// and `note` hears what their rendering notes (a reduced PNG) before they are. Either way
+    /// a file at `path` is replaced whole, and only once the drawing is complete; byte for
+    /// byte, what is written is what `rendered(as:)` returns.
+    public func write(
+        as format: OutputFormat, to path: String, inputName: String? = nil, note: (String) -> Void = { _ in }
+    ) throws(DrawError) {
+        guard format.renderFormat == nil else {
+            let rendering = try rendered(as: format, inputName: inputName)
+            if let text = rendering.note { note(text) }
+            do { try OutputFile.write(rendering.bytes, to: path) } catch { throw .file(error) }
+            return
+        }
+        let diagram = try diagram
+        do {
+            try OutputFile.write(to: path) { out in export(diagram, as: format, to: &out) }
+        } catch {
+            throw .file(error)
+        }
+    }
+
+    /// DOT or the JSON dump, to a writer that keeps it or drains it to a file.
+    private func export(_ diagram: Diagram, as format: OutputFormat, to out: inout TextWriter) {
+        if format == .json {
+            JSONExporter().write(diagram, to: &out)
+        } else {
+            options.dotExporter.write(diagram, to: &out)
+        }
+    }
+}
+
 extension Value {
     /// This value's graph drawn as `format`, with the grads it holds now (call `backward()`
     /// first to see them).
@@ -74,7 +108,6 @@ extension Value {
         to path: String, format: OutputFormat? = nil, options: DrawOptions = DrawOptions(), title: String? = nil
     ) throws(DrawError) {
         guard let format = format ?? OutputFormat(path: path) else { throw .unknownFormat(path: path) }
-        let bytes = try rendered(as: format, options: options, title: title)
-        do { try OutputFile.write(bytes, to: path) } catch { throw .file(error) }
+        try Drawing(output: self, title: title, options: options).write(as: format, to: path)
     }
 }

@@ -67,6 +67,9 @@ extension Spec {
         if let mlp {
             try build(mlp, graph: graph, bindings: &bindings, parameters: &parameters, neurons: &neurons)
         }
+        // Room for what the definitions add, so that the graph does not grow by copying itself
+        // whole (a million-term sum would briefly hold a graph and a half).
+        graph.reserveCapacity(graph.count + define.reduce(0) { $0 + Tokenizer.nodeEstimate($1) })
         let evaluator = ExpressionEvaluator(graph: graph) { bindings[$0] }
         var lastName: String?
         for (index, entry) in define.enumerated() {
@@ -161,9 +164,24 @@ extension Spec {
         }
         let expressionStart = scalars.index(after: equals)
         let offset = scalars.distance(from: scalars.startIndex, to: expressionStart)
+        let byteOffset = entry.utf8.distance(from: entry.utf8.startIndex, to: expressionStart)
+        var entry = entry
+        let result = entry.withUTF8 { utf8 in
+            Result { () throws(ExpressionError) -> Operand in
+                let bytes = UnsafeBufferPointer(rebasing: utf8[byteOffset...])
+                do throws(ExpressionError) {
+                    return try evaluator.evaluate(Tokenizer(bytes, columnOffset: offset))
+                } catch {
+                    // A malformed token anywhere is reported first, as if every token had been
+                    // read before any was evaluated: they are all read now that evaluating failed.
+                    var check = Tokenizer(bytes, columnOffset: offset, readsNames: false)
+                    try check.check()
+                    throw error
+                }
+            }
+        }
         do {
-            let tokens = try tokenize(Substring(Substring(entry).unicodeScalars[expressionStart...]), columnOffset: offset)
-            return (name, try evaluator.evaluate(tokens))
+            return (name, try result.get())
         } catch {
             throw SpecError(.expression(index: index, name: name, column: error.column), error.message)
         }

@@ -54,27 +54,43 @@ struct Token {
     }
 }
 
-/// Splits an expression into tokens. `columnOffset` is where the expression starts in its entry.
+/// Reads an expression's tokens one at a time, from its UTF-8 bytes: a sum of a million terms
+/// is read without an array of two million tokens. `columnOffset` is where the expression
+/// starts in its entry.
 ///
-/// It reads UTF-8 bytes: every valid token is ASCII, and the first byte that is not stops
-/// it with an error, so a byte's index is also its character's column.
-func tokenize(_ expression: Substring, columnOffset: Int) throws(ExpressionError) -> [Token] {
-    let bytes = Array(expression.utf8)
-    func isDigit(_ i: Int) -> Bool { i < bytes.count && bytes[i] >= UInt8(ascii: "0") && bytes[i] <= UInt8(ascii: "9") }
-    func isNameByte(_ i: Int) -> Bool {
+/// It reads bytes: every valid token is ASCII, and the first byte that is not stops it with
+/// an error, so a byte's index is also its character's column.
+struct Tokenizer {
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private let columnOffset: Int
+    private var i = 0
+    /// Whether name tokens carry their text; a pass that only checks the expression needs none.
+    private let readsNames: Bool
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>, columnOffset: Int, readsNames: Bool = true) {
+        self.bytes = bytes
+        self.columnOffset = columnOffset
+        self.readsNames = readsNames
+    }
+
+    private func isDigit(_ i: Int) -> Bool { i < bytes.count && bytes[i] >= UInt8(ascii: "0") && bytes[i] <= UInt8(ascii: "9") }
+
+    private func isNameByte(_ i: Int) -> Bool {
         guard i < bytes.count else { return false }
         let byte = bytes[i] | 0x20  // lower case
         return (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || bytes[i] == UInt8(ascii: "_") || isDigit(i)
     }
-    func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
-    var tokens: [Token] = []
-    var i = 0
-    while i < bytes.count {
+
+    private func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+
+    /// The next token; `.end` at the end, and again after it.
+    mutating func next() throws(ExpressionError) -> Token {
+        while i < bytes.count && (bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t")) { i += 1 }
+        // At the end every byte was ASCII, so the expression has as many characters as bytes.
+        guard i < bytes.count else { return Token(kind: .end, column: columnOffset + bytes.count + 1) }
         let byte = bytes[i]
         let column = columnOffset + i + 1
-        if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") {
-            i += 1
-        } else if isDigit(i) || (byte == UInt8(ascii: ".") && isDigit(i + 1)) {
+        if isDigit(i) || (byte == UInt8(ascii: ".") && isDigit(i + 1)) {
             let start = i
             var isInteger = true
             while isDigit(i) { i += 1 }
@@ -97,27 +113,60 @@ func tokenize(_ expression: Substring, columnOffset: Int) throws(ExpressionError
             guard let value = Double(literal), value.isFinite else {
                 throw ExpressionError(column: column, message: "the number \(echo(literal)) overflows a Double")
             }
-            tokens.append(Token(kind: .number(value, isInteger: isInteger), column: column))
-        } else if isNameByte(i) {
+            return Token(kind: .number(value, isInteger: isInteger), column: column)
+        }
+        if isNameByte(i) {
             let start = i
             while isNameByte(i) { i += 1 }
             if i - start > Spec.maximumNameLength {
                 throw ExpressionError(column: column, message: "a name of \(i - start) characters is over the limit of \(Spec.maximumNameLength)")
             }
-            tokens.append(Token(kind: .name(text(start..<i)), column: column))
-        } else if byte == UInt8(ascii: "*") && i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "*") {
-            tokens.append(Token(kind: .symbol(.operator(.power)), column: column))
-            i += 2
-        } else if let symbol = Token.Symbol(byte) {
-            tokens.append(Token(kind: .symbol(symbol), column: column))
-            i += 1
-        } else {
-            let character = String(decoding: bytes[i...], as: UTF8.self).first.map(String.init) ?? "?"
-            throw ExpressionError(column: column, message: "unexpected character '\(echo(character))'")
+            return Token(kind: .name(readsNames ? text(start..<i) : ""), column: column)
         }
+        if byte == UInt8(ascii: "*") && i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "*") {
+            i += 2
+            return Token(kind: .symbol(.operator(.power)), column: column)
+        }
+        if let symbol = Token.Symbol(byte) {
+            i += 1
+            return Token(kind: .symbol(symbol), column: column)
+        }
+        let character = String(decoding: UnsafeBufferPointer(rebasing: bytes[i...]), as: UTF8.self).first.map(String.init) ?? "?"
+        throw ExpressionError(column: column, message: "unexpected character '\(echo(character))'")
     }
-    tokens.append(Token(kind: .end, column: columnOffset + expression.unicodeScalars.count + 1))
-    return tokens
+
+    /// Reads every token: the first malformed one throws.
+    mutating func check() throws(ExpressionError) {
+        while try next().kind != .end {}
+    }
+
+    /// Roughly how many nodes evaluating `expression` adds to a graph: one per operator,
+    /// parenthesis (a call) and number (a constant leaf). A hint, for reserving room.
+    static func nodeEstimate(_ expression: String) -> Int {
+        var expression = expression
+        return expression.withUTF8 { estimate(of: $0) }
+    }
+
+    private static func estimate(of bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var estimate = 0
+        var previous: UInt8 = 0
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "/"), UInt8(ascii: "("):
+                estimate += 1
+            case UInt8(ascii: "*") where previous != UInt8(ascii: "*"):
+                estimate += 1
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                let inWord = previous == UInt8(ascii: ".") || previous == UInt8(ascii: "_") || (previous >= UInt8(ascii: "0") && previous <= UInt8(ascii: "9"))
+                    || ((previous | 0x20) >= UInt8(ascii: "a") && (previous | 0x20) <= UInt8(ascii: "z"))
+                if !inWord { estimate += 1 }
+            default:
+                break
+            }
+            previous = byte
+        }
+        return estimate
+    }
 }
 
 /// Evaluates an expression while parsing it, with Python's precedence and evaluation order.
@@ -151,11 +200,16 @@ struct ExpressionEvaluator {
         }
     }
 
-    func evaluate(_ tokens: [Token]) throws(ExpressionError) -> Operand {
+    /// Evaluates the tokens `tokens` reads, which `Tokenizer.check()` has found well formed.
+    func evaluate(_ tokens: Tokenizer) throws(ExpressionError) -> Operand {
+        var tokens = tokens
         var operands: [Operand] = []
         var pending: [Pending] = []
         var expectingOperand = true
-        var index = 0
+        // One token read ahead, for a name followed by a parenthesis.
+        var lookahead = try tokens.next()
+        // The last name looked up: a long expression tends to use a few names again and again.
+        var recent: (name: String, operand: Operand)?
 
         /// Applies operators from the top of the stack while `shouldApply` says so.
         func reduce(while shouldApply: (Pending) -> Bool) {
@@ -166,26 +220,27 @@ struct ExpressionEvaluator {
         }
 
         while true {
-            let token = tokens[index]
-            index += 1
+            let token = lookahead
+            if token.kind != .end { lookahead = try tokens.next() }
             if expectingOperand {
                 switch token.kind {
                 case .number(let value, let isInteger):
                     operands.append(.number(value, isInteger: isInteger))
                     expectingOperand = false
                 case .name(let name):
-                    let isCall = tokens[index].kind == .symbol(.open)
-                    if let function = UnaryFunction(rawValue: name) {
-                        guard isCall else {
-                            throw ExpressionError(column: token.column, message: "'\(name)' is a function: call it as \(name)(...)")
+                    if lookahead.kind == .symbol(.open) {
+                        guard let function = UnaryFunction(rawValue: name) else {
+                            throw ExpressionError(column: token.column, message: "unknown function '\(echo(name))' (expected one of: \(UnaryFunction.allCases.map(\.rawValue).joined(separator: ", ")))")
                         }
                         pending.append(.call(function, column: token.column))
-                        index += 1
-                    } else if isCall {
-                        throw ExpressionError(column: token.column, message: "unknown function '\(echo(name))' (expected one of: \(UnaryFunction.allCases.map(\.rawValue).joined(separator: ", ")))")
-                    } else if let operand = lookup(name) {
+                        lookahead = try tokens.next()
+                    } else if let operand = recent?.name == name ? recent?.operand : lookup(name) {
+                        // Looked up first: no name a spec binds is a function's (Spec.problem(withName:)).
+                        recent = (name, operand)
                         operands.append(operand)
                         expectingOperand = false
+                    } else if UnaryFunction(rawValue: name) != nil {
+                        throw ExpressionError(column: token.column, message: "'\(name)' is a function: call it as \(name)(...)")
                     } else {
                         throw ExpressionError(column: token.column, message: "unknown name '\(echo(name))' (expected an input or a name defined earlier)")
                     }

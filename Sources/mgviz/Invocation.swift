@@ -128,8 +128,9 @@ struct Invocation: Equatable {
             let bytes: [UInt8]
             do { (bytes, name) = try InputFile.read(input) } catch { throw .file(error) }
             let spec: Spec
-            do { spec = try Spec(bytes: bytes) } catch { throw .spec(error) }
-            let drawing = try Drawing(spec: spec, options: options)
+            // Consumed, as is the spec by Drawing: a big spec's bytes are not kept while it is drawn.
+            do { spec = try Spec(bytes: consume bytes) } catch { throw .spec(error) }
+            let drawing = try Drawing(spec: consume spec, options: options)
             // Reports go to stdout, unless the diagram does.
             Report(toStandardError: output == "-").print(drawing)
             if let warning = drawing.nonFinite { report(.warning, warning.description) }
@@ -139,9 +140,8 @@ struct Invocation: Equatable {
                 if drawing.suggestsCollapsing {
                     report(.note, "\(shown(name)): the model's graph has \(drawing.checkedDiagram.nodes.count) nodes; --collapse neurons draws each neuron as one node")
                 }
-                let rendering = try drawing.rendered(as: try resolvedFormat(outputPath), inputName: name)
-                if let note = rendering.note { report(.note, note) }
-                do { try OutputFile.write(rendering.bytes, to: outputPath) } catch { throw .file(error) }
+                // DOT and JSON go into the file as they are made; the layout formats are rendered whole.
+                try drawing.write(as: try resolvedFormat(outputPath), to: outputPath, inputName: name) { report(.note, $0) }
             }
             return drawing.isCorrect ? .success : .wrong
         } catch {
