@@ -9,10 +9,16 @@ import sys
 import time
 
 
+# Every run is pinned to one core: the two cores of this shared machine differ by up to 1.6x
+# (another tenant's load), so a ratio between runs that landed on different cores would
+# measure the cores, not the programs.
+CORE = str(os.cpu_count() - 1)
+
+
 def run(command, stdout=subprocess.DEVNULL):
     """Wall seconds, peak RSS in bytes and standard output of one whole-process run."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE if stdout is None else stdout)
+    process = subprocess.Popen(["taskset", "-c", CORE] + command, stdout=subprocess.PIPE if stdout is None else stdout)
     output = process.stdout.read() if stdout is None else b""
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start

@@ -6,6 +6,7 @@
 # against writing the same bytes with fdatasync. Builds the two C floors and mgviz (as the
 # quick start builds it: release, Swift runtime linked statically) itself, and sets up a
 # Python venv with micrograd and graphviz in /tmp/mgviz-bench-venv. Prints medians.
+# Every run is pinned to the last core (taskset), so that each figure and its floor share one.
 # Usage: benchmarks/run.sh [runs]   (default 21; the machine is shared and noisy)
 set -euo pipefail
 cd "$(dirname "$0")/.."
