@@ -38,7 +38,7 @@ let package = Package(
         .executableTarget(
             name: "mgviz",
             dependencies: [
-                "Micrograd", "MgvizSpec", "MgvizExport", "MgvizKit",
+                "Micrograd", "MgvizSpec", "MgvizExport", "MgvizRender", "MgvizKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

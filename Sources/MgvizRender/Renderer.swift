@@ -252,7 +252,7 @@ private func parentFolder(of path: String) -> String {
 
 /// `line` without the tabs and space separators (Unicode's Zs) at either end, as Foundation's
 /// `trimmingCharacters(in: .whitespaces)` trims.
-private func trimmingWhitespace(_ line: Substring) -> String {
+package func trimmingWhitespace(_ line: Substring) -> String {
     func isWhitespace(_ scalar: Unicode.Scalar) -> Bool { scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator }
     let scalars = line.unicodeScalars
     guard let first = scalars.firstIndex(where: { !isWhitespace($0) }), let last = scalars.lastIndex(where: { !isWhitespace($0) }) else {

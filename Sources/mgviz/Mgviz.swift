@@ -1,6 +1,7 @@
 import ArgumentParser
 import Glibc
 import MgvizKit
+import MgvizRender
 import MgvizSpec
 
 @main
@@ -186,17 +187,6 @@ func writeAll(_ text: String, to descriptor: Int32) {
 /// byte.
 private func replacing(_ target: String, with replacement: String, in text: String) -> String {
     String(decoding: Array(text.utf8).replacing(Array(target.utf8), with: Array(replacement.utf8)), as: UTF8.self)
-}
-
-/// `line` without the tabs and space separators (Unicode's Zs) at either end, as Foundation's
-/// `trimmingCharacters(in: .whitespaces)` trims.
-private func trimmingWhitespace(_ line: Substring) -> String {
-    func isWhitespace(_ scalar: Unicode.Scalar) -> Bool { scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator }
-    let scalars = line.unicodeScalars
-    guard let first = scalars.firstIndex(where: { !isWhitespace($0) }), let last = scalars.lastIndex(where: { !isWhitespace($0) }) else {
-        return ""
-    }
-    return String(Substring(scalars[first...last]))
 }
 
 /// A failure of the command itself, before any spec is drawn.
