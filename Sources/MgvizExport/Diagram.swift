@@ -141,7 +141,7 @@ public struct Diagram: Sendable {
     var neuronTexts: [Int: NeuronText]
 
     /// The position of `value` in `nodes`, or nil if it does not reach the output.
-    public func position(of value: Value) -> Int? { valueIDs.position(of: value.id) }
+    public func position(of value: Value) -> Int? { value.graph === graph ? valueIDs.position(of: value.id) : nil }
 
     /// Collects the nodes that `output` depends on. Pass `withGrad: false` when backward was
     /// not run; `parameters` and `neurons` mark a model's weights and group its nodes;

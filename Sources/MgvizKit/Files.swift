@@ -317,7 +317,17 @@ package enum OutputFile {
         init(_ end: String, existing: stat?) {
             self.end = end
             self.existing = existing
-            if existing != nil { old = open(end, O_RDONLY | O_CLOEXEC) }
+            // Compared with only if it is still the regular file that was there: non-blocking,
+            // so that a FIFO put in its place since cannot hang the open.
+            if let existing {
+                old = open(end, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW)
+                var info = stat()
+                if old >= 0, fstat(old, &info) != 0 || (info.st_mode & S_IFMT) != S_IFREG
+                    || info.st_dev != existing.st_dev || info.st_ino != existing.st_ino {
+                    close(old)
+                    old = -1
+                }
+            }
         }
 
         deinit { scratch.deallocate() }
@@ -354,9 +364,9 @@ package enum OutputFile {
         func finish() -> Bool {
             if old >= 0 {
                 var byte: UInt8 = 0
-                let count = readRetrying(old, &byte, 1)
-                if count == 0 { return true }  // the same bytes, and no more
-                guard written(count > 0), startTemporary() else { return false }
+                // More bytes, or a read error: either way the file differs and is replaced.
+                if readRetrying(old, &byte, 1) == 0 { return true }  // the same bytes, and no more
+                guard startTemporary() else { return false }
             } else if temporary < 0 {
                 guard startTemporary() else { return false }
             }
@@ -475,7 +485,10 @@ package enum OutputFile {
         while offset < buffer.count {
             let count = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
             if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { return false }
+            guard count > 0 else {
+                if count == 0 { errno = EIO }  // no progress and no error: say so, not a stale one
+                return false
+            }
             offset += count
         }
         return true

@@ -344,11 +344,15 @@ struct Tape {
         return tape
     }
 
+    /// Freeing a graph while another thread still reads its Values is a data race, as any
+    /// use of one graph from two threads at once is; the generation goes up before the
+    /// buffers go, so that a Value checked after it traps instead of reading them.
     static func give(_ tape: UnsafeMutablePointer<Tape>) {
+        let next = tape.pointee.generation &+ 1
+        tape.pointee.generation = next
         free(tape.pointee.nodes)
         free(tape.pointee.exponents)
         free(tape.pointee.mask)
-        let next = tape.pointee.generation &+ 1
         tape.pointee = Tape()
         tape.pointee.generation = next
         // A tape whose generation would wrap is retired, so that no stale Value can ever
@@ -449,7 +453,9 @@ struct Tape {
     mutating func clearedMask(count: Int) -> UnsafeMutablePointer<Bool> {
         if count > maskCapacity {
             free(mask)
-            let newCapacity = Swift.max(count, capacity)
+            // Sized to what backward reaches, grown by doubling: a tape's capacity starts at
+            // 1.4 million nodes of address space, which a small graph's mask need not copy.
+            let newCapacity = Swift.max(count, maskCapacity * 2)
             guard let fresh = malloc(newCapacity) else { fatalError("out of memory for a mask of \(newCapacity)") }
             mask = fresh.assumingMemoryBound(to: Bool.self)
             maskCapacity = newCapacity

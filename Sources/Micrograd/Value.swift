@@ -78,7 +78,8 @@ public struct Value: @unchecked Sendable {
 
     public var label: String? {
         get { graph.labels[id] }
-        nonmutating set { graph.setLabel(newValue, of: id) }
+        // Through `node` first, so that labelling a Value that truncate dropped traps as reading it does.
+        nonmutating set { _ = node; graph.setLabel(newValue, of: id) }
     }
 
     public var op: Op { node.pointee.op }

@@ -79,6 +79,17 @@ import Testing
         #expect(marked.problems == [Diagram.Problem(.expectedGrad, 12.079250794881903)])
     }
 
+    /// A Value of another graph has no place in a diagram, whatever its id.
+    @Test func aValueOfAnotherGraphHasNoPosition() throws {
+        let first = Graph(), second = Graph()
+        try withExtendedLifetime((first, second)) {
+            let x = Value(2.0, label: "x", in: first), y = Value(3.0, label: "y", in: second)
+            let diagram = try Drawing(output: x * 2).diagram
+            #expect(diagram.position(of: x) == 0 && x.id == y.id)
+            #expect(diagram.position(of: y) == nil)
+        }
+    }
+
     /// The viewer's script finds the SVG's parts by the names NodeNames makes.
     @Test func theViewersScriptUsesTheNamesNodeNamesMakes() throws {
         let script = try String(contentsOf: packageRoot.appendingPathComponent("Sources/MgvizKit/Viewer/viewer.js"), encoding: .utf8)
