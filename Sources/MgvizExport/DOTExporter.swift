@@ -75,20 +75,12 @@ public struct DOTExporter: Sendable {
         }
     }
 
-    public func export(_ diagram: Diagram) -> String {
-        var out = TextWriter(capacity: expectedSize(of: diagram))
-        write(diagram, to: &out)
-        return out.finishString()
-    }
+    public func export(_ diagram: Diagram) -> String { String(decoding: exportBytes(diagram), as: UTF8.self) }
 
     /// The DOT as UTF-8, without the cost of making a String of it.
     public func exportBytes(_ diagram: Diagram) -> [UInt8] {
-        var out = TextWriter(capacity: expectedSize(of: diagram))
-        write(diagram, to: &out)
-        return out.finish()
+        TextWriter.bytes(capacity: 400 * diagram.count + 400) { write(diagram, to: &$0) }
     }
-
-    private func expectedSize(of diagram: Diagram) -> Int { 400 * diagram.count + 400 }
 
     /// Writes the DOT to `out`, byte for byte what `exportBytes` returns; a writer that drains
     /// to a file writes it as it is made. Stops early once `out` has failed.

@@ -48,8 +48,12 @@ package struct TextWriter: ~Copyable {
         return collected
     }
 
-    /// The bytes as a String.
-    package consuming func finishString() -> String { String(decoding: finish(), as: UTF8.self) }
+    /// The bytes `write` makes, collected in memory: what each exporter's `exportBytes` returns.
+    package static func bytes(capacity: Int, _ write: (inout TextWriter) -> Void) -> [UInt8] {
+        var out = TextWriter(capacity: capacity)
+        write(&out)
+        return out.finish()
+    }
 
     private mutating func hand(_ bytes: UnsafeRawBufferPointer) {
         guard !failed else { return }

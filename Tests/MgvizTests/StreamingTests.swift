@@ -262,7 +262,7 @@ extension NumberFormatting {
             expected += "\(number)|"
             out.write("|")
         }
-        let written = out.finishString()
+        let written = String(decoding: out.finish(), as: UTF8.self)
         #expect(written == expected)
     }
 }
