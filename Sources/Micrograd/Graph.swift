@@ -137,11 +137,15 @@ public final class Graph: @unchecked Sendable {
         reaches[last] = true
         nodes[last].grad = 1
         var i = last
+        // Whether node `i` is reached and its grad is `carriedGrad`, computed by the step
+        // before: see `.add`.
+        var isCarried = false, carriedGrad = 0.0
         while i >= 0 {
             defer { i -= 1 }
-            guard reaches[i] else { continue }
+            guard isCarried || reaches[i] else { continue }
             let node = nodes[i]
-            let g = node.grad
+            let g = isCarried ? carriedGrad : node.grad
+            isCarried = false
             switch node.op {
             case .leaf:
                 continue
@@ -149,6 +153,28 @@ public final class Graph: @unchecked Sendable {
             // exactly 1, so `+= g` is `+= 1 * g` without a multiply on the critical path.
             case .add:
                 let a = node.lhs, b = node.rhs
+                let product = nodes[b]
+                // A neuron's running sum, `s[i] = s[i-2] + w * x` with the product at i-1
+                // made from older nodes: the product's _backward runs here, as it would
+                // next, and s[i-2] is visited next with its grad in a register. Neither
+                // needs its mask entry, and the sums' chain does not wait on a store and a
+                // reload. The same additions happen in the same order.
+                if a == i &- 2, b == i &- 1, product.op == .mul, product.lhs < a, product.rhs < a {
+                    let sumGrad = nodes[a].grad + g
+                    nodes[a].grad = sumGrad
+                    let productGrad = product.grad + g
+                    nodes[b].grad = productGrad
+                    let w = product.lhs, x = product.rhs
+                    let wData = nodes[w].data, xData = nodes[x].data
+                    nodes[w].grad += xData * productGrad
+                    reaches[w] = true
+                    nodes[x].grad += wData * productGrad
+                    reaches[x] = true
+                    isCarried = true
+                    carriedGrad = sumGrad
+                    i = a &+ 1
+                    continue
+                }
                 nodes[a].grad += g
                 reaches[a] = true
                 nodes[b].grad += g
@@ -403,14 +429,14 @@ struct Tape {
     /// valid and room made for `2 * inputs.count` nodes: the callers check both.
     @inline(__always)
     mutating func appendWeightedSum(
-        bias: Int, weights weight: (Int) -> Int, inputs: UnsafeBufferPointer<Value>
+        bias: Int, weights weight: (Int) -> Int, inputs input: (Int) -> Int, count inputCount: Int
     ) -> Int {
         let nodes = self.nodes.unsafelyUnwrapped
         var sum = bias
         var sumData = nodes[sum].data
         var next = count
-        for i in 0..<inputs.count {
-            let w = weight(i), x = Int(inputs[i].id)
+        for i in 0..<inputCount {
+            let w = weight(i), x = input(i)
             let product = Op.mul.apply(nodes[w].data, nodes[x].data).out
             nodes[next] = Node(data: product, op: .mul, lhs: w, rhs: x)
             sumData = Op.add.apply(sumData, product).out

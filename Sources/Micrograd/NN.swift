@@ -34,28 +34,19 @@ public struct Neuron {
 
 public struct Layer {
     public let neurons: [Neuron]
-    /// For the direct forward pass, when every neuron has the same fan-in and activation:
-    /// per neuron its bias id, then its weights' ids. Empty otherwise.
-    private let ids: [Int32]
-    private let fanIn: Int
+    /// The direct forward pass, when every neuron has the same fan-in and activation.
+    let dense: DenseLayer?
 
     /// `neurons` made one after the other on one graph, as MLP makes them.
     init(neurons: [Neuron]) {
         self.neurons = neurons
-        let fanIn = neurons.first?.weights.count ?? 0
-        let uniform = !neurons.isEmpty && neurons.allSatisfy {
-            $0.weights.count == fanIn && $0.activation == neurons[0].activation
-        }
-        self.fanIn = fanIn
-        ids = uniform ? neurons.flatMap { [$0.bias.id] + $0.weights.map(\.id) } : []
-        // The last neuron's bias is the newest parameter: Value.dense relies on it.
-        assert(neurons.allSatisfy { $0.bias.graph === neurons.last!.bias.graph && $0.bias.id <= neurons.last!.bias.id })
+        dense = DenseLayer(neurons)
     }
 
     /// Each neuron's output, in order: what `neurons.map { $0(x) }` makes, node for node.
     public func callAsFunction(_ x: [Value]) -> [Value] {
-        guard let last = neurons.last, !ids.isEmpty else { return neurons.map { $0(x) } }
-        return Value.dense(last: last.bias, ids: ids, fanIn: fanIn, activation: last.activation, inputs: x)
+        guard let dense else { return neurons.map { $0(x) } }
+        return Value.dense(CollectionOfOne(dense), inputs: x)
     }
 
     /// The same forward pass, telling `observe` each neuron's index and the ids of the nodes
@@ -99,6 +90,8 @@ public enum MLPError: Error, Equatable, Sendable, CustomStringConvertible {
 
 public struct MLP {
     public let layers: [Layer]
+    /// Every layer's direct forward pass, when every layer has one.
+    let dense: [DenseLayer]?
 
     /// How many parameters MLP(inputs, outputs) has, or nil if that count overflows Int.
     public static func parameterCount(inputs: Int, outputs: [Int]) -> Int? {
@@ -147,6 +140,8 @@ public struct MLP {
             layers.append(Layer(neurons: neurons))
         }
         self.layers = layers
+        let dense = layers.compactMap(\.dense)
+        self.dense = dense.count == layers.count ? dense : nil
     }
 
     /// MLP(nin, nouts) initialised as micrograd does after `random.seed(seed)`: each weight
@@ -167,7 +162,8 @@ public struct MLP {
     }
 
     public func callAsFunction(_ x: [Value]) -> [Value] {
-        layers.reduce(x) { $1($0) }
+        guard let dense else { return layers.reduce(x) { $1($0) } }
+        return Value.dense(dense, inputs: x)
     }
 
     /// The same forward pass, also telling which nodes of the tape each neuron owns, so that
@@ -196,4 +192,51 @@ public struct NeuronNodes: Sendable, Equatable {
     public var neuron: Int
     /// Ranges of node ids.
     public var ids: [Range<Int32>]
+}
+
+/// A layer of neurons with one fan-in and one activation, as the tape's ids: what its
+/// direct forward pass needs, without the Values.
+struct DenseLayer {
+    /// Per neuron, its bias id and then its weights' ids.
+    let ids: [Int32]
+    let fanIn: Int
+    let width: Int
+    let activation: Activation
+    /// The newest parameter: the last neuron's bias. Checking it checks every parameter,
+    /// as they are older nodes of its graph.
+    let last: Value
+
+    init?(_ neurons: [Neuron]) {
+        guard let last = neurons.last?.bias else { return nil }
+        let fanIn = neurons[0].weights.count
+        guard neurons.allSatisfy({ $0.weights.count == fanIn && $0.activation == neurons[0].activation }) else { return nil }
+        assert(neurons.allSatisfy { $0.bias.graph === last.graph && $0.bias.id <= last.id })
+        ids = neurons.flatMap { [$0.bias.id] + $0.weights.map(\.id) }
+        self.fanIn = fanIn
+        width = neurons.count
+        activation = neurons[0].activation
+        self.last = last
+    }
+
+    /// Appends each neuron's weighted sum of `input(0..<fanIn)` and its activation, node
+    /// for node as the operators would, and hands each neuron's output id to `output`.
+    /// The input ids must be valid on `tape`, the parameters' live tape.
+    @inline(__always)
+    func append(on tape: UnsafeMutablePointer<Tape>, inputs input: (Int) -> Int, outputs output: (Int, Int32) -> Void) {
+        let activationOp: Op? = activation == .relu ? .relu : activation == .tanh ? .tanh : nil
+        let needed = tape.pointee.count + width * (2 * fanIn + (activationOp == nil ? 0 : 1))
+        if _slowPath(needed > tape.pointee.capacity) { tape.pointee.grow(toAtLeast: needed) }
+        ids.withUnsafeBufferPointer { ids in
+            for n in 0..<width {
+                let row = n * (fanIn + 1)
+                var out = tape.pointee.appendWeightedSum(
+                    bias: Int(ids[row]), weights: { Int(ids[row + 1 + $0]) }, inputs: input, count: fanIn)
+                if let activationOp {
+                    let data = activationOp.apply(tape.pointee.nodes.unsafelyUnwrapped[out].data, 0).out
+                    out = tape.pointee.append(Node(data: data, op: activationOp, lhs: out, rhs: 0))
+                }
+                output(n, Int32(truncatingIfNeeded: out))
+            }
+        }
+    }
 }

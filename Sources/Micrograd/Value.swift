@@ -172,50 +172,48 @@ public struct Value: @unchecked Sendable {
         return inputs.withUnsafeBufferPointer { inputs in
             bias.checkInputs(inputs)
             return weights.withUnsafeBufferPointer { weights in
-                let sum = tape.pointee.appendWeightedSum(bias: Int(bias.id), weights: { Int(weights[$0].id) }, inputs: inputs)
+                let sum = tape.pointee.appendWeightedSum(
+                    bias: Int(bias.id), weights: { Int(weights[$0].id) }, inputs: { Int(inputs[$0].id) }, count: n)
                 return Value(tape: tape, generation: bias.generation, id: Int32(truncatingIfNeeded: sum))
             }
         }
     }
 
-    /// A whole layer's forward pass, node for node what its neurons make one after the
-    /// other: each weighted sum, then its activation. `ids` holds, per neuron, its bias id
-    /// and then its `fanIn` weight ids; `last` is the layer's newest parameter, on the
-    /// graph of them all (as `Layer` makes them), so that checking it checks them all.
-    static func dense(
-        last: Value, ids: [Int32], fanIn: Int, activation: Activation, inputs: [Value]
-    ) -> [Value] {
-        precondition(inputs.count == fanIn, "a neuron with \(fanIn) inputs got \(inputs.count)")
-        let width = ids.count / (fanIn + 1)
-        let activationNodes = activation == .linear ? 0 : 1
-        let tape = last.checkedParameters(needing: width * (2 * fanIn + activationNodes))
-        let generation = last.generation
-        return inputs.withUnsafeBufferPointer { inputs in
-            last.checkInputs(inputs)
-            return ids.withUnsafeBufferPointer { ids in
-                [Value](unsafeUninitializedCapacity: width) { outputs, initialized in
-                    for n in 0..<width {
-                        let row = n * (fanIn + 1)
-                        var out = tape.pointee.appendWeightedSum(
-                            bias: Int(ids[row]), weights: { Int(ids[row + 1 + $0]) }, inputs: inputs)
-                        let op: Op? = activation == .relu ? .relu : activation == .tanh ? .tanh : nil
-                        if let op {
-                            let data = op.apply(tape.pointee.nodes.unsafelyUnwrapped[out].data, 0).out
-                            out = tape.pointee.append(Node(data: data, op: op, lhs: out, rhs: 0))
-                        }
-                        (outputs.baseAddress.unsafelyUnwrapped + n).initialize(
-                            to: Value(tape: tape, generation: generation, id: Int32(truncatingIfNeeded: out)))
-                    }
-                    initialized = width
-                }
+    /// Layers' forward passes one after the other, node for node what `layers.reduce(inputs)
+    /// { $1($0) }` makes: each neuron's weighted sum, then its activation. The ids between
+    /// layers stay on the stack; only the last layer's outputs become an array. Every
+    /// layer's parameters are on one graph, as an MLP makes them.
+    static func dense(_ layers: some Collection<DenseLayer>, inputs: [Value]) -> [Value] {
+        guard let first = layers.first else { return inputs }
+        precondition(inputs.count == first.fanIn, "a neuron with \(first.fanIn) inputs got \(inputs.count)")
+        let tape = first.last.checkedInputs(inputs)
+        let widest = layers.reduce(inputs.count) { Swift.max($0, $1.width) }
+        return withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * widest) { scratch in
+            var from = scratch.baseAddress.unsafelyUnwrapped, to = from + widest
+            for (i, x) in inputs.enumerated() { from[i] = x.id }
+            var width = inputs.count
+            for layer in layers {
+                let inputs = from, outputs = to
+                layer.append(on: tape, inputs: { Int(inputs[$0]) }) { n, id in outputs[n] = id }
+                swap(&from, &to)
+                width = layer.width
             }
+            let ids = from
+            return (0..<width).map { Value(tape: tape, generation: first.last.generation, id: ids[$0]) }
         }
+    }
+
+    /// Traps unless this parameter's graph is alive and `inputs` are on it, not dropped.
+    private func checkedInputs(_ inputs: [Value]) -> UnsafeMutablePointer<Tape> {
+        let tape = checkedParameters(needing: 0)
+        inputs.withUnsafeBufferPointer { checkInputs($0) }
+        return tape
     }
 
     /// This parameter's tape, once its graph is alive, its id below the tape's count, and
     /// room made for `nodes` more nodes.
     @inline(__always)
-    private func checkedParameters(needing nodes: Int) -> UnsafeMutablePointer<Tape> {
+    func checkedParameters(needing nodes: Int) -> UnsafeMutablePointer<Tape> {
         let start = tape.pointee.count
         if _slowPath(tape.pointee.generation != generation || Int(id) >= start) { _ = node }
         if _slowPath(start + nodes > tape.pointee.capacity) { tape.pointee.grow(toAtLeast: start + nodes) }

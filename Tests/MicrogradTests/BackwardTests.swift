@@ -15,6 +15,30 @@ import Testing
         #expect(square.grad == 10)
     }
 
+    /// Backward takes a neuron's `sum + w * x` in one step; these shapes must not fool it.
+    @Test func neuronShapedSumsWhosePartsAreReused() {
+        let graph = Graph()
+        let x0 = Value(2.0, in: graph), w0 = Value(3.0, in: graph), b = Value(1.0, in: graph)
+        let x1 = Value(-1.0, in: graph), w1 = Value(4.0, in: graph)
+        // A partial sum used again after the sum that extends it.
+        let s1 = b + w0 * x0  // 7
+        let s2 = s1 + w1 * x1  // 3
+        let out = s1 * s2  // 21: d/ds1 = s2 + s1 = 10 through both uses
+        out.backward()
+        #expect(out.data == 21 && s1.grad == 10 && s2.grad == 7)
+        #expect(w0.grad == 20 && x0.grad == 30 && b.grad == 10)
+        #expect(w1.grad == -7 && x1.grad == 28)
+
+        // A product made from the partial sum it is added to: s + s * w.
+        graph.zeroGrad()
+        let w = Value(3.0, in: graph)
+        let s = b + w0 * x0  // 7
+        let t = s + s * w  // 28: d/ds = 1 + w = 4, d/dw = s = 7
+        t.backward()
+        #expect(t.data == 28 && s.grad == 4 && w.grad == 7)
+        #expect(w0.grad == 8 && x0.grad == 12 && b.grad == 4)
+    }
+
     @Test func backwardAccumulatesUntilZeroGrad() {
         let graph = Graph()
         let a = Value(3.0, in: graph)
