@@ -8,19 +8,25 @@ import Glibc
 #endif
 
 /// libFuzzer's entry point: any bytes through MgvizKit's pipeline, as the command draws them,
-/// under each set of `fuzzedOptions`: the spec parser, the evaluator (models too), backward,
+/// under each set of `fuzzedOptions`: the spec parser and the graph dump's reader, the
+/// evaluator (models too), backward,
 /// the gradient check and `expect`, the marks they leave, the NaN warning, collapse, focus,
 /// both exporters with a model's clusters, and the HTML page's own code (around an empty SVG:
 /// Graphviz is not fuzzed here, it has its own limits in LayoutCost). Anything but a clean
 /// return or a thrown DrawError is a bug.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSpec(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    guard let spec = try? Spec(bytes: Array(UnsafeBufferPointer(start: data, count: size))) else { return 0 }
-    if let model = spec.mlp, (MLP.parameterCount(inputs: model.sizes[0], outputs: Array(model.sizes.dropFirst())) ?? .max) > maximumFuzzedParameters {
-        return 0
+    guard let document = try? Document(bytes: Array(UnsafeBufferPointer(start: data, count: size))) else { return 0 }
+    var focus = "n0"
+    if case .spec(let spec) = document {
+        if let model = spec.mlp,
+           (MLP.parameterCount(inputs: model.sizes[0], outputs: Array(model.sizes.dropFirst())) ?? .max) > maximumFuzzedParameters {
+            return 0
+        }
+        focus = spec.output ?? focus
     }
-    for options in fuzzedOptions + [DrawOptions(focus: spec.output ?? "n0", focusDepth: 1)] {
-        guard let drawing = try? Drawing(spec: spec, options: options) else { continue }
+    for options in fuzzedOptions + [DrawOptions(focus: focus, focusDepth: 1)] {
+        guard let drawing = try? Drawing(document: document, options: options) else { continue }
         _ = drawing.gradientChecks.map(\.note)
         _ = drawing.nonFinite?.description
         for format in [OutputFormat.dot, .json] { _ = try? drawing.rendered(as: format) }

@@ -9,6 +9,8 @@ public enum DrawError: Error, Sendable, CustomStringConvertible {
     case invalidOption(InvalidOption)
     /// A spec's `expect` has grads, but `showsGradients` is false.
     case gradsWithoutBackward
+    /// `--check` was asked of a dump, which has no expressions to evaluate again.
+    case checkNeedsSpec
     case focus(FocusError)
     /// More values than `DrawOptions.maximumNodes` for a format that needs a layout.
     case tooManyNodes(count: Int, maximum: Int, format: OutputFormat)
@@ -27,6 +29,8 @@ public enum DrawError: Error, Sendable, CustomStringConvertible {
         case .spec(let error): return error.description
         case .invalidOption(let error): return error.description
         case .gradsWithoutBackward: return "\"expect\" has grads, which --no-backward does not compute"
+        case .checkNeedsSpec:
+            return "--check evaluates the graph again, and a dump (\"format\": \"\(GraphDump.format)\") is drawn as given, with no expressions; check the spec it came from"
         case .focus(let error): return error.description
         case .tooManyNodes(let count, let maximum, let format):
             return "the graph has \(count) nodes, more than --max-nodes \(maximum) allows for a \(format.rawValue) layout (Graphviz slows down on big graphs); write .dot or .json instead, or raise --max-nodes"
@@ -45,7 +49,7 @@ public enum DrawError: Error, Sendable, CustomStringConvertible {
     /// Whether the message is about the input, so that the caller should name it first.
     public var namesInput: Bool {
         switch self {
-        case .spec, .gradsWithoutBackward, .focus, .tooManyNodes, .tooCostlyToLayOut, .resolutionTooLow: return true
+        case .spec, .gradsWithoutBackward, .checkNeedsSpec, .focus, .tooManyNodes, .tooCostlyToLayOut, .resolutionTooLow: return true
         case .invalidOption, .unknownFormat, .render, .file: return false
         }
     }
@@ -54,7 +58,7 @@ public enum DrawError: Error, Sendable, CustomStringConvertible {
     public var exitStatus: ExitStatus {
         switch self {
         case .spec, .tooManyNodes, .tooCostlyToLayOut, .resolutionTooLow: return .dataError
-        case .invalidOption, .gradsWithoutBackward, .focus, .unknownFormat: return .usage
+        case .invalidOption, .gradsWithoutBackward, .checkNeedsSpec, .focus, .unknownFormat: return .usage
         case .render: return .software
         case .file(let error): return error.exitStatus
         }

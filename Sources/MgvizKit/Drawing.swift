@@ -9,7 +9,7 @@ import MgvizSpec
 ///     spec or Value → graph → backward → checks → diagram → collapse, focus → format → bytes
 public struct Drawing {
     public let options: DrawOptions
-    /// The spec's graph and its names, for a drawing of a spec.
+    /// The graph and its names, for a drawing of a spec or a dump.
     public let evaluation: Evaluation?
     /// The whole graph that reaches the output, with what the checks found wrong marked on it.
     public let checkedDiagram: Diagram
@@ -47,6 +47,28 @@ public struct Drawing {
             output: evaluation.output, title: evaluation.title, inputs: evaluation.inputs,
             expectations: evaluation.checkExpectations(), parameters: evaluation.parameters, neurons: evaluation.neurons,
             evaluation: evaluation, options: options)
+    }
+
+    /// Draws a dumped graph as given: data and grads are the file's, and nothing is evaluated
+    /// again; which is why `--check`, which evaluates the graph again, needs a spec. A dump
+    /// made without backward draws no grads.
+    public init(dump: GraphDump, options: DrawOptions = DrawOptions()) throws(DrawError) {
+        try Self.validate(options)
+        guard !options.checksGradients else { throw .checkNeedsSpec }
+        var options = options
+        options.showsGradients = options.showsGradients && dump.hasGrads
+        let evaluation = dump.evaluate()
+        self.init(
+            output: evaluation.output, title: evaluation.title, inputs: [], expectations: [],
+            parameters: evaluation.parameters, neurons: evaluation.neurons, evaluation: evaluation, options: options)
+    }
+
+    /// Draws what an input file holds: a spec, evaluated, or a dump, as given.
+    public init(document: consuming Document, options: DrawOptions = DrawOptions()) throws(DrawError) {
+        switch consume document {
+        case .spec(let spec): try self.init(spec: spec, options: options)
+        case .graph(let dump): try self.init(dump: dump, options: options)
+        }
     }
 
     /// Draws `output` as it stands: it is not run backward, so the grads drawn are the ones

@@ -69,22 +69,11 @@ public struct Spec: Sendable, Equatable {
 
     /// Parses a spec file's bytes. Errors say where in the spec; the caller names the file.
     public init(bytes: [UInt8]) throws(SpecError) {
-        guard bytes.count <= Spec.maximumFileBytes else {
-            throw SpecError(.document, "the file is \(bytes.count) bytes, over the limit of \(Spec.maximumFileBytes)")
-        }
-        guard !bytes.allSatisfy({ [0x20, 0x09, 0x0a, 0x0d].contains($0) }) else {
-            throw SpecError(.document, "the file is empty (expected a JSON object with \"inputs\" and \"define\")")
-        }
-        guard String(validating: bytes, as: UTF8.self) != nil, !bytes.contains(0) else {
-            throw SpecError(.document, "the file is not UTF-8 text (is it binary?)")
-        }
-        let root: JSONValue
-        do { root = try JSONReader.parse(bytes) } catch {
-            throw SpecError(.text(error.position), "invalid JSON: \(error.message)")
-        }
-        guard case .object(let members) = root.kind else {
-            throw SpecError(.document, "expected a JSON object at the top level, got \(root.typeName)")
-        }
+        try self.init(members: try topLevelMembers(of: bytes))
+    }
+
+    /// A spec from the members of its top-level object, in file order.
+    init(members: [(key: String, value: JSONValue)]) throws(SpecError) {
         for member in members where !Spec.keys.contains(member.key) {
             throw SpecError(
                 .text(member.value.position),

@@ -30,8 +30,15 @@ public enum SpecLocation: Equatable, Sendable, CustomStringConvertible {
     /// A column (1-based, in Unicode scalars) inside the `define` entry at `index`, and the
     /// name it defines once that is known.
     case expression(index: Int, name: String?, column: Int)
+    /// The node at `index` of a graph dump's `"nodes"`, its id once known, the key inside it
+    /// if the problem is one member's, and where.
+    case dumpNode(index: Int, id: String?, key: String?, TextPosition?)
+    /// The edge at `index` of a graph dump's `"edges"`, the key inside it if the problem is
+    /// one member's, and where.
+    case dumpEdge(index: Int, key: String?, TextPosition?)
 
-    /// `line 3, column 7`, `"inputs"."x0" (line 3, column 7)`, `define[5] (p3), column 12`.
+    /// `line 3, column 7`, `"inputs"."x0" (line 3, column 7)`, `define[5] (p3), column 12`,
+    /// `node 3 "n3", "op" (line 5, column 40)`, `edge 7, "to" (line 30, column 3)`.
     public var description: String {
         switch self {
         case .document:
@@ -44,6 +51,11 @@ public enum SpecLocation: Equatable, Sendable, CustomStringConvertible {
             return "define[\(index)]" + (position.map { " (\($0))" } ?? "")
         case .expression(let index, let name, let column):
             return "define[\(index)]" + (name.map { " (\(echo($0)))" } ?? "") + ", column \(column)"
+        case .dumpNode(let index, let id, let key, let position):
+            return "node \(index)" + (id.map { " \"\(echo($0))\"" } ?? "") + (key.map { ", \"\(echo($0))\"" } ?? "")
+                + (position.map { " (\($0))" } ?? "")
+        case .dumpEdge(let index, let key, let position):
+            return "edge \(index)" + (key.map { ", \"\(echo($0))\"" } ?? "") + (position.map { " (\($0))" } ?? "")
         }
     }
 }

@@ -192,6 +192,12 @@ public struct NeuronNodes: Sendable, Equatable {
     public var neuron: Int
     /// Ranges of node ids.
     public var ids: [Range<Int32>]
+
+    public init(layer: Int, neuron: Int, ids: [Range<Int32>]) {
+        self.layer = layer
+        self.neuron = neuron
+        self.ids = ids
+    }
 }
 
 /// A layer of neurons with one fan-in and one activation, as the tape's ids: what its

@@ -127,10 +127,10 @@ struct Invocation: Equatable {
         do throws(DrawError) {
             let bytes: [UInt8]
             do { (bytes, name) = try InputFile.read(input) } catch { throw .file(error) }
-            let spec: Spec
-            // Consumed, as is the spec by Drawing: a big spec's bytes are not kept while it is drawn.
-            do { spec = try Spec(bytes: consume bytes) } catch { throw .spec(error) }
-            let drawing = try Drawing(spec: consume spec, options: options)
+            let document: Document
+            // Consumed, as is the document by Drawing: a big input's bytes are not kept while it is drawn.
+            do { document = try Document(bytes: consume bytes) } catch { throw .spec(error) }
+            let drawing = try Drawing(document: consume document, options: options)
             // Reports go to stdout, unless the diagram does.
             Report(toStandardError: output == "-").print(drawing)
             if let warning = drawing.nonFinite { report(.warning, warning.description) }

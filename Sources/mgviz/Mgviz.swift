@@ -12,6 +12,8 @@ struct Mgviz: ParsableCommand {
         discussion: """
             INPUT is a JSON spec (format v1; see the README):
               {"title": "…", "inputs": {"x": 2.0}, "define": ["y = x**2 + exp(x)"], "output": "y"}
+            or a graph dump ("format": "mgviz-graph"), as -o graph.json or Python's mgviz.dump writes
+            it, drawn as given.
 
             Examples:
               mgviz samples/softmax.json -o softmax.svg
@@ -20,7 +22,7 @@ struct Mgviz: ParsableCommand {
               cat spec.json | mgviz - -o - --format json
 
             Exit codes: \(ExitStatus.success.rawValue) success, \(ExitStatus.wrong.rawValue) a gradient check or an "expect" entry is WRONG,
-            \(ExitStatus.usage.rawValue) usage error, \(ExitStatus.dataError.rawValue) bad spec (or too big to lay out), \(ExitStatus.noInput.rawValue) unreadable input,
+            \(ExitStatus.usage.rawValue) usage error, \(ExitStatus.dataError.rawValue) bad spec or dump (or too big to lay out), \(ExitStatus.noInput.rawValue) unreadable input,
             \(ExitStatus.software.rawValue) rendering failed, \(ExitStatus.cannotCreate.rawValue) output not writable.
             """,
         version: "0.1.0"
@@ -81,7 +83,7 @@ struct Mgviz: ParsableCommand {
     }
 
     @Argument(help: ArgumentHelp(
-        "The spec file, or - for standard input. Several with --out-dir: mgviz samples/*.json --out-dir docs --format svg",
+        "The spec or graph dump, or - for standard input. Several with --out-dir: mgviz samples/*.json --out-dir docs --format svg",
         valueName: "input"))
     var inputs: [String]
 
