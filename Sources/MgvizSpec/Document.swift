@@ -18,15 +18,7 @@ public enum Document {
 /// The members of the JSON object that an input file holds, once the file passes the checks
 /// every input gets: its size, its encoding, its syntax.
 func topLevelMembers(of bytes: [UInt8]) throws(SpecError) -> [(key: String, value: JSONValue)] {
-    guard bytes.count <= Spec.maximumFileBytes else {
-        throw SpecError(.document, "the file is \(bytes.count) bytes, over the limit of \(Spec.maximumFileBytes)")
-    }
-    guard !bytes.allSatisfy({ [0x20, 0x09, 0x0a, 0x0d].contains($0) }) else {
-        throw SpecError(.document, "the file is empty (expected a JSON object with \"inputs\" and \"define\")")
-    }
-    guard String(validating: bytes, as: UTF8.self) != nil, !bytes.contains(0) else {
-        throw SpecError(.document, "the file is not UTF-8 text (is it binary?)")
-    }
+    _ = try checkedText(bytes, emptyMeaning: "a JSON object with \"inputs\" and \"define\"")
     let root: JSONValue
     do { root = try JSONReader.parse(bytes) } catch {
         throw SpecError(.text(error.position), "invalid JSON: \(error.message)")
@@ -35,4 +27,19 @@ func topLevelMembers(of bytes: [UInt8]) throws(SpecError) -> [(key: String, valu
         throw SpecError(.document, "expected a JSON object at the top level, got \(root.typeName)")
     }
     return members
+}
+
+/// An input file's text, once it is within the size limit, not blank, and UTF-8 without NUL
+/// bytes. `emptyMeaning` says what a file should hold, for the error on an empty one.
+func checkedText(_ bytes: [UInt8], emptyMeaning: String) throws(SpecError) -> String {
+    guard bytes.count <= Spec.maximumFileBytes else {
+        throw SpecError(.document, "the file is \(bytes.count) bytes, over the limit of \(Spec.maximumFileBytes)")
+    }
+    guard !bytes.allSatisfy({ [0x20, 0x09, 0x0a, 0x0d].contains($0) }) else {
+        throw SpecError(.document, "the file is empty (expected \(emptyMeaning))")
+    }
+    guard let text = String(validating: bytes, as: UTF8.self), !bytes.contains(0) else {
+        throw SpecError(.document, "the file is not UTF-8 text (is it binary?)")
+    }
+    return text
 }

@@ -53,6 +53,10 @@ extension Spec {
     /// entry is evaluated in order and its name labels the node it produced.
     /// Backward is not run.
     public func evaluate(in graph: Graph = Graph()) throws(SpecError) -> Evaluation {
+        do { return try evaluateStatements(in: graph) } catch { throw textLines?.located(error) ?? error }
+    }
+
+    private func evaluateStatements(in graph: Graph) throws(SpecError) -> Evaluation {
         var bindings: [String: Operand] = [:]
         // Sized once: a spec may bind millions of names, and each regrowth rehashes them all.
         bindings.reserveCapacity(inputs.count + define.count + (mlp?.outputs.count ?? 0))

@@ -13,6 +13,8 @@ public struct Spec: Sendable, Equatable {
     public var expect: Expectation?
     /// A model built before `define`, whose outputs `define` can use.
     public var mlp: Model?
+    /// Where a text spec's statements are; nil for a JSON spec.
+    var textLines: TextLines?
 
     public struct Input: Sendable, Equatable {
         public var name: String

@@ -10,6 +10,7 @@ struct Invocation: Equatable {
     var outDir: String?
     var output: String?
     var format: OutputFormat?
+    var inputFormat: InputFormat?
     var rankdir = DrawOptions().rankDirection
     var precision = DrawOptions().precision
     var noBackward = false
@@ -129,7 +130,8 @@ struct Invocation: Equatable {
             do { (bytes, name) = try InputFile.read(input) } catch { throw .file(error) }
             let document: Document
             // Consumed, as is the document by Drawing: a big input's bytes are not kept while it is drawn.
-            do { document = try Document(bytes: consume bytes) } catch { throw .spec(error) }
+            let format = inputFormat ?? InputFormat(path: input) ?? .json
+            do { document = try Document(bytes: consume bytes, format: format) } catch { throw .spec(error) }
             let drawing = try Drawing(document: consume document, options: options)
             // Reports go to stdout, unless the diagram does.
             Report(toStandardError: output == "-").print(drawing)
@@ -189,6 +191,7 @@ extension Invocation {
             case "--out-dir": guard let folder = value(String.self) else { return nil }; outDir = folder
             case "-o", "--output": guard let path = value(String.self) else { return nil }; output = path
             case "--format": guard let format = value(OutputFormat.self) else { return nil }; self.format = format
+            case "--input-format": guard let format = value(InputFormat.self) else { return nil }; inputFormat = format
             case "--rankdir": guard let direction = value(RankDirection.self) else { return nil }; rankdir = direction
             case "--precision": guard let decimals = value(Int.self) else { return nil }; precision = decimals
             case "--no-backward": noBackward = true

@@ -10,20 +10,25 @@ struct Mgviz: ParsableCommand {
         commandName: "mgviz",
         abstract: "Draw a micrograd expression graph: every node's op, value and gradient.",
         discussion: """
-            INPUT is a JSON spec (format v1; see the README):
-              {"title": "…", "inputs": {"x": 2.0}, "define": ["y = x**2 + exp(x)"], "output": "y"}
-            or a graph dump ("format": "mgviz-graph"), as -o graph.json or Python's mgviz.dump writes
-            it, drawn as given.
+            INPUT is one of:
+              a JSON spec (format v1; see the README):
+                {"inputs": {"x": 2.0}, "define": ["y = x**2 + exp(x)"], "output": "y"}
+              a text spec (.mg), one statement per line, # for comments:
+                x = 2.0
+                y = x**2 + exp(x)
+              a graph dump ("format": "mgviz-graph"), as mgviz -o g.json or
+                Python's mgviz.dump writes it, drawn as given.
 
             Examples:
               mgviz samples/softmax.json -o softmax.svg
               mgviz samples/neuron.json -o neuron.png --rankdir TB --precision 6
               mgviz samples/derivatives.json --check
+              mgviz samples/softmax.mg -o softmax.svg
               cat spec.json | mgviz - -o - --format json
 
             Exit codes: \(ExitStatus.success.rawValue) success, \(ExitStatus.wrong.rawValue) a gradient check or an "expect" entry is WRONG,
-            \(ExitStatus.usage.rawValue) usage error, \(ExitStatus.dataError.rawValue) bad spec or dump (or too big to lay out), \(ExitStatus.noInput.rawValue) unreadable input,
-            \(ExitStatus.software.rawValue) rendering failed, \(ExitStatus.cannotCreate.rawValue) output not writable.
+            \(ExitStatus.usage.rawValue) usage error, \(ExitStatus.dataError.rawValue) bad spec or dump (or too big to lay out),
+            \(ExitStatus.noInput.rawValue) unreadable input, \(ExitStatus.software.rawValue) rendering failed, \(ExitStatus.cannotCreate.rawValue) output not writable.
             """,
         version: "0.1.0"
     )
@@ -104,6 +109,11 @@ struct Mgviz: ParsableCommand {
         valueName: "format"))
     var format: OutputFormat?
 
+    @Option(help: ArgumentHelp(
+        "How INPUT is written: json (a spec or a graph dump) or mg (a text spec). Default: from INPUT's extension, .mg or .json; json for - and other names. Example: cat spec.mg | mgviz - -o - --input-format mg",
+        valueName: "format"))
+    var inputFormat: InputFormat?
+
     @Option(help: "Layout direction: LR (left to right, as micrograd draws) or TB (top to bottom). Example: --rankdir TB")
     var rankdir: RankDirection = Invocation.defaults.rankdir
 
@@ -150,7 +160,7 @@ struct Mgviz: ParsableCommand {
     /// What the flags ask for.
     var invocation: Invocation {
         Invocation(
-            inputs: inputs, outDir: outDir, output: output, format: format, rankdir: rankdir, precision: precision,
+            inputs: inputs, outDir: outDir, output: output, format: format, inputFormat: inputFormat, rankdir: rankdir, precision: precision,
             noBackward: noBackward, color: color, check: check, step: step, tolerance: tolerance, collapse: collapse,
             focus: focus, depth: depth, maxNodes: maxNodes, maxLayoutSeconds: maxLayoutSeconds, dpi: dpi)
     }
@@ -161,6 +171,7 @@ struct Mgviz: ParsableCommand {
 }
 
 extension OutputFormat: ExpressibleByArgument {}
+extension InputFormat: ExpressibleByArgument {}
 extension RankDirection: ExpressibleByArgument {}
 extension Coloring: ExpressibleByArgument {}
 extension DrawOptions.Collapse: ExpressibleByArgument {}
