@@ -26,13 +26,20 @@ package func shown(_ path: String) -> String { echo(path, limit: 200, keepingEnd
 
 package func systemError(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 
+/// The current folder's path, or "" if it cannot be read.
+package func currentFolder() -> String {
+    guard let pointer = getcwd(nil, 0) else { return "" }
+    defer { free(pointer) }
+    return String(cString: pointer)
+}
+
 /// `name` in `folder`, as the kernel reads it.
 package func joinedPath(_ folder: String, _ name: String) -> String {
     folder.hasSuffix("/") ? folder + name : folder + "/" + name
 }
 
 /// The folder part of `path`: "." for a bare name.
-private func folder(of path: String) -> String {
+package func folder(of path: String) -> String {
     guard let slash = path.lastIndex(of: "/") else { return "." }
     return slash == path.startIndex ? "/" : String(path[..<slash])
 }

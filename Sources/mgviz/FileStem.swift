@@ -1,4 +1,5 @@
 import Glibc
+import MgvizKit
 
 /// The file name at the end of `path` without its extension, as Foundation's
 /// `URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent` gives it: trailing
@@ -30,8 +31,3 @@ private func resolvedName(_ relative: String) -> String {
     return segments.last(where: { !$0.isEmpty }).map(String.init) ?? "/"
 }
 
-private func currentFolder() -> String {
-    guard let pointer = getcwd(nil, 0) else { return "" }
-    defer { free(pointer) }
-    return String(cString: pointer)
-}

@@ -29,7 +29,7 @@ struct Invocation: Equatable {
     static let defaults = Invocation()
 
     /// The options the flags describe.
-    private var options: DrawOptions {
+    var options: DrawOptions {
         var options = DrawOptions(
             rankDirection: rankdir, precision: precision, coloring: color, showsGradients: !noBackward,
             checksGradients: check, gradientStep: step, gradientTolerance: tolerance, collapse: collapse, focus: focus,
@@ -40,6 +40,7 @@ struct Invocation: Equatable {
     }
 
     func validate() throws {
+        if isMarkdown { return try validateDocuments() }
         if depth != nil && focus == nil { throw ValidationError("--depth goes with --focus NAME") }
         do { try options.validate() } catch { throw ValidationError(error.description) }
         if let outDir {
@@ -80,6 +81,7 @@ struct Invocation: Equatable {
 
     func run() throws {
         TemporaryFile.removeOnSignals()
+        if isMarkdown { return try runDocuments() }
         let outputs = inputs.map(outputPath(for:))
         do throws(CommandError) {
             if writesDiagrams { try checkOutputsAreDistinct(outputs) }
