@@ -221,12 +221,13 @@ final class GraphvizContexts: @unchecked Sendable {
             dotsPerInch = chosen
         }
         var buffer: UnsafeMutablePointer<CChar>?
-        var length: UInt32 = 0
-        let status = gvRenderData(context, graph, format, &buffer, &length)
+        var length = 0
+        // gvRenderData through the shim: its length is an unsigned int before Graphviz 13.
+        let status = mgviz_render_data(context, graph, format, &buffer, &length)
         defer { gvFreeRenderData(buffer) }
         // An empty rendering is a failure Graphviz did not report (it once was a 0-byte PNG).
         guard status == 0, let buffer, length > 0 else { throw failure("rendering '\(format)' failed") }
-        return (Array(UnsafeRawBufferPointer(start: buffer, count: Int(length))), dotsPerInch)
+        return (Array(UnsafeRawBufferPointer(start: buffer, count: length)), dotsPerInch)
     }
 
     private static func failure(_ what: String) -> RenderError {
