@@ -14,18 +14,20 @@ runs=${1:-21}
 shared=${MGVIZ_SHARED:-../shared}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+source scripts/quietly.sh
 scripts/setup.sh
 # draw_dot's python-graphviz runs the dot program; mgviz itself never does.
-command -v dot >/dev/null || { apt-get update -qq && apt-get install -y -qq graphviz >/dev/null; }
+[ -n "$(command -v dot || true)" ] || { apt-get update -qq && quietly apt-get install -y -qq graphviz; }
 venv=/tmp/mgviz-bench-venv
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-"$venv/bin/python" -c "import micrograd, graphviz" 2>/dev/null || "$venv/bin/pip" install --quiet micrograd==0.1.0 graphviz
+# (The import's error, when a package is missing, is held in a variable and dropped.)
+imported=$("$venv/bin/python" -c "import micrograd, graphviz" 2>&1) || "$venv/bin/pip" install --quiet micrograd==0.1.0 graphviz
 cc -O2 -march=native "$shared/bench/moons_floor.c" -o "$work/moons_floor" -lm
 # shellcheck disable=SC2046
 cc -O2 "$shared/bench/gv_floor.c" -o "$work/gv_floor" $(pkg-config --cflags --libs libgvc) -ldl
 for product in mgviz mgviz-bench; do
-    swift build -c release --static-swift-stdlib --product "$product" >/dev/null
+    quietly swift build -c release --static-swift-stdlib --product "$product"
 done
 bin=$(swift build -c release --static-swift-stdlib --show-bin-path)
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME"), $(swift --version 2>/dev/null | head -n 1)"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME"), $(swift --version 2>&1 | head -n 1)"
 "$venv/bin/python" benchmarks/run.py --runs "$runs" --bin "$bin" --floors "$work" --data "$shared/data" --work "$work"

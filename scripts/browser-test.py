@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
 
@@ -24,10 +25,13 @@ class Browser:
             os.dup2(reading, 3)
             os.dup2(writing, 4)
 
+        # Chromium's chatter goes to an unnamed temporary file (gone when closed), not to the
+        # null device, which as root would become a regular file if it were ever replaced.
+        self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             ["chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--remote-debugging-pipe",
              "--window-size=1400,700", "--no-first-run", "about:blank"],
-            preexec_fn=wire, close_fds=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            preexec_fn=wire, close_fds=False, stdout=self.log, stderr=subprocess.STDOUT)
         os.close(to_chrome_r)
         os.close(from_chrome_w)
         self.next_id = 0
@@ -79,6 +83,7 @@ class Browser:
         except RuntimeError:
             pass
         self.process.wait(timeout=10)
+        self.log.close()
 
 
 def main():

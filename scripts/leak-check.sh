@@ -19,9 +19,10 @@ specs=("$@")
 runs=("$rounds:${specs[*]}")
 [ ${#specs[@]} -gt 0 ] || runs=("$rounds:$(echo samples/{softmax,derivatives,neuron,wrong_expect,nan,dead_relu}.json)"
                                 "${CLUSTER_ROUNDS:-50}:samples/mlp_lecture.json")
-command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; }
+source scripts/quietly.sh
+[ -n "$(command -v valgrind || true)" ] || { apt-get update -qq && quietly apt-get install -y -qq valgrind; }
 scripts/setup.sh
-swift build --product mgviz-bench >/dev/null
+quietly swift build --product mgviz-bench
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 # Valgrind 3.19 (Debian 12) gives up on the DWARF 5 debug info of Swift's debug build: run a

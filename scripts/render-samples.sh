@@ -4,12 +4,14 @@
 # commit both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/quietly.sh
 scripts/setup.sh
-swift build --product mgviz >/dev/null
+quietly swift build --product mgviz
 mgviz=$(swift build --show-bin-path)/mgviz
 while IFS=$'\t' read -r name rendering flags; do
     case "$name" in '#'*|'') continue ;; esac
     # A sample whose "expect" is WRONG exits 1 by design; its diagram is still written.
-    "$mgviz" "samples/$name.json" -o "docs/$rendering" $flags >/dev/null || [ $? -eq 1 ]
-    "$mgviz" "samples/$name.json" -o "Tests/MgvizTests/Golden/$name.dot" >/dev/null || [ $? -eq 1 ]
+    # What it prints on stdout is dropped (held in a variable); its warnings still show.
+    said=$("$mgviz" "samples/$name.json" -o "docs/$rendering" $flags) || [ $? -eq 1 ]
+    said=$("$mgviz" "samples/$name.json" -o "Tests/MgvizTests/Golden/$name.dot") || [ $? -eq 1 ]
 done < samples/renderings.tsv

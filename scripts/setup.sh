@@ -4,13 +4,17 @@
 # browser test. Idempotent and quiet when all is there.
 set -euo pipefail
 missing=()
-pkg-config --exists libgvc 2>/dev/null || missing+=(libgraphviz-dev pkg-config)
+# Probes print nothing: `command -v` finds a program or prints nothing, and
+# `pkg-config --exists` only sets its status.
+has() { [ -n "$(command -v "$1" || true)" ]; }
+{ has pkg-config && pkg-config --exists libgvc; } || missing+=(libgraphviz-dev pkg-config)
 if [ "${1:-}" = "--browser" ]; then
-    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+    has chromium || missing+=(chromium)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
-$sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+source "$(dirname "$0")/quietly.sh"
+quietly $sudo apt-get install -y -qq "${missing[@]}"

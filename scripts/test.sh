@@ -1,22 +1,38 @@
 #!/usr/bin/env bash
 # The test command: sets up the machine, fuzzes the pipeline for 60 seconds, builds the
-# README's library example as a package outside the repo, drives the HTML viewer in headless
-# Chromium, then runs the whole suite (last, so that its summary closes the output).
+# README's library example as a package outside the repo, installs a release build into a
+# temp prefix with scripts/install.sh, drives the HTML viewer in headless Chromium, then runs
+# the whole suite (last, so that its summary closes the output).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/quietly.sh
 scripts/setup.sh --browser
 # The tests leave the checkout as they found it, and the machine's devices as they were.
-checkout_before=$(git status --porcelain 2>/dev/null || true)
+# (Outside a git checkout, git's complaint is what is compared.)
+checkout_before=$(git status --porcelain 2>&1 || true)
 fuzz/run.sh 60 2>&1 | tail -n 8
 scripts/library-check.sh
 # The viewer's script is a file of its own, so that it can be checked as JavaScript.
-if command -v node >/dev/null 2>&1; then node --check Sources/MgvizKit/Viewer/viewer.js; fi
-swift build --product mgviz >/dev/null
+if [ -n "$(command -v node || true)" ]; then node --check Sources/MgvizKit/Viewer/viewer.js; fi
+quietly swift build --product mgviz
 mgviz=$(swift build --show-bin-path)/mgviz
+# The installer, into a temp prefix (never /usr/local): it builds the release binary in
+# .build-release (shared with the quick start, reused when up to date), says where it put
+# it and that the folder is not on PATH, and the installed binary draws what the debug one does.
+installed=$(mktemp -d)
+trap 'rm -rf "$installed"' EXIT
+said=$(scripts/install.sh "$installed" 2> "$installed/install.log") || { cat "$installed/install.log" >&2; exit 1; }
+expected="mgviz: installed $installed/bin/mgviz
+mgviz: $installed/bin is not on PATH; add it there, or run $installed/bin/mgviz"
+[ "$said" = "$expected" ] || { printf 'scripts/test.sh: install.sh said\n%s\nexpected\n%s\n' "$said" "$expected" >&2; exit 1; }
+"$installed/bin/mgviz" samples/softmax.json -o "$installed/softmax.svg"
+"$mgviz" samples/softmax.json -o "$installed/debug.svg"
+cmp "$installed/softmax.svg" "$installed/debug.svg"
+echo "install: scripts/install.sh PREFIX installs a release mgviz that draws softmax.json as the debug build does"
 "$mgviz" samples/softmax.json -o .build/viewer-test.html
 python3 scripts/browser-test.py .build/viewer-test.html .build/viewer-screenshot.png 5
 swift test --disable-xctest
-if [ "$(git status --porcelain 2>/dev/null || true)" != "$checkout_before" ]; then
+if [ "$(git status --porcelain 2>&1 || true)" != "$checkout_before" ]; then
     echo "scripts/test.sh: the test run changed the checkout:" >&2
     git status --porcelain >&2
     exit 1

@@ -5,9 +5,81 @@
 #define _GNU_SOURCE
 #endif
 #include <dlfcn.h>
+#include <stdbool.h>
+#include <stddef.h>
 // pkg-config's cflags put /usr/include/graphviz on the include path.
 #include <gvc.h>
 #include <cgraph.h>
+#include <graphviz_version.h>
+
+// ---- What differs between Graphviz versions, so that Swift calls one signature everywhere.
+//
+// Graphviz 13.0.0 broke its API: gvRenderData's length became a `size_t *` (an `unsigned int
+// *` before), agstrfree took a third parameter (is_html), the id discipline lost its `alloc`
+// (and 9.0.0 had already dropped Agdisc_t's `mem`). Graphviz 14 and later say their version
+// in graphviz_version.h (GRAPHVIZ_VERSION_MAJOR); 13.x does not, but 13.0.0 removed cgraph's
+// agnew macro, which every release from 2.42 to 12.2.1 defines. (GVPLUGIN_VERSION cannot
+// tell: some 13.x builds still said 6, and CMake builds before 13 said 7.)
+#if defined(GRAPHVIZ_VERSION_MAJOR)
+#define MGVIZ_GRAPHVIZ_13_OR_LATER (GRAPHVIZ_VERSION_MAJOR >= 13)
+#elif defined(agnew)
+#define MGVIZ_GRAPHVIZ_13_OR_LATER 0
+#else
+#define MGVIZ_GRAPHVIZ_13_OR_LATER 1
+#endif
+
+#if MGVIZ_GRAPHVIZ_13_OR_LATER
+typedef size_t mgviz_render_length_t;
+#else
+typedef unsigned int mgviz_render_length_t;
+#endif
+
+// A wrong choice above would be only a warning (an incompatible pointer, and warnings are
+// silent in a system module) and a stack overwrite at run time; this makes it an error.
+_Static_assert(_Generic(&gvRenderData,
+                        int (*)(GVC_t *, graph_t *, const char *, char **, mgviz_render_length_t *): 1,
+                        default: 0),
+               "mgviz: gvRenderData's length type does not match the Graphviz version that shim.h detected");
+
+/// gvRenderData with the length as a size_t whatever Graphviz's own type for it.
+static inline int mgviz_render_data(GVC_t *gvc, Agraph_t *graph, const char *format, char **result, size_t *length) {
+    mgviz_render_length_t rendered = 0;
+    int status = gvRenderData(gvc, graph, format, result, &rendered);
+    *length = rendered;
+    return status;
+}
+
+/// Frees a string made by agstrdup (never an HTML one).
+static inline int mgviz_strfree(Agraph_t *graph, char *string) {
+#if MGVIZ_GRAPHVIZ_13_OR_LATER
+    return agstrfree(graph, string, false);
+#else
+    return agstrfree(graph, string);
+#endif
+}
+
+/// Fills `discipline` with Graphviz's defaults but for reading through `afread` and naming
+/// objects through `map`, `free_id` and `print`. Copies of the defaults, so that the fields
+/// some versions have and others do not (Agdisc_t's `mem`, the id discipline's `alloc`)
+/// keep Graphviz's own values without being named.
+static inline void mgviz_make_discipline(
+    Agdisc_t *discipline, Agiddisc_t *ids, Agiodisc_t *io,
+    long (*map)(void *state, int objtype, char *str, IDTYPE *id, int createflag),
+    void (*free_id)(void *state, int objtype, IDTYPE id),
+    char *(*print)(void *state, int objtype, IDTYPE id),
+    int (*afread)(void *channel, char *buffer, int size)) {
+    *ids = AgIdDisc;
+    ids->map = map;
+    ids->free = free_id;
+    ids->print = print;
+    *io = AgIoDisc;
+    io->afread = afread;
+    *discipline = AgDefaultDisc;
+    discipline->id = ids;
+    discipline->io = io;
+}
+
+// ---- Finding and sizing.
 
 /// The path of the loaded libgvc, whose `graphviz` folder holds the plugins; NULL if unknown.
 static inline const char *mgviz_libgvc_path(void) {

@@ -123,6 +123,8 @@ final class GraphvizContexts: @unchecked Sendable {
 
     private let lock = Lock()
     private var contexts: [Kind: OpaquePointer] = [:]
+    /// Graphviz's plugin folder, read once.
+    private var pluginFolder: PluginFolder?
 
     private init() {
         // Graphviz calls `collectMessage` instead of printing to stderr.
@@ -144,13 +146,18 @@ final class GraphvizContexts: @unchecked Sendable {
         var plugins = ["core", "dot_layout"]
         if kind.beyondDot { plugins.append("neato_layout") }
         if kind.textLayout == .pango { plugins.append("pango") }
-        let builtins = try Self.pluginList(plugins)
+        let folder: PluginFolder
+        if let known = pluginFolder { folder = known } else {
+            folder = try PluginFolder.besideLibgvc()
+            pluginFolder = folder
+        }
+        let builtins = try Self.pluginList(plugins, in: folder)
         // Demand loading off: the context takes exactly these plugins and reads no config.
         guard let context = gvContextPlugins(builtins, 0) else {
             throw RenderError(description: "Graphviz: could not create a context")
         }
         contexts[kind] = context
-        Self.installDotLeakFix(context)
+        Self.installDotLeakFix(context, dotPlugin: try folder.path(of: "dot_layout"))
         return context
     }
 
@@ -159,38 +166,28 @@ final class GraphvizContexts: @unchecked Sendable {
     /// dot plugin and `render` frees what is left after gvFreeLayout. Only for 2.42, the
     /// version it was checked against (Debian 12's 2.42.2 calls itself "2.43.0"); elsewhere
     /// nothing is hooked and begin/sweep do nothing.
-    private static func installDotLeakFix(_ context: OpaquePointer) {
+    private static func installDotLeakFix(_ context: OpaquePointer, dotPlugin path: String) {
         guard let version = gvcVersion(context).map({ String(cString: $0) }),
               version.hasPrefix("2.42.") || version == "2.43.0",
-              let path = try? pluginPath("dot_layout"),
               let handle = dlopen(path, RTLD_NOW | RTLD_NOLOAD)  // loaded by pluginList already
         else { return }
         _ = mgviz_dot_leakfix_install(handle)
     }
 
     /// Graphviz keeps the list for the life of the context, so it is never freed.
-    private static func pluginList(_ names: [String]) throws(RenderError) -> UnsafeMutablePointer<lt_symlist_t> {
+    private static func pluginList(_ names: [String], in folder: PluginFolder) throws(RenderError) -> UnsafeMutablePointer<lt_symlist_t> {
         let list = UnsafeMutablePointer<lt_symlist_t>.allocate(capacity: names.count + 1)
         for (index, name) in names.enumerated() {
             let symbol = "gvplugin_\(name)_LTX_library"
-            list[index] = lt_symlist_t(name: UnsafePointer(strdup(symbol)), address: try pluginLibrary(name, symbol: symbol))
+            let address = try pluginLibrary(name, at: try folder.path(of: name), symbol: symbol)
+            list[index] = lt_symlist_t(name: UnsafePointer(strdup(symbol)), address: address)
         }
         list[names.count] = lt_symlist_t(name: nil, address: nil)
         return list
     }
 
-    /// The plugin's library, in the `graphviz` folder beside libgvc.
-    private static func pluginPath(_ name: String) throws(RenderError) -> String {
-        guard let gvcPath = mgviz_libgvc_path() else {
-            throw RenderError(description: "Graphviz: cannot find libgvc's folder")
-        }
-        let folder = parentFolder(of: String(cString: gvcPath))
-        return "\(folder)/graphviz/libgvplugin_\(name).so.6"
-    }
-
     /// The plugin's library descriptor.
-    private static func pluginLibrary(_ name: String, symbol: String) throws(RenderError) -> UnsafeMutableRawPointer {
-        let path = try pluginPath(name)
+    private static func pluginLibrary(_ name: String, at path: String, symbol: String) throws(RenderError) -> UnsafeMutableRawPointer {
         guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL), let address = dlsym(handle, symbol) else {
             throw RenderError(description: "Graphviz: cannot load the \(name) plugin: \(String(cString: dlerror()))")
         }
@@ -221,18 +218,70 @@ final class GraphvizContexts: @unchecked Sendable {
             dotsPerInch = chosen
         }
         var buffer: UnsafeMutablePointer<CChar>?
-        var length: UInt32 = 0
-        let status = gvRenderData(context, graph, format, &buffer, &length)
+        var length = 0
+        // gvRenderData through the shim: its length is an unsigned int before Graphviz 13.
+        let status = mgviz_render_data(context, graph, format, &buffer, &length)
         defer { gvFreeRenderData(buffer) }
         // An empty rendering is a failure Graphviz did not report (it once was a 0-byte PNG).
         guard status == 0, let buffer, length > 0 else { throw failure("rendering '\(format)' failed") }
-        return (Array(UnsafeRawBufferPointer(start: buffer, count: Int(length))), dotsPerInch)
+        return (Array(UnsafeRawBufferPointer(start: buffer, count: length)), dotsPerInch)
     }
 
     private static func failure(_ what: String) -> RenderError {
         let said = graphvizMessages.split(whereSeparator: \.isNewline)
             .map { trimmingWhitespace($0) }.filter { !$0.isEmpty }.joined(separator: "; ")
         return RenderError(description: said.isEmpty ? "Graphviz: \(what)" : "Graphviz: \(what): \(said)")
+    }
+}
+
+/// Graphviz's plugin folder, `graphviz` beside the loaded libgvc, and the plugin libraries
+/// in it. Their names end in the plugin version, which Graphviz changes: 2.42 to 12 have
+/// `libgvplugin_core.so.6`, 13 and later `libgvplugin_core.so.8`. The folder is listed once
+/// (a few dozen names), not searched through Graphviz's config, which would load every plugin.
+struct PluginFolder: Sendable {
+    let path: String
+    /// The names in the folder that start with `libgvplugin_`.
+    let files: [String]
+
+    static func besideLibgvc() throws(RenderError) -> PluginFolder {
+        guard let gvcPath = mgviz_libgvc_path() else {
+            throw RenderError(description: "Graphviz: cannot find libgvc's folder")
+        }
+        let path = parentFolder(of: String(cString: gvcPath)) + "/graphviz"
+        guard let folder = opendir(path) else {
+            throw RenderError(description: "Graphviz: cannot read its plugin folder \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { closedir(folder) }
+        var files: [String] = []
+        while let entry = readdir(folder) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name.hasPrefix("libgvplugin_") { files.append(name) }
+        }
+        return PluginFolder(path: path, files: files)
+    }
+
+    /// The path of the named plugin's library (`core`, `dot_layout`, …).
+    func path(of plugin: String) throws(RenderError) -> String {
+        guard let file = Self.library(plugin, among: files) else {
+            throw RenderError(description: "Graphviz: no \(plugin) plugin (libgvplugin_\(plugin).so.N) in \(path)")
+        }
+        return "\(path)/\(file)"
+    }
+
+    /// The plugin's library among `files`: `libgvplugin_NAME.so.N`, or `libgvplugin_NAME.so.N.x.y`
+    /// when that is all there is; the highest N if there are several.
+    static func library(_ plugin: String, among files: [String]) -> String? {
+        let prefix = "libgvplugin_\(plugin).so."
+        var best: (version: Int, file: String)?
+        for file in files where file.hasPrefix(prefix) {
+            let suffix = file.dropFirst(prefix.count)
+            let digits = suffix.prefix { $0.isASCII && $0.isNumber }
+            guard let version = Int(digits), digits.endIndex == suffix.endIndex || suffix[digits.endIndex] == "." else { continue }
+            // For one version the shortest name: the soname link, `.so.6` before `.so.6.0.0`.
+            if let current = best, current.version > version || (current.version == version && current.file.count <= file.count) { continue }
+            best = (version, file)
+        }
+        return best?.file
     }
 }
 

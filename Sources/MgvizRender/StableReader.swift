@@ -14,7 +14,7 @@ enum StableReader {
             subgraphIDs = [:]
             subgraphNames = [:]
             return withUnsafeMutablePointer(to: &source) { source in
-                withUnsafeMutablePointer(to: &discipline) { agread(source, $0) }
+                agread(source, discipline)
             }
         }
     }
@@ -29,45 +29,44 @@ enum StableReader {
     nonisolated(unsafe) private static var subgraphIDs: [String: IDTYPE] = [:]
     nonisolated(unsafe) private static var subgraphNames: [IDTYPE: UnsafeMutablePointer<CChar>] = [:]
 
-    nonisolated(unsafe) private static var ids = Agiddisc_t(
-        open: AgIdDisc.open,
-        map: { state, objectType, name, id, create in
-            guard objectType == AGRAPH, let name, let id else { return AgIdDisc.map(state, objectType, name, id, create) }
-            let key = String(cString: name)
-            if let known = subgraphIDs[key] {
-                id.pointee = known
+    /// Graphviz's default discipline but for reading from `Source` and the subgraph IDs,
+    /// made once (by the shim, whose copy of the defaults fits every Graphviz version) and
+    /// kept for the life of the process.
+    nonisolated(unsafe) private static let discipline: UnsafeMutablePointer<Agdisc_t> = {
+        let discipline = UnsafeMutablePointer<Agdisc_t>.allocate(capacity: 1)
+        let ids = UnsafeMutablePointer<Agiddisc_t>.allocate(capacity: 1)
+        let io = UnsafeMutablePointer<Agiodisc_t>.allocate(capacity: 1)
+        mgviz_make_discipline(
+            discipline, ids, io,
+            { state, objectType, name, id, create in
+                guard objectType == AGRAPH, let name, let id else { return AgIdDisc.map(state, objectType, name, id, create) }
+                let key = String(cString: name)
+                if let known = subgraphIDs[key] {
+                    id.pointee = known
+                    return 1
+                }
+                guard create != 0, let interned = agstrdup(state?.assumingMemoryBound(to: Agraph_t.self), name) else { return 0 }
+                let new = firstID + 2 * IDTYPE(subgraphIDs.count)
+                subgraphIDs[key] = new
+                subgraphNames[new] = interned
+                id.pointee = new
                 return 1
-            }
-            guard create != 0, let interned = agstrdup(state?.assumingMemoryBound(to: Agraph_t.self), name) else { return 0 }
-            let new = firstID + 2 * IDTYPE(subgraphIDs.count)
-            subgraphIDs[key] = new
-            subgraphNames[new] = interned
-            id.pointee = new
-            return 1
-        },
-        alloc: AgIdDisc.alloc,
-        free: { state, objectType, id in
-            guard let name = subgraphNames.removeValue(forKey: id) else { return AgIdDisc.free(state, objectType, id) }
-            agstrfree(state?.assumingMemoryBound(to: Agraph_t.self), name)
-        },
-        print: { state, objectType, id in subgraphNames[id] ?? AgIdDisc.print(state, objectType, id) },
-        close: AgIdDisc.close,
-        idregister: AgIdDisc.idregister)
-
-    nonisolated(unsafe) private static var io = Agiodisc_t(
-        afread: { channel, buffer, size in
-            guard let channel, let buffer else { return 0 }
-            let source = channel.assumingMemoryBound(to: Source.self)
-            let count = min(Int(size), source.pointee.bytes.count - source.pointee.offset)
-            guard count > 0 else { return 0 }
-            UnsafeMutableRawPointer(buffer).copyMemory(
-                from: source.pointee.bytes.baseAddress! + source.pointee.offset, byteCount: count)
-            source.pointee.offset += count
-            return Int32(count)
-        },
-        putstr: AgIoDisc.putstr,
-        flush: AgIoDisc.flush)
-
-    nonisolated(unsafe) private static var discipline = Agdisc_t(
-        mem: &AgMemDisc, id: &ids, io: &io)
+            },
+            { state, objectType, id in
+                guard let name = subgraphNames.removeValue(forKey: id) else { return AgIdDisc.free(state, objectType, id) }
+                _ = mgviz_strfree(state?.assumingMemoryBound(to: Agraph_t.self), name)
+            },
+            { state, objectType, id in subgraphNames[id] ?? AgIdDisc.print(state, objectType, id) },
+            { channel, buffer, size in
+                guard let channel, let buffer else { return 0 }
+                let source = channel.assumingMemoryBound(to: Source.self)
+                let count = min(Int(size), source.pointee.bytes.count - source.pointee.offset)
+                guard count > 0 else { return 0 }
+                UnsafeMutableRawPointer(buffer).copyMemory(
+                    from: source.pointee.bytes.baseAddress! + source.pointee.offset, byteCount: count)
+                source.pointee.offset += count
+                return Int32(count)
+            })
+        return discipline
+    }()
 }
