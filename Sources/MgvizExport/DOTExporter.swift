@@ -16,27 +16,6 @@ public struct DOTExporter: Sendable {
         case grad
     }
 
-    /// Fill colours by the role of a node; the README carries the legend.
-    public enum Palette {
-        public static let input = "\(inputColor)"
-        public static let constant = "\(constantColor)"
-        public static let parameter = "\(parameterColor)"
-        public static let output = "\(outputColor)"
-        public static let value = "\(valueColor)"
-        public static let op = "\(opColor)"
-        /// The outline of a node that is wrong or not finite.
-        public static let alarm = "\(alarmColor)"
-
-        // The same colours as the exporter writes them, a few bytes each for every node.
-        static let inputColor: StaticString = "#cfe2ff"
-        static let constantColor: StaticString = "#e9ecef"
-        static let parameterColor: StaticString = "#d3f9d8"
-        static let outputColor: StaticString = "#ffd8a8"
-        static let valueColor: StaticString = "#ffffff"
-        static let opColor: StaticString = "#e5dbff"
-        static let alarmColor: StaticString = "#d00000"
-    }
-
     /// Whether the DOT asks dot for `LayoutCost.tunedAttributes`, which trade a little polish
     /// for layouts of big graphs in seconds instead of minutes.
     public enum LayoutTuning: Sendable, CaseIterable {
@@ -50,20 +29,23 @@ public struct DOTExporter: Sendable {
     /// Decimals shown for data and grad.
     public var precision: Int
     public var coloring: Coloring
+    public var theme: Theme
     public var layoutTuning: LayoutTuning
 
     /// What micrograd's `draw_dot` shows: left to right, four decimals (`%.4f`), one colour per kind.
     public static let defaultRankDirection = RankDirection.leftToRight
     public static let defaultPrecision = 4
     public static let defaultColoring = Coloring.kind
+    public static let defaultTheme = Theme.light
 
     public init(
         rankDirection: RankDirection = defaultRankDirection, precision: Int = defaultPrecision,
-        coloring: Coloring = defaultColoring, layoutTuning: LayoutTuning = .bySize
+        coloring: Coloring = defaultColoring, theme: Theme = defaultTheme, layoutTuning: LayoutTuning = .bySize
     ) {
         self.rankDirection = rankDirection
         self.precision = precision
         self.coloring = coloring
+        self.theme = theme
         self.layoutTuning = layoutTuning
     }
 
@@ -88,6 +70,17 @@ public struct DOTExporter: Sendable {
         out.write("digraph mgviz {\n  graph [rankdir=")
         out.write(string: rankDirection.rawValue)
         out.write(", fontname=\"Helvetica\"")
+        let colors = theme.colors
+        if let background = colors.background {
+            out.write(", bgcolor=\"")
+            out.write(string: background)
+            out.write("\"")
+        }
+        if let text = colors.text {
+            out.write(", fontcolor=\"")
+            out.write(string: text)
+            out.write("\"")
+        }
         let focusLine = diagram.focus.map { focusDescription($0, in: diagram) }
         if diagram.title != nil || focusLine != nil {
             out.write(", label=\"")
@@ -101,9 +94,13 @@ public struct DOTExporter: Sendable {
             out.write(string: LayoutCost.tunedAttributes)
             out.write("];\n")
         }
-        out.write("  node [fontname=\"Helvetica\", fontsize=11, style=filled, penwidth=1];\n")
-        out.write("  edge [color=\"#555555\", arrowsize=0.7];\n")
-        let fill = coloring == .grad ? GradPalette(diagram) : nil
+        out.write("  node [fontname=\"Helvetica\", fontsize=11, style=filled, penwidth=1")
+        if let outline = colors.outline { out.write(string: ", color=\"\(outline)\"") }
+        if let text = colors.text { out.write(string: ", fontcolor=\"\(text)\"") }
+        out.write("];\n  edge [color=\"")
+        out.write(string: colors.edge)
+        out.write("\", arrowsize=0.7];\n")
+        let fill = coloring == .grad ? GradPalette(diagram, colors: colors) : nil
         // A model's nodes are declared inside a cluster per neuron, within one per layer.
         var clustered: [Diagram.Cluster: [Int]] = [:]
         if diagram.hasClusters {
@@ -124,7 +121,7 @@ public struct DOTExporter: Sendable {
                 out.write(cluster.layer)
                 out.write(" {\n    label=\"L")
                 out.write(cluster.layer)
-                out.write("\"; fontsize=12; color=\"#868e96\"; style=dashed;\n")
+                out.write(string: "\"; fontsize=12; color=\"\(colors.layerBorder)\"; style=dashed;\n")
                 openLayer = cluster.layer
             }
             let members = clustered[cluster]!
@@ -139,7 +136,7 @@ public struct DOTExporter: Sendable {
             out.write(cluster.neuron)
             out.write(" {\n      label=\"")
             out.write(string: cluster.name)
-            out.write("\"; fontsize=10; color=\"#ced4da\"; style=solid;\n")
+            out.write(string: "\"; fontsize=10; color=\"\(colors.neuronBorder)\"; style=solid;\n")
             for index in members { writeNode(index, diagram.reading(at: index), diagram.name(at: index), of: diagram, fill: fill, indent: "      ", &out) }
             out.write("    }\n")
         }
@@ -209,7 +206,7 @@ public struct DOTExporter: Sendable {
     private func writeCuts(_ focus: Focus, of diagram: Diagram, _ out: inout TextWriter) {
         for (index, cut) in focus.cuts.enumerated() {
             let beyond = cut.nodesBeyond.map { "\($0) more" } ?? "more"
-            out.write(string: "  \(NodeNames.cut(index)) [shape=plaintext, style=\"\", fontsize=9, fontcolor=\"#495057\", label=\"⋯ \(beyond)\", tooltip=\"\(counted(cut.edges, "edge")) cut; ")
+            out.write(string: "  \(NodeNames.cut(index)) [shape=plaintext, style=\"\", fontsize=9, fontcolor=\"\(theme.colors.cutText)\", label=\"⋯ \(beyond)\", tooltip=\"\(counted(cut.edges, "edge")) cut; ")
             out.write(string: cut.nodesBeyond.map { "\(counted($0, "node")) beyond" } ?? "too many to count beyond")
             out.write("\"];\n  ")
             switch cut.side {
@@ -221,7 +218,7 @@ public struct DOTExporter: Sendable {
                 out.write(node: cut.node, of: diagram)
                 out.write(string: " -> \(NodeNames.cut(index))")
             }
-            out.write(" [style=dashed, color=\"#adb5bd\"];\n")
+            out.write(string: " [style=dashed, color=\"\(theme.colors.cutEdge)\"];\n")
         }
     }
 
@@ -235,15 +232,18 @@ public struct DOTExporter: Sendable {
         out.write(indent)
         out.write(name)
         out.write(" [shape=record, fillcolor=\"")
+        let colors = theme.colors
         if let color = fill?.fill(grad: grad, data: data) {
             out.write(color: color)
+            out.write("\", fontcolor=\"")
+            out.write(color.textColor)
         } else {
-            out.write(kindFill(node.kind, isOutput: index == diagram.output))
+            out.write(string: kindFill(node.kind, isOutput: index == diagram.output, colors))
         }
         out.write("\"")
         if !problems.isEmpty || !data.isFinite || !(grad ?? 0).isFinite {
             out.write(", color=\"")
-            out.write(Palette.alarmColor)
+            out.write(string: colors.alarm)
             out.write("\", penwidth=3")
         }
         out.write(", label=\"{")
@@ -257,7 +257,7 @@ public struct DOTExporter: Sendable {
         out.write(name)
         out.write(NodeNames.opSuffix)
         out.write(" [shape=ellipse, fillcolor=\"")
-        out.write(Palette.opColor)
+        out.write(string: colors.op)
         out.write("\", fontsize=10, margin=\"0.05,0.02\", height=0.3, label=\"")
         out.write(op, escaping: .dotString)
         out.write("\", tooltip=\"")
@@ -265,13 +265,13 @@ public struct DOTExporter: Sendable {
         out.write("\"];\n")
     }
 
-    private func kindFill(_ kind: NodeKind, isOutput: Bool) -> StaticString {
-        if isOutput { return Palette.outputColor }
+    private func kindFill(_ kind: NodeKind, isOutput: Bool, _ colors: Theme.Colors) -> String {
+        if isOutput { return colors.output }
         switch kind {
-        case .input: return Palette.inputColor
-        case .constant: return Palette.constantColor
-        case .parameter: return Palette.parameterColor
-        case .op: return Palette.valueColor
+        case .input: return colors.input
+        case .constant: return colors.constant
+        case .parameter: return colors.parameter
+        case .op: return colors.value
         }
     }
 

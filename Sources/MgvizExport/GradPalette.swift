@@ -1,22 +1,19 @@
 import Glibc
 
 /// `--color grad`: a diverging palette, blue for negative grads and red for positive ones,
-/// deeper as log10|grad| goes from the diagram's smallest magnitude to its largest.
+/// deeper as log10|grad| goes from the diagram's smallest magnitude to its largest, in the
+/// theme's colours.
 struct GradPalette {
-    typealias Color = (r: Int, g: Int, b: Int)
-    static let negative: Color = (0x21, 0x66, 0xac)
-    static let positive: Color = (0xb2, 0x18, 0x2b)
-    static let faint: Color = (0xf7, 0xf7, 0xf7)
-    /// A grad of exactly 0 on a node whose data is not: a dead ReLU or an unused branch.
-    static let dead: Color = (0x9e, 0x9e, 0x9e)
     /// The palest shade, so the smallest grads still show their sign.
     static let minimumDepth = 0.15
 
+    let colors: Theme.Colors
     /// The range of log10|grad| over the finite, non-zero grads.
     let lowest: Double
     let highest: Double
 
-    init(_ diagram: Diagram) {
+    init(_ diagram: Diagram, colors: Theme.Colors) {
+        self.colors = colors
         var lowest = Double.infinity, highest = -Double.infinity
         for position in 0..<diagram.count {
             guard let grad = diagram.grad(at: position), grad.isFinite && grad != 0 else { continue }
@@ -29,23 +26,23 @@ struct GradPalette {
     }
 
     /// The fill of a node with this grad and data; nil without grads.
-    func fill(grad: Double?, data: Double) -> Color? {
+    func fill(grad: Double?, data: Double) -> RGB? {
         guard let grad else { return nil }
-        if grad == 0 { return data != 0 ? Self.dead : Self.faint }
-        guard grad.isFinite else { return grad > 0 ? Self.positive : Self.negative }
+        if grad == 0 { return data != 0 ? colors.dead : colors.faint }
+        guard grad.isFinite else { return grad > 0 ? colors.positive : colors.negative }
         return color(sign: grad, magnitude: log10(abs(grad)))
     }
 
-    private func color(sign: Double, magnitude: Double) -> Color {
+    private func color(sign: Double, magnitude: Double) -> RGB {
         let span = highest - lowest
         let t = span > 0 ? (magnitude - lowest) / span : 1
         let depth = Self.minimumDepth + (1 - Self.minimumDepth) * t
-        let end = sign > 0 ? Self.positive : Self.negative
+        let end = sign > 0 ? colors.positive : colors.negative, faint = colors.faint
         func mix(_ a: Int, _ b: Int) -> Int { Int((Double(a) + (Double(b) - Double(a)) * depth).rounded()) }
-        return (mix(Self.faint.r, end.r), mix(Self.faint.g, end.g), mix(Self.faint.b, end.b))
+        return RGB(mix(faint.r, end.r), mix(faint.g, end.g), mix(faint.b, end.b))
     }
 
-    private func hex(_ c: Color) -> String {
+    private func hex(_ c: RGB) -> String {
         "#" + [c.r, c.g, c.b].map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 
@@ -53,18 +50,14 @@ struct GradPalette {
     /// the grey of dead nodes.
     func legend() -> String {
         let middle = (lowest + highest) / 2
-        var swatches: [(label: String, fill: String, fontColor: String)] = []
-        for magnitude in [highest, middle, lowest] {
-            swatches.append(("-" + power(magnitude), hex(color(sign: -1, magnitude: magnitude)), magnitude == highest ? "white" : "black"))
-        }
-        swatches.append(("0 (data ≠ 0)", hex(Self.dead), "black"))
-        for magnitude in [lowest, middle, highest] {
-            swatches.append(("+" + power(magnitude), hex(color(sign: 1, magnitude: magnitude)), magnitude == highest ? "white" : "black"))
-        }
+        var swatches: [(label: String, fill: RGB)] = []
+        for magnitude in [highest, middle, lowest] { swatches.append(("-" + power(magnitude), color(sign: -1, magnitude: magnitude))) }
+        swatches.append(("0 (data ≠ 0)", colors.dead))
+        for magnitude in [lowest, middle, highest] { swatches.append(("+" + power(magnitude), color(sign: 1, magnitude: magnitude))) }
         var out = "  subgraph cluster_legend {\n"
-        out += "    label=\"grad colour (log scale)\"; fontsize=10; color=\"#bbbbbb\";\n"
+        out += "    label=\"grad colour (log scale)\"; fontsize=10; color=\"\(colors.legendBorder)\";\n"
         for (index, swatch) in swatches.enumerated() {
-            out += "    legend\(index) [shape=box, fontsize=9, height=0.25, fillcolor=\"\(swatch.fill)\", fontcolor=\"\(swatch.fontColor)\", label=\"\(swatch.label)\"];\n"
+            out += "    legend\(index) [shape=box, fontsize=9, height=0.25, fillcolor=\"\(hex(swatch.fill))\", fontcolor=\"\(swatch.fill.textColor)\", label=\"\(swatch.label)\"];\n"
         }
         out += "    " + swatches.indices.map { "legend\($0)" }.joined(separator: " -> ") + " [style=invis];\n"
         out += "  }\n"
@@ -77,7 +70,7 @@ struct GradPalette {
 
 extension TextWriter {
     /// `#rrggbb`, in lower case.
-    mutating func write(color: GradPalette.Color) {
+    mutating func write(color: RGB) {
         append(UInt8(ascii: "#"))
         write(hexByte: color.r)
         write(hexByte: color.g)

@@ -11,6 +11,8 @@ public enum DrawError: Error, Sendable, CustomStringConvertible {
     case gradsWithoutBackward
     /// `--check` was asked of a dump, which has no expressions to evaluate again.
     case checkNeedsSpec
+    /// `--theme auto` for a bitmap or PDF, which cannot follow the reader's preference.
+    case autoThemeNeedsSVG(OutputFormat)
     case focus(FocusError)
     /// More values than `DrawOptions.maximumNodes` for a format that needs a layout.
     case tooManyNodes(count: Int, maximum: Int, format: OutputFormat)
@@ -29,6 +31,8 @@ public enum DrawError: Error, Sendable, CustomStringConvertible {
         case .spec(let error): return error.description
         case .invalidOption(let error): return error.description
         case .gradsWithoutBackward: return "\"expect\" has grads, which --no-backward does not compute"
+        case .autoThemeNeedsSVG(let format):
+            return "--theme auto follows the reader's light or dark preference, which only SVG (and HTML) can; \(format.rawValue) takes --theme light or dark"
         case .checkNeedsSpec:
             return "--check evaluates the graph again, and a dump (\"format\": \"\(GraphDump.format)\") is drawn as given, with no expressions; check the spec it came from"
         case .focus(let error): return error.description
@@ -50,7 +54,7 @@ public enum DrawError: Error, Sendable, CustomStringConvertible {
     public var namesInput: Bool {
         switch self {
         case .spec, .gradsWithoutBackward, .checkNeedsSpec, .focus, .tooManyNodes, .tooCostlyToLayOut, .resolutionTooLow: return true
-        case .invalidOption, .unknownFormat, .render, .file: return false
+        case .invalidOption, .autoThemeNeedsSVG, .unknownFormat, .render, .file: return false
         }
     }
 
@@ -58,7 +62,7 @@ public enum DrawError: Error, Sendable, CustomStringConvertible {
     public var exitStatus: ExitStatus {
         switch self {
         case .spec, .tooManyNodes, .tooCostlyToLayOut, .resolutionTooLow: return .dataError
-        case .invalidOption, .gradsWithoutBackward, .checkNeedsSpec, .focus, .unknownFormat: return .usage
+        case .invalidOption, .gradsWithoutBackward, .checkNeedsSpec, .autoThemeNeedsSVG, .focus, .unknownFormat: return .usage
         case .render: return .software
         case .file(let error): return error.exitStatus
         }

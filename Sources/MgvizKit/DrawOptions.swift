@@ -41,6 +41,8 @@ public struct DrawOptions: Sendable, Equatable {
     public static let precisionRange = 0...17
     /// Fill colour by node kind, or by the grad's sign and size.
     public var coloring: Coloring
+    /// Light, dark, or SVG that follows the reader's preference (`auto`: SVG and HTML only).
+    public var theme: Theme
     /// Whether grads are drawn. A spec is run backward first; a `Value` is drawn with the grads
     /// it has. `false` is the command's `--no-backward`.
     public var showsGradients: Bool
@@ -78,6 +80,7 @@ public struct DrawOptions: Sendable, Equatable {
         rankDirection: RankDirection = DOTExporter.defaultRankDirection,
         precision: Int = DOTExporter.defaultPrecision,
         coloring: Coloring = DOTExporter.defaultColoring,
+        theme: Theme = DOTExporter.defaultTheme,
         showsGradients: Bool = true,
         checksGradients: Bool = false,
         gradientStep: Double = GradientCheck.defaultStep,
@@ -92,6 +95,7 @@ public struct DrawOptions: Sendable, Equatable {
         self.rankDirection = rankDirection
         self.precision = precision
         self.coloring = coloring
+        self.theme = theme
         self.showsGradients = showsGradients
         self.checksGradients = checksGradients
         self.gradientStep = gradientStep
@@ -129,7 +133,7 @@ public struct DrawOptions: Sendable, Equatable {
     }
 
     /// The exporter these options describe.
-    var dotExporter: DOTExporter { DOTExporter(rankDirection: rankDirection, precision: precision, coloring: coloring) }
+    var dotExporter: DOTExporter { DOTExporter(rankDirection: rankDirection, precision: precision, coloring: coloring, theme: theme) }
 
     /// The bitmap size these options ask for.
     var bitmapSize: BitmapSize { BitmapSize(dotsPerInch: dotsPerInch, minimumDotsPerInch: Self.minimumUsefulDotsPerInch) }

@@ -20,6 +20,7 @@ extension Drawing {
     public func rendered(as format: OutputFormat, inputName: String? = nil) throws(DrawError) -> Rendering {
         let diagram = try diagram
         let exporter = options.dotExporter
+        if options.theme == .auto && (format == .png || format == .pdf) { throw .autoThemeNeedsSVG(format) }
         guard let renderFormat = format.renderFormat else {
             return Rendering(bytes: format == .json ? JSONExporter().exportBytes(diagram) : exporter.exportBytes(diagram))
         }
@@ -40,7 +41,8 @@ extension Drawing {
                 let note = "the PNG is drawn at \(fixedText(used, decimals: 0)) dpi, not \(fixedText(size.dotsPerInch, decimals: 0)), \(size.limitsInWords); write .svg or .pdf for every detail"
                 return Rendering(bytes: Array(png), reducedDotsPerInch: used, note: note)
             }
-            let rendered = Array(try Renderer().render(dot, to: renderFormat))
+            var rendered = Array(try Renderer().render(dot, to: renderFormat))
+            if options.theme == .auto { rendered = withDarkModeStyle(rendered) }
             return Rendering(bytes: format == .html ? HTMLViewer().page(svg: rendered, diagram: diagram) : rendered)
         }
         let rendering: Rendering
@@ -109,5 +111,20 @@ extension Value {
     ) throws(DrawError) {
         guard let format = format ?? OutputFormat(path: path) else { throw .unknownFormat(path: path) }
         try Drawing(output: self, title: title, options: options).write(as: format, to: path)
+    }
+}
+
+extension Drawing {
+    /// The SVG with `Theme.darkModeStyle` as the first child of its root element, where a
+    /// `<style>` applies to the whole drawing, also where the SVG is shown as an image.
+    func withDarkModeStyle(_ svg: [UInt8]) -> [UInt8] {
+        let root = Array("<svg".utf8)
+        guard let start = svg.firstRange(of: root), let end = svg[start.upperBound...].firstIndex(of: UInt8(ascii: ">")) else {
+            return svg
+        }
+        // On the line after the root's start tag.
+        var insertion = svg.index(after: end)
+        if insertion < svg.endIndex, svg[insertion] == UInt8(ascii: "\n") { insertion += 1 }
+        return Array(svg[..<insertion]) + Array(Theme.darkModeStyle(coloring: options.coloring).utf8) + Array(svg[insertion...])
     }
 }

@@ -15,6 +15,7 @@ struct Invocation: Equatable {
     var precision = DrawOptions().precision
     var noBackward = false
     var color = DrawOptions().coloring
+    var theme = DrawOptions().theme
     var check = false
     var step = DrawOptions().gradientStep
     var tolerance = DrawOptions().gradientTolerance
@@ -31,7 +32,7 @@ struct Invocation: Equatable {
     /// The options the flags describe.
     var options: DrawOptions {
         var options = DrawOptions(
-            rankDirection: rankdir, precision: precision, coloring: color, showsGradients: !noBackward,
+            rankDirection: rankdir, precision: precision, coloring: color, theme: theme, showsGradients: !noBackward,
             checksGradients: check, gradientStep: step, gradientTolerance: tolerance, collapse: collapse, focus: focus,
             maximumNodes: maxNodes, maximumLayoutSeconds: maxLayoutSeconds)
         if let depth { options.focusDepth = depth }
@@ -198,6 +199,7 @@ extension Invocation {
             case "--precision": guard let decimals = value(Int.self) else { return nil }; precision = decimals
             case "--no-backward": noBackward = true
             case "--color": guard let coloring = value(Coloring.self) else { return nil }; color = coloring
+            case "--theme": guard let look = value(Theme.self) else { return nil }; theme = look
             case "--check": check = true
             case "--step": guard let h = value(Double.self) else { return nil }; step = h
             case "--tolerance": guard let t = value(Double.self) else { return nil }; tolerance = t

@@ -126,6 +126,9 @@ struct Mgviz: ParsableCommand {
     @Option(help: "Fill colour by node kind, or by the grad's sign and log-scaled size, with dead (zero-grad) nodes grey. Example: --color grad")
     var color: Coloring = Invocation.defaults.color
 
+    @Option(help: "Colours: light (dark text on light fills), dark (light text on a dark background), or auto: one SVG whose colours follow the reader's light or dark preference, also where it is shown as an image. PNG and PDF take light or dark. Example: --theme auto")
+    var theme: Theme = Invocation.defaults.theme
+
     @Flag(help: "Check every input's grad against the central difference (f(x+h) - f(x-h)) / 2h; prints OK or WRONG per input and exits 1 on any WRONG. Writes a diagram only with -o. Example: --check")
     var check = Invocation.defaults.check
 
@@ -161,7 +164,7 @@ struct Mgviz: ParsableCommand {
     var invocation: Invocation {
         Invocation(
             inputs: inputs, outDir: outDir, output: output, format: format, inputFormat: inputFormat, rankdir: rankdir, precision: precision,
-            noBackward: noBackward, color: color, check: check, step: step, tolerance: tolerance, collapse: collapse,
+            noBackward: noBackward, color: color, theme: theme, check: check, step: step, tolerance: tolerance, collapse: collapse,
             focus: focus, depth: depth, maxNodes: maxNodes, maxLayoutSeconds: maxLayoutSeconds, dpi: dpi)
     }
 
@@ -174,6 +177,7 @@ extension OutputFormat: ExpressibleByArgument {}
 extension InputFormat: ExpressibleByArgument {}
 extension RankDirection: ExpressibleByArgument {}
 extension Coloring: ExpressibleByArgument {}
+extension Theme: ExpressibleByArgument {}
 extension DrawOptions.Collapse: ExpressibleByArgument {}
 
 /// Every error, warning and note goes through here, to standard error as one line.

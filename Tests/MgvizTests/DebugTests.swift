@@ -99,10 +99,11 @@ import Testing
         }
         #expect(dot.contains("legend0 -> legend1 -> legend2 -> legend3 -> legend4 -> legend5 -> legend6 [style=invis]"))
         // The largest |grad| gets the full colour of its sign: w12's grad is -3.9.
-        #expect(dot.contains("n3 [shape=record, fillcolor=\"#2166ac\", label=\"{w12|data -0.2500|grad -3.9000}\""))
-        // The dead unit's weights: grad exactly 0 with data not 0, drawn grey.
+        // Its text is white, which contrasts more with the deep blue than black does.
+        #expect(dot.contains("n3 [shape=record, fillcolor=\"#2166ac\", fontcolor=\"#ffffff\", label=\"{w12|data -0.2500|grad -3.9000}\""))
+        // The dead unit's weights: grad exactly 0 with data not 0, drawn grey, with black text.
         for name in ["w21", "w22", "b2"] {
-            #expect(dot.contains("fillcolor=\"#9e9e9e\", label=\"{\(name)|"), "\(name)")
+            #expect(dot.contains("fillcolor=\"#9e9e9e\", fontcolor=\"#000000\", label=\"{\(name)|"), "\(name)")
         }
         let byKind = output(try runMgviz([sample("dead_relu").path, "-o", "-", "--format", "dot"]))
         #expect(!byKind.contains("legend") && !byKind.contains("#9e9e9e"))

@@ -159,7 +159,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("```mgviz colour=grad\nx = 1\n```\n", "the mgviz block at line 1: unknown option 'colour' (a block takes: id, format, rankdir, precision, color, collapse, focus, depth, no-backward, dpi, max-nodes)"),
+        ("```mgviz colour=grad\nx = 1\n```\n", "the mgviz block at line 1: unknown option 'colour' (a block takes: id, format, rankdir, precision, color, theme, collapse, focus, depth, no-backward, dpi, max-nodes)"),
         ("```mgviz format=pdf\nx = 1\n```\n", "the mgviz block at line 1: format=pdf: expected svg or png, a format a Markdown image can show"),
         ("```mgviz precision=99\nx = 1\n```\n", "the mgviz block at line 1: --precision must be from 0 to 17, got 99"),
         ("```mgviz id=../up\nx = 1\n```\n", "the mgviz block at line 1: id=../up: expected letters, digits, '-', '_' and '.', not starting with '.' (it names the image file)"),

@@ -25,7 +25,7 @@ public struct MarkdownRendering: Sendable {
     public let document: [UInt8]?
 
     /// The options a block may give, with the command's long option names.
-    public static let optionNames = ["id", "format", "rankdir", "precision", "color", "collapse", "focus", "depth", "no-backward", "dpi", "max-nodes"]
+    public static let optionNames = ["id", "format", "rankdir", "precision", "color", "theme", "collapse", "focus", "depth", "no-backward", "dpi", "max-nodes"]
 
     /// Draws every block of `document`, which is at `path`, with `options` and `format` (svg or
     /// png) as the defaults a block's own options override. Diagrams go beside the document,
@@ -105,6 +105,9 @@ public struct MarkdownRendering: Sendable {
             case "color":
                 guard let coloring = Coloring(rawValue: value) else { throw bad(Coloring.allCases.map(\.rawValue).joined(separator: " or ")) }
                 options.coloring = coloring
+            case "theme":
+                guard let theme = Theme(rawValue: value) else { throw bad(Theme.allCases.map(\.rawValue).joined(separator: ", ")) }
+                options.theme = theme
             case "collapse":
                 guard let collapse = DrawOptions.Collapse(rawValue: value) else { throw bad("neurons") }
                 options.collapse = collapse
