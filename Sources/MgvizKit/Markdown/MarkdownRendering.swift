@@ -152,12 +152,12 @@ public struct MarkdownRendering: Sendable {
         return String(name[..<dot])
     }
 
-    /// Markdown's alt text: brackets and backslashes escaped, one line.
+    /// Markdown's alt text: brackets, backslashes and emphasis marks escaped, one line.
     private static func escapedAlt(_ text: String) -> String {
         var escaped = ""
         for character in text {
             switch character {
-            case "[", "]", "\\": escaped += "\\" + String(character)
+            case "[", "]", "\\", "*", "_", "`": escaped += "\\" + String(character)
             case "\n", "\r\n", "\r": escaped += " "
             default: escaped.append(character)
             }
