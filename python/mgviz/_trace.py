@@ -19,6 +19,9 @@ _KIND_RANK = {"op": 0, "parameter": 1, "input": 2, "constant": 3}
 # Refinement rounds at most; each round is one sweep down and one sweep up the graph.
 _MAX_ROUNDS = 32
 
+# Operands singled out at most, each followed by a refinement; past that, set order decides.
+_MAX_CHOICES = 64
+
 
 def trace(root, names=None, parameters=None, title=None):
     """Return the mgviz-graph v1 document (a dict) for the micrograd Value `root`.
@@ -121,20 +124,26 @@ def document_text(document):
     return "".join(parts)
 
 
+_quote = json.encoder.encode_basestring   # json.dumps's escaping of a str, ensure_ascii=False
+
+
 def _json(x):
     """One JSON value: strings as json.dumps writes them, floats with repr's round-trip digits."""
+    kind = type(x)
+    if kind is float:
+        return repr(x) if math.isfinite(x) else _quote(_spell(x))
+    if kind is str:
+        return _quote(x)
     if x is None:
         return "null"
-    if isinstance(x, bool):
+    if kind is bool:
         return "true" if x else "false"
-    if isinstance(x, str):
-        return json.dumps(x, ensure_ascii=False)
-    if isinstance(x, int):
+    if kind is int:
         return repr(x)
-    if isinstance(x, float):
-        if math.isfinite(x):
-            return repr(x)
-        return json.dumps(_spell(x))
+    if isinstance(x, str):
+        return _quote(str(x))
+    if isinstance(x, (int, float)):
+        return _json(float(x)) if isinstance(x, float) else repr(int(x))
     raise TypeError("mgviz: cannot write %r in a document" % (x,))
 
 
@@ -171,11 +180,6 @@ def _order_key(x):
     return (0, x)
 
 
-def _field(text):
-    data = text.encode("utf-8", "surrogatepass")
-    return b"%d:" % len(data) + data
-
-
 def _hash(*chunks):
     h = hashlib.blake2b(digest_size=16)
     for chunk in chunks:
@@ -192,41 +196,33 @@ class _Graph:
         seen = {id(root): 0}
         uses = []          # per node: its operand uses, as micrograd holds them
         ordered = []       # per node: whether _prev had an order of its own (a tuple or list)
+        ops, labels, kinds, data, grads = [], [], [], [], []
+        find, named = seen.get, name_of.get
         i = 0
         while i < len(values):
             value = values[i]
+            i += 1
             prev = getattr(value, "_prev", ())
             kids = []
             for child in prev:
-                j = seen.get(id(child))
+                j = find(id(child))
                 if j is None:
                     _require_value(child, "an operand")
                     j = len(values)
                     seen[id(child)] = j
                     values.append(child)
                 kids.append(j)
-            ordered.append(isinstance(prev, (tuple, list)))
-            uses.append(kids)
-            i += 1
-        self.values = values
-        n = len(values)
-
-        self.op = []
-        self.label = []
-        self.kind = []
-        self.data = []
-        self.grad = []
-        for i, value in enumerate(values):
+            is_ordered = isinstance(prev, (tuple, list))
             op = getattr(value, "_op", "")
             op = "" if op is None else str(op)
-            if not ordered[i] and len(uses[i]) == 1 and op in BINARY_OPS:
+            if len(kids) == 1 and not is_ordered and op in BINARY_OPS:
                 # micrograd's set collapsed `a * a` into one child: it was used twice.
-                uses[i] = uses[i] * 2
-            label = name_of.get(id(value))
+                kids.append(kids[0])
+            label = named(id(value))
             if label is None:
                 label = getattr(value, "label", "")
                 label = "" if label is None else str(label)
-            if uses[i]:
+            if kids:
                 kind = "op"
             elif id(value) in parameter_ids:
                 kind = "parameter"
@@ -234,22 +230,29 @@ class _Graph:
                 kind = "input"
             else:
                 kind = "constant"
-            self.op.append(op)
-            self.label.append(label)
-            self.kind.append(kind)
-            self.data.append(_number(value.data, "data"))
-            self.grad.append(_number(getattr(value, "grad", None), "grad"))
+            uses.append(kids)
+            ordered.append(is_ordered)
+            ops.append(op)
+            labels.append(label)
+            kinds.append(kind)
+            data.append(_number(value.data, "data"))
+            grads.append(_number(getattr(value, "grad", None), "grad"))
+        n = len(values)
+        self.values = values
         self.uses = uses
         self.ordered = ordered
+        self.op, self.label, self.kind, self.data, self.grad = ops, labels, kinds, data, grads
 
-        # Each node's distinct operands and distinct users.
-        distinct = [list(dict.fromkeys(kids)) for kids in uses]
+        # Each node's distinct users.
         users = [[] for _ in range(n)]
-        for i in range(n):
-            for j in distinct[i]:
+        pending = [0] * n
+        for i, kids in enumerate(uses):
+            if len(kids) > 1:
+                kids = list(dict.fromkeys(kids)) if len(kids) > 2 or kids[0] == kids[1] else kids
+            pending[i] = len(kids)
+            for j in kids:
                 users[j].append(i)
         # Operands before results, by Kahn's algorithm (no recursion); a cycle is refused.
-        pending = [len(d) for d in distinct]
         upward = [i for i in range(n) if pending[i] == 0]
         k = 0
         while k < len(upward):
@@ -264,38 +267,74 @@ class _Graph:
         self.upward = upward
         self.users = users
 
+        # Whether a node is used once and heads a tree that nothing else uses: two such
+        # operands of one node that are alike can be swapped without changing the document.
+        count = [0] * n
+        for kids in uses:
+            for j in kids:
+                count[j] += 1
+        tree = [False] * n
+        for i in upward:
+            kids = uses[i]
+            tree[i] = all(count[j] == kids.count(j) and tree[j] for j in kids)
+        self.private = [tree[i] and count[i] == 1 for i in range(n)]
+
     def canonical(self):
         """The canonical operand order of every node and the canonical node order."""
         n = len(self.values)
-        uses = self.uses
-        local = []
-        for i in range(n):
-            local.append(b"".join((
-                _field(self.kind[i]), _field(self.op[i]), _field(self.label[i]),
-                _field(_json(self.data[i])), _field(_json(self.grad[i])),
-                b"o" if self.ordered[i] else b"s")))
+        uses, ordered = self.uses, self.ordered
+        ops, labels, kinds, data, grads = self.op, self.label, self.kind, self.data, self.grad
+        blake2b = hashlib.blake2b
 
         # Bottom up: the height (longest path down to a leaf) and a structural hash of what
         # lies below, with the operands hashed in the order of their keys.
         height = [0] * n
         base = [None] * n
         structure = [b""] * n
+        operands = [None] * n
+        ties = False        # whether two distinct operands of one node tie on their keys
         for i in self.upward:
-            kids = self._in_order(i, base)
+            kids = uses[i]
+            local = repr((kinds[i], ops[i], labels[i], data[i], grads[i], ordered[i])).encode("utf-8", "surrogatepass")
             if kids:
-                height[i] = 1 + max(height[j] for j in kids)
-            structure[i] = _hash(local[i], b"".join(structure[j] for j in kids))
-            base[i] = (-height[i], _KIND_RANK[self.kind[i]], self.op[i], self.label[i],
-                       _order_key(self.data[i]), _order_key(self.grad[i]), structure[i])
+                if len(kids) > 1 and not ordered[i]:
+                    kids = sorted(kids, key=base.__getitem__)
+                    for a, b in zip(kids, kids[1:]):
+                        if a != b and structure[a] == structure[b] and not self._swappable(a, b):
+                            ties = True
+                height[i] = 1 + max([height[j] for j in kids])
+                local += b"".join([structure[j] for j in kids])
+            operands[i] = kids
+            structure[i] = blake2b(local, digest_size=16).digest()
+            base[i] = (-height[i], _KIND_RANK[kinds[i]], ops[i], labels[i],
+                       _order_key(data[i]), _order_key(grads[i]), structure[i])
 
-        key = base
-        if len(set(structure)) < n:
-            key = self._refine(base, structure)
+        if not ties:
+            order, _ = self._depth_first(operands, None)
+            return order, operands
+        # Refine; then, while the walk still meets operands that tie and are not swappable,
+        # single out the first of them and refine again.
+        color = structure
+        for choice in range(_MAX_CHOICES + 1):
+            key, color = self._refine(base, color)
+            operands = [self._in_order(i, key) for i in range(n)]
+            order, tie = self._depth_first(operands, key)
+            if tie is None or choice == _MAX_CHOICES:
+                return order, operands
+            color = list(color)
+            color[tie] = _hash(color[tie], b"chosen")
 
-        operands = [self._in_order(i, key) for i in range(n)]
+    def _swappable(self, a, b):
+        """Whether two operands of one node that tie can be taken in either order with the
+        same document: each is used once, and is the top of a tree that nothing else uses."""
+        return self.private[a] and self.private[b]
 
-        # Depth-first from root, operands in order, each node after its operands.
+    def _depth_first(self, operands, key):
+        """Nodes depth-first from root, each after its operands, and the first operand the
+        walk meets that ties with the next one (under `key`) and is not swappable with it."""
+        n = len(operands)
         order = []
+        tie = None
         visited = bytearray(n)
         next_operand = [0] * n
         stack = [0]
@@ -304,6 +343,11 @@ class _Graph:
             i = stack[-1]
             kids = operands[i]
             k = next_operand[i]
+            if k == 0 and tie is None and key is not None and len(kids) > 1 and not self.ordered[i]:
+                for a, b in zip(kids, kids[1:]):
+                    if a != b and key[a] == key[b] and not self._swappable(a, b):
+                        tie = a
+                        break
             while k < len(kids) and visited[kids[k]]:
                 k += 1
             if k < len(kids):
@@ -313,7 +357,7 @@ class _Graph:
             else:
                 stack.pop()
                 order.append(i)
-        return order, operands
+        return order, tie
 
     def _in_order(self, i, key):
         kids = self.uses[i]
@@ -321,13 +365,13 @@ class _Graph:
             return list(kids)
         return sorted(kids, key=key.__getitem__)
 
-    def _refine(self, base, structure):
-        """Separate nodes that look alike from below (equal structural hashes) by where they
-        are used: alternate a sweep down (a node's hash takes in its users' hashes and which
-        operand it is of each) and a sweep up (a node's hash takes in its operands'), until a
-        round separates no more nodes. Returns the keys extended by the final hash."""
+    def _refine(self, base, color):
+        """Separate nodes that look alike (equal `color`, at first the structural hash) by
+        where they are used: alternate a sweep down (a node's hash takes in its users' hashes
+        and which operand it is of each) and a sweep up (a node's hash takes in its
+        operands'), until a round separates no more nodes. Returns the keys extended by the
+        final hash, and that hash."""
         n = len(base)
-        color = structure
         classes = len(set(color))
         downward = self.upward[::-1]
         for _ in range(_MAX_ROUNDS):
@@ -361,4 +405,4 @@ class _Graph:
             if new_classes == classes or new_classes == n:
                 break
             classes = new_classes
-        return [base[i] + (color[i],) for i in range(n)]
+        return [base[i] + (color[i],) for i in range(n)], color
