@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: sets up the machine, fuzzes the pipeline for 60 seconds, builds the
 # README's library example as a package outside the repo, drives the HTML viewer in headless
-# Chromium, then runs the whole suite (last, so that its summary closes the output).
+# Chromium, tests the Python bridge against the built mgviz, then runs the whole suite (last,
+# so that its summary closes the output).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --browser
@@ -15,6 +16,7 @@ swift build --product mgviz >/dev/null
 mgviz=$(swift build --show-bin-path)/mgviz
 "$mgviz" samples/softmax.json -o .build/viewer-test.html
 python3 scripts/browser-test.py .build/viewer-test.html .build/viewer-screenshot.png 5
+scripts/python-test.sh "$mgviz"
 swift test --disable-xctest
 if [ "$(git status --porcelain 2>/dev/null || true)" != "$checkout_before" ]; then
     echo "scripts/test.sh: the test run changed the checkout:" >&2
