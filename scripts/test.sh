@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # The test command: sets up the machine, fuzzes the pipeline for 60 seconds, builds the
 # README's library example as a package outside the repo, drives the HTML viewer in headless
-# Chromium, tests the Python bridge against the built mgviz, then runs the whole suite (last,
-# so that its summary closes the output).
+# Chromium, then runs the whole suite (last, so that its summary closes the output).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --browser

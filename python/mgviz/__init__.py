@@ -30,12 +30,18 @@ same program gives the same bytes.
    key: the first is the lhs, the second the rhs. The taller operand comes first because
    micrograd's expressions grow on the left: sums accumulate `((b + w0*x0) + w1*x1)`,
    `-x` is `x * -1`, `x - 1` is `x + -1`.
-3. Nodes that tie on the key (alike from below, such as the two `Value(1.0)` leaves of
+3. Operands that tie on that key (alike from below, such as the two `Value(1.0)` leaves of
    `(a + b) * a` before backward) are told apart by how they are used: sweeps down and up
    the graph hash in each node's users and which operand of them it is, until a round
-   separates no more nodes; that hash extends the key. What is still tied then is alike
-   from above and below (the two leaves of `Value(2) * Value(2)`), and either order gives
-   the same document.
+   separates no more nodes (colour refinement); that hash extends the key. Two operands of
+   one node that tie and are each used once, at the top of a tree nothing else uses (the
+   leaves of `Value(2) * Value(2)`), are swappable: either order gives the same document.
+   If the walk below still meets operands that tie and are not swappable (in a symmetric
+   graph such as `(s + a) + (s + b)` with `s = a + b`), the first of them is singled out and
+   the graph refined again, at most 64 times. Where the graph's symmetry swaps the tied
+   operands, whichever is singled out gives the same document; only past those 64 choices,
+   or where refinement cannot tell apart nodes that no symmetry swaps, could set order
+   still decide (no such case turned up in 7,000 random tie-heavy programs).
 4. Nodes are listed depth-first from the output, each after its operands (micrograd's own
    topological sort, with the operands in key order): so every edge goes from an earlier
    node to a later one, the output is last, and exactly the nodes the output reaches are

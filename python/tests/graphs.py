@@ -31,21 +31,27 @@ def backward(root):
         value._backward()
 
 
+def record_into(cls, created, salt):
+    """Makes cls number its Values in `created` and hash them by salt and number; returns
+    the __init__ to put back."""
+    original = cls.__init__
+
+    def __init__(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        self.serial = len(created)
+        created.append(self)
+    cls.__init__ = __init__
+    cls.__hash__ = lambda self: hash("%s/%d" % (salt, self.serial))
+    return original
+
+
 def build(salt):
     """{name: (root, trace keywords)} and the set-order signature of all the Values made."""
     created = []
     classes = [engine.Value]
 
     def record(cls):
-        original = cls.__init__
-
-        def __init__(self, *args, **kwargs):
-            original(self, *args, **kwargs)
-            self.serial = len(created)
-            created.append(self)
-        cls.__init__ = __init__
-        cls.__hash__ = lambda self: hash("%s/%d" % (salt, self.serial))
-        return original
+        return record_into(cls, created, salt)
 
     originals = [record(engine.Value)]
     try:
@@ -99,3 +105,39 @@ def build(salt):
             del cls.__hash__
     signature = tuple(tuple(child.serial for child in value._prev) for value in created)
     return graphs, signature
+
+
+def random_programs(count, salt):
+    """Small programs that tie a lot: leaves all Value(1.0), ops on any earlier Value, a
+    third of them backpropagated. The same count gives the same programs, whatever the salt."""
+    created = []
+    original = record_into(engine.Value, created, salt)
+    try:
+        V = engine.Value
+        roots = []
+        for seed in range(count):
+            r = random.Random(seed)
+            pool = [V(1.0) for _ in range(r.randint(1, 8))]
+            for _ in range(r.randint(1, 25)):
+                op = r.choice("+++***rp")
+                a = r.choice(pool)
+                if op == "+":
+                    v = a + r.choice(pool + [1.0])
+                elif op == "*":
+                    v = a * r.choice(pool + [1.0])
+                elif op == "r":
+                    v = a.relu()
+                else:
+                    v = a ** 2
+                pool.append(v)
+            root = pool[-1]
+            for v in pool[:-1]:
+                if r.random() < 0.3:
+                    root = root * v if r.random() < 0.5 else root + v
+            if r.random() < 0.3:
+                backward(root)
+            roots.append(root)
+    finally:
+        engine.Value.__init__ = original
+        del engine.Value.__hash__
+    return roots

@@ -63,3 +63,10 @@ def test_the_tied_graphs():
     assert [(n["kind"], n["data"], n["grad"]) for n in twins["nodes"]] == [
         ("constant", 2.0, 2.0), ("constant", 2.0, 2.0), ("op", 4.0, 1)]
     assert [(e["from"], e["to"]) for e in twins["edges"]] == [("n0", "n2"), ("n1", "n2")]
+
+
+def test_random_tie_heavy_programs():
+    programs = 400
+    expected = [mgviz.dumps(root) for root in graphs.random_programs(programs, salt=0)]
+    for salt in (1, 2, 3):
+        assert [mgviz.dumps(root) for root in graphs.random_programs(programs, salt)] == expected
