@@ -295,7 +295,8 @@ class _Graph:
         ties = False        # whether two distinct operands of one node tie on their keys
         for i in self.upward:
             kids = uses[i]
-            local = repr((kinds[i], ops[i], labels[i], data[i], grads[i], ordered[i])).encode("utf-8", "surrogatepass")
+            local = repr((kinds[i], ops[i], labels[i], data[i], grads[i], ordered[i], len(kids))).encode(
+                "utf-8", "surrogatepass")
             if kids:
                 if len(kids) > 1 and not ordered[i]:
                     kids = sorted(kids, key=base.__getitem__)
@@ -388,7 +389,7 @@ class _Graph:
                             first = slot
                             while not self.ordered[user] and first > 0 and key[kids[first - 1]] == key[i]:
                                 first -= 1
-                            marks.append(down[user] + b"%d" % first)
+                            marks.append(down[user] + first.to_bytes(4, "big"))
                 marks.sort()
                 down[i] = _hash(color[i], b"root" if i == 0 else b"", b"".join(marks))
             # Sweep up: operands come before their users.
