@@ -34,6 +34,7 @@ echo "install: scripts/install.sh PREFIX installs a release mgviz that draws sof
 "$mgviz" README.md --out-dir docs --check
 "$mgviz" samples/softmax.json -o .build/viewer-test.html
 python3 scripts/browser-test.py .build/viewer-test.html .build/viewer-screenshot.png 5
+scripts/python-test.sh "$mgviz"
 swift test --disable-xctest
 if [ "$(git status --porcelain 2>&1 || true)" != "$checkout_before" ]; then
     echo "scripts/test.sh: the test run changed the checkout:" >&2

@@ -1,0 +1,409 @@
+"""Tracing a micrograd Value into an mgviz-graph v1 document, and writing it as text.
+
+Nothing here recurses: the graph is walked with explicit stacks and queues, and every
+structural key is a fixed-size hash, so a 100,000-deep chain costs no Python or C stack.
+"""
+
+import hashlib
+import json
+import math
+
+__all__ = ["trace", "dumps", "dump", "document_text"]
+
+# The binary ops whose operands micrograd keeps in a set: a single child means `a * a`.
+BINARY_OPS = ("+", "*")
+
+# How leaves and ops rank among a binary node's operands when their heights are equal.
+_KIND_RANK = {"op": 0, "parameter": 1, "input": 2, "constant": 3}
+
+# Refinement rounds at most; each round is one sweep down and one sweep up the graph.
+_MAX_ROUNDS = 32
+
+# Operands singled out at most, each followed by a refinement; past that, set order decides.
+_MAX_CHOICES = 64
+
+
+def trace(root, names=None, parameters=None, title=None):
+    """Return the mgviz-graph v1 document (a dict) for the micrograd Value `root`.
+
+    `names` maps a name to a Value: that node gets the name as its label (any node, leaf or
+    not). `parameters` is an iterable of Values (`model.parameters()`): those leaves get the
+    kind `parameter`. `title` is a string or None. Names and parameters that `root` does not
+    reach are ignored. See the package's docstring for the canonical order.
+    """
+    if title is not None and not isinstance(title, str):
+        raise TypeError("mgviz.trace: title must be a string or None, not %s" % type(title).__name__)
+    _require_value(root, "root")
+
+    # Keep the named and parameter Values alive while their ids are used as keys.
+    keep = []
+    name_of = {}
+    if names is not None:
+        if not hasattr(names, "items"):
+            raise TypeError("mgviz.trace: names must map a name to a Value, like {'x1': x1}")
+        for name, value in names.items():
+            if not isinstance(name, str):
+                raise TypeError("mgviz.trace: the name %r is not a string" % (name,))
+            _require_value(value, "names[%r]" % name)
+            keep.append(value)
+            old = name_of.get(id(value))
+            if old is not None and old != name:
+                raise ValueError("mgviz.trace: one Value is named both %r and %r" % (old, name))
+            name_of[id(value)] = name
+    parameter_ids = set()
+    if parameters is not None:
+        for value in parameters:
+            keep.append(value)
+            parameter_ids.add(id(value))
+
+    graph = _Graph(root, name_of, parameter_ids)
+    order, operands = graph.canonical()
+    position = [0] * len(graph.values)
+    for k, index in enumerate(order):
+        position[index] = k
+
+    nodes = []
+    for k, index in enumerate(order):
+        nodes.append({
+            "id": "n%d" % k,
+            "label": graph.label[index],
+            "op": graph.op[index],
+            "kind": graph.kind[index],
+            "data": graph.data[index],
+            "grad": graph.grad[index],
+            "cluster": None,
+        })
+    edges = []
+    for index in order:
+        to = "n%d" % position[index]
+        for operand in operands[index]:
+            edges.append({"from": "n%d" % position[operand], "to": to})
+    del keep
+    return {
+        "format": "mgviz-graph",
+        "version": 1,
+        "title": title,
+        "output": "n%d" % position[0],
+        "nodes": nodes,
+        "edges": edges,
+    }
+
+
+def dumps(root, **trace_kwargs):
+    """The document of `trace(root, **trace_kwargs)` as text, laid out as mgviz's own dump."""
+    return document_text(trace(root, **trace_kwargs))
+
+
+def dump(root, path, **trace_kwargs):
+    """Write the document of `trace(root, **trace_kwargs)` to `path` (UTF-8, ending in a newline)."""
+    text = dumps(root, **trace_kwargs)
+    with open(path, "w", encoding="utf-8", newline="\n") as out:
+        out.write(text)
+
+
+def document_text(document):
+    """An mgviz-graph v1 document as text, byte for byte in the layout mgviz writes: the
+    top-level keys on the first line, then one line per node and one per edge."""
+    parts = [
+        '{"format": ', _json(document["format"]),
+        ", \"version\": ", _json(document["version"]),
+        ', "title": ', _json(document["title"]),
+        ', "output": ', _json(document["output"]),
+        ',\n "nodes": [',
+    ]
+    for k, node in enumerate(document["nodes"]):
+        parts.append("\n  {" if k == 0 else ",\n  {")
+        parts.append('"id": %s, "label": %s, "op": %s, "kind": %s, "data": %s, "grad": %s, "cluster": %s}' % (
+            _json(node["id"]), _json(node["label"]), _json(node["op"]), _json(node["kind"]),
+            _json(node["data"]), _json(node["grad"]), _json(node["cluster"])))
+    parts.append('],\n "edges": [')
+    for k, edge in enumerate(document["edges"]):
+        parts.append("\n  {" if k == 0 else ",\n  {")
+        parts.append('"from": %s, "to": %s}' % (_json(edge["from"]), _json(edge["to"])))
+    parts.append("]}\n")
+    return "".join(parts)
+
+
+_quote = json.encoder.encode_basestring   # json.dumps's escaping of a str, ensure_ascii=False
+
+
+def _json(x):
+    """One JSON value: strings as json.dumps writes them, floats with repr's round-trip digits."""
+    kind = type(x)
+    if kind is float:
+        return repr(x) if math.isfinite(x) else _quote(_spell(x))
+    if kind is str:
+        return _quote(x)
+    if x is None:
+        return "null"
+    if kind is bool:
+        return "true" if x else "false"
+    if kind is int:
+        return repr(x)
+    if isinstance(x, str):
+        return _quote(str(x))
+    if isinstance(x, (int, float)):
+        return _json(float(x)) if isinstance(x, float) else repr(int(x))
+    raise TypeError("mgviz: cannot write %r in a document" % (x,))
+
+
+def _spell(x):
+    if x != x:
+        return "NaN"
+    return "Infinity" if x > 0 else "-Infinity"
+
+
+def _number(x, what):
+    """data or grad as the document has it: a float, "NaN", "Infinity", "-Infinity" or None."""
+    if x is None:
+        return None
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        raise TypeError("mgviz.trace: a node's %s, %r, is not a number" % (what, x)) from None
+    return f if math.isfinite(f) else _spell(f)
+
+
+def _require_value(value, what):
+    if not (hasattr(value, "data") and hasattr(value, "_prev")):
+        raise TypeError("mgviz.trace: %s is not a micrograd Value (it has no data and _prev): %r"
+                        % (what, value))
+
+
+def _order_key(x):
+    """A total order on numbers and the spelled-out ones: finite and infinite by value, then
+    NaN, then None."""
+    if x is None:
+        return (2, 0.0)
+    if isinstance(x, str):
+        return (1, 0.0) if x == "NaN" else (0, float("inf") if x == "Infinity" else float("-inf"))
+    return (0, x)
+
+
+def _hash(*chunks):
+    h = hashlib.blake2b(digest_size=16)
+    for chunk in chunks:
+        h.update(chunk)
+    return h.digest()
+
+
+class _Graph:
+    """The nodes that root reaches, indexed 0 (root), 1, ... in the order a breadth-first walk
+    met them (which depends on set order and is used for nothing that is written)."""
+
+    def __init__(self, root, name_of, parameter_ids):
+        values = [root]
+        seen = {id(root): 0}
+        uses = []          # per node: its operand uses, as micrograd holds them
+        ordered = []       # per node: whether _prev had an order of its own (a tuple or list)
+        ops, labels, kinds, data, grads = [], [], [], [], []
+        find, named = seen.get, name_of.get
+        i = 0
+        while i < len(values):
+            value = values[i]
+            i += 1
+            prev = getattr(value, "_prev", ())
+            kids = []
+            for child in prev:
+                j = find(id(child))
+                if j is None:
+                    _require_value(child, "an operand")
+                    j = len(values)
+                    seen[id(child)] = j
+                    values.append(child)
+                kids.append(j)
+            is_ordered = isinstance(prev, (tuple, list))
+            op = getattr(value, "_op", "")
+            op = "" if op is None else str(op)
+            if len(kids) == 1 and not is_ordered and op in BINARY_OPS:
+                # micrograd's set collapsed `a * a` into one child: it was used twice.
+                kids.append(kids[0])
+            label = named(id(value))
+            if label is None:
+                label = getattr(value, "label", "")
+                label = "" if label is None else str(label)
+            if kids:
+                kind = "op"
+            elif id(value) in parameter_ids:
+                kind = "parameter"
+            elif label:
+                kind = "input"
+            else:
+                kind = "constant"
+            uses.append(kids)
+            ordered.append(is_ordered)
+            ops.append(op)
+            labels.append(label)
+            kinds.append(kind)
+            data.append(_number(value.data, "data"))
+            grads.append(_number(getattr(value, "grad", None), "grad"))
+        n = len(values)
+        self.values = values
+        self.uses = uses
+        self.ordered = ordered
+        self.op, self.label, self.kind, self.data, self.grad = ops, labels, kinds, data, grads
+
+        # Each node's distinct users.
+        users = [[] for _ in range(n)]
+        pending = [0] * n
+        for i, kids in enumerate(uses):
+            if len(kids) > 1:
+                kids = list(dict.fromkeys(kids)) if len(kids) > 2 or kids[0] == kids[1] else kids
+            pending[i] = len(kids)
+            for j in kids:
+                users[j].append(i)
+        # Operands before results, by Kahn's algorithm (no recursion); a cycle is refused.
+        upward = [i for i in range(n) if pending[i] == 0]
+        k = 0
+        while k < len(upward):
+            j = upward[k]
+            k += 1
+            for i in users[j]:
+                pending[i] -= 1
+                if pending[i] == 0:
+                    upward.append(i)
+        if len(upward) != n:
+            raise ValueError("mgviz.trace: the graph has a cycle (a Value is its own operand)")
+        self.upward = upward
+        self.users = users
+
+        # Whether a node is used once and heads a tree that nothing else uses: two such
+        # operands of one node that are alike can be swapped without changing the document.
+        count = [0] * n
+        for kids in uses:
+            for j in kids:
+                count[j] += 1
+        tree = [False] * n
+        for i in upward:
+            kids = uses[i]
+            tree[i] = all(count[j] == kids.count(j) and tree[j] for j in kids)
+        self.private = [tree[i] and count[i] == 1 for i in range(n)]
+
+    def canonical(self):
+        """The canonical operand order of every node and the canonical node order."""
+        n = len(self.values)
+        uses, ordered = self.uses, self.ordered
+        ops, labels, kinds, data, grads = self.op, self.label, self.kind, self.data, self.grad
+        blake2b = hashlib.blake2b
+
+        # Bottom up: the height (longest path down to a leaf) and a structural hash of what
+        # lies below, with the operands hashed in the order of their keys.
+        height = [0] * n
+        base = [None] * n
+        structure = [b""] * n
+        operands = [None] * n
+        ties = False        # whether two distinct operands of one node tie on their keys
+        for i in self.upward:
+            kids = uses[i]
+            local = repr((kinds[i], ops[i], labels[i], data[i], grads[i], ordered[i], len(kids))).encode(
+                "utf-8", "surrogatepass")
+            if kids:
+                if len(kids) > 1 and not ordered[i]:
+                    kids = sorted(kids, key=base.__getitem__)
+                    for a, b in zip(kids, kids[1:]):
+                        if a != b and structure[a] == structure[b] and not self._swappable(a, b):
+                            ties = True
+                height[i] = 1 + max([height[j] for j in kids])
+                local += b"".join([structure[j] for j in kids])
+            operands[i] = kids
+            structure[i] = blake2b(local, digest_size=16).digest()
+            base[i] = (-height[i], _KIND_RANK[kinds[i]], ops[i], labels[i],
+                       _order_key(data[i]), _order_key(grads[i]), structure[i])
+
+        if not ties:
+            order, _ = self._depth_first(operands, None)
+            return order, operands
+        # Refine; then, while the walk still meets operands that tie and are not swappable,
+        # single out the first of them and refine again.
+        color = structure
+        for choice in range(_MAX_CHOICES + 1):
+            key, color = self._refine(base, color)
+            operands = [self._in_order(i, key) for i in range(n)]
+            order, tie = self._depth_first(operands, key)
+            if tie is None or choice == _MAX_CHOICES:
+                return order, operands
+            color = list(color)
+            color[tie] = _hash(color[tie], b"chosen")
+
+    def _swappable(self, a, b):
+        """Whether two operands of one node that tie can be taken in either order with the
+        same document: each is used once, and is the top of a tree that nothing else uses."""
+        return self.private[a] and self.private[b]
+
+    def _depth_first(self, operands, key):
+        """Nodes depth-first from root, each after its operands, and the first operand the
+        walk meets that ties with the next one (under `key`) and is not swappable with it."""
+        n = len(operands)
+        order = []
+        tie = None
+        visited = bytearray(n)
+        next_operand = [0] * n
+        stack = [0]
+        visited[0] = 1
+        while stack:
+            i = stack[-1]
+            kids = operands[i]
+            k = next_operand[i]
+            if k == 0 and tie is None and key is not None and len(kids) > 1 and not self.ordered[i]:
+                for a, b in zip(kids, kids[1:]):
+                    if a != b and key[a] == key[b] and not self._swappable(a, b):
+                        tie = a
+                        break
+            while k < len(kids) and visited[kids[k]]:
+                k += 1
+            if k < len(kids):
+                next_operand[i] = k + 1
+                visited[kids[k]] = 1
+                stack.append(kids[k])
+            else:
+                stack.pop()
+                order.append(i)
+        return order, tie
+
+    def _in_order(self, i, key):
+        kids = self.uses[i]
+        if self.ordered[i] or len(kids) < 2:
+            return list(kids)
+        return sorted(kids, key=key.__getitem__)
+
+    def _refine(self, base, color):
+        """Separate nodes that look alike (equal `color`, at first the structural hash) by
+        where they are used: alternate a sweep down (a node's hash takes in its users' hashes
+        and which operand it is of each) and a sweep up (a node's hash takes in its
+        operands'), until a round separates no more nodes. Returns the keys extended by the
+        final hash, and that hash."""
+        n = len(base)
+        classes = len(set(color))
+        downward = self.upward[::-1]
+        for _ in range(_MAX_ROUNDS):
+            key = [base[i] + (color[i],) for i in range(n)]
+            # Sweep down: users come before their operands.
+            down = [b""] * n
+            for i in downward:
+                marks = []
+                for user in self.users[i]:
+                    kids = self._in_order(user, key)
+                    for slot, j in enumerate(kids):
+                        if j == i:
+                            # Operands of a set that tie share a slot: the first of their run.
+                            first = slot
+                            while not self.ordered[user] and first > 0 and key[kids[first - 1]] == key[i]:
+                                first -= 1
+                            marks.append(down[user] + first.to_bytes(4, "big"))
+                marks.sort()
+                down[i] = _hash(color[i], b"root" if i == 0 else b"", b"".join(marks))
+            # Sweep up: operands come before their users.
+            # Operands that tie on the key so far are hashed in the order of their own hash.
+            key = [base[i] + (down[i],) for i in range(n)]
+            up = [b""] * n
+            for i in self.upward:
+                kids = self.uses[i]
+                if not self.ordered[i]:
+                    kids = sorted(kids, key=lambda j: (key[j], up[j]))
+                up[i] = _hash(down[i], b"".join(up[j] for j in kids))
+            new_classes = len(set(up))
+            color = up
+            if new_classes == classes or new_classes == n:
+                break
+            classes = new_classes
+        return [base[i] + (color[i],) for i in range(n)], color

@@ -1,0 +1,130 @@
+"""draw() and show() through the real mgviz binary ($MGVIZ), and their errors."""
+
+import os
+
+import pytest
+from micrograd.engine import Value
+
+import mgviz
+import notebook
+
+
+def softmax():
+    namespace, _, _ = notebook.softmax_namespace()
+    names = {"x%d" % k: logit for k, logit in enumerate(namespace["logits"])}
+    names["loss"] = namespace["loss"]
+    return namespace["loss"], names
+
+
+def test_draw_writes_an_svg(mgviz_binary, tmp_path, monkeypatch):
+    monkeypatch.setenv("MGVIZ", mgviz_binary)
+    loss, names = softmax()
+    out = tmp_path / "softmax.svg"
+    returned = mgviz.draw(loss, out, names=names, title="softmax + nll", rankdir="TB", precision=6)
+    assert returned == str(out)
+    svg = out.read_text(encoding="utf-8")
+    assert svg.startswith("<?xml") and "<svg" in svg and svg.rstrip().endswith("</svg>")
+    for text in ("x0", "x3", "loss", "softmax + nll", "2.175515", "0.041773", "**&#45;1", "exp", "log"):
+        assert text in svg, text
+    # Nothing left beside it.
+    assert os.listdir(tmp_path) == ["softmax.svg"]
+
+
+def test_draw_passes_the_options_on(mgviz_binary, tmp_path, monkeypatch):
+    monkeypatch.setenv("MGVIZ", mgviz_binary)
+    a = Value(3.0)
+    c = a * a + 1
+    c.backward()
+    assert a.grad == 6.0
+    dot = tmp_path / "c.dot"
+    mgviz.draw(c, dot, names={"a": a}, no_backward=True, color=None, check=False, rankdir="TB")
+    text = dot.read_text(encoding="utf-8")
+    assert "rankdir=TB" in text and 'label="{a|data 3.0000}"' in text
+    assert "grad" not in text                                     # --no-backward: no grads
+    assert text.count("n0 -> n1_op;") == 2                        # a * a: two edges
+    mgviz.draw(c, dot, names={"a": a}, precision=2)
+    text = dot.read_text(encoding="utf-8")
+    assert "rankdir=LR" in text and 'label="{a|data 3.00|grad 6.00}"' in text
+    as_json = tmp_path / "c.json"
+    mgviz.draw(c, as_json, names={"a": a})
+    assert as_json.read_text(encoding="utf-8").startswith('{"format": "mgviz-graph", "version": 1')
+
+
+def test_mgviz_reads_the_document_back_byte_for_byte(mgviz_binary, tmp_path, monkeypatch):
+    """mgviz validates a document whole and writes it again as it was given: its own dump
+    of a traced graph is the bridge's, byte for byte."""
+    import random
+    from micrograd import nn
+
+    monkeypatch.setenv("MGVIZ", mgviz_binary)
+    loss, names = softmax()
+    random.seed(7)
+    model = nn.MLP(2, [4, 1])
+    x = [Value(1.0), Value(-2.0)]
+    out = model(x)
+    out.backward()
+    nan = Value(-0.5).relu() * Value(float("nan")) + Value(float("inf"))
+    a = Value(3.0)
+    cases = {
+        "softmax": (loss, {"names": names, "title": "softmax + nll"}),
+        "mlp": (out, {"parameters": model.parameters(), "names": {"x0": x[0], "x1": x[1]}}),
+        "non-finite": (nan, {}),
+        "a*a b+b": ((a * a) + (a * a) ** 2, {"names": {"a": a}}),
+    }
+    for name, (root, options) in cases.items():
+        path = tmp_path / (name + ".json")
+        mgviz.draw(root, path, **options)
+        assert path.read_text(encoding="utf-8") == mgviz.dumps(root, **options), name
+
+
+def test_show_returns_an_inline_svg(mgviz_binary, monkeypatch):
+    monkeypatch.setenv("MGVIZ", mgviz_binary)
+    loss, names = softmax()
+    drawing = mgviz.show(loss, names=names, color="grad")
+    svg = drawing._repr_svg_()
+    assert svg.startswith("<?xml") and "<svg" in svg and "x2" in svg
+    assert str(drawing) == svg and "bytes of SVG" in repr(drawing)
+    with pytest.raises(ValueError, match="draws SVG"):
+        mgviz.show(loss, format="png")
+
+
+def test_a_missing_binary(tmp_path, monkeypatch):
+    monkeypatch.setenv("MGVIZ", str(tmp_path / "no-such-mgviz"))
+    a = Value(1.0)
+    with pytest.raises(mgviz.MgvizNotFound) as caught:
+        mgviz.draw(a * 2, tmp_path / "out.svg")
+    assert isinstance(caught.value, FileNotFoundError)
+    message = str(caught.value)
+    assert "no-such-mgviz" in message and "scripts/install.sh" in message and "MGVIZ=/path/to/mgviz" in message
+    # Without MGVIZ, PATH is searched.
+    monkeypatch.delenv("MGVIZ")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(mgviz.MgvizNotFound, match="not on PATH"):
+        mgviz.show(a * 2)
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_failed_run_carries_mgviz_message(mgviz_binary, tmp_path, monkeypatch):
+    monkeypatch.setenv("MGVIZ", mgviz_binary)
+    a = Value(1.0)
+    with pytest.raises(mgviz.MgvizError) as caught:
+        mgviz.draw(a * 2, tmp_path / "out.svg", precision=99)
+    error = caught.value
+    assert isinstance(error, RuntimeError)
+    assert error.message == "mgviz: error: --precision must be from 0 to 17, got 99; see 'mgviz --help'"
+    assert error.returncode == 64
+    assert str(error) == error.message + " (exit status 64)"
+    # A graph too big for the layout mgviz was asked for.
+    x = Value(1.0)
+    for _ in range(30):
+        x = x.relu()
+    with pytest.raises(mgviz.MgvizError) as caught:
+        mgviz.draw(x, tmp_path / "out.svg", max_nodes=10)
+    assert caught.value.returncode == 65
+    assert caught.value.message.startswith("mgviz: error: ") and "--max-nodes 10" in caught.value.message
+    assert os.listdir(tmp_path) == []
+
+
+def test_the_output_is_the_path_argument(tmp_path):
+    with pytest.raises(TypeError, match="path argument"):
+        mgviz.draw(Value(1.0), tmp_path / "a.svg", output="b.svg")
