@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "mgviz", targets: ["mgviz"]),
         .executable(name: "mgviz-bench", targets: ["MgvizBench"]),
         .executable(name: "mgviz-fuzz", targets: ["MgvizFuzz"]),
+        .plugin(name: "MgvizPlugin", targets: ["MgvizPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -52,6 +53,16 @@ let package = Package(
         // libFuzzer's target, built by fuzz/run.sh with -sanitize=fuzzer,address -DFUZZING;
         // a plain build replays the files it is given.
         .executableTarget(name: "MgvizFuzz", dependencies: ["Micrograd", "MgvizExport", "MgvizKit", "MgvizSpec"]),
+        // `swift package --allow-writing-to-package-directory mgviz Docs/guide.md` in any
+        // package that depends on this one: the command's Markdown rendering.
+        .plugin(
+            name: "MgvizPlugin",
+            capability: .command(
+                intent: .custom(verb: "mgviz", description: "Draw the diagrams of the mgviz blocks in Markdown documents"),
+                permissions: [.writeToPackageDirectory(reason: "mgviz writes each block's diagram beside its document and its image link after the block")]
+            ),
+            dependencies: ["mgviz"]
+        ),
         .testTarget(name: "MicrogradTests", dependencies: ["Micrograd"]),
         .testTarget(
             name: "MgvizTests",

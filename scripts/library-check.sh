@@ -4,7 +4,8 @@
 # `<!-- library-example: PATH -->`, used as written: `../mgviz` is a link to this checkout.
 # Then checks that it prints what its comment says, draws o.svg, and built neither
 # swift-argument-parser nor the command's or the benchmarks' modules. (SwiftPM still clones
-# swift-argument-parser to resolve the package graph; it compiles nothing of it.)
+# swift-argument-parser to resolve the package graph; it compiles nothing of it.) Then runs the
+# command plugin from that package on a Markdown document of its own.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
@@ -35,3 +36,13 @@ done)
 [ -z "$built" ] || { echo "library-check: the example built what it does not use: $built" >&2; exit 1; }
 [ -n "$(find "$demo/.build/debug/MgvizKit.build" -name '*.o')" ] || { echo "library-check: MgvizKit was not built where expected" >&2; exit 1; }
 echo "library-check: the README's example builds outside the repo, prints what it says and draws o.svg"
+
+# The command plugin, from the same package: a document's mgviz block drawn beside it, its
+# link put after the block, and --check content afterwards.
+mkdir -p "$demo/Docs"
+printf '# Guide\n\n```mgviz id=square\nx = 3.0\ny = x**2\n```\n' > "$demo/Docs/guide.md"
+said=$(cd "$demo" && swift package --allow-writing-to-package-directory mgviz Docs/guide.md 2>&1) || { printf '%s\n' "$said" >&2; exit 1; }
+head -c 5 "$demo/Docs/square.svg" | grep -q '<?xml' || { printf 'library-check: the plugin drew no Docs/square.svg\n%s\n' "$said" >&2; exit 1; }
+grep -qx '!\[square\](square.svg)' "$demo/Docs/guide.md" || { echo "library-check: the plugin put no link after the block" >&2; cat "$demo/Docs/guide.md" >&2; exit 1; }
+said=$(cd "$demo" && swift package --allow-writing-to-package-directory mgviz Docs/guide.md --check 2>&1) || { printf '%s\n' "$said" >&2; exit 1; }
+echo "library-check: swift package mgviz Docs/guide.md draws a document's blocks from a package that depends on mgviz"
