@@ -8,20 +8,35 @@ import Glibc
 #endif
 
 /// libFuzzer's entry point: any bytes through MgvizKit's pipeline, as the command draws them,
-/// under each set of `fuzzedOptions`: the spec parser and the graph dump's reader, the
-/// evaluator (models too), backward,
-/// the gradient check and `expect`, the marks they leave, the NaN warning, collapse, focus,
-/// both exporters with a model's clusters, and the HTML page's own code (around an empty SVG:
-/// Graphviz is not fuzzed here, it has its own limits in LayoutCost). Anything but a clean
-/// return or a thrown DrawError is a bug.
+/// under each set of `fuzzedOptions`: the JSON spec parser, the graph dump's reader, the text
+/// spec parser and the Markdown block finder, the evaluator (models too), backward, the
+/// gradient check and `expect`, the marks they leave, the NaN warning, collapse, focus, both
+/// exporters with a model's clusters and both themes, and the HTML page's own code (around an
+/// empty SVG: Graphviz is not fuzzed here, it has its own limits in LayoutCost). Anything but
+/// a clean return or a thrown error is a bug.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSpec(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    guard let document = try? Document(bytes: Array(UnsafeBufferPointer(start: data, count: size))) else { return 0 }
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    // The same bytes as a Markdown document (its blocks found and its links placed; drawing
+    // them would run Graphviz) and as a text spec.
+    if let markdown = try? MarkdownDocument(bytes: bytes) {
+        _ = markdown.withLinks(markdown.blocks.map { _ in "![t](t.svg)" })
+        _ = markdown.blocks.map(markdown.existingLink(of:))
+    }
+    for format in InputFormat.allCases {
+        guard let document = try? Document(bytes: bytes, format: format) else { continue }
+        draw(document)
+    }
+    return 0
+}
+
+/// Draws `document` under every option set, as far as Graphviz.
+private func draw(_ document: Document) {
     var focus = "n0"
     if case .spec(let spec) = document {
         if let model = spec.mlp,
            (MLP.parameterCount(inputs: model.sizes[0], outputs: Array(model.sizes.dropFirst())) ?? .max) > maximumFuzzedParameters {
-            return 0
+            return
         }
         focus = spec.output ?? focus
     }
@@ -32,7 +47,6 @@ public func fuzzSpec(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         for format in [OutputFormat.dot, .json] { _ = try? drawing.rendered(as: format) }
         if let diagram = try? drawing.diagram { _ = HTMLViewer().page(svg: [], diagram: diagram) }
     }
-    return 0
 }
 
 /// Bigger models are left to the tests and benchmarks (BigGraphs, mgviz-bench export): 273
@@ -45,7 +59,7 @@ let maximumFuzzedParameters = 10_000
 /// the check's marks, forward-only diagrams and collapsed models.
 let fuzzedOptions = [
     DrawOptions(rankDirection: .topToBottom, precision: 17, coloring: .grad, checksGradients: true),
-    DrawOptions(precision: 0, showsGradients: false),
+    DrawOptions(precision: 0, theme: .dark, showsGradients: false),
     DrawOptions(collapse: .neurons),
 ]
 
