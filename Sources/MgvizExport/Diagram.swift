@@ -273,7 +273,7 @@ public struct Diagram: Sendable {
     }
 
     /// The number in the node's name: `n` and this number.
-    func nameNumber(at position: Int) -> Int {
+    package func nameNumber(at position: Int) -> Int {
         if let nameNumbers { return Int(nameNumbers[position]) }
         return position
     }

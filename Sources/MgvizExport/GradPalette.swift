@@ -3,16 +3,16 @@ import Glibc
 /// `--color grad`: a diverging palette, blue for negative grads and red for positive ones,
 /// deeper as log10|grad| goes from the diagram's smallest magnitude to its largest, in the
 /// theme's colours.
-struct GradPalette {
+package struct GradPalette {
     /// The palest shade, so the smallest grads still show their sign.
-    static let minimumDepth = 0.15
+    package static let minimumDepth = 0.15
 
-    let colors: Theme.Colors
+    package let colors: Theme.Colors
     /// The range of log10|grad| over the finite, non-zero grads.
-    let lowest: Double
-    let highest: Double
+    package let lowest: Double
+    package let highest: Double
 
-    init(_ diagram: Diagram, colors: Theme.Colors) {
+    package init(_ diagram: Diagram, colors: Theme.Colors) {
         self.colors = colors
         var lowest = Double.infinity, highest = -Double.infinity
         for position in 0..<diagram.count {
@@ -42,7 +42,7 @@ struct GradPalette {
         return RGB(mix(faint.r, end.r), mix(faint.g, end.g), mix(faint.b, end.b))
     }
 
-    private func hex(_ c: RGB) -> String {
+    package func hex(_ c: RGB) -> String {
         "#" + [c.r, c.g, c.b].map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 

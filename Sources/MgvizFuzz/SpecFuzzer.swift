@@ -45,7 +45,9 @@ private func draw(_ document: Document) {
         _ = drawing.gradientChecks.map(\.note)
         _ = drawing.nonFinite?.description
         for format in [OutputFormat.dot, .json] { _ = try? drawing.rendered(as: format) }
-        if let diagram = try? drawing.diagram { _ = HTMLViewer().page(svg: [], diagram: diagram) }
+        if let diagram = try? drawing.diagram {
+            _ = HTMLViewer().page(svg: [], diagram: diagram, ledger: drawing.backwardLedger, tolerance: DrawOptions.quizTolerance)
+        }
     }
 }
 

@@ -43,6 +43,10 @@ public struct DrawOptions: Sendable, Equatable {
     public var coloring: Coloring
     /// Light, dark, or SVG that follows the reader's preference (`auto`: SVG and HTML only).
     public var theme: Theme
+    /// Whether the HTML page opens in quiz mode, the grads hidden for the learner to find.
+    public var opensQuiz: Bool
+    /// How close a quiz answer must be to the grad, when the spec's `expect` has no tolerance.
+    public static let quizTolerance = 1e-4
     /// Whether grads are drawn. A spec is run backward first; a `Value` is drawn with the grads
     /// it has. `false` is the command's `--no-backward`.
     public var showsGradients: Bool
@@ -81,6 +85,7 @@ public struct DrawOptions: Sendable, Equatable {
         precision: Int = DOTExporter.defaultPrecision,
         coloring: Coloring = DOTExporter.defaultColoring,
         theme: Theme = DOTExporter.defaultTheme,
+        opensQuiz: Bool = false,
         showsGradients: Bool = true,
         checksGradients: Bool = false,
         gradientStep: Double = GradientCheck.defaultStep,
@@ -96,6 +101,7 @@ public struct DrawOptions: Sendable, Equatable {
         self.precision = precision
         self.coloring = coloring
         self.theme = theme
+        self.opensQuiz = opensQuiz
         self.showsGradients = showsGradients
         self.checksGradients = checksGradients
         self.gradientStep = gradientStep

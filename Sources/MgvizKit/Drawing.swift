@@ -28,6 +28,13 @@ public struct Drawing {
     /// A model drawn neuron by neuron with more than `DrawOptions.collapseSuggestedAbove` nodes.
     public let suggestsCollapsing: Bool
 
+    /// backward step by step as micrograd runs it, on what is drawn: what `--explain` prints
+    /// and the HTML page replays. Nil for a focused part, or a drawing without grads.
+    public var backwardLedger: BackwardLedger? {
+        guard let diagram = try? diagram else { return nil }
+        return BackwardLedger(diagram, expanded: checkedDiagram, precision: options.precision)
+    }
+
     /// Whether no check or expectation is WRONG.
     public var isCorrect: Bool {
         !gradientChecks.contains { $0.result.verdict == .wrong } && expectations.allSatisfy(\.isRight)

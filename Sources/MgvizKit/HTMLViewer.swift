@@ -9,8 +9,13 @@ import MgvizExport
 public struct HTMLViewer: Sendable {
     public init() {}
 
-    /// The page for `diagram`, whose SVG rendering (of the same diagram) is `svg`.
-    public func page(svg: [UInt8], diagram: Diagram) -> [UInt8] {
+    /// The page for `diagram`, whose SVG rendering (of the same diagram) is `svg`. `ledger`
+    /// is backward on it, step by step, for the replay (nil: no replay); `quiz` opens the
+    /// page in quiz mode, where an answer within `tolerance` of a grad is right.
+    package func page(
+        svg: [UInt8], diagram: Diagram, ledger: BackwardLedger?, quiz: Bool = false, tolerance: Double,
+        palette: GradPalette? = nil
+    ) -> [UInt8] {
         var out = TextWriter(capacity: svg.count + 300 * diagram.nodes.count + 16_000)
         out.write("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
         out.write(diagram.title ?? "mgviz", escaping: .html)
@@ -27,10 +32,94 @@ public struct HTMLViewer: Sendable {
         out.write("</main>\n<aside id=\"info\">Hover a node for its full-precision data and grad; click one to see its path to the output.</aside>\n")
         out.write("<script type=\"application/json\" id=\"mgviz-data\">")
         out.write(scriptData: JSONExporter().exportBytes(diagram))
+        out.write("</script>\n<script type=\"application/json\" id=\"mgviz-backward\">")
+        out.write(scriptData: Self.backwardData(ledger, of: diagram, quiz: quiz, tolerance: tolerance, palette: palette))
         out.write("</script>\n<script>\n")
         out.write(PackageResources.viewer_js)
         out.write("</script>\n</body>\n</html>\n")
         return out.finish()
+    }
+
+    /// The replay's data, beside the dump: `{"quiz": false, "tolerance": 0.0001, "palette": null
+    /// (or --color grad's: lowest and highest log10|grad|, minimumDepth, and the negative,
+    /// positive, faint and dead colours), "output": "n6",
+    /// "seed": 1.0, "seedText": "1.0000", "steps": [{"node": "n6", "grad": 1.0, "gradText":
+    /// "1.0000", "uses": [{"operand": "n4", "slot": 0, "local": -2.0, "amount": -2.0, "total":
+    /// -2.0, "localText": "-2.0000", "amountText": "-2.0000", "totalText": "-2.0000", "text":
+    /// "d.grad += f.data * L.grad = -2.0000 * 1.0000 = -2.0000"}]}, …]}`, steps in backward's
+    /// order; `"steps": null` without a replay. Texts are at the diagram's precision.
+    static func backwardData(
+        _ ledger: BackwardLedger?, of diagram: Diagram, quiz: Bool, tolerance: Double, palette: GradPalette?
+    ) -> [UInt8] {
+        TextWriter.bytes(capacity: 400 * (ledger?.contributionCount ?? 0) + 200) { out in
+            out.write(quiz ? "{\"quiz\": true, \"tolerance\": " : "{\"quiz\": false, \"tolerance\": ")
+            number(tolerance, &out)
+            // --color grad's palette, for fills that follow the replay's running grads.
+            if let palette {
+                out.write(", \"palette\": {\"lowest\": ")
+                number(palette.lowest, &out)
+                out.write(", \"highest\": ")
+                number(palette.highest, &out)
+                out.write(", \"minimumDepth\": ")
+                number(GradPalette.minimumDepth, &out)
+                let colors = palette.colors
+                for (key, color) in [("negative", colors.negative), ("positive", colors.positive), ("faint", colors.faint), ("dead", colors.dead)] {
+                    out.write(string: ", \"\(key)\": \"\(palette.hex(color))\"")
+                }
+                out.write("}")
+            } else {
+                out.write(", \"palette\": null")
+            }
+            guard let ledger else {
+                out.write(", \"steps\": null}")
+                return
+            }
+            let id = { (position: Int) in NodeNames.value(at: diagram.nameNumber(at: position)).description }
+            out.write(", \"output\": ")
+            text(id(ledger.output), &out)
+            out.write(", \"seed\": ")
+            number(ledger.seed, &out)
+            out.write(", \"seedText\": ")
+            text(ledger.seedText, &out)
+            out.write(", \"steps\": [")
+            for (index, step) in ledger.steps.enumerated() {
+                out.write(index == 0 ? "\n {\"node\": " : ",\n {\"node\": ")
+                text(id(step.node), &out)
+                out.write(", \"grad\": ")
+                number(step.grad, &out)
+                out.write(", \"gradText\": ")
+                text(step.gradText, &out)
+                out.write(", \"uses\": [")
+                for (k, use) in step.uses.enumerated() {
+                    out.write(k == 0 ? "{\"operand\": " : ", {\"operand\": ")
+                    text(id(use.operand), &out)
+                    out.write(", \"slot\": ")
+                    out.write(use.slot)
+                    for (key, value) in [("local", use.local), ("amount", use.amount), ("total", use.total)] {
+                        out.write(string: ", \"\(key)\": ")
+                        number(value, &out)
+                    }
+                    for (key, value) in [("localText", use.localText), ("amountText", use.amountText), ("totalText", use.totalText), ("text", use.text)] {
+                        out.write(string: ", \"\(key)\": ")
+                        text(value, &out)
+                    }
+                    out.write("}")
+                }
+                out.write("]}")
+            }
+            out.write("]}")
+        }
+    }
+
+    /// A number as JSON has it, or `"NaN"`, `"Infinity"`, `"-Infinity"`.
+    private static func number(_ x: Double, _ out: inout TextWriter) {
+        if x.isFinite { out.write(exact: x) } else { out.write(string: "\"\(spell(x))\"") }
+    }
+
+    private static func text(_ value: String, _ out: inout TextWriter) {
+        out.write("\"")
+        out.write(value, escaping: .json)
+        out.write("\"")
     }
 
     static let controls: StaticString = """

@@ -43,7 +43,11 @@ extension Drawing {
             }
             var rendered = Array(try Renderer().render(dot, to: renderFormat))
             if options.theme == .auto { rendered = withDarkModeStyle(rendered) }
-            return Rendering(bytes: format == .html ? HTMLViewer().page(svg: rendered, diagram: diagram) : rendered)
+            guard format == .html else { return Rendering(bytes: rendered) }
+            let tolerance = evaluation?.expect?.tolerance ?? DrawOptions.quizTolerance
+            return Rendering(bytes: HTMLViewer().page(
+                svg: rendered, diagram: diagram, ledger: backwardLedger, quiz: options.opensQuiz, tolerance: tolerance,
+                palette: options.coloring == .grad ? GradPalette(diagram, colors: options.theme.colors) : nil))
         }
         let rendering: Rendering
         do throws(RenderError) {

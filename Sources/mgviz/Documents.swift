@@ -25,6 +25,7 @@ extension Invocation {
         guard output == nil else {
             throw ValidationError("a document's diagrams go beside it or into --out-dir, named after their blocks: -o does not apply")
         }
+        if explain { throw ValidationError("--explain is for a spec; a document's blocks are drawn, not explained") }
         if let format, format != .svg && format != .png {
             throw ValidationError("--format \(format.rawValue): a Markdown image is svg or png")
         }

@@ -17,6 +17,8 @@ struct Invocation: Equatable {
     var color = DrawOptions().coloring
     var theme = DrawOptions().theme
     var check = false
+    var explain = false
+    var quiz = false
     var step = DrawOptions().gradientStep
     var tolerance = DrawOptions().gradientTolerance
     var collapse: DrawOptions.Collapse?
@@ -32,7 +34,7 @@ struct Invocation: Equatable {
     /// The options the flags describe.
     var options: DrawOptions {
         var options = DrawOptions(
-            rankDirection: rankdir, precision: precision, coloring: color, theme: theme, showsGradients: !noBackward,
+            rankDirection: rankdir, precision: precision, coloring: color, theme: theme, opensQuiz: quiz, showsGradients: !noBackward,
             checksGradients: check, gradientStep: step, gradientTolerance: tolerance, collapse: collapse, focus: focus,
             maximumNodes: maxNodes, maximumLayoutSeconds: maxLayoutSeconds)
         if let depth { options.focusDepth = depth }
@@ -54,7 +56,9 @@ struct Invocation: Equatable {
         } else if inputs.count != 1 {
             throw ValidationError("several inputs need --out-dir (or give one input with -o)")
         }
-        if inputs == ["-"] && output == nil && !check {
+        if explain && noBackward { throw ValidationError("--explain replays backward: drop --no-backward") }
+        if explain && focus != nil { throw ValidationError("--explain replays backward on the whole graph: drop --focus") }
+        if inputs == ["-"] && output == nil && !check && !explain {
             throw ValidationError("reading a spec from standard input needs -o (a file, or - for standard output)")
         }
         for input in inputs {
@@ -101,8 +105,8 @@ struct Invocation: Equatable {
         if status != .success { throw ExitCode(status.rawValue) }
     }
 
-    /// --check alone only prints its verdicts.
-    private var writesDiagrams: Bool { !check || output != nil || outDir != nil }
+    /// --check and --explain alone only print their lines.
+    private var writesDiagrams: Bool { !(check || explain) || output != nil || outDir != nil }
 
     /// Refuses, before anything is written, an output that is a spec (its own or another) or
     /// that another spec's output is too, whatever links and relative paths lead there.
@@ -138,6 +142,10 @@ struct Invocation: Equatable {
             let drawing = try Drawing(document: consume document, options: options)
             // Reports go to stdout, unless the diagram does.
             Report(toStandardError: output == "-").print(drawing)
+            if explain, let ledger = drawing.backwardLedger {
+                let lines = ledger.explanation(in: try drawing.diagram).map { $0 + "\n" }.joined()
+                writeAll(lines, to: output == "-" ? STDERR_FILENO : STDOUT_FILENO)
+            }
             if let warning = drawing.nonFinite { report(.warning, warning.description) }
             // A focus on a missing name is an error even when --check alone writes nothing.
             _ = try drawing.diagram
@@ -201,6 +209,8 @@ extension Invocation {
             case "--color": guard let coloring = value(Coloring.self) else { return nil }; color = coloring
             case "--theme": guard let look = value(Theme.self) else { return nil }; theme = look
             case "--check": check = true
+            case "--explain": explain = true
+            case "--quiz": quiz = true
             case "--step": guard let h = value(Double.self) else { return nil }; step = h
             case "--tolerance": guard let t = value(Double.self) else { return nil }; tolerance = t
             case "--collapse": guard let what = value(DrawOptions.Collapse.self) else { return nil }; collapse = what

@@ -132,6 +132,12 @@ struct Mgviz: ParsableCommand {
     @Flag(help: "Check every input's grad against the central difference (f(x+h) - f(x-h)) / 2h; prints OK or WRONG per input and exits 1 on any WRONG. Writes a diagram only with -o. Example: --check")
     var check = Invocation.defaults.check
 
+    @Flag(help: "Print backward as micrograd runs it, one line per contribution: step 3  a.grad += b.data * d.grad = -3.0000 * -2.0000 = 6.0000   (a.grad now 6.0000). Writes a diagram only with -o. Example: --explain")
+    var explain = Invocation.defaults.explain
+
+    @Flag(help: "With -o page.html: open the page in quiz mode, the grads hidden for the learner to find. Example: -o quiz.html --quiz")
+    var quiz = Invocation.defaults.quiz
+
     @Option(help: "The h of --check. Example: --step 1e-4")
     var step: Double = Invocation.defaults.step
 
@@ -164,7 +170,7 @@ struct Mgviz: ParsableCommand {
     var invocation: Invocation {
         Invocation(
             inputs: inputs, outDir: outDir, output: output, format: format, inputFormat: inputFormat, rankdir: rankdir, precision: precision,
-            noBackward: noBackward, color: color, theme: theme, check: check, step: step, tolerance: tolerance, collapse: collapse,
+            noBackward: noBackward, color: color, theme: theme, check: check, explain: explain, quiz: quiz, step: step, tolerance: tolerance, collapse: collapse,
             focus: focus, depth: depth, maxNodes: maxNodes, maxLayoutSeconds: maxLayoutSeconds, dpi: dpi)
     }
 

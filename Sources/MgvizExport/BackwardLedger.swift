@@ -1,0 +1,199 @@
+import Micrograd
+
+/// backward as micrograd runs it, step by step, on a drawn diagram: the output's grad is set,
+/// then step k runs the `_backward` of the k-th node in reverse topological order, and each of
+/// its operands' grads grows by (local derivative × that node's grad). Every operand use is
+/// one contribution, so a node used twice gets two, and its running sum, started from zero,
+/// ends at its final grad: the same additions in the same order as the engine's backward.
+///
+/// It is what `--explain` prints and what the HTML page replays. A collapsed neuron is one
+/// step, its operands' contributions those its nodes made to them; a focused part has none.
+public struct BackwardLedger: Sendable {
+    /// One node's `_backward`.
+    public struct Step: Sendable {
+        /// The node's position in the diagram.
+        public let node: Int
+        /// Its grad when it runs: final, since every node that uses it ran before.
+        public let grad: Double
+        /// Its operands' contributions, one per use, in operand order; none for a leaf.
+        public let uses: [Use]
+        /// `grad` at the diagram's precision.
+        public let gradText: String
+    }
+
+    /// One `operand.grad += local * node.grad`.
+    public struct Use: Sendable {
+        /// The operand's position in the diagram.
+        public let operand: Int
+        /// Which of the node's operands it is: the edge's place among the node's edges.
+        public let slot: Int
+        /// ∂node/∂operand.
+        public let local: Double
+        /// What is added: `local * grad`, as backward computes it.
+        public let amount: Double
+        /// The operand's grad once it is added.
+        public let total: Double
+        /// The notebook's terms, with the numbers at the diagram's precision:
+        /// `a.grad += b.data * d.grad = -3.0000 * -2.0000 = 6.0000`.
+        public let text: String
+        /// `local`, `amount` and the operand's grad once it is added, at the diagram's precision.
+        public let localText: String
+        public let amountText: String
+        public let totalText: String
+    }
+
+    /// The node whose grad backward sets first, and to what (1, unless a dump says otherwise).
+    public let output: Int
+    public let seed: Double
+    public let seedText: String
+    /// Steps in backward's order, the output's first.
+    public let steps: [Step]
+
+    /// How many contributions there are: one per operand use on backward's path.
+    public var contributionCount: Int { steps.reduce(0) { $0 + $1.uses.count } }
+
+    /// `expanded` is the whole diagram, with every op node, that `diagram` was drawn from
+    /// (itself, or collapsed); nil when `diagram` is a focused part, or shows no grads.
+    /// Numbers in the texts have `precision` decimals, as the diagram draws them.
+    public init?(_ diagram: Diagram, expanded: Diagram, precision: Int) {
+        guard diagram.focus == nil, diagram.showsGrads, expanded.focus == nil, diagram.output >= 0 else { return nil }
+        // Where each node of the expanded diagram is drawn: itself, or the neuron it was folded into.
+        var drawnAt = [Int?](repeating: nil, count: expanded.count)
+        var neuronAt: [Diagram.Cluster: Int] = [:]
+        for position in 0..<diagram.count where diagram.neuronTexts[position] != nil {
+            if let cluster = diagram.cluster(at: position) { neuronAt[cluster] = position }
+        }
+        for position in 0..<expanded.count {
+            if let cluster = expanded.cluster(at: position), let neuron = neuronAt[cluster] {
+                drawnAt[position] = neuron
+            } else {
+                drawnAt[position] = diagram.valueIDs.position(of: expanded.valueIDs[position])
+            }
+        }
+        func fixed(_ x: Double) -> String { formatFixed(x, decimals: precision) }
+        var running = [Double](repeating: 0, count: diagram.count)
+        output = diagram.output
+        seed = diagram.value(at: output).grad
+        seedText = formatFixed(seed, decimals: precision)
+        running[output] = seed
+        var steps: [Step] = []
+        var index = expanded.count - 1
+        while index >= 0 {
+            guard let node = drawnAt[index] else {
+                index -= 1
+                continue
+            }
+            // A collapsed neuron's nodes come one after another: one step for them all, each
+            // operand's contributions summed in the order backward adds them.
+            var amounts: [(slot: Int, local: Double, amount: Double, formula: String, isSum: Bool)] = []
+            let isNeuron = diagram.neuronTexts[node] != nil
+            let grad = diagram.value(at: node).grad
+            repeat {
+                let naming = { (position: Int) in drawnAt[position].map { Self.name($0, in: diagram) } ?? Self.name(position, in: expanded) }
+                for use in expanded.contributions(of: index, naming: naming) {
+                    guard let operand = drawnAt[use.operand], operand != node || !isNeuron else { continue }
+                    let slots = Array(diagram.operandRange(of: node))
+                    // The k-th use of an operand is the k-th edge from it; a neuron's operand has one.
+                    let earlier = amounts.filter { diagram.operandList[slots[$0.slot]] == Int32(operand) }.count
+                    let matching = slots.indices.filter { diagram.operandList[slots[$0]] == Int32(operand) }
+                    guard let slot = isNeuron ? matching.first : matching.dropFirst(earlier).first else { continue }
+                    if isNeuron, let existing = amounts.firstIndex(where: { $0.slot == slot }) {
+                        amounts[existing].amount += use.amount
+                    } else {
+                        amounts.append((slot, use.local, use.amount, use.formula, !isNeuron && expanded.value(at: index).op == .add))
+                    }
+                }
+                index -= 1
+            } while isNeuron && index >= 0 && drawnAt[index] == node
+            var uses: [Use] = []
+            for entry in amounts.sorted(by: { $0.slot < $1.slot }) {
+                let operand = Int(diagram.operandList[Array(diagram.operandRange(of: node))[entry.slot]])
+                running[operand] += entry.amount
+                let local = isNeuron ? (grad != 0 ? entry.amount / grad : 0) : entry.local
+                let formula = isNeuron
+                    ? "\(Self.name(operand, in: diagram)).grad += ∂\(Self.name(node, in: diagram))/∂\(Self.name(operand, in: diagram)) * \(Self.name(node, in: diagram)).grad"
+                    : entry.formula
+                // A sum passes its grad on as it is: no factor to show.
+                let arithmetic = entry.isSum ? fixed(entry.amount) : "\(fixed(local)) * \(fixed(grad)) = \(fixed(entry.amount))"
+                uses.append(Use(
+                    operand: operand, slot: entry.slot, local: local, amount: entry.amount, total: running[operand],
+                    text: formula + " = " + arithmetic, localText: fixed(local), amountText: fixed(entry.amount),
+                    totalText: fixed(running[operand])))
+            }
+            steps.append(Step(node: node, grad: grad, uses: uses, gradText: fixed(grad)))
+        }
+        self.steps = steps
+    }
+
+    /// `--explain`: one line per contribution, in backward's order, with the step it is made in
+    /// and the operand's running grad: `step 3  a.grad += b.data * d.grad = -3.0000 * -2.0000
+    /// = 6.0000   (a.grad now 6.0000)`.
+    public func explanation(in diagram: Diagram) -> [String] {
+        var lines: [String] = []
+        for (index, step) in steps.enumerated() {
+            for use in step.uses {
+                lines.append("step \(index + 1)  \(use.text)   (\(Self.name(use.operand, in: diagram)).grad now \(use.totalText))")
+            }
+        }
+        return lines
+    }
+
+    /// A node as the ledger names it: its label, or else its id, which its tooltip shows; a
+    /// label with spaces (a collapsed neuron's, `L1 N3`) in parentheses.
+    static func name(_ position: Int, in diagram: Diagram) -> String {
+        let label = diagram.label(at: position)
+        if label.isEmpty { return NodeNames.value(at: diagram.nameNumber(at: position)).description }
+        return label.contains(" ") ? "(\(label))" : label
+    }
+}
+
+extension Diagram {
+    /// What the node at `position` adds to each operand's grad, as micrograd's `_backward`
+    /// for its op: positions, local derivatives, amounts and the formula in the notebook's
+    /// terms, each node in it named by `naming` from its position here.
+    func contributions(
+        of position: Int, naming: (Int) -> String
+    ) -> [(operand: Int, local: Double, amount: Double, formula: String)] {
+        let value = value(at: position)
+        guard value.op != .leaf else { return [] }
+        let operands = Array(self.operands(of: position))
+        let g = value.grad
+        let out = naming(position)
+        let names = operands.map(naming)
+        let a = value.operands[0].data
+        switch value.op {
+        case .add:
+            // micrograd: `self.grad += out.grad`; the local derivative is 1, and 1 * g is g.
+            return operands.indices.map { (operands[$0], 1, g, "\(names[$0]).grad += \(out).grad") }
+        case .mul:
+            let b = value.operands[1].data
+            return [
+                (operands[0], b, b * g, "\(names[0]).grad += \(names[1]).data * \(out).grad"),
+                (operands[1], a, a * g, "\(names[1]).grad += \(names[0]).data * \(out).grad"),
+            ]
+        case .powerValue:
+            let local = value.op.apply(a, value.operands[1].data)
+            return [
+                (operands[0], local.da, local.da * g, "\(names[0]).grad += (\(names[1]).data * \(names[0]).data**(\(names[1]).data - 1)) * \(out).grad"),
+                (operands[1], local.db, local.db * g, "\(names[1]).grad += (\(out).data * log(\(names[0]).data)) * \(out).grad"),
+            ]
+        case let op:
+            let local = op.apply(a, value.exponent ?? 0).da
+            let form: String
+            switch op {
+            case .power:
+                let k = String(value.opName.dropFirst(2))
+                form = "(\(k) * \(names[0]).data**(\(k) - 1))"
+            case .exp: form = "\(out).data"
+            case .log: form = "(1 / \(names[0]).data)"
+            case .tanh: form = "(1 - \(out).data**2)"
+            case .relu: form = "(\(out).data > 0)"
+            case .sigmoid: form = "\(out).data * (1 - \(out).data)"
+            case .sin: form = "cos(\(names[0]).data)"
+            case .cos: form = "-sin(\(names[0]).data)"
+            default: form = "∂\(out)/∂\(names[0])"
+            }
+            return [(operands[0], local, local * g, "\(names[0]).grad += \(form) * \(out).grad")]
+        }
+    }
+}
