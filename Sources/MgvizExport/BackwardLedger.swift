@@ -70,19 +70,23 @@ public struct BackwardLedger: Sendable {
                 drawnAt[position] = diagram.valueIDs.position(of: expanded.valueIDs[position])
             }
         }
-        func fixed(_ x: Double) -> String { formatFixed(x, decimals: precision) }
+        func fixed(_ x: Double) -> String { displayText(x, decimals: precision) }
         var running = [Double](repeating: 0, count: diagram.count)
         output = diagram.output
         seed = diagram.value(at: output).grad
-        seedText = formatFixed(seed, decimals: precision)
+        seedText = displayText(seed, decimals: precision)
         running[output] = seed
         var steps: [Step] = []
+        // A neuron's weights and biases were made long before its forward pass, and fold into
+        // it too: leaves, they add nothing, and the neuron's step is taken already.
+        var stepped = Set<Int>()
         var index = expanded.count - 1
         while index >= 0 {
-            guard let node = drawnAt[index] else {
+            guard let node = drawnAt[index], !stepped.contains(node) else {
                 index -= 1
                 continue
             }
+            stepped.insert(node)
             // A collapsed neuron's nodes come one after another: one step for them all, each
             // operand's contributions summed in the order backward adds them.
             var amounts: [(slot: Int, local: Double, amount: Double, formula: String, isSum: Bool)] = []

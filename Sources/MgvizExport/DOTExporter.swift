@@ -99,7 +99,9 @@ public struct DOTExporter: Sendable {
         if let text = colors.text { out.write(string: ", fontcolor=\"\(text)\"") }
         out.write("];\n  edge [color=\"")
         out.write(string: colors.edge)
-        out.write("\", arrowsize=0.7];\n")
+        out.write("\", arrowsize=0.7, fontname=\"Helvetica\"")
+        if let text = colors.text { out.write(string: ", fontcolor=\"\(text)\"") }
+        out.write("];\n")
         let fill = coloring == .grad ? GradPalette(diagram, colors: colors) : nil
         // A model's nodes are declared inside a cluster per neuron, within one per layer.
         var clustered: [Diagram.Cluster: [Int]] = [:]
@@ -114,7 +116,13 @@ public struct DOTExporter: Sendable {
             out.write("  graph [remincross=false];\n")
         }
         var openLayer: Int?
-        for cluster in clustered.keys.sorted() {
+        // dot lays out top to bottom and turns the drawing for LR: declared in order, a layer's
+        // neurons read N1 to N4 downwards in LR, but N4 to N1 across in TB. Declared the
+        // other way round, they read N1 to N4 across.
+        let declared = clustered.keys.sorted {
+            rankDirection == .topToBottom && $0.layer == $1.layer && clustered[$0]!.count == 1 ? $0.neuron > $1.neuron : $0 < $1
+        }
+        for cluster in declared {
             if openLayer != cluster.layer {
                 if openLayer != nil { out.write("  }\n") }
                 out.write("  subgraph cluster_L")
@@ -151,12 +159,16 @@ public struct DOTExporter: Sendable {
             let node = diagram.reading(at: index), name = diagram.name(at: index)
             if diagram.cluster(at: index) == nil { writeNode(index, node, name, of: diagram, fill: fill, indent: "  ", &out) }
             guard node.isOp else { continue }
-            for k in diagram.operandRange(of: index) {
+            // `x**y` and `y**x` would draw alike: a binary power's edges say which is which.
+            let isPower = node.value.op == .powerValue && diagram.neuronTexts[index] == nil
+            let operands = diagram.operandRange(of: index)
+            for k in operands {
                 out.write("  ")
                 out.write(node: Int(diagram.operandList[k]), of: diagram)
                 out.write(" -> ")
                 out.write(name)
                 out.write(NodeNames.opSuffix)
+                if isPower { out.write(k == operands.lowerBound ? " [label=\"base\", fontsize=9]" : " [label=\"exponent\", fontsize=9]") }
                 out.write(";\n")
             }
             out.write("  ")
@@ -245,11 +257,17 @@ public struct DOTExporter: Sendable {
             out.write(", color=\"")
             out.write(string: colors.alarm)
             out.write("\", penwidth=3")
+        } else if fill != nil && index == diagram.output {
+            out.write(", color=\"")
+            out.write(string: colors.outputOutline)
+            out.write("\", penwidth=3")
         }
         out.write(", label=\"{")
         writeLines(node.label, data, grad, problems, &out, separator: "|", escape: .recordField, exact: false)
         out.write("}\", tooltip=\"")
-        writeLines(node.label, data, grad, problems, &out, separator: "\\n", escape: .dotString, exact: true)
+        // The tooltip names the node by its id too, as --explain and the page's panel do.
+        let id = NodeNames.value(at: diagram.nameNumber(at: index)).description
+        writeLines(node.label.isEmpty ? id : "\(node.label) (\(id))", data, grad, problems, &out, separator: "\\n", escape: .dotString, exact: true)
         out.write("\"];\n")
         guard node.isOp else { return }
         let op = diagram.opName(of: node.value, at: index)
@@ -286,6 +304,8 @@ public struct DOTExporter: Sendable {
             if exact {
                 out.write(" = ")
                 out.write(exact: x)
+            } else if roundsToZero(x, decimals: precision) {
+                out.write(string: x < 0 ? " ≈-0" : " ≈0")
             } else {
                 out.write(" ")
                 out.write(fixed: x, decimals: precision)

@@ -12,17 +12,33 @@ package struct GradPalette {
     package let lowest: Double
     package let highest: Double
 
+    /// The range of log10|grad| of each sign, where that sign occurs, for the legend.
+    let negatives: ClosedRange<Double>?
+    let positives: ClosedRange<Double>?
+    /// Whether some node is dead: grad exactly 0, data not.
+    let hasDead: Bool
+
     package init(_ diagram: Diagram, colors: Theme.Colors) {
         self.colors = colors
-        var lowest = Double.infinity, highest = -Double.infinity
+        var negatives: ClosedRange<Double>?, positives: ClosedRange<Double>?
+        var hasDead = false
         for position in 0..<diagram.count {
-            guard let grad = diagram.grad(at: position), grad.isFinite && grad != 0 else { continue }
+            guard let grad = diagram.grad(at: position) else { continue }
+            if grad == 0 && diagram.data(at: position) != 0 { hasDead = true }
+            guard grad.isFinite && grad != 0 else { continue }
             let magnitude = log10(abs(grad))
-            lowest = min(lowest, magnitude)
-            highest = max(highest, magnitude)
+            func widened(_ range: ClosedRange<Double>?) -> ClosedRange<Double> {
+                range.map { min($0.lowerBound, magnitude)...max($0.upperBound, magnitude) } ?? magnitude...magnitude
+            }
+            if grad < 0 { negatives = widened(negatives) } else { positives = widened(positives) }
         }
-        self.lowest = lowest.isFinite ? lowest : 0
-        self.highest = highest.isFinite ? highest : 0
+        lowest = min(negatives?.lowerBound ?? .infinity, positives?.lowerBound ?? .infinity)
+            .isFinite ? min(negatives?.lowerBound ?? .infinity, positives?.lowerBound ?? .infinity) : 0
+        highest = max(negatives?.upperBound ?? -.infinity, positives?.upperBound ?? -.infinity)
+            .isFinite ? max(negatives?.upperBound ?? -.infinity, positives?.upperBound ?? -.infinity) : 0
+        self.negatives = negatives
+        self.positives = positives
+        self.hasDead = hasDead
     }
 
     /// The fill of a node with this grad and data; nil without grads.
@@ -46,20 +62,30 @@ package struct GradPalette {
         "#" + [c.r, c.g, c.b].map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 
-    /// A row of swatches in a cluster of its own: the extremes and middle of each sign, and
-    /// the grey of dead nodes.
+    /// A row of swatches in a cluster of its own, for what occurs only: the extremes and the
+    /// middle of each sign's magnitudes (one swatch where they are all equal), and the grey of
+    /// dead nodes if there are any.
     func legend() -> String {
-        let middle = (lowest + highest) / 2
+        /// The distinct magnitudes to show for a range, largest first; equal labels merged.
+        func magnitudes(_ range: ClosedRange<Double>) -> [Double] {
+            var shown: [Double] = []
+            for magnitude in [range.upperBound, (range.lowerBound + range.upperBound) / 2, range.lowerBound]
+            where !shown.contains(where: { power($0) == power(magnitude) }) {
+                shown.append(magnitude)
+            }
+            return shown
+        }
         var swatches: [(label: String, fill: RGB)] = []
-        for magnitude in [highest, middle, lowest] { swatches.append(("-" + power(magnitude), color(sign: -1, magnitude: magnitude))) }
-        swatches.append(("0 (data ≠ 0)", colors.dead))
-        for magnitude in [lowest, middle, highest] { swatches.append(("+" + power(magnitude), color(sign: 1, magnitude: magnitude))) }
+        for magnitude in negatives.map(magnitudes) ?? [] { swatches.append(("-" + power(magnitude), color(sign: -1, magnitude: magnitude))) }
+        if hasDead { swatches.append(("0 (data ≠ 0)", colors.dead)) }
+        for magnitude in (positives.map(magnitudes) ?? []).reversed() { swatches.append(("+" + power(magnitude), color(sign: 1, magnitude: magnitude))) }
+        guard !swatches.isEmpty else { return "" }
         var out = "  subgraph cluster_legend {\n"
         out += "    label=\"grad colour (log scale)\"; fontsize=10; color=\"\(colors.legendBorder)\";\n"
         for (index, swatch) in swatches.enumerated() {
             out += "    legend\(index) [shape=box, fontsize=9, height=0.25, fillcolor=\"\(hex(swatch.fill))\", fontcolor=\"\(swatch.fill.textColor)\", label=\"\(swatch.label)\"];\n"
         }
-        out += "    " + swatches.indices.map { "legend\($0)" }.joined(separator: " -> ") + " [style=invis];\n"
+        if swatches.count > 1 { out += "    " + swatches.indices.map { "legend\($0)" }.joined(separator: " -> ") + " [style=invis];\n" }
         out += "  }\n"
         return out
     }

@@ -40,6 +40,8 @@ public enum Theme: String, Sendable, CaseIterable {
         public var op: String
         /// The outline of a node that is wrong or not finite.
         public var alarm: String
+        /// The outline that marks the output under `--color grad`, where its fill tells its grad.
+        public var outputOutline: String
         /// `--color grad`: the ends of the diverging palette, the palest shade it starts from,
         /// and the grey of a zero grad on a node whose data is not zero.
         public var negative: RGB
@@ -50,7 +52,7 @@ public enum Theme: String, Sendable, CaseIterable {
         public static let light = Colors(
             background: nil, text: nil, outline: nil, edge: "#555555", layerBorder: "#868e96", neuronBorder: "#ced4da",
             legendBorder: "#bbbbbb", cutText: "#495057", cutEdge: "#adb5bd", input: "#cfe2ff", constant: "#e9ecef",
-            parameter: "#d3f9d8", output: "#ffd8a8", value: "#ffffff", op: "#e5dbff", alarm: "#d00000",
+            parameter: "#d3f9d8", output: "#ffd8a8", value: "#ffffff", op: "#e5dbff", alarm: "#d00000", outputOutline: "#e8590c",
             negative: RGB(0x21, 0x66, 0xac), positive: RGB(0xb2, 0x18, 0x2b), faint: RGB(0xf7, 0xf7, 0xf7),
             dead: RGB(0x9e, 0x9e, 0x9e))
 
@@ -58,6 +60,7 @@ public enum Theme: String, Sendable, CaseIterable {
             background: "#1b1d21", text: "#e9ecef", outline: "#adb5bd", edge: "#adb5bd", layerBorder: "#868e96",
             neuronBorder: "#495057", legendBorder: "#6c757d", cutText: "#ced4da", cutEdge: "#6c757d", input: "#1f3b61",
             constant: "#343a40", parameter: "#1e4d2b", output: "#7c3f00", value: "#25282c", op: "#3d2f6b", alarm: "#ff6b6b",
+            outputOutline: "#ff922b",
             negative: RGB(0x43, 0x93, 0xc3), positive: RGB(0xd6, 0x60, 0x4d), faint: RGB(0x2f, 0x32, 0x37),
             dead: RGB(0x5c, 0x63, 0x6a))
     }
@@ -85,6 +88,7 @@ public enum Theme: String, Sendable, CaseIterable {
         let strokes = [
             (light.edge, dark.edge), (light.layerBorder, dark.layerBorder), (light.neuronBorder, dark.neuronBorder),
             (light.legendBorder, dark.legendBorder), (light.cutEdge, dark.cutEdge), (light.alarm, dark.alarm),
+            (light.outputOutline, dark.outputOutline),
         ]
         for (from, to) in strokes {
             rules.append("[stroke=\"\(from)\"] { stroke: \(to); }")

@@ -54,6 +54,8 @@ public struct DrawOptions: Sendable, Equatable {
     public var checksGradients: Bool
     /// The h of the central difference (f(x+h) - f(x-h)) / 2h.
     public var gradientStep: Double
+    /// Central (f(x+h) - f(x-h)) / 2h, or forward (f(x+h) - f(x)) / h.
+    public var gradientMethod: FiniteDifference
     /// What the check allows: |autograd - numeric| <= T + T * |numeric|.
     public var gradientTolerance: Double
     public var collapse: Collapse?
@@ -89,6 +91,7 @@ public struct DrawOptions: Sendable, Equatable {
         showsGradients: Bool = true,
         checksGradients: Bool = false,
         gradientStep: Double = GradientCheck.defaultStep,
+        gradientMethod: FiniteDifference = GradientCheck.defaultMethod,
         gradientTolerance: Double = GradientCheck.defaultTolerance,
         collapse: Collapse? = nil,
         focus: String? = nil,
@@ -105,6 +108,7 @@ public struct DrawOptions: Sendable, Equatable {
         self.showsGradients = showsGradients
         self.checksGradients = checksGradients
         self.gradientStep = gradientStep
+        self.gradientMethod = gradientMethod
         self.gradientTolerance = gradientTolerance
         self.collapse = collapse
         self.focus = focus

@@ -104,7 +104,8 @@ public struct Drawing {
         self.options = options
         self.evaluation = evaluation
         let checks = options.checksGradients
-            ? GradientCheck(tolerance: options.gradientTolerance, step: options.gradientStep).run(output: output, inputs: inputs)
+            ? GradientCheck(tolerance: options.gradientTolerance, step: options.gradientStep, method: options.gradientMethod)
+                .run(output: output, inputs: inputs)
             : []
         var problems: [Value: [Diagram.Problem]] = [:]
         for check in checks where check.verdict == .wrong {
@@ -137,17 +138,33 @@ public struct Drawing {
     }
 }
 
-/// A node as messages name it: `n7 'p'`, or `n7` when it has no label.
+/// A node as messages name it, by what the drawing shows: its label, `'p'`; or, unlabelled,
+/// the op that made it and its operands, `the log of 'p3'`, `the * of 'a' and 2`; or a
+/// constant, `the constant 2`. Ids (`n7`) are in tooltips, not in messages.
 public struct NodeReference: Sendable, Equatable, CustomStringConvertible {
+    /// `n7`, as the node's tooltip shows it.
     public var id: String
     public var label: String
+    public let description: String
 
-    init(_ node: Diagram.Node) {
+    init(_ position: Int, in diagram: Diagram) {
+        let node = diagram.nodes[position]
         id = node.id
         label = node.label
+        /// An operand in a few words: its label, its number if it is a constant, or its op.
+        func operand(_ position: Int) -> String {
+            let operand = diagram.nodes[position]
+            if !operand.label.isEmpty { return "'\(operand.label)'" }
+            return operand.op.isEmpty ? shortText(operand.data) : "a \(operand.op)"
+        }
+        if !node.label.isEmpty {
+            description = "'\(node.label)'"
+        } else if node.op.isEmpty {
+            description = "the constant \(shortText(node.data))"
+        } else {
+            description = "the \(node.op) of " + node.operands.map(operand).joined(separator: " and ")
+        }
     }
-
-    public var description: String { label.isEmpty ? id : "\(id) '\(label)'" }
 }
 
 /// A gradient check's finding for one input, with the diagram's names.
@@ -165,14 +182,14 @@ public struct GradientVerdict: Sendable {
         case .ok, .wrong: note = nil
         case .notANumber: note = nonFinite?.description
         case .notDifferentiable(let kink):
-            let place = diagram.position(of: kink).map { NodeReference(diagram.nodes[$0]).description } ?? "a node off the output's path"
+            let place = diagram.position(of: kink).map { NodeReference($0, in: diagram).description } ?? "a node off the output's path"
             note = "not differentiable here: \(kink.opName) of \(exactText(kink.operands[0].data)) at \(place)"
         }
     }
 }
 
 /// Where a NaN or an infinity first appears, in the diagram's names:
-/// `NaN first appears at n7 'p' (log of -0.5)`.
+/// `NaN first appears at the log of 'p' (log of -0.5)`.
 public struct NonFiniteWarning: Sendable, CustomStringConvertible {
     public let origin: NonFiniteOrigin
     public let node: NodeReference
@@ -180,7 +197,7 @@ public struct NonFiniteWarning: Sendable, CustomStringConvertible {
 
     init(_ origin: NonFiniteOrigin, in diagram: Diagram) {
         self.origin = origin
-        node = NodeReference(diagram.nodes[origin.position])
+        node = NodeReference(origin.position, in: diagram)
         /// `log of -0.5`, `* of 1e308 and 10`.
         func application(_ node: Diagram.Node) -> String {
             node.op + " of " + node.operands.map { shortText(diagram.nodes[$0].data) }.joined(separator: " and ")

@@ -1,4 +1,5 @@
-/// Section 1 of the seed notebook as a tool: backward's gradient against central differences.
+/// Section 1 of the seed notebook as a tool: backward's gradient against finite differences,
+/// central by default (the notebook's better estimate) or forward (its first).
 public struct GradientCheck {
     public enum Verdict: Equatable, Sendable {
         case ok
@@ -21,21 +22,24 @@ public struct GradientCheck {
     /// The defaults, public so that a command line can show them without repeating them.
     public static let defaultTolerance = 1e-5
     public static let defaultStep = 1e-6
+    public static let defaultMethod = FiniteDifference.central
 
     /// |autograd - numeric| must be at most `tolerance + tolerance * |numeric|`.
     public var tolerance: Double
-    /// The h of the central difference.
+    /// The h of the finite difference.
     public var step: Double
+    public var method: FiniteDifference
 
-    public init(tolerance: Double = defaultTolerance, step: Double = defaultStep) {
+    public init(tolerance: Double = defaultTolerance, step: Double = defaultStep, method: FiniteDifference = defaultMethod) {
         self.tolerance = tolerance
         self.step = step
+        self.method = method
     }
 
     /// Checks each input's grad, which backward from `output` must already have filled in.
     public func run(output: Value, inputs: [Value]) -> [Result] {
         inputs.map { input in
-            let numeric = output.numericGradient(withRespectTo: input, step: step, method: .central)
+            let numeric = output.numericGradient(withRespectTo: input, step: step, method: method)
             let verdict: Verdict
             if let kink = output.graph.kink(between: input.id, and: output.id) {
                 verdict = .notDifferentiable(at: kink)

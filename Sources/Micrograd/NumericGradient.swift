@@ -1,5 +1,5 @@
 /// Finite-difference estimates of an output's derivative, for checking backward.
-public enum FiniteDifference: Sendable {
+public enum FiniteDifference: String, Sendable, CaseIterable {
     /// (f(x+h) - f(x)) / h
     case forward
     /// (f(x+h) - f(x-h)) / 2h: error O(h²) rather than O(h).
@@ -10,7 +10,7 @@ extension Value {
     /// Estimates d(self)/d(leaf) by re-evaluating this graph with `leaf` perturbed by `step`.
     /// The graph is not rebuilt, and every node's data is restored before returning.
     public func numericGradient(
-        withRespectTo leaf: Value, step: Double = GradientCheck.defaultStep, method: FiniteDifference = .central
+        withRespectTo leaf: Value, step: Double = GradientCheck.defaultStep, method: FiniteDifference = GradientCheck.defaultMethod
     ) -> Double {
         precondition(leaf.graph === graph, "the leaf is not in this graph")
         precondition(leaf.op == .leaf, "numeric gradients are taken with respect to leaves")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Glibc
 import MgvizKit
+import Micrograd
 import MgvizSpec
 
 /// What a command line asks for, and the command itself: `Mgviz` (ArgumentParser) fills it
@@ -20,6 +21,7 @@ struct Invocation: Equatable {
     var explain = false
     var quiz = false
     var step = DrawOptions().gradientStep
+    var method = DrawOptions().gradientMethod
     var tolerance = DrawOptions().gradientTolerance
     var collapse: DrawOptions.Collapse?
     var focus: String?
@@ -35,7 +37,7 @@ struct Invocation: Equatable {
     var options: DrawOptions {
         var options = DrawOptions(
             rankDirection: rankdir, precision: precision, coloring: color, theme: theme, opensQuiz: quiz, showsGradients: !noBackward,
-            checksGradients: check, gradientStep: step, gradientTolerance: tolerance, collapse: collapse, focus: focus,
+            checksGradients: check, gradientStep: step, gradientMethod: method, gradientTolerance: tolerance, collapse: collapse, focus: focus,
             maximumNodes: maxNodes, maximumLayoutSeconds: maxLayoutSeconds)
         if let depth { options.focusDepth = depth }
         if let dpi { options.dotsPerInch = dpi }
@@ -212,6 +214,7 @@ extension Invocation {
             case "--explain": explain = true
             case "--quiz": quiz = true
             case "--step": guard let h = value(Double.self) else { return nil }; step = h
+            case "--method": guard let estimate = value(FiniteDifference.self) else { return nil }; method = estimate
             case "--tolerance": guard let t = value(Double.self) else { return nil }; tolerance = t
             case "--collapse": guard let what = value(DrawOptions.Collapse.self) else { return nil }; collapse = what
             case "--focus": guard let name = value(String.self) else { return nil }; focus = name

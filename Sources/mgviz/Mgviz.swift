@@ -1,6 +1,7 @@
 import ArgumentParser
 import Glibc
 import MgvizKit
+import Micrograd
 import MgvizRender
 import MgvizSpec
 
@@ -141,6 +142,9 @@ struct Mgviz: ParsableCommand {
     @Option(help: "The h of --check. Example: --step 1e-4")
     var step: Double = Invocation.defaults.step
 
+    @Option(help: "The estimate --check compares with, as section 1 of the notebook computes both: central (f(x+h) - f(x-h)) / 2h, whose error shrinks as h², or forward (f(x+h) - f(x)) / h, whose error shrinks as h. Example: --method forward")
+    var method: FiniteDifference = Invocation.defaults.method
+
     @Option(help: "What --check allows: |autograd - numeric| <= T + T * |numeric|. Example: --tolerance 1e-7")
     var tolerance: Double = Invocation.defaults.tolerance
 
@@ -170,7 +174,7 @@ struct Mgviz: ParsableCommand {
     var invocation: Invocation {
         Invocation(
             inputs: inputs, outDir: outDir, output: output, format: format, inputFormat: inputFormat, rankdir: rankdir, precision: precision,
-            noBackward: noBackward, color: color, theme: theme, check: check, explain: explain, quiz: quiz, step: step, tolerance: tolerance, collapse: collapse,
+            noBackward: noBackward, color: color, theme: theme, check: check, explain: explain, quiz: quiz, step: step, method: method, tolerance: tolerance, collapse: collapse,
             focus: focus, depth: depth, maxNodes: maxNodes, maxLayoutSeconds: maxLayoutSeconds, dpi: dpi)
     }
 
@@ -184,6 +188,7 @@ extension InputFormat: ExpressibleByArgument {}
 extension RankDirection: ExpressibleByArgument {}
 extension Coloring: ExpressibleByArgument {}
 extension Theme: ExpressibleByArgument {}
+extension FiniteDifference: ExpressibleByArgument {}
 extension DrawOptions.Collapse: ExpressibleByArgument {}
 
 /// Every error, warning and note goes through here, to standard error as one line.

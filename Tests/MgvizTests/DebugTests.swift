@@ -58,8 +58,8 @@ import Testing
         let result = try runMgviz(["-", "--check", "-o", "out.json"], stdin: Data(spec.utf8), in: folder)
         #expect(result.status == MgvizKit.ExitStatus.success.rawValue)
         #expect(output(result) == """
-            SKIP  x  autograd 1.0000000000  numeric 4.0000000000  not differentiable here: ReLU of 0.0 at n3 'h'
-            SKIP  w  autograd 0.0000000000  numeric 0.0000000000  not differentiable here: ReLU of 0.0 at n3 'h'
+            SKIP  x  autograd 1.0000000000  numeric 4.0000000000  not differentiable here: ReLU of 0.0 at 'h'
+            SKIP  w  autograd 0.0000000000  numeric 0.0000000000  not differentiable here: ReLU of 0.0 at 'h'
 
             """)
     }
@@ -94,7 +94,9 @@ import Testing
         let dot = output(result)
         #expect(dot.contains("subgraph cluster_legend {"))
         #expect(dot.contains("label=\"grad colour (log scale)\""))
-        for label in ["-3.9", "-1.4", "-0.49", "0 (data ≠ 0)", "+0.49", "+1.4", "+3.9"] {
+        // Each sign's own range: the negative grads' magnitudes go from 0.49 to 3.9, the
+        // positive ones' from 0.975 to 1.95.
+        for label in ["-3.9", "-1.4", "-0.49", "0 (data ≠ 0)", "+0.98", "+1.4", "+2"] {
             #expect(dot.contains("label=\"\(label)\"]"), "\(label)")
         }
         #expect(dot.contains("legend0 -> legend1 -> legend2 -> legend3 -> legend4 -> legend5 -> legend6 [style=invis]"))
@@ -113,13 +115,13 @@ import Testing
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let nan = try runMgviz([sample("nan").path, "-o", "out.dot"], in: folder)
-        #expect(nan.status == MgvizKit.ExitStatus.success.rawValue && nan.stderr == "mgviz: warning: NaN first appears at n3 (log of -0.5)\n")
+        #expect(nan.status == MgvizKit.ExitStatus.success.rawValue && nan.stderr == "mgviz: warning: NaN first appears at the log of 'p' (log of -0.5)\n")
         let overflow = #"{"inputs": {"x": 800.0}, "define": ["e = exp(x)", "y = e * 0 + x"]}"#
         let inf = try runMgviz(["-", "-o", "out.dot"], stdin: Data(overflow.utf8), in: folder)
-        #expect(inf.stderr == "mgviz: warning: Infinity first appears at n1 'e' (exp of 800)\n")
+        #expect(inf.stderr == "mgviz: warning: Infinity first appears at 'e' (exp of 800)\n")
         let sqrtAtZero = #"{"inputs": {"x": 0.0}, "define": ["r = x ** 0.5", "y = r * 2"]}"#
         let grad = try runMgviz(["-", "-o", "out.dot"], stdin: Data(sqrtAtZero.utf8), in: folder)
-        #expect(grad.stderr == "mgviz: warning: grad Infinity first appears at n0 'x' (backward through **0.5 of 0)\n")
+        #expect(grad.stderr == "mgviz: warning: grad Infinity first appears at 'x' (backward through **0.5 of 0)\n")
     }
 
     @Test func bigGraphsAreRefusedForLayoutOnly() throws {

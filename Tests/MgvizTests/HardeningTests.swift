@@ -118,14 +118,15 @@ import Testing
         for forbidden in ["<", ">", "&", "\u{2028}", "\u{2029}"] { #expect(!island.contains(forbidden), "\(forbidden)") }
         #expect(island.contains(#"\u003c!--\u003cscript\u003e \u0026 \u003c/script\u003e \u2028\u2029 \u003e"#))
         #expect(try Dump(island).title == title)
-        #expect(page.components(separatedBy: "</script>").count == 3)
+        // The dump's, the replay's and the code's.
+        #expect(page.components(separatedBy: "</script>").count == 4)
     }
 
     @Test func checkGivesBothNaNAVerdictOfItsOwn() throws {
         let spec = #"{"inputs": {"x": -1.0}, "define": ["y = log(x) * x"]}"#
         let result = try runMgviz(["-", "--check"], stdin: Data(spec.utf8))
         #expect(result.status == MgvizKit.ExitStatus.success.rawValue)
-        #expect(output(result) == "NAN   x  autograd NaN  numeric NaN  NaN first appears at n1 (log of -1)\n")
+        #expect(output(result) == "NAN   x  autograd NaN  numeric NaN  NaN first appears at the log of 'x' (log of -1)\n")
     }
 
     @Test func checkCallsFiniteAgainstNaNWrong() throws {
@@ -144,7 +145,7 @@ import Testing
         let nan = #"{"inputs": {"x": -1.0}, "define": ["y = log(x)"], "expect": {"output": 1.0}}"#
         let result = try runMgviz(["-", "-o", "-", "--format", "json"], stdin: Data(nan.utf8))
         #expect(result.status == MgvizKit.ExitStatus.wrong.rawValue)
-        #expect(result.stderr == "WRONG output  expected 1.0  computed NaN\nmgviz: warning: NaN first appears at n1 'y' (log of -1)\n")
+        #expect(result.stderr == "WRONG output  expected 1.0  computed NaN\nmgviz: warning: NaN first appears at 'y' (log of -1)\n")
         #expect(fixedText(-.nan, decimals: 4) == "NaN" && fixedText(.infinity, decimals: 2) == "Infinity")
         #expect(fixedText(-.infinity, decimals: 0) == "-Infinity" && exactText(-.nan) == "NaN")
         #expect(exactText(.infinity) == "Infinity" && exactText(0.1) == "0.1")
