@@ -118,7 +118,7 @@ import Testing
         for forbidden in ["<", ">", "&", "\u{2028}", "\u{2029}"] { #expect(!island.contains(forbidden), "\(forbidden)") }
         #expect(island.contains(#"\u003c!--\u003cscript\u003e \u0026 \u003c/script\u003e \u2028\u2029 \u003e"#))
         #expect(try Dump(island).title == title)
-        #expect(page.components(separatedBy: "</script>").count == 3)
+        #expect(page.components(separatedBy: "</script>").count == 4)  // the dump's, the replay's and the code's
     }
 
     @Test func checkGivesBothNaNAVerdictOfItsOwn() throws {

@@ -24,7 +24,7 @@ import Testing
     @Test func scriptEndingTextInATitleCannotBreakOut() throws {
         let spec = #"{"title": "</script><b>x</b>", "inputs": {"x": 1}, "define": ["y = x * 2"]}"#
         let page = String(decoding: try runMgviz(["-", "-o", "-", "--format", "html"], stdin: Data(spec.utf8)).stdout, as: UTF8.self)
-        #expect(page.components(separatedBy: "</script>").count == 3)  // the data block's and the code's
+        #expect(page.components(separatedBy: "</script>").count == 4)  // the dump's, the replay's and the code's
         #expect(page.contains("<title>&lt;/script&gt;&lt;b&gt;x&lt;/b&gt;</title>"))
     }
 
