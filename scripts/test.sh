@@ -2,7 +2,8 @@
 # The test command: sets up the machine, fuzzes the pipeline for 60 seconds, builds the
 # README's library example as a package outside the repo, installs a release build into a
 # temp prefix with scripts/install.sh, checks that the README's diagrams are current, drives
-# the HTML viewer in headless Chromium, then runs the whole suite (last, so that its summary
+# the HTML viewer in headless Chromium (its pages in a temp folder, its screenshots in
+# .build/viewer-screenshots), then runs the whole suite (last, so that its summary
 # closes the output).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,8 +33,7 @@ cmp "$installed/softmax.svg" "$installed/debug.svg"
 echo "install: scripts/install.sh PREFIX installs a release mgviz that draws softmax.json as the debug build does"
 # The README's diagrams come from its mgviz blocks: they are current.
 "$mgviz" README.md --out-dir docs --check
-"$mgviz" samples/softmax.json -o .build/viewer-test.html
-python3 scripts/browser-test.py .build/viewer-test.html .build/viewer-screenshot.png 5
+python3 scripts/browser-test.py "$mgviz" .build/viewer-screenshots
 scripts/python-test.sh "$mgviz"
 swift test --disable-xctest
 if [ "$(git status --porcelain 2>&1 || true)" != "$checkout_before" ]; then

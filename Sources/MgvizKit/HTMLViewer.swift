@@ -1,8 +1,9 @@
 import MgvizExport
 
 /// `-o graph.html`: one self-contained page (no network) with the SVG inline, the JSON dump
-/// as data, and a little plain JavaScript: pan and zoom, full-precision hover, a stepper that
-/// replays backward in reverse topological order, and click-to-highlight the path to the output.
+/// as data, and plain JavaScript: pan and zoom, full-precision hover, a replay of backward in
+/// micrograd's order (running grads on the nodes, each contribution on its edge, the arithmetic
+/// in a panel), a quiz on the grads, and click-to-highlight the path to the output.
 ///
 /// The script and the style are Viewer/viewer.js and Viewer/viewer.css, embedded at build
 /// time; the script finds the SVG's parts by the names `NodeNames` makes.
@@ -21,15 +22,15 @@ public struct HTMLViewer: Sendable {
         out.write(diagram.title ?? "mgviz", escaping: .html)
         out.write("</title>\n<style>\n")
         out.write(PackageResources.viewer_css)
-        out.write("</style>\n</head>\n<body>\n<header>\n<h1>")
-        out.write(diagram.title ?? "mgviz", escaping: .html)
-        out.write("</h1>\n")
+        // The title is drawn in the SVG (and names the tab): the page does not repeat it.
+        out.write("</style>\n</head>\n<body>\n<header>\n")
         out.write(Self.controls)
-        out.write("</header>\n<main id=\"canvas\">\n")
+        out.write("</header>\n<div id=\"stage\">\n<main id=\"canvas\">\n")
         // The SVG without its XML prolog and doctype, which are not allowed inside HTML.
         let text = String(decoding: svg, as: UTF8.self)
         out.write(string: text.firstRange(of: "<svg").map { String(text[$0.lowerBound...]) } ?? text)
-        out.write("</main>\n<aside id=\"info\">Hover a node for its full-precision data and grad; click one to see its path to the output.</aside>\n")
+        out.write("</main>\n<aside id=\"panel\"></aside>\n</div>\n")
+        out.write("<footer id=\"info\">Hover a node for its full-precision data and grad; click one to see its path to the output.</footer>\n")
         out.write("<script type=\"application/json\" id=\"mgviz-data\">")
         out.write(scriptData: JSONExporter().exportBytes(diagram))
         out.write("</script>\n<script type=\"application/json\" id=\"mgviz-backward\">")
@@ -122,14 +123,25 @@ public struct HTMLViewer: Sendable {
         out.write("\"")
     }
 
+    /// The header's controls: the replay's (the script removes them from a page without a
+    /// replay), the quiz's button (removed from a page without grads), and the status line.
     static let controls: StaticString = """
-        <nav>
-        <button id="reset" title="Hide every grad again">reset</button>
-        <button id="step" title="Process the next node of backward">step</button>
-        <button id="play" title="Step on its own">play</button>
+        <nav id="replay" aria-label="replay backward">
+        <button id="replay-start" class="primary" title="Start backward again: the output's grad is the seed, every other grad 0">replay backward</button>
+        <button id="first" title="Jump to the start (Home)" aria-label="jump to the start">|&#9664;</button>
+        <button id="back" title="Step back (&#8592;)" aria-label="step back">&#9664; back</button>
+        <button id="play" title="Play or pause (space)">play</button>
+        <button id="forward" title="Step forward (&#8594;)" aria-label="step forward">step &#9654;</button>
+        <button id="last" title="Jump to the end: the final grads (End)" aria-label="jump to the end">&#9654;|</button>
         <input id="slider" type="range" min="0" max="0" value="0" aria-label="backward step">
-        <span id="status"></span>
+        <label title="Steps a second when playing">speed <select id="speed">
+        <option value="0.25">0.25&#215;</option><option value="0.5">0.5&#215;</option><option value="1" selected>1&#215;</option>
+        <option value="2">2&#215;</option><option value="4">4&#215;</option><option value="8">8&#215;</option>
+        </select></label>
+        <label title="On a graph too big to read whole, zoom to each step's nodes (a wheel or a drag turns it off)"><input id="follow" type="checkbox" checked> follow</label>
         </nav>
+        <button id="quiz" title="Hide the grads and work them out yourself">quiz</button>
+        <span id="status" role="status"></span>
 
         """
 }

@@ -14,11 +14,29 @@ import Testing
         let urls = page.components(separatedBy: "http").dropFirst().map { String($0.prefix(30)) }
         #expect(urls.allSatisfy { $0.hasPrefix("://www.w3.org/") }, "\(urls)")
         #expect(!page.contains("src=") && !page.contains("<link"))
-        for control in ["id=\"reset\"", "id=\"step\"", "id=\"play\"", "id=\"slider\""] { #expect(page.contains(control)) }
+        for control in ["replay-start", "first", "back", "play", "forward", "last", "slider", "speed", "follow", "quiz", "panel"] {
+            #expect(page.contains("id=\"\(control)\""), "\(control)")
+        }
+        // The title is drawn in the SVG, and not repeated in a heading above it.
+        #expect(!page.contains("<h1>") && page.components(separatedBy: ">softmax + negative log likelihood<").count == 3)  // <title> and the SVG's
         // The data block is the JSON dump.
         let json = page.components(separatedBy: "id=\"mgviz-data\">")[1].components(separatedBy: "</script>")[0]
         let dump = try Dump(json.replacingOccurrences(of: "<\\/", with: "</"))
         #expect(dump.nodes.count == 16 && dump.nodes[0].grad?.value == 0.041772570515350445)
+    }
+
+    /// The replay's data block: quiz mode from --quiz, and no steps on a forward-only page.
+    @Test func backwardBlockFollowsTheFlags() throws {
+        func block(_ flags: [String]) throws -> [String: Any] {
+            let result = try runMgviz([sample("neuron").path, "-o", "-", "--format", "html"] + flags)
+            let page = String(decoding: result.stdout, as: UTF8.self)
+            let json = page.components(separatedBy: "id=\"mgviz-backward\">")[1].components(separatedBy: "</script>")[0]
+            return try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        }
+        let plain = try block([]), quiz = try block(["--quiz"]), forward = try block(["--no-backward"])
+        #expect(plain["quiz"] as? Bool == false && (plain["steps"] as? [Any])?.isEmpty == false)
+        #expect(quiz["quiz"] as? Bool == true)
+        #expect(forward["steps"] is NSNull)
     }
 
     @Test func scriptEndingTextInATitleCannotBreakOut() throws {
