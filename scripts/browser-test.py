@@ -281,7 +281,9 @@ def main():
                     elif grad_value(shown["text"]) != 0 or "pending" not in shown["classes"]:
                         problems.append(f"step {k}: {node}, not reached, shows {shown['text']!r} {shown['classes']}")
                     if with_palette:
-                        fill = replay.fill(expected[node][0] if node in expected else 0, float(replay.nodes[node]["data"]))
+                        # Not reached yet: the neutral faint fill, not the grey of a dead node.
+                        fill = (replay.fill(expected[node][0], float(replay.nodes[node]["data"])) if node in expected
+                                else replay.fill(0, 0.0))
                         got = now["fills"][node]
                         if got["fill"] != fill[0] or any(t != fill[1] for t in got["text"]):
                             problems.append(f"step {k}: {node}'s fill is {got}, its running grad's {fill}")
@@ -449,8 +451,8 @@ def main():
         click("replay-start")
         click("forward")
         now = state()
-        check(now["fills"]["n0"]["fill"] == replay.ledger["palette"]["dead"],
-              f"reused-color: mid-replay a's fill is the dead grey of its running grad 0, not its final red: {now['fills']['n0']}")
+        check(now["fills"]["n0"]["fill"] == replay.ledger["palette"]["faint"],
+              f"reused-color: mid-replay a, not reached yet, is the neutral faint, not its final red: {now['fills']['n0']}")
         browser.evaluate("[...document.querySelectorAll('#canvas g.node')].find(g => g.querySelector('title').textContent === 'n0').dispatchEvent(new MouseEvent('mouseenter'))")
         info = browser.evaluate("document.getElementById('info').textContent")
         check("grad 0 (running" in info and "12" not in info.split("grad ", 1)[1], f"hover shows a's running grad, not its final one: {info!r}")

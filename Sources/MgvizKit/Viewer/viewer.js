@@ -208,7 +208,8 @@ function show(k) {
   for (const id of inLedger) {
     const r = running.get(id);
     setGrad(id, r ? r.text : zeroText, [...(r ? [] : ["pending"]), ...(updated.has(id) ? ["updated"] : [])]);
-    if (palette) paint(id, paletteFill(r ? r.value : 0, num(nodes[id]?.data)));
+    // A node backward has not reached is neutral, not the grey of a dead one.
+    if (palette) paint(id, r ? paletteFill(r.value, num(nodes[id]?.data)) : palette.faint);
   }
   clearMarks();
   obstacles = null;
