@@ -15,7 +15,7 @@ public struct HTMLViewer: Sendable {
     /// page in quiz mode, where an answer within `tolerance` of a grad is right.
     package func page(
         svg: [UInt8], diagram: Diagram, ledger: BackwardLedger?, quiz: Bool = false, tolerance: Double,
-        palette: GradPalette? = nil
+        palette: GradPalette? = nil, theme: Theme = .light
     ) -> [UInt8] {
         var out = TextWriter(capacity: svg.count + 300 * diagram.nodes.count + 16_000)
         out.write("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
@@ -23,7 +23,9 @@ public struct HTMLViewer: Sendable {
         out.write("</title>\n<style>\n")
         out.write(PackageResources.viewer_css)
         // The title is drawn in the SVG (and names the tab): the page does not repeat it.
-        out.write("</style>\n</head>\n<body>\n<header>\n")
+        out.write("</style>\n</head>\n<body class=\"")
+        out.write(string: theme.rawValue)
+        out.write("\">\n<header>\n")
         out.write(Self.controls)
         out.write("</header>\n<div id=\"stage\">\n<main id=\"canvas\">\n")
         // The SVG without its XML prolog and doctype, which are not allowed inside HTML.

@@ -47,7 +47,8 @@ extension Drawing {
             let tolerance = evaluation?.expect?.tolerance ?? DrawOptions.quizTolerance
             return Rendering(bytes: HTMLViewer().page(
                 svg: rendered, diagram: diagram, ledger: backwardLedger, quiz: options.opensQuiz, tolerance: tolerance,
-                palette: options.coloring == .grad ? GradPalette(diagram, colors: options.theme.colors) : nil))
+                palette: options.coloring == .grad ? GradPalette(diagram, colors: options.theme.colors) : nil,
+                theme: options.theme))
         }
         let rendering: Rendering
         do throws(RenderError) {
