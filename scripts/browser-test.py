@@ -504,6 +504,8 @@ def main():
         palette = block(pages["reused-color"], "mgviz-backward")["palette"]
         check(now["grads"]["n0"]["text"] == "grad ?" and now["fills"]["n0"]["fill"] == palette["faint"],
               f"the quiz button hides the grads, and under --color grad their colours: {now['fills']['n0']}")
+        legend_shown = "[...document.querySelectorAll('g.cluster')].filter(g => g.querySelector('title').textContent === 'cluster_legend').map(g => getComputedStyle(g).display)"
+        check(browser.evaluate(legend_shown) == ["none"], "the quiz hides --color grad's legend, whose swatches give the grads' range away")
         click("reveal-all")
         now = state()
         check(all(g["text"] != "grad ?" for g in now["grads"].values()) and quiz().startswith("score 0 / 0"), "reveal all shows every grad")

@@ -23,4 +23,7 @@ mkdir -p "$build"
 touch "$stamp.new"
 swift build --package-path "$root" --build-path "$build" -c release --static-swift-stdlib --product mgviz >&2
 mv "$stamp.new" "$stamp"
+# swift build writes Package.resolved as it resolves, at the start of a first build: not a
+# change to build again for (which the next run would otherwise do).
+if [ -e "$root/Package.resolved" ] && [ "$root/Package.resolved" -nt "$stamp" ]; then touch -r "$root/Package.resolved" "$stamp"; fi
 printf '%s\n' "$binary"

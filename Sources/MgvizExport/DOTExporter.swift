@@ -308,7 +308,8 @@ public struct DOTExporter: Sendable {
                 out.write(string: x < 0 ? " ≈-0" : " ≈0")
             } else {
                 out.write(" ")
-                out.write(fixed: x, decimals: precision)
+                // An exact zero is 0, whatever its sign: `-0.0000` would read as a rounded negative.
+                out.write(fixed: x == 0 ? 0 : x, decimals: precision)
             }
         }
         if !label.isEmpty {

@@ -18,10 +18,10 @@ func formatFixed(_ x: Double, decimals: Int) -> String {
 /// A number as a diagram draws it: `formatFixed`, `NaN` and `Infinity` spelled out, except
 /// that a number which is not zero but
 /// rounds to zero at these decimals is `≈0` (or `≈-0`), so that it never looks like an exact
-/// zero, a dead ReLU's grad: at `--precision 0`, 0.4999 is `≈0`, and 0 is `0`.
+/// zero, a dead ReLU's grad: at `--precision 0`, 0.4999 is `≈0`, and 0 (or -0) is `0`.
 package func displayText(_ x: Double, decimals: Int) -> String {
     guard x.isFinite else { return spell(x) }
-    return roundsToZero(x, decimals: decimals) ? (x < 0 ? "≈-0" : "≈0") : formatFixed(x, decimals: decimals)
+    return roundsToZero(x, decimals: decimals) ? (x < 0 ? "≈-0" : "≈0") : formatFixed(x == 0 ? 0 : x, decimals: decimals)
 }
 
 /// Whether `x` is not zero, yet has only zeros at `decimals` decimals.

@@ -199,7 +199,7 @@ extension Diagram {
 }
 
 /// Levenshtein distance, one row at a time.
-private func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
+package func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
     var row = Array(0...b.count)
     for (i, x) in a.enumerated() {
         var diagonal = row[0]

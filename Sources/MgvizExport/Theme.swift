@@ -62,7 +62,8 @@ public enum Theme: String, Sendable, CaseIterable {
             constant: "#343a40", parameter: "#1e4d2b", output: "#7c3f00", value: "#25282c", op: "#3d2f6b", alarm: "#ff6b6b",
             outputOutline: "#ff922b",
             negative: RGB(0x43, 0x93, 0xc3), positive: RGB(0xd6, 0x60, 0x4d), faint: RGB(0x2f, 0x32, 0x37),
-            dead: RGB(0x5c, 0x63, 0x6a))
+            // Lighter than every faint shade, so that the smallest grads never pass for dead.
+            dead: RGB(0x86, 0x8e, 0x96))
     }
 
     /// For `auto`: the CSS that turns the light SVG dark when the reader prefers dark. Each

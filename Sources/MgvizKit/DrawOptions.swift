@@ -73,7 +73,8 @@ public struct DrawOptions: Sendable, Equatable {
     public static let commandLayoutSeconds = 10
     /// PNG resolution; a big graph is drawn at less, to stay within `BitmapSize`'s pixel cap.
     public var dotsPerInch: Double
-    public static let dotsPerInchRange = 1.0...2400.0
+    /// From `minimumUsefulDotsPerInch`: below it Graphviz draws nothing, or text no one reads.
+    public static let dotsPerInchRange = minimumUsefulDotsPerInch...2400.0
     /// A PNG has at most this many pixels: a bigger drawing is drawn at less than `dotsPerInch`.
     public static let maximumPixels = BitmapSize.defaultMaximumPixels
     /// Below this a PNG's text is a few pixels high at best: such a PNG is refused.

@@ -115,6 +115,10 @@ extension Spec {
         guard !define.isEmpty || !inputs.isEmpty else {
             throw SpecError(.document, "the file has only comments (expected lines such as \"x = 2.0\" and \"y = x**2\")")
         }
+        // As a JSON spec needs a "define" entry: inputs alone are leaves, with nothing to backpropagate.
+        guard !define.isEmpty else {
+            throw SpecError(.document, "the file has only inputs (expected a line such as \"y = x**2\" that computes from them)")
+        }
         if let outputLine { lines.output = outputLine }
         textLines = lines
     }

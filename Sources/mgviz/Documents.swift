@@ -59,7 +59,7 @@ extension Invocation {
             return .dataError
         }
         for diagram in rendering.diagrams {
-            if let warning = diagram.warning { report(.warning, "\(name): the mgviz block at line \(diagram.line): \(warning)") }
+            for warning in diagram.warnings { report(.warning, "\(name): the mgviz block at line \(diagram.line): \(warning)") }
         }
         let staleDiagrams = rendering.diagrams.filter { (try? InputFile.read($0.path).0) != $0.bytes }
         let staleLinks = zip(document.blocks, rendering.diagrams).filter { document.existingLink(of: $0) != $1.link }.map(\.1)
@@ -75,7 +75,7 @@ extension Invocation {
                 }
             }
             let isCurrent = staleDiagrams.isEmpty && updated == bytes
-            if isCurrent { writeAll("\(name): \(rendering.diagrams.count) diagrams, all current\n", to: STDOUT_FILENO) }
+            if isCurrent { writeAll("\(name): \(counted(rendering.diagrams.count)), all current\n", to: STDOUT_FILENO) }
             return isCurrent ? .success : .wrong
         }
         do throws(FileError) {
@@ -95,8 +95,11 @@ extension Invocation {
             return error.exitStatus
         }
         if staleDiagrams.isEmpty && updated == bytes {
-            writeAll("\(name): \(rendering.diagrams.count) diagrams, all current\n", to: STDOUT_FILENO)
+            writeAll("\(name): \(counted(rendering.diagrams.count)), all current\n", to: STDOUT_FILENO)
         }
         return .success
     }
 }
+
+/// `1 diagram`, `3 diagrams`.
+private func counted(_ diagrams: Int) -> String { diagrams == 1 ? "1 diagram" : "\(diagrams) diagrams" }

@@ -46,6 +46,7 @@ struct Mgviz: ParsableCommand {
             if let invocation = Invocation(plainArguments: Array(CommandLine.arguments.dropFirst())), invocation.isValid {
                 try invocation.run()
             } else {
+                try refuseUnknownOptions(CommandLine.arguments.dropFirst())
                 var command = try parseAsRoot()
                 try command.run()
             }
@@ -179,6 +180,25 @@ struct Mgviz: ParsableCommand {
     }
 
     func validate() throws { try invocation.validate() }
+
+    /// ArgumentParser reports an unknown option only once validation passes, so `--colour grad`
+    /// was told that `grad` made two inputs. Any `--name` it does not define is refused first,
+    /// with the nearest it does.
+    static func refuseUnknownOptions(_ arguments: ArraySlice<String>) throws {
+        // Every option --help shows, and ArgumentParser's hidden ones.
+        let known = helpMessage(columns: 1000).split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-") })
+            .filter { $0.hasPrefix("--") && $0.count > 2 }.map(String.init)
+            + ["--generate-completion-script", "--experimental-dump-help"]
+        for argument in arguments {
+            if argument == "--" { return }
+            guard argument.hasPrefix("--") else { continue }
+            let name = String(argument.prefix { $0 != "=" })
+            guard !known.contains(name) else { continue }
+            let nearest = known.min { editDistance(Array($0.unicodeScalars), Array(name.unicodeScalars)) < editDistance(Array($1.unicodeScalars), Array(name.unicodeScalars)) }
+            let hint = nearest.flatMap { editDistance(Array($0.unicodeScalars), Array(name.unicodeScalars)) <= 3 ? "; did you mean '\($0)'" : nil } ?? ""
+            throw ValidationError("unknown option '\(name)'\(hint)")
+        }
+    }
 
     func run() throws { try invocation.run() }
 }

@@ -147,11 +147,11 @@ import Testing
         // A bad block: one line with the document, the block's line, and the place inside it.
         // Its document and images stay as they were; the next document goes on.
         let bad = folder.appendingPathComponent("bad.md")
-        let badText = "# Bad\n\n```mgviz id=good\nx = 1\n```\n\n```mgviz\nx = 1\ny = x +\n```\n"
+        let badText = "# Bad\n\n```mgviz id=good\nx = 1\ny = x * 2\n```\n\n```mgviz\nx = 1\ny = x +\n```\n"
         try Data(badText.utf8).write(to: bad)
         let run = try runMgviz([bad.path, fresh.path], in: folder)
         #expect(run.status == MgvizKit.ExitStatus.dataError.rawValue)
-        #expect(run.stderr == "mgviz: error: \(bad.path): the mgviz block at line 7: line 2, column 8: expected a number, a name, a function or '(', got the end of the expression\n")
+        #expect(run.stderr == "mgviz: error: \(bad.path): the mgviz block at line 8: line 2, column 8: expected a number, a name, a function or '(', got the end of the expression\n")
         #expect(try String(contentsOf: bad, encoding: .utf8) == badText)
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("good.svg").path))
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("x.svg").path))
@@ -163,7 +163,7 @@ import Testing
         ("```mgviz format=pdf\nx = 1\n```\n", "the mgviz block at line 1: format=pdf: expected svg or png, a format a Markdown image can show"),
         ("```mgviz precision=99\nx = 1\n```\n", "the mgviz block at line 1: --precision must be from 0 to 17, got 99"),
         ("```mgviz id=../up\nx = 1\n```\n", "the mgviz block at line 1: id=../up: expected letters, digits, '-', '_' and '.', not starting with '.' (it names the image file)"),
-        ("```mgviz id=a\nx = 1\n```\n```mgviz id=a\nx = 2\n```\n", "the mgviz block at line 4: a.svg is the image of the block at line 1 too; give this one another id="),
+        ("```mgviz id=a\nx = 1\ny = x\n```\n```mgviz id=a\nx = 2\ny = x\n```\n", "the mgviz block at line 5: a.svg is the image of the block at line 1 too; give this one another id="),
         ("text\n```mgviz\nx = 1\n", "the mgviz block at line 2: the block is never closed (expected a closing ```)"),
         ("```mgviz\n{\"inputs\": {\"x\": \"1\"}, \"define\": [\"y = x\"]}\n```\n", "the mgviz block at line 1: \"inputs\".\"x\" (line 1, column 18): expected a number, got a string"),
     ])
@@ -188,9 +188,14 @@ import Testing
         let rendered = try #require(MarkdownRendering(document, path: "doc.md").document)
         #expect(String(decoding: rendered, as: UTF8.self)
             == "Intro\r\n```mgviz id=w\r\nx = 1\r\ny = x*2\r\n```\r\n<!-- mgviz-image -->\r\n![w](w.svg)\r\n<!-- /mgviz-image -->\r\nafter\r\n")
-        let stale = "```mgviz id=w\nx = 1\n```\n<!-- mgviz-image -->\n![old](old.svg)\n<!-- /mgviz-image -->\nafter\n"
+        // In a list item, the link keeps the block's indentation, and stays in the item.
+        let listed = "- step one:\n\n  ```mgviz id=l\n  x = 1\n  y = x * 2\n  ```\n- step two\n"
+        let inList = try #require(MarkdownRendering(MarkdownDocument(bytes: Array(listed.utf8)), path: "doc.md").document)
+        #expect(String(decoding: inList, as: UTF8.self)
+            == "- step one:\n\n  ```mgviz id=l\n  x = 1\n  y = x * 2\n  ```\n  <!-- mgviz-image -->\n  ![l](l.svg)\n  <!-- /mgviz-image -->\n- step two\n")
+        let stale = "```mgviz id=w\nx = 1\ny = x\n```\n<!-- mgviz-image -->\n![old](old.svg)\n<!-- /mgviz-image -->\nafter\n"
         let refreshed = try #require(MarkdownRendering(MarkdownDocument(bytes: Array(stale.utf8)), path: "doc.md").document)
         #expect(String(decoding: refreshed, as: UTF8.self)
-            == "```mgviz id=w\nx = 1\n```\n<!-- mgviz-image -->\n![w](w.svg)\n<!-- /mgviz-image -->\nafter\n")
+            == "```mgviz id=w\nx = 1\ny = x\n```\n<!-- mgviz-image -->\n![w](w.svg)\n<!-- /mgviz-image -->\nafter\n")
     }
 }

@@ -78,6 +78,7 @@ import Testing
         ("x = 1\ny = x\nexpect y = 1.0\n", "spec.mg: line 3, column 1: \"expect\" can only be given in a JSON spec; a text spec holds inputs (x = 2.0), definitions (y = x**2), comments and \"output NAME\""),
         ("x = 1\n  mlp: 2, 16, 1\n", "spec.mg: line 2, column 3: \"mlp\" can only be given in a JSON spec; a text spec holds inputs (x = 2.0), definitions (y = x**2), comments and \"output NAME\""),
         ("# only a comment\n", "spec.mg: the file has only comments (expected lines such as \"x = 2.0\" and \"y = x**2\")"),
+        ("a = 2\nb = 3\n", "spec.mg: the file has only inputs (expected a line such as \"y = x**2\" that computes from them)"),
         (" \n", "spec.mg: the file is empty (expected lines such as \"x = 2.0\" and \"y = x**2\")"),
     ])
     func errorsNameTheLineAndColumn(text: String, message: String) {

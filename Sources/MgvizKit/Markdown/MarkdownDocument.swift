@@ -32,6 +32,9 @@ public struct MarkdownDocument: Sendable {
         let existingLink: Range<Int>?
         /// The document's line end at the closing fence: "\n" or "\r\n".
         let lineEnd: String
+        /// The opening fence's indentation, which the link's lines take too, so that a block
+        /// in a list item keeps its link in the item.
+        let indent: Int
     }
 
     /// Finds the blocks. Fences follow CommonMark: three or more backticks or tildes, indented
@@ -73,7 +76,7 @@ public struct MarkdownDocument: Sendable {
             let lineEnd = closing.count >= 2 && closing[closing.endIndex - 2] == UInt8(ascii: "\r") ? "\r\n" : "\n"
             blocks.append(Block(
                 line: index + 1, options: options, content: content, linkOffset: linkOffset, existingLink: existing,
-                lineEnd: lineEnd))
+                lineEnd: lineEnd, indent: open.indent))
             index = close + 1
         }
         self.blocks = blocks
@@ -90,8 +93,8 @@ public struct MarkdownDocument: Sendable {
             result += bytes[copied..<block.linkOffset]
             // A closing fence on the last line, without a line end, gets one before the link.
             if block.linkOffset == bytes.count, bytes.last != UInt8(ascii: "\n") { result += Array(block.lineEnd.utf8) }
-            let end = block.lineEnd
-            result += Array((Self.linkStart + end + link + end + Self.linkEnd + end).utf8)
+            let end = block.lineEnd, pad = String(repeating: " ", count: block.indent)
+            result += Array((pad + Self.linkStart + end + pad + link + end + pad + Self.linkEnd + end).utf8)
             copied = block.existingLink?.upperBound ?? block.linkOffset
         }
         result += bytes[copied...]
@@ -103,6 +106,7 @@ public struct MarkdownDocument: Sendable {
         guard let range = block.existingLink else { return nil }
         let text = String(decoding: bytes[range], as: UTF8.self)
         let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+            .map { $0.drop { $0 == " " } }
         return lines.dropFirst().prefix { $0 != Self.linkEnd }.joined(separator: "\n")
     }
 
@@ -136,7 +140,7 @@ public struct MarkdownDocument: Sendable {
         func text(_ k: Int) -> String {
             var line = String(decoding: bytes[lines[k]], as: UTF8.self)
             while let last = line.last, last == "\n" || last == "\r\n" || last == " " || last == "\t" { line.removeLast() }
-            return line
+            return String(line.drop { $0 == " " })
         }
         let first = close + 1
         guard first < lines.count, text(first) == linkStart else { return nil }

@@ -14,8 +14,8 @@ public struct MarkdownRendering: Sendable {
         public let bytes: [UInt8]
         /// The link between the markers: `![title](path from the document)`.
         public let link: String
-        /// The drawing's NaN or infinity warning, if any.
-        public let warning: String?
+        /// The drawing's NaN or infinity warning, and its WRONG `expect` entries, drawn in red.
+        public let warnings: [String]
     }
 
     public let diagrams: [Diagram]
@@ -47,13 +47,13 @@ public struct MarkdownRendering: Sendable {
                     throw MarkdownError(line: block.line, message: "\(name) is the image of the block at line \(earlier) too; give this one another id=")
                 }
                 namesUsed[name] = block.line
-                let (bytes, title, warning) = try Self.draw(block, format: format, options: blockOptions)
+                let (bytes, title, warnings) = try Self.draw(block, format: format, options: blockOptions)
                 let file = outDir.map { joinedPath($0, name) } ?? (documentFolder == "." ? name : joinedPath(documentFolder, name))
                 let target = outDir.map { relativePath(from: documentFolder, to: joinedPath($0, name)) } ?? name
                 let alt = title ?? id ?? "\(stem) diagram \(index + 1)"
                 diagrams.append(Diagram(
                     line: block.line, path: file, bytes: bytes, link: "![\(Self.escapedAlt(alt))](\(Self.escapedTarget(target)))",
-                    warning: warning))
+                    warnings: warnings))
             } catch {
                 failures.append(error)
             }
@@ -128,10 +128,10 @@ public struct MarkdownRendering: Sendable {
         return (options, format, id)
     }
 
-    /// The block's diagram, its title and its NaN warning.
+    /// The block's diagram, its title and its warnings.
     private static func draw(
         _ block: MarkdownDocument.Block, format: OutputFormat, options: DrawOptions
-    ) throws(MarkdownError) -> ([UInt8], String?, String?) {
+    ) throws(MarkdownError) -> ([UInt8], String?, [String]) {
         let firstCharacter = block.content.first { ![0x20, 0x09, 0x0a, 0x0d].contains($0) }
         let inputFormat: InputFormat = firstCharacter == UInt8(ascii: "{") ? .json : .mg
         do throws(DrawError) {
@@ -139,7 +139,10 @@ public struct MarkdownRendering: Sendable {
             do { document = try Document(bytes: block.content, format: inputFormat) } catch { throw .spec(error) }
             let drawing = try Drawing(document: document, options: options)
             let rendering = try drawing.rendered(as: format)
-            return (rendering.bytes, drawing.evaluation?.title, drawing.nonFinite?.description)
+            let wrong = drawing.expectations.filter { !$0.isRight }.map {
+                "\"expect\" is WRONG for \($0.isGrad ? "the grad of \($0.name)" : "the output"): expected \(exactText($0.expected)), computed \(exactText($0.computed))"
+            }
+            return (rendering.bytes, drawing.evaluation?.title, ([drawing.nonFinite?.description].compactMap { $0 } + wrong))
         } catch {
             throw MarkdownError(line: block.line, message: error.description)
         }

@@ -11,6 +11,8 @@ const svgNS = "http://www.w3.org/2000/svg";
 const data = JSON.parse(document.getElementById("mgviz-data").textContent);
 const ledger = JSON.parse(document.getElementById("mgviz-backward").textContent);
 const svg = document.querySelector("#canvas svg");
+// --color grad's legend: its swatches give the range of the grads away, so a quiz hides it.
+const legend = [...svg.querySelectorAll("g.cluster")].find(g => g.querySelector("title")?.textContent === "cluster_legend");
 const graph = svg.querySelector("g.graph") || svg;
 const $ = id => document.getElementById(id);
 
@@ -409,6 +411,7 @@ function enterQuiz() {
   $("quiz").textContent = "leave quiz";
   $("quiz").classList.add("on");
   document.body.classList.add("quiz");
+  if (legend) legend.style.display = "none";
   $("status").textContent = "quiz: click a node and type its grad";
   showQuiz();
   refreshHover();
@@ -420,6 +423,7 @@ function leaveQuiz() {
   $("quiz").textContent = "quiz";
   $("quiz").classList.remove("on");
   document.body.classList.remove("quiz");
+  if (legend) legend.style.display = "";
   for (const g of svg.querySelectorAll(".selected")) g.classList.remove("selected");
 }
 function known(id) { return givenInQuiz(id) || quiz.solved.has(id) || quiz.revealed.has(id); }
