@@ -46,7 +46,9 @@ struct Token {
 
     var describe: String {
         switch kind {
-        case .number(let value, _): return "the number \(pythonRepr(value))"
+        // As written: an integer literal without the `.0` that Python's repr of its float adds.
+        case .number(let value, let isInteger):
+            return "the number " + (isInteger && value.magnitude < 1e15 ? String(Int64(value)) : pythonRepr(value))
         case .name(let name): return "'\(echo(name))'"
         case .symbol(let symbol): return "'\(symbol.text)'"
         case .end: return "the end of the expression"
@@ -277,7 +279,7 @@ struct ExpressionEvaluator {
                 }
                 return operands[0]
             default:
-                throw ExpressionError(column: token.column, message: "unexpected \(token.describe) after a complete operand (expected an operator or the end)")
+                throw ExpressionError(column: token.column, message: "\(token.describe) cannot follow a complete operand (expected an operator or the end)")
             }
         }
     }

@@ -21,7 +21,8 @@ struct Invocation: Equatable {
     var explain = false
     var quiz = false
     var step = DrawOptions().gradientStep
-    var method = DrawOptions().gradientMethod
+    /// Nil unless given: it goes with --check.
+    var method: FiniteDifference?
     var tolerance = DrawOptions().gradientTolerance
     var collapse: DrawOptions.Collapse?
     var focus: String?
@@ -37,7 +38,7 @@ struct Invocation: Equatable {
     var options: DrawOptions {
         var options = DrawOptions(
             rankDirection: rankdir, precision: precision, coloring: color, theme: theme, opensQuiz: quiz, showsGradients: !noBackward,
-            checksGradients: check, gradientStep: step, gradientMethod: method, gradientTolerance: tolerance, collapse: collapse, focus: focus,
+            checksGradients: check, gradientStep: step, gradientMethod: method ?? DrawOptions().gradientMethod, gradientTolerance: tolerance, collapse: collapse, focus: focus,
             maximumNodes: maxNodes, maximumLayoutSeconds: maxLayoutSeconds)
         if let depth { options.focusDepth = depth }
         if let dpi { options.dotsPerInch = dpi }
@@ -47,6 +48,7 @@ struct Invocation: Equatable {
     func validate() throws {
         if isMarkdown { return try validateDocuments() }
         if depth != nil && focus == nil { throw ValidationError("--depth goes with --focus NAME") }
+        if method != nil && !check { throw ValidationError("--method goes with --check") }
         do { try options.validate() } catch { throw ValidationError(error.description) }
         if let outDir {
             guard output == nil else { throw ValidationError("give -o or --out-dir, not both") }

@@ -143,8 +143,8 @@ struct Mgviz: ParsableCommand {
     @Option(help: "The h of --check. Example: --step 1e-4")
     var step: Double = Invocation.defaults.step
 
-    @Option(help: "The estimate --check compares with, as section 1 of the notebook computes both: central (f(x+h) - f(x-h)) / 2h, whose error shrinks as h², or forward (f(x+h) - f(x)) / h, whose error shrinks as h. Example: --method forward")
-    var method: FiniteDifference = Invocation.defaults.method
+    @Option(help: "The estimate --check compares with, as section 1 of the notebook computes both: central (f(x+h) - f(x-h)) / 2h, the default, whose error shrinks as h², or forward (f(x+h) - f(x)) / h, whose error shrinks as h. Example: --check --method forward")
+    var method: FiniteDifference?
 
     @Option(help: "What --check allows: |autograd - numeric| <= T + T * |numeric|. Example: --tolerance 1e-7")
     var tolerance: Double = Invocation.defaults.tolerance

@@ -48,8 +48,8 @@ import Testing
         ("{\"inputs\": {\"x\": 1}, \"define\": [\"y = exp(x\"]}", "spec.json: define[0] (y), column 5: unbalanced '(': the call to exp is never closed"),
         ("{\"inputs\": {\"x\": 1}, \"define\": [\"y = x + 1)\"]}", "spec.json: define[0] (y), column 10: unbalanced ')': no '(' before it"),
         ("{\"inputs\": {\"x\": 1}, \"define\": [\"y = exp()\"]}", "spec.json: define[0] (y), column 9: expected a number, a name, a function or '(', got ')'"),
-        ("{\"inputs\": {\"x\": 1}, \"define\": [\"y = x x\"]}", "spec.json: define[0] (y), column 7: unexpected 'x' after a complete operand (expected an operator or the end)"),
-        ("{\"inputs\": {\"x\": 1}, \"define\": [\"y = (x)(x)\"]}", "spec.json: define[0] (y), column 8: unexpected '(' after a complete operand (expected an operator or the end)"),
+        ("{\"inputs\": {\"x\": 1}, \"define\": [\"y = x x\"]}", "spec.json: define[0] (y), column 7: 'x' cannot follow a complete operand (expected an operator or the end)"),
+        ("{\"inputs\": {\"x\": 1}, \"define\": [\"y = (x)(x)\"]}", "spec.json: define[0] (y), column 8: '(' cannot follow a complete operand (expected an operator or the end)"),
         ("{\"inputs\": {\"x\": 1}, \"define\": [\"y x\"]}", "spec.json: define[0]: expected \"name = expression\", found no '='"),
         ("{\"inputs\": {\"x\": 1}, \"define\": [\" = x\"]}", "spec.json: define[0], column 1: expected a name before '='"),
         // an output that does not exist

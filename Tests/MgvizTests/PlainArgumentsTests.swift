@@ -12,9 +12,10 @@ import Testing
         ("--step", ["1e-4", "inf", "x", "0x1p-3", "1_0"]), ("--tolerance", ["1e-7", ".5", "1e400"]),
         ("--collapse", ["neurons", "layers"]), ("--focus", ["h1", "-", "x y"]), ("--depth", ["2", "0", "x"]),
         ("--max-nodes", ["5000", "0", "１"]), ("--max-layout-seconds", ["60", "0"]), ("--dpi", ["192", "0", "x"]),
-        ("--input-format", ["mg", "json", "md", "MG"]),
+        ("--input-format", ["mg", "json", "md", "MG"]), ("--method", ["forward", "central", "Forward"]),
+        ("--theme", ["light", "dark", "auto", "night"]),
     ]
-    static let flags = ["--check", "--no-backward"]
+    static let flags = ["--check", "--no-backward", "--explain", "--quiz"]
     static let others = [
         "--", "--format=svg", "-h", "--help", "-help", "--version", "-oout.svg", "--unknown", "-x", "---", "-1", "--Check",
         "--generate-completion-script", "--experimental-dump-help",
