@@ -266,8 +266,16 @@ public struct DOTExporter: Sendable {
         writeLines(node.label, data, grad, problems, &out, separator: "|", escape: .recordField, exact: false)
         out.write("}\", tooltip=\"")
         // The tooltip names the node by its id too, as --explain and the page's panel do.
-        let id = NodeNames.value(at: diagram.nameNumber(at: index)).description
-        writeLines(node.label.isEmpty ? id : "\(node.label) (\(id))", data, grad, problems, &out, separator: "\\n", escape: .dotString, exact: true)
+        if node.label.isEmpty {
+            out.write(name)
+        } else {
+            out.write(node.label, escaping: .dotString)
+            out.write(" (")
+            out.write(name)
+            out.write(")")
+        }
+        out.write("\\n")
+        writeLines("", data, grad, problems, &out, separator: "\\n", escape: .dotString, exact: true)
         out.write("\"];\n")
         guard node.isOp else { return }
         let op = diagram.opName(of: node.value, at: index)
@@ -304,12 +312,9 @@ public struct DOTExporter: Sendable {
             if exact {
                 out.write(" = ")
                 out.write(exact: x)
-            } else if roundsToZero(x, decimals: precision) {
-                out.write(string: x < 0 ? " ≈-0" : " ≈0")
             } else {
                 out.write(" ")
-                // An exact zero is 0, whatever its sign: `-0.0000` would read as a rounded negative.
-                out.write(fixed: x == 0 ? 0 : x, decimals: precision)
+                out.write(drawn: x, decimals: precision)
             }
         }
         if !label.isEmpty {

@@ -15,19 +15,14 @@ func formatFixed(_ x: Double, decimals: Int) -> String {
     }
 }
 
-/// A number as a diagram draws it: `formatFixed`, `NaN` and `Infinity` spelled out, except
-/// that a number which is not zero but
-/// rounds to zero at these decimals is `≈0` (or `≈-0`), so that it never looks like an exact
-/// zero, a dead ReLU's grad: at `--precision 0`, 0.4999 is `≈0`, and 0 (or -0) is `0`.
+/// A number as a diagram draws it (the records, the ledger's texts): see `FixedDigits.writeDrawn`.
 package func displayText(_ x: Double, decimals: Int) -> String {
-    guard x.isFinite else { return spell(x) }
-    return roundsToZero(x, decimals: decimals) ? (x < 0 ? "≈-0" : "≈0") : formatFixed(x == 0 ? 0 : x, decimals: decimals)
-}
-
-/// Whether `x` is not zero, yet has only zeros at `decimals` decimals.
-package func roundsToZero(_ x: Double, decimals: Int) -> Bool {
-    guard x != 0, x.magnitude < 1 else { return false }
-    return formatFixed(x, decimals: decimals).allSatisfy { $0 == "0" || $0 == "." || $0 == "-" }
+    guard x.isFinite, x.magnitude < FixedDigits.largest, FixedDigits.decimals.contains(decimals) else {
+        return fixedText(x, decimals: decimals)
+    }
+    return String(unsafeUninitializedCapacity: FixedDigits.capacity) {
+        FixedDigits.writeDrawn(x, decimals: decimals, to: $0.baseAddress!)
+    }
 }
 
 /// The integer path of `formatFixed`, writing its digits to memory: `TextWriter` writes them
@@ -38,6 +33,20 @@ enum FixedDigits {
     static let decimals = 0...17
     /// The most bytes written: a sign, 16 digits, the point and 17 decimals, with room to spare.
     static let capacity = 40
+
+    /// `write`, as a diagram draws a number: an exact zero without its sign (`-0.0000` would
+    /// read as a rounded negative), and a number that is not zero but whose digits are all
+    /// zeros as `≈0` or `≈-0`, so that it never looks like an exact zero, a dead ReLU's grad:
+    /// at 0 decimals, 0.4999 is `≈0`. The digits are made once and looked at where they lie.
+    static func writeDrawn(_ x: Double, decimals: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        let length = write(x == 0 ? 0 : x, decimals: decimals, to: out)
+        guard x != 0, UnsafeBufferPointer(start: out, count: length).allSatisfy({ $0 == UInt8(ascii: "0") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") })
+        else { return length }
+        let nearZero: StaticString = "≈0", nearNegativeZero: StaticString = "≈-0"
+        let text = x < 0 ? nearNegativeZero : nearZero
+        out.update(from: text.utf8Start, count: text.utf8CodeUnitCount)
+        return text.utf8CodeUnitCount
+    }
 
     /// Writes finite `x`, of magnitude below `largest`, with `decimals` in `decimals`; returns
     /// how many bytes it wrote.

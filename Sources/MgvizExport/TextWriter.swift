@@ -167,6 +167,15 @@ package struct TextWriter: ~Copyable {
         count += FixedDigits.write(x, decimals: decimals, to: room(FixedDigits.capacity))
     }
 
+    /// `displayText(x, decimals:)`: a number as a diagram draws it, `≈0` for one that only
+    /// rounds to zero.
+    package mutating func write(drawn x: Double, decimals: Int) {
+        guard x.isFinite, x.magnitude < FixedDigits.largest, FixedDigits.decimals.contains(decimals) else {
+            return write(fixed: x, decimals: decimals)
+        }
+        count += FixedDigits.writeDrawn(x, decimals: decimals, to: room(FixedDigits.capacity))
+    }
+
     /// Writes `text` with each byte that `escape` maps replaced. Every character that needs
     /// escaping in DOT, record labels or JSON is ASCII, so UTF-8 passes through untouched.
     package mutating func write(_ text: String, escaping escape: Escape) {
