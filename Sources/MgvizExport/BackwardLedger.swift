@@ -92,26 +92,30 @@ public struct BackwardLedger: Sendable {
             var amounts: [(slot: Int, local: Double, amount: Double, formula: String, isSum: Bool)] = []
             let isNeuron = diagram.neuronTexts[node] != nil
             let grad = diagram.value(at: node).grad
+            let operands = Array(diagram.operands(of: node))
             repeat {
                 let naming = { (position: Int) in drawnAt[position].map { Self.name($0, in: diagram) } ?? Self.name(position, in: expanded) }
-                for use in expanded.contributions(of: index, naming: naming) {
-                    guard let operand = drawnAt[use.operand], operand != node || !isNeuron else { continue }
-                    let slots = Array(diagram.operandRange(of: node))
-                    // The k-th use of an operand is the k-th edge from it; a neuron's operand has one.
-                    let earlier = amounts.filter { diagram.operandList[slots[$0.slot]] == Int32(operand) }.count
-                    let matching = slots.indices.filter { diagram.operandList[slots[$0]] == Int32(operand) }
-                    guard let slot = isNeuron ? matching.first : matching.dropFirst(earlier).first else { continue }
-                    if isNeuron, let existing = amounts.firstIndex(where: { $0.slot == slot }) {
+                let isSum = !isNeuron && expanded.value(at: index).op == .add
+                for (k, use) in expanded.contributions(of: index, naming: naming).enumerated() {
+                    guard let operand = drawnAt[use.operand] else { continue }
+                    // A node drawn as itself has its operands in the same order: use k is slot k.
+                    guard isNeuron else {
+                        amounts.append((k, use.local, use.amount, use.formula, isSum))
+                        continue
+                    }
+                    // A neuron's operand has one edge, whichever of its nodes used it.
+                    guard operand != node, let slot = operands.firstIndex(of: operand) else { continue }
+                    if let existing = amounts.firstIndex(where: { $0.slot == slot }) {
                         amounts[existing].amount += use.amount
                     } else {
-                        amounts.append((slot, use.local, use.amount, use.formula, !isNeuron && expanded.value(at: index).op == .add))
+                        amounts.append((slot, use.local, use.amount, use.formula, isSum))
                     }
                 }
                 index -= 1
             } while isNeuron && index >= 0 && drawnAt[index] == node
             var uses: [Use] = []
             for entry in amounts.sorted(by: { $0.slot < $1.slot }) {
-                let operand = Int(diagram.operandList[Array(diagram.operandRange(of: node))[entry.slot]])
+                let operand = operands[entry.slot]
                 running[operand] += entry.amount
                 let local = isNeuron ? (grad != 0 ? entry.amount / grad : 0) : entry.local
                 let formula = isNeuron
