@@ -300,7 +300,8 @@ public struct Diagram: Sendable {
         return index >= 0 ? clusters[Int(index)] : nil
     }
 
-    var hasClusters: Bool { !clusterIndex.isEmpty }
+    /// Whether some node belongs to a model's neuron, so that `collapsingNeurons()` has work.
+    public var hasClusters: Bool { !clusterIndex.isEmpty }
 
     func node(at position: Int) -> Node {
         precondition(position >= 0 && position < count, "node \(position) is not in this diagram of \(count)")
