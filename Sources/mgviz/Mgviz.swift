@@ -194,8 +194,9 @@ struct Mgviz: ParsableCommand {
             guard argument.hasPrefix("--") else { continue }
             let name = String(argument.prefix { $0 != "=" })
             guard !known.contains(name) else { continue }
-            let nearest = known.min { editDistance(Array($0.unicodeScalars), Array(name.unicodeScalars)) < editDistance(Array($1.unicodeScalars), Array(name.unicodeScalars)) }
-            let hint = nearest.flatMap { editDistance(Array($0.unicodeScalars), Array(name.unicodeScalars)) <= 3 ? "; did you mean '\($0)'" : nil } ?? ""
+            let nearest = known.map { (option: $0, distance: editDistance(Array($0.unicodeScalars), Array(name.unicodeScalars))) }
+                .min { $0.distance < $1.distance }
+            let hint = nearest.flatMap { $0.distance <= 3 ? "; did you mean '\($0.option)'" : nil } ?? ""
             throw ValidationError("unknown option '\(name)'\(hint)")
         }
     }
