@@ -5,8 +5,8 @@ import Glibc
 /// Operands are always created before their results, so creation order is a topological
 /// order and backward is a single reverse sweep: no recursion, no per-node objects, no
 /// closures. Building a node does no reference counting, no copy-on-write check and no
-/// allocation (the buffer doubles when full); backward reuses one mask buffer. Freeing a
-/// graph of any size frees a few buffers.
+/// allocation (the buffer doubles when full); backward reuses one bit set of the nodes it
+/// reached. Freeing a graph of any size frees a few buffers.
 ///
 /// **Lifetime.** A Value does not keep its graph alive: it names it by the address of its
 /// storage (a pooled `Tape`, never freed) and a generation, so that building a node costs no
@@ -79,6 +79,7 @@ public final class Graph: @unchecked Sendable {
         precondition(count >= 0 && count <= tape.pointee.count, "cannot truncate \(tape.pointee.count) nodes to \(count)")
         tape.pointee.count = count
         tape.pointee.dropExponents(from: count)
+        tape.pointee.forgetNodes(from: count)
         if Int(highestLabelled) >= count {
             labels = labels.filter { $0.key < count }
             highestLabelled = labels.keys.max() ?? -1
@@ -89,6 +90,8 @@ public final class Graph: @unchecked Sendable {
     public func zeroGrad() {
         let nodes = tape.pointee.nodes
         for i in 0..<count { nodes.unsafelyUnwrapped[i].grad = 0 }
+        tape.pointee.untouchedOpsFrom = 0
+        tape.pointee.mayHoldNegativeZeroGrad = false
     }
 
     // MARK: building
@@ -122,7 +125,9 @@ public final class Graph: @unchecked Sendable {
             let node = nodes[i]
             let op = node.op
             guard op != .leaf else { continue }
-            nodes[i].data = op.apply(nodes[node.lhs].data, t.pointee.secondArgument(node)).out
+            let data = op.apply(nodes[node.lhs].data, t.pointee.secondArgument(node)).out
+            nodes[i].data = data
+            t.pointee.noteData(data, of: i)
         }
     }
 
@@ -132,75 +137,94 @@ public final class Graph: @unchecked Sendable {
         let t = tape
         let last = Int(output)
         precondition(last >= 0 && last < t.pointee.count, "node \(last) is not in this graph")
-        let reaches = t.pointee.clearedMask(count: last + 1)
+        let reached = t.pointee.clearedBits(count: last + 1)
+        if t.pointee.zeroGradsChangeNothing(upTo: last) {
+            sweep(from: last, reached: reached, skippingZeroGrads: true)
+        } else {
+            sweep(from: last, reached: reached, skippingZeroGrads: false)
+        }
+        t.pointee.noteBackward(from: last)
+    }
+
+    /// Backward's one reverse sweep from `last`, over the nodes an operand edge from a visited
+    /// node reaches, found as it goes. When zero grads change nothing, a node whose grad is
+    /// zero is skipped and reaches nothing, so that a moons step skips the whole forward pass
+    /// of each point past the hinge, as hand-written C does.
+    @inline(__always)
+    private func sweep(from last: Int, reached: NodeBits, skippingZeroGrads: Bool) {
+        let t = tape
         let nodes = t.pointee.nodes.unsafelyUnwrapped
-        reaches[last] = true
         nodes[last].grad = 1
         var i = last
-        // Whether node `i` is reached and its grad is `carriedGrad`, computed by the step
-        // before: see `.add`.
+        // Whether node `i`'s grad is `carriedGrad`, computed by the step before: see `.add`.
         var isCarried = false, carriedGrad = 0.0
         while i >= 0 {
-            defer { i -= 1 }
-            guard isCarried || reaches[i] else { continue }
-            let node = nodes[i]
-            let g = isCarried ? carriedGrad : node.grad
+            let g = isCarried ? carriedGrad : nodes[i].grad
             isCarried = false
-            switch node.op {
-            case .leaf:
-                continue
-            // + and * spelled out as micrograd's _backward: a sum's local derivatives are
-            // exactly 1, so `+= g` is `+= 1 * g` without a multiply on the critical path.
-            case .add:
-                let a = node.lhs, b = node.rhs
-                let product = nodes[b]
-                // A neuron's running sum, `s[i] = s[i-2] + w * x` with the product at i-1
-                // made from older nodes: the product's _backward runs here, as it would
-                // next, and s[i-2] is visited next with its grad in a register. Neither
-                // needs its mask entry, and the sums' chain does not wait on a store and a
-                // reload. The same additions happen in the same order.
-                if a == i &- 2, b == i &- 1, product.op == .mul, product.lhs < a, product.rhs < a {
-                    let sumGrad = nodes[a].grad + g
-                    nodes[a].grad = sumGrad
-                    let productGrad = product.grad + g
-                    nodes[b].grad = productGrad
-                    let w = product.lhs, x = product.rhs
-                    let wData = nodes[w].data, xData = nodes[x].data
-                    nodes[w].grad += xData * productGrad
-                    reaches[w] = true
-                    nodes[x].grad += wData * productGrad
-                    reaches[x] = true
-                    isCarried = true
-                    carriedGrad = sumGrad
-                    i = a &+ 1
-                    continue
-                }
-                nodes[a].grad += g
-                reaches[a] = true
-                nodes[b].grad += g
-                reaches[b] = true
-            case .mul:
-                let a = node.lhs, b = node.rhs
-                let aData = nodes[a].data, bData = nodes[b].data
-                nodes[a].grad += bData * g
-                reaches[a] = true
-                nodes[b].grad += aData * g
-                reaches[b] = true
-            case let op:
-                let a = node.lhs
-                if op.isBinary {
-                    let b = node.rhs
-                    let local = op.apply(nodes[a].data, nodes[b].data)
-                    nodes[a].grad += local.da * g
-                    reaches[a] = true
-                    nodes[b].grad += local.db * g
-                    reaches[b] = true
-                } else {
-                    let local = op.apply(nodes[a].data, t.pointee.secondArgument(node))
-                    nodes[a].grad += local.da * g
-                    reaches[a] = true
+            // Whether node i - 1 is an operand: then it is visited next, without its bit.
+            var reachesAdjacent = false
+            @inline(__always) func reach(_ id: Int) {
+                if id == i &- 1 { reachesAdjacent = true } else { reached.insert(id) }
+            }
+            if !skippingZeroGrads || g != 0 {
+                let node = nodes[i]
+                switch node.op {
+                case .leaf:
+                    break
+                // + and * spelled out as micrograd's _backward: a sum's local derivatives are
+                // exactly 1, so `+= g` is `+= 1 * g` without a multiply on the critical path.
+                case .add:
+                    let a = node.lhs, b = node.rhs
+                    let product = nodes[b]
+                    // A neuron's running sum, `s[i] = s[i-2] + w * x` with the product at i-1
+                    // made from older nodes: the product's _backward runs here, as it would
+                    // next, and s[i-2] is visited next with its grad in a register. Neither
+                    // needs its bit, and the sums' chain does not wait on a store and a
+                    // reload. The same additions happen in the same order.
+                    if a == i &- 2, b == i &- 1, product.op == .mul, product.lhs < a, product.rhs < a {
+                        let sumGrad = nodes[a].grad + g
+                        nodes[a].grad = sumGrad
+                        let productGrad = product.grad + g
+                        nodes[b].grad = productGrad
+                        let w = product.lhs, x = product.rhs
+                        let wData = nodes[w].data, xData = nodes[x].data
+                        nodes[w].grad += xData * productGrad
+                        reach(w)
+                        nodes[x].grad += wData * productGrad
+                        reach(x)
+                        isCarried = true
+                        carriedGrad = sumGrad
+                        i = a
+                        continue
+                    }
+                    nodes[a].grad += g
+                    reach(a)
+                    nodes[b].grad += g
+                    reach(b)
+                case .mul:
+                    let a = node.lhs, b = node.rhs
+                    let aData = nodes[a].data, bData = nodes[b].data
+                    nodes[a].grad += bData * g
+                    reach(a)
+                    nodes[b].grad += aData * g
+                    reach(b)
+                case let op:
+                    let a = node.lhs
+                    if op.isBinary {
+                        let b = node.rhs
+                        let local = op.apply(nodes[a].data, nodes[b].data)
+                        nodes[a].grad += local.da * g
+                        reach(a)
+                        nodes[b].grad += local.db * g
+                        reach(b)
+                    } else {
+                        let local = op.apply(nodes[a].data, t.pointee.secondArgument(node))
+                        nodes[a].grad += local.da * g
+                        reach(a)
+                    }
                 }
             }
+            i = reachesAdjacent ? i &- 1 : reached.next(below: i)
         }
     }
 
@@ -225,6 +249,40 @@ public final class Graph: @unchecked Sendable {
     func opName(_ id: Int32) -> String {
         let node = self.node(Int(id))
         return node.op == .power ? "**" + tape.pointee.exponents.unsafelyUnwrapped[node.rhs].spelling : node.op.name
+    }
+}
+
+/// A set of node ids, one bit each: the nodes backward has reached.
+struct NodeBits {
+    let words: UnsafeMutablePointer<UInt64>
+
+    @inline(__always)
+    func insert(_ id: Int) {
+        words[id &>> 6] |= 1 &<< UInt64(truncatingIfNeeded: id & 63)
+    }
+
+    /// The highest id in the set below `id`, or -1.
+    @inline(__always)
+    func next(below id: Int) -> Int {
+        // Most often it is the id just below, in a chain or a dense graph: a branch the CPU
+        // predicts, so that the next visit need not wait for this one's stores to the set.
+        if id > 0 && words[(id &- 1) &>> 6] & (1 &<< UInt64(truncatingIfNeeded: (id &- 1) & 63)) != 0 {
+            return id &- 1
+        }
+        return highest(below: id)
+    }
+
+    /// The highest id in the set below `id`, or -1: a word at a time.
+    @inline(__always)
+    func highest(below id: Int) -> Int {
+        var index = id &>> 6
+        var word = words[index] & ((1 &<< UInt64(truncatingIfNeeded: id & 63)) &- 1)
+        while word == 0 {
+            index &-= 1
+            if index < 0 { return -1 }
+            word = words[index]
+        }
+        return index &<< 6 | (63 &- word.leadingZeroBitCount)
     }
 }
 
@@ -335,9 +393,17 @@ struct Tape {
     var exponentCount = 0
     var exponentCapacity = 0
     var exponents: UnsafeMutablePointer<Exponent>? = nil
-    /// Backward's reachability mask, kept between calls.
-    var mask: UnsafeMutablePointer<Bool>? = nil
-    var maskCapacity = 0
+    /// Backward's set of reached nodes, kept between calls.
+    var bitWords: UnsafeMutablePointer<UInt64>? = nil
+    var bitWordCapacity = 0
+    /// Op nodes from this id on have the +0 grad they were made with.
+    var untouchedOpsFrom = 0
+    /// The lowest op node's id; Int.max when there is none.
+    var firstOp = Int.max
+    /// The lowest id whose value, or its op's derivatives, may not be finite.
+    var firstUnsafe = Int.max
+    /// Whether some grad may be -0, which adding a +0 would turn into +0.
+    var mayHoldNegativeZeroGrad = false
     /// The live graph, for `Value.graph`.
     var owner: Unmanaged<Graph>? = nil
     /// The next free tape, while this one is in the pool.
@@ -378,7 +444,7 @@ struct Tape {
         tape.pointee.generation = next
         free(tape.pointee.nodes)
         free(tape.pointee.exponents)
-        free(tape.pointee.mask)
+        free(tape.pointee.bitWords)
         tape.pointee = Tape()
         tape.pointee.generation = next
         // A tape whose generation would wrap is retired, so that no stale Value can ever
@@ -421,6 +487,10 @@ struct Tape {
         if _slowPath(id == capacity) { grow(toAtLeast: id + 1) }
         nodes.unsafelyUnwrapped[id] = node
         count = id + 1
+        let op = node.op
+        if op != .leaf && firstOp == .max { firstOp = id }
+        if _slowPath(!op.hasFiniteDerivatives) { noteUnsafe(id) }
+        noteData(node.data, of: id)
         return id
     }
 
@@ -443,6 +513,11 @@ struct Tape {
             nodes[next &+ 1] = Node(data: sumData, op: .add, lhs: sum, rhs: next)
             sum = next &+ 1
             next &+= 2
+        }
+        if inputCount > 0 {
+            if firstOp == .max { firstOp = count }
+            // A non-finite product or partial sum leaves every later sum non-finite.
+            if _slowPath(!sumData.isFinite) { noteUnsafe(count) }
         }
         count = next
         return sum
@@ -475,20 +550,65 @@ struct Tape {
         exponentCount = low
     }
 
-    /// Backward's mask for ids `0..<count`, all false: the same buffer every call.
-    mutating func clearedMask(count: Int) -> UnsafeMutablePointer<Bool> {
-        if count > maskCapacity {
-            free(mask)
+    // MARK: when backward may skip zero grads
+
+    // micrograd's backward visits every node the output reaches, and a visited node whose
+    // grad is zero adds `local * 0` to its operands' grads. That changes nothing when every
+    // local derivative is finite, so that each product is ±0, and no grad it lands on is -0.
+    // If moreover no op node's grad has been set since the node was made, a node reached only
+    // through zero grads has a zero grad as well, and backward can skip every node whose
+    // grad is zero and what it reaches. What follows keeps what that takes.
+
+    /// Whether backward from `output` may skip every node whose grad is zero.
+    @inline(__always)
+    func zeroGradsChangeNothing(upTo output: Int) -> Bool {
+        untouchedOpsFrom <= firstOp && !mayHoldNegativeZeroGrad && firstUnsafe > output
+    }
+
+    @inline(__always)
+    mutating func noteData(_ data: Double, of id: Int) {
+        if _slowPath(!data.isFinite) { noteUnsafe(id) }
+    }
+
+    mutating func noteUnsafe(_ id: Int) {
+        if id < firstUnsafe { firstUnsafe = id }
+    }
+
+    @inline(__always)
+    mutating func noteGrad(_ grad: Double, of id: Int) {
+        if nodes.unsafelyUnwrapped[id].op != .leaf && id >= untouchedOpsFrom { untouchedOpsFrom = id + 1 }
+        if grad == 0 && grad.sign == .minus { mayHoldNegativeZeroGrad = true }
+    }
+
+    /// After a backward from `output`: every op node up to it may hold a grad now.
+    mutating func noteBackward(from output: Int) {
+        if nodes.unsafelyUnwrapped[output].op != .leaf { untouchedOpsFrom = Swift.max(untouchedOpsFrom, output + 1) }
+    }
+
+    /// After `truncate(to: count)`: nodes made from `count` on start afresh.
+    mutating func forgetNodes(from count: Int) {
+        untouchedOpsFrom = Swift.min(untouchedOpsFrom, count)
+        if firstOp >= count { firstOp = .max }
+        if firstUnsafe >= count { firstUnsafe = .max }
+    }
+
+    /// Backward's set of reached ids, for ids `0..<count`, empty: the same buffer every call.
+    mutating func clearedBits(count: Int) -> NodeBits {
+        let needed = (count + 63) / 64
+        if needed > bitWordCapacity {
+            free(bitWords)
             // Sized to what backward reaches, grown by doubling: a tape's capacity starts at
-            // 1.4 million nodes of address space, which a small graph's mask need not copy.
-            let newCapacity = Swift.max(count, maskCapacity * 2)
-            guard let fresh = malloc(newCapacity) else { fatalError("out of memory for a mask of \(newCapacity)") }
-            mask = fresh.assumingMemoryBound(to: Bool.self)
-            maskCapacity = newCapacity
+            // 1.4 million nodes of address space, which a small graph's set need not copy.
+            let newCapacity = Swift.max(needed, bitWordCapacity * 2)
+            guard let fresh = malloc(newCapacity * MemoryLayout<UInt64>.stride) else {
+                fatalError("out of memory for a set of \(count) nodes")
+            }
+            bitWords = fresh.assumingMemoryBound(to: UInt64.self)
+            bitWordCapacity = newCapacity
         }
-        let mask = self.mask.unsafelyUnwrapped
-        mask.update(repeating: false, count: count)
-        return mask
+        let words = bitWords.unsafelyUnwrapped
+        words.update(repeating: 0, count: needed)
+        return NodeBits(words: words)
     }
 
     /// The second argument of `Op.apply` for a node: the other operand's data or the exponent.

@@ -18,6 +18,16 @@ public enum Op: UInt8, Sendable, CaseIterable {
         }
     }
 
+    /// Whether the local derivatives are finite wherever the node's value and its operands'
+    /// are, so that a zero grad passes on only zeros: not so for `log` at a subnormal, whose
+    /// 1/a overflows, or for `0 ** 0.5`.
+    public var hasFiniteDerivatives: Bool {
+        switch self {
+        case .log, .power, .powerValue: return false
+        default: return true
+        }
+    }
+
     /// The forward value and the local derivatives ∂out/∂a and ∂out/∂b, one line per op.
     /// `b` is the second operand's data, or the constant exponent of `.power`.
     /// Backward calls this again rather than storing partials: it keeps a node at 24 bytes.

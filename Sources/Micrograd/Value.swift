@@ -68,12 +68,18 @@ public struct Value: @unchecked Sendable {
 
     public var data: Double {
         get { node.pointee.data }
-        nonmutating set { node.pointee.data = newValue }
+        nonmutating set {
+            node.pointee.data = newValue
+            tape.pointee.noteData(newValue, of: Int(id))
+        }
     }
 
     public var grad: Double {
         get { node.pointee.grad }
-        nonmutating set { node.pointee.grad = newValue }
+        nonmutating set {
+            node.pointee.grad = newValue
+            tape.pointee.noteGrad(newValue, of: Int(id))
+        }
     }
 
     public var label: String? {
