@@ -21,7 +21,7 @@ public enum Op: UInt8, Sendable, CaseIterable {
     /// Whether the local derivatives are finite wherever the node's value and its operands'
     /// are, so that a zero grad passes on only zeros: not so for `log` at a subnormal, whose
     /// 1/a overflows, or for `0 ** 0.5`.
-    public var hasFiniteDerivatives: Bool {
+    var hasFiniteDerivatives: Bool {
         switch self {
         case .log, .power, .powerValue: return false
         default: return true
