@@ -20,10 +20,10 @@ struct Invocation: Equatable {
     var check = false
     var explain = false
     var quiz = false
-    var step = DrawOptions().gradientStep
-    /// Nil unless given: it goes with --check.
+    /// Nil unless given, as are method and tolerance: they go with --check.
+    var step: Double?
     var method: FiniteDifference?
-    var tolerance = DrawOptions().gradientTolerance
+    var tolerance: Double?
     var collapse: DrawOptions.Collapse?
     var focus: String?
     var depth: Int?
@@ -38,8 +38,11 @@ struct Invocation: Equatable {
     var options: DrawOptions {
         var options = DrawOptions(
             rankDirection: rankdir, precision: precision, coloring: color, theme: theme, opensQuiz: quiz, showsGradients: !noBackward,
-            checksGradients: check, gradientStep: step, gradientMethod: method ?? DrawOptions().gradientMethod, gradientTolerance: tolerance, collapse: collapse, focus: focus,
+            checksGradients: check, collapse: collapse, focus: focus,
             maximumNodes: maxNodes, maximumLayoutSeconds: maxLayoutSeconds)
+        if let step { options.gradientStep = step }
+        if let method { options.gradientMethod = method }
+        if let tolerance { options.gradientTolerance = tolerance }
         if let depth { options.focusDepth = depth }
         if let dpi { options.dotsPerInch = dpi }
         return options
@@ -48,7 +51,9 @@ struct Invocation: Equatable {
     func validate() throws {
         if isMarkdown { return try validateDocuments() }
         if depth != nil && focus == nil { throw ValidationError("--depth goes with --focus NAME") }
-        if method != nil && !check { throw ValidationError("--method goes with --check") }
+        if !check, let stray = [("--step", step != nil), ("--method", method != nil), ("--tolerance", tolerance != nil)].first(where: \.1) {
+            throw ValidationError("\(stray.0) goes with --check")
+        }
         do { try options.validate() } catch { throw ValidationError(error.description) }
         if let outDir {
             guard output == nil else { throw ValidationError("give -o or --out-dir, not both") }

@@ -140,14 +140,14 @@ struct Mgviz: ParsableCommand {
     @Flag(help: "With -o page.html: open the page in quiz mode, the grads hidden for the learner to find. Example: -o quiz.html --quiz")
     var quiz = Invocation.defaults.quiz
 
-    @Option(help: "The h of --check. Example: --step 1e-4")
-    var step: Double = Invocation.defaults.step
+    @Option(help: "The h of --check (default \(DrawOptions().gradientStep)). Example: --check --step 1e-4")
+    var step: Double?
 
     @Option(help: "The estimate --check compares with, as section 1 of the notebook computes both: central (f(x+h) - f(x-h)) / 2h, the default, whose error shrinks as h², or forward (f(x+h) - f(x)) / h, whose error shrinks as h. Example: --check --method forward")
     var method: FiniteDifference?
 
-    @Option(help: "What --check allows: |autograd - numeric| <= T + T * |numeric|. Example: --tolerance 1e-7")
-    var tolerance: Double = Invocation.defaults.tolerance
+    @Option(help: "What --check allows: |autograd - numeric| <= T + T * |numeric| (default \(DrawOptions().gradientTolerance)). Example: --check --tolerance 1e-7")
+    var tolerance: Double?
 
     @Option(help: "Draw each neuron of a spec's \"mlp\" as one node with its activation's data and grad. Example: --collapse neurons")
     var collapse: DrawOptions.Collapse?

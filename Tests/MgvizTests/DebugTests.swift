@@ -33,6 +33,20 @@ import Testing
         #expect(loose.status == MgvizKit.ExitStatus.success.rawValue)
     }
 
+    /// What only --check uses is refused without it, rather than silently ignored, in both
+    /// ways the command line is read (plain, and `--name=value` through ArgumentParser).
+    @Test(arguments: [["--step", "1e-4"], ["--method", "forward"], ["--tolerance", "1e-7"]])
+    func checkOptionsWithoutCheck(option: [String]) throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for given in [option, [option.joined(separator: "=")]] {
+            let result = try runMgviz([sample("derivatives").path, "-o", "out.svg"] + given, in: folder)
+            #expect(result.status == MgvizKit.ExitStatus.usage.rawValue)
+            #expect(result.stderr == "mgviz: error: \(option[0]) goes with --check; see 'mgviz --help'\n", "\(given)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
     @Test func wrongInputsAreMarkedOnTheDiagram() throws {
         let result = try runMgviz([sample("neuron").path, "--check", "--tolerance", "0", "-o", "-", "--format", "dot"])
         #expect(result.status == MgvizKit.ExitStatus.wrong.rawValue)
