@@ -63,11 +63,12 @@ public struct BackwardLedger: Sendable {
         for position in 0..<diagram.count where diagram.neuronTexts[position] != nil {
             if let cluster = diagram.cluster(at: position) { neuronAt[cluster] = position }
         }
+        // A node drawn as itself (a weight that a regularisation term uses too) is not folded.
         for position in 0..<expanded.count {
-            if let cluster = expanded.cluster(at: position), let neuron = neuronAt[cluster] {
-                drawnAt[position] = neuron
-            } else {
-                drawnAt[position] = diagram.valueIDs.position(of: expanded.valueIDs[position])
+            if let own = diagram.valueIDs.position(of: expanded.valueIDs[position]) {
+                drawnAt[position] = own
+            } else if let cluster = expanded.cluster(at: position) {
+                drawnAt[position] = neuronAt[cluster]
             }
         }
         func fixed(_ x: Double) -> String { displayText(x, decimals: precision) }

@@ -151,6 +151,58 @@ import Testing
         #expect(drawing.nonFinite?.node.id == "n3")
     }
 
+    /// Collapsing a neuron whose nodes something outside it uses too, as Python micrograd's
+    /// regularisation `sum(p * p for p in model.parameters())` uses the weights: a weight
+    /// stays drawn and feeds its neuron, and a neuron whose partial sum is used elsewhere
+    /// stays drawn in full. Every running grad of the ledger still ends at the grad.
+    @Test func collapseKeepsWhatOthersUse() throws {
+        let text = """
+            {"format": "mgviz-graph", "version": 1, "title": null, "output": "out",
+             "nodes": [
+              {"id": "x", "label": "x", "op": "", "kind": "input", "data": 2.0, "grad": -0.5, "cluster": null},
+              {"id": "w", "label": "w", "op": "", "kind": "parameter", "data": 0.5, "grad": 3.0, "cluster": "L1 N1"},
+              {"id": "b", "label": "b", "op": "", "kind": "parameter", "data": 1.0, "grad": 1.0, "cluster": "L1 N1"},
+              {"id": "p", "label": "", "op": "*", "kind": "op", "data": 1.0, "grad": 1.0, "cluster": "L1 N1"},
+              {"id": "s", "label": "", "op": "+", "kind": "op", "data": 2.0, "grad": 1.0, "cluster": "L1 N1"},
+              {"id": "a", "label": "", "op": "ReLU", "kind": "op", "data": 2.0, "grad": 1.0, "cluster": "L1 N1"},
+              {"id": "w2", "label": "w2", "op": "", "kind": "parameter", "data": -1.0, "grad": 2.0, "cluster": "L1 N2"},
+              {"id": "b2", "label": "b2", "op": "", "kind": "parameter", "data": 0.5, "grad": 1.0, "cluster": "L1 N2"},
+              {"id": "p2", "label": "p2", "op": "*", "kind": "op", "data": -2.0, "grad": 1.0, "cluster": "L1 N2"},
+              {"id": "s2", "label": "s2", "op": "+", "kind": "op", "data": -1.5, "grad": 1.0, "cluster": "L1 N2"},
+              {"id": "a2", "label": "a2", "op": "ReLU", "kind": "op", "data": 0.0, "grad": 1.0, "cluster": "L1 N2"},
+              {"id": "r", "label": "r", "op": "*", "kind": "op", "data": 0.25, "grad": 1.0, "cluster": null},
+              {"id": "t1", "label": "", "op": "+", "kind": "op", "data": 2.0, "grad": 1.0, "cluster": null},
+              {"id": "t2", "label": "", "op": "+", "kind": "op", "data": 2.25, "grad": 1.0, "cluster": null},
+              {"id": "out", "label": "", "op": "+", "kind": "op", "data": 0.75, "grad": 1.0, "cluster": null}],
+             "edges": [
+              {"from": "w", "to": "p"}, {"from": "x", "to": "p"}, {"from": "b", "to": "s"}, {"from": "p", "to": "s"},
+              {"from": "s", "to": "a"}, {"from": "w2", "to": "p2"}, {"from": "x", "to": "p2"}, {"from": "b2", "to": "s2"},
+              {"from": "p2", "to": "s2"}, {"from": "s2", "to": "a2"}, {"from": "w", "to": "r"}, {"from": "w", "to": "r"},
+              {"from": "a", "to": "t1"}, {"from": "a2", "to": "t1"}, {"from": "t1", "to": "t2"}, {"from": "r", "to": "t2"},
+              {"from": "t2", "to": "out"}, {"from": "s2", "to": "out"}]}
+            """
+        guard case .graph(let dump) = try Document(bytes: Array(text.utf8)) else {
+            Issue.record("not read as a dump")
+            return
+        }
+        let drawing = try Drawing(dump: dump, options: DrawOptions(collapse: .neurons))
+        let diagram = try drawing.diagram
+        let nodes = diagram.nodes
+        #expect(nodes.map(\.label) == ["x", "w", "L1 N1", "w2", "b2", "p2", "s2", "a2", "r", "", "", ""])
+        #expect(nodes[2].operands.map { nodes[$0].label } == ["w", "x"])
+        #expect(nodes[8].operands.map { nodes[$0].label } == ["w", "w"])
+        let redumped = try Dump(String(decoding: try drawing.rendered(as: .json).bytes, as: UTF8.self))
+        #expect(redumped.nodes.map(\.cluster) == [nil, nil, "L1 N1"] + Array(repeating: "L1 N2", count: 5) + Array(repeating: nil, count: 4))
+        #expect(try drawing.rendered(as: .svg).bytes.count > 1000)
+
+        let ledger = try #require(drawing.backwardLedger)
+        var last: [Int: Double] = [ledger.output: ledger.seed]
+        for step in ledger.steps { for use in step.uses { last[use.operand] = use.total } }
+        for (position, node) in nodes.enumerated() where position != ledger.output {
+            #expect(last[position] == node.grad, "\(node.label) at \(position)")
+        }
+    }
+
     @Test func aDumpWithoutGradsDrawsNone() throws {
         let noGrads = Self.base.replacingOccurrences(of: #""grad": \d\.0"#, with: #""grad": null"#, options: .regularExpression)
         guard case .graph(let dump) = try Document(bytes: Array(noGrads.utf8)) else {
