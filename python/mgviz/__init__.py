@@ -1,7 +1,7 @@
 """mgviz: draw a micrograd expression graph, every node's op, value and gradient.
 
     import mgviz
-    doc = mgviz.trace(loss, names={"x1": x1}, parameters=model.parameters())
+    doc = mgviz.trace(loss, names={"x1": x1}, model=model)   # model: parameters, neurons
     mgviz.dump(loss, "loss.json")          # the mgviz-graph v1 document
     mgviz.draw(loss, "loss.svg", rankdir="TB", color="grad")   # runs the mgviz binary
     mgviz.show(loss)                       # inline SVG in Jupyter
@@ -13,6 +13,10 @@ Value and the exercises notebook's. Nothing recurses, so a 100,000-deep chain tr
 Kinds: a node with operands is `op`; a leaf is `parameter` when it is one of `parameters`
 (by identity), else `input` when it has a label (its own or one from `names`), else
 `constant`.
+
+Clusters: with `model=` (an MLP, Layer or Neuron), each neuron that ran once is a cluster,
+`L1 N3`: its weights, bias, products, sums and activation; mgviz's `--collapse neurons`
+draws it as one node. Clusters do not change the order below.
 
 Operands: one edge per operand use. micrograd keeps a node's operands in a set, so the
 node of `a * a` has one child; for `+` and `*` a single child was used twice, and gets two

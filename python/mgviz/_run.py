@@ -10,7 +10,7 @@ from ._trace import dump
 
 __all__ = ["draw", "show", "Drawing", "MgvizError", "MgvizNotFound", "find_mgviz"]
 
-_TRACE_KEYWORDS = ("names", "parameters", "title")
+_TRACE_KEYWORDS = ("names", "parameters", "title", "model")
 
 INSTALL_HINT = (
     "Install it with scripts/install.sh from the mgviz repository (it puts mgviz in "
@@ -51,7 +51,7 @@ def find_mgviz():
 def draw(root, path, **options):
     """Draw `root`'s graph into `path` by running `mgviz DUMP -o path [options]`.
 
-    `names`, `parameters` and `title` go to trace(); every other keyword is an mgviz option:
+    `names`, `parameters`, `title` and `model` go to trace(); every other keyword is an mgviz option:
     `rankdir="TB"` gives `--rankdir TB`, `no_backward=True` gives `--no-backward`, and False
     or None leaves the option out. Returns `path`. Raises MgvizNotFound when there is no
     binary and MgvizError when mgviz fails.

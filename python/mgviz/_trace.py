@@ -7,6 +7,7 @@ structural key is a fixed-size hash, so a 100,000-deep chain costs no Python or 
 import hashlib
 import json
 import math
+import warnings
 
 __all__ = ["trace", "dumps", "dump", "document_text"]
 
@@ -23,17 +24,24 @@ _MAX_ROUNDS = 32
 _MAX_CHOICES = 64
 
 
-def trace(root, names=None, parameters=None, title=None):
+def trace(root, names=None, parameters=None, title=None, model=None):
     """Return the mgviz-graph v1 document (a dict) for the micrograd Value `root`.
 
     `names` maps a name to a Value: that node gets the name as its label (any node, leaf or
     not). `parameters` is an iterable of Values (`model.parameters()`): those leaves get the
-    kind `parameter`. `title` is a string or None. Names and parameters that `root` does not
-    reach are ignored. See the package's docstring for the canonical order.
+    kind `parameter`. `title` is a string or None. `model` is a micrograd `MLP`, `Layer` or
+    `Neuron`: its parameters are the `parameters` (unless those are given), and each of its
+    neurons that ran once on the way to `root` becomes a cluster, `L1 N3`, as mgviz draws an
+    MLP spec's (so `collapse="neurons"` draws it as one node). Names, parameters and neurons
+    that `root` does not reach are ignored. See the package's docstring for the canonical
+    order.
     """
     if title is not None and not isinstance(title, str):
         raise TypeError("mgviz.trace: title must be a string or None, not %s" % type(title).__name__)
     _require_value(root, "root")
+    layers = None if model is None else _layers_of(model)
+    if model is not None and parameters is None:
+        parameters = [w for layer in layers for neuron in layer for w in list(neuron.w) + [neuron.b]]
 
     # Keep the named and parameter Values alive while their ids are used as keys.
     keep = []
@@ -57,6 +65,7 @@ def trace(root, names=None, parameters=None, title=None):
             parameter_ids.add(id(value))
 
     graph = _Graph(root, name_of, parameter_ids)
+    cluster = [None] * len(graph.values) if layers is None else _clusters(graph, layers)
     order, operands = graph.canonical()
     position = [0] * len(graph.values)
     for k, index in enumerate(order):
@@ -71,7 +80,7 @@ def trace(root, names=None, parameters=None, title=None):
             "kind": graph.kind[index],
             "data": graph.data[index],
             "grad": graph.grad[index],
-            "cluster": None,
+            "cluster": cluster[index],
         })
     edges = []
     for index in order:
@@ -168,6 +177,85 @@ def _require_value(value, what):
     if not (hasattr(value, "data") and hasattr(value, "_prev")):
         raise TypeError("mgviz.trace: %s is not a micrograd Value (it has no data and _prev): %r"
                         % (what, value))
+
+
+def _layers_of(model):
+    """The neurons of a micrograd MLP, Layer or Neuron, layer by layer."""
+    if hasattr(model, "layers"):
+        layers = [list(getattr(layer, "neurons", ())) for layer in model.layers]
+    elif hasattr(model, "neurons"):
+        layers = [list(model.neurons)]
+    else:
+        layers = [[model]]
+    for layer in layers:
+        for neuron in layer:
+            if not (hasattr(neuron, "w") and hasattr(neuron, "b")):
+                raise TypeError("mgviz.trace: model must be a micrograd MLP, Layer or Neuron "
+                                "(with layers of neurons, each with w and b), not %r" % (model,))
+    return layers
+
+
+def _clusters(graph, layers):
+    """Each node's neuron, "L1 N3", or None: a neuron's weights and bias, and the nodes of
+    its one pass, `b + w0*x0 + w1*x1 + ...` (micrograd's `sum(..., self.b)`, a product then
+    a sum per weight) and the activation that takes that sum alone, when the neuron is
+    nonlinear. A neuron that ran more than once (a batch) gets no cluster: its passes would
+    fold into one node."""
+    index_of = {id(value): i for i, value in enumerate(graph.values)}
+    cluster = [None] * len(graph.values)
+    repeated = []
+    for l, layer in enumerate(layers, 1):
+        for n, neuron in enumerate(layer, 1):
+            weights = [index_of.get(id(w)) for w in neuron.w]
+            bias = index_of.get(id(neuron.b))
+            if bias is None or None in weights:
+                continue
+            passes = [nodes for nodes in (_neuron_pass(graph, bias, weights, first) for first in graph.users[bias])
+                      if nodes is not None]
+            name = "L%d N%d" % (l, n)
+            if len(passes) > 1:
+                repeated.append(name)
+            if len(passes) != 1:
+                continue
+            nodes = passes[0]
+            if getattr(neuron, "nonlin", True):
+                # The activation: a ReLU or tanh of the last sum, when there is just one.
+                last = nodes[-1] if nodes else bias
+                activations = [user for user in graph.users[last]
+                               if graph.op[user] in ("ReLU", "tanh") and graph.uses[user] == [last]]
+                if len(activations) == 1:
+                    nodes.append(activations[0])
+            for i in [bias] + weights + nodes:
+                cluster[i] = name
+    if repeated:
+        warnings.warn("mgviz.trace: %d neurons (%s, ...) ran more than once on the way to the root, "
+                      "as over a batch; they get no cluster, since their passes would fold into one node"
+                      % (len(repeated), repeated[0]), stacklevel=3)
+    return cluster
+
+
+def _neuron_pass(graph, bias, weights, first):
+    """The products and sums of one pass of a neuron, `first` being its first sum, in
+    order; None unless `first` starts one."""
+    nodes = []
+    total = bias
+    candidates = [first]
+    for w in weights:
+        step = None
+        for s in candidates:
+            kids = graph.uses[s]
+            if graph.op[s] != "+" or len(kids) != 2 or total not in kids:
+                continue
+            product = kids[1] if kids[0] == total else kids[0]
+            if graph.op[product] == "*" and w in graph.uses[product] and product != total:
+                step = (product, s)
+                break
+        if step is None:
+            return None
+        nodes.extend(step)
+        total = step[1]
+        candidates = graph.users[total]
+    return nodes
 
 
 def _order_key(x):

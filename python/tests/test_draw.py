@@ -1,8 +1,12 @@
 """draw() and show() through the real mgviz binary ($MGVIZ), and their errors."""
 
+import json
 import os
+import random
+import subprocess
 
 import pytest
+from micrograd import nn
 from micrograd.engine import Value
 
 import mgviz
@@ -53,9 +57,6 @@ def test_draw_passes_the_options_on(mgviz_binary, tmp_path, monkeypatch):
 def test_mgviz_reads_the_document_back_byte_for_byte(mgviz_binary, tmp_path, monkeypatch):
     """mgviz validates a document whole and writes it again as it was given: its own dump
     of a traced graph is the bridge's, byte for byte."""
-    import random
-    from micrograd import nn
-
     monkeypatch.setenv("MGVIZ", mgviz_binary)
     loss, names = softmax()
     random.seed(7)
@@ -75,6 +76,32 @@ def test_mgviz_reads_the_document_back_byte_for_byte(mgviz_binary, tmp_path, mon
         path = tmp_path / (name + ".json")
         mgviz.draw(root, path, **options)
         assert path.read_text(encoding="utf-8") == mgviz.dumps(root, **options), name
+
+
+def test_a_collapsed_model_is_mgviz_own_collapsed_mlp(mgviz_binary, tmp_path, monkeypatch):
+    """The same MLP drawn two ways, collapsed to neurons: micrograd's, traced with model=,
+    and an mgviz spec's "mlp" with the same seed: the same nodes, data and grads."""
+    monkeypatch.setenv("MGVIZ", mgviz_binary)
+    spec = tmp_path / "mlp.json"
+    spec.write_text('{"inputs": {"x1": 2.0, "x2": -1.0}, "mlp": {"sizes": [2, 4, 4, 1], "activation": "relu", '
+                    '"seed": 7, "inputs": ["x1", "x2"], "outputs": ["y"]}, "define": ["loss = (y - 1.0)**2"]}')
+    ours = tmp_path / "ours.json"
+    subprocess.run([mgviz_binary, str(spec), "-o", str(ours), "--collapse", "neurons"], check=True)
+    random.seed(7)
+    model = nn.MLP(2, [4, 4, 1])
+    x = [Value(2.0), Value(-1.0)]
+    y = model(x)
+    loss = (y - 1.0) ** 2
+    loss.backward()
+    traced = tmp_path / "traced.json"
+    mgviz.draw(loss, traced, model=model, names={"x1": x[0], "x2": x[1], "y": y, "loss": loss}, collapse="neurons")
+
+    def nodes(path):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        return sorted((n["cluster"] or "", n["label"], n["op"], n["kind"], n["data"], n["grad"]) for n in document["nodes"])
+
+    assert nodes(traced) == nodes(ours)
+    assert len(nodes(ours)) == 2 + 4 + 4 + 1 + 3
 
 
 def test_show_returns_an_inline_svg(mgviz_binary, monkeypatch):

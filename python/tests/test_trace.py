@@ -124,6 +124,70 @@ def test_an_mlp_on_one_point():
     check_topological(document)
 
 
+def test_a_model_makes_its_neurons_clusters():
+    """Each neuron that ran once: its weights and bias, a product and a sum per weight, and
+    its ReLU (none for the linear last layer); model= also marks the parameters."""
+    random.seed(1337)
+    model = nn.MLP(2, [16, 16, 1])
+    x = [Value(2.0), Value(-1.0)]
+    loss = (model(x) - 1) ** 2
+    total = loss + 1e-4 * sum(p * p for p in model.parameters())
+    total.backward()
+    document = mgviz.trace(total, model=model, names={"x0": x[0], "x1": x[1]})
+    clusters = {}
+    for node in document["nodes"]:
+        clusters.setdefault(node["cluster"], []).append(node)
+    expected = {"L1 N%d" % n: 2 + 1 + 2 * 2 + 1 for n in range(1, 17)}
+    expected.update({"L2 N%d" % n: 16 + 1 + 2 * 16 + 1 for n in range(1, 17)})
+    expected["L3 N1"] = 16 + 1 + 2 * 16
+    assert {name: len(nodes) for name, nodes in clusters.items() if name} == expected
+    kinds = [node["kind"] for node in document["nodes"]]
+    assert kinds.count("parameter") == 337
+    assert [n["op"] for n in clusters["L2 N5"]].count("ReLU") == 1 and clusters["L2 N5"][-1]["op"] == "ReLU"
+    assert "ReLU" not in [n["op"] for n in clusters["L3 N1"]] and clusters["L3 N1"][-1]["op"] == "+"
+    # The regularisation's products and the loss are outside every neuron.
+    outside = clusters[None]
+    assert sum(1 for n in outside if n["op"] == "*" and n["kind"] == "op") == 337 + 1
+    # Clusters change nothing else: the document without them is the same, node for node.
+    plain = mgviz.trace(total, parameters=model.parameters(), names={"x0": x[0], "x1": x[1]})
+    assert [dict(n, cluster=None) for n in document["nodes"]] == plain["nodes"]
+    assert document["edges"] == plain["edges"]
+
+
+def test_the_lecture_mlp_is_clustered_with_its_tanh():
+    random.seed(42)
+    model = lecture.MLP(3, [4, 4, 1])
+    out = model([lecture.Value(2.0), lecture.Value(3.0), lecture.Value(-1.0)])
+    out.backward()
+    document = mgviz.trace(out, model=model)
+    last = {}
+    for node in document["nodes"]:
+        if node["cluster"]:
+            last[node["cluster"]] = node["op"]
+    assert last == {name: "tanh" for name in ["L1 N1", "L1 N2", "L1 N3", "L1 N4", "L2 N1", "L2 N2", "L2 N3", "L2 N4", "L3 N1"]}
+    assert document["nodes"][-1]["cluster"] == "L3 N1"
+    assert [node["kind"] for node in document["nodes"]].count("parameter") == 4 * 4 + 4 * 5 + 5
+
+
+def test_a_neuron_that_ran_on_a_batch_gets_no_cluster():
+    random.seed(1)
+    model = nn.MLP(2, [3, 1])
+    total = sum(model([Value(a), Value(b)]) for a, b in [(1.0, 2.0), (3.0, -4.0)])
+    with pytest.warns(UserWarning, match=r"4 neurons \(L1 N1, \.\.\.\) ran more than once"):
+        document = mgviz.trace(total, model=model)
+    assert all(node["cluster"] is None for node in document["nodes"])
+    assert [node["kind"] for node in document["nodes"]].count("parameter") == 3 * 3 + 4
+
+
+def test_a_model_must_have_neurons():
+    with pytest.raises(TypeError, match="model must be a micrograd MLP, Layer or Neuron"):
+        mgviz.trace(Value(1.0), model=object())
+    neuron = nn.Neuron(2)
+    out = neuron([Value(1.0), Value(2.0)])
+    document = mgviz.trace(out, model=neuron)
+    assert {node["cluster"] for node in document["nodes"]} == {"L1 N1", None}
+
+
 def test_the_lecture_neuron():
     V = lecture.Value
     x1, x2 = V(2.0, label='x1'), V(0.0, label='x2')
