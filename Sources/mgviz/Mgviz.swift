@@ -46,8 +46,9 @@ struct Mgviz: ParsableCommand {
             if let invocation = Invocation(plainArguments: Array(CommandLine.arguments.dropFirst())), invocation.isValid {
                 try invocation.run()
             } else {
-                try refuseUnknownOptions(CommandLine.arguments.dropFirst())
-                var command = try parseAsRoot()
+                let arguments = joiningNegativeValues(Array(CommandLine.arguments.dropFirst()))
+                try refuseUnknownOptions(arguments[...])
+                var command = try parseAsRoot(arguments)
                 try command.run()
             }
         } catch let exit as ExitCode {
@@ -199,6 +200,33 @@ struct Mgviz: ParsableCommand {
             let hint = nearest.flatMap { $0.distance <= 3 ? "; did you mean '\($0.option)'" : nil } ?? ""
             throw ValidationError("unknown option '\(name)'\(hint)")
         }
+    }
+
+    /// `--precision -1` as `--precision=-1`: ArgumentParser takes a negative number after an
+    /// option for another option, and says the value is missing; joined, the value is read
+    /// and refused for what it is ("must be from 0 to 17, got -1").
+    static func joiningNegativeValues(_ arguments: [String]) -> [String] {
+        // The options --help shows with a value: `--precision <precision>`, `-o <output>`.
+        let words = helpMessage(columns: 1000).split(whereSeparator: \.isWhitespace)
+        let takesValue = Set(zip(words, words.dropFirst()).filter { $0.0.hasPrefix("-") && $0.1.hasPrefix("<") }.map { String($0.0) })
+        var joined: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument == "--" {
+                joined += arguments[index...]
+                break
+            }
+            if takesValue.contains(argument), index + 1 < arguments.count, case let next = arguments[index + 1],
+               next.count > 1, next.hasPrefix("-"), Double(next) != nil {
+                joined.append(argument + "=" + next)
+                index += 2
+            } else {
+                joined.append(argument)
+                index += 1
+            }
+        }
+        return joined
     }
 
     func run() throws { try invocation.run() }

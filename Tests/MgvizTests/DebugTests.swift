@@ -47,6 +47,24 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }
 
+    /// A negative number after an option is its value, refused for what it is, not taken
+    /// for an option with the value missing.
+    @Test func negativeValuesAreRefusedForWhatTheyAre() throws {
+        for (arguments, message) in [
+            (["--precision", "-1"], "--precision must be from 0 to 17, got -1"),
+            (["--check", "--step", "-1e-3"], "--step must be a positive number, got -0.001"),
+            (["--focus", "x", "--depth", "-2"], "--depth must be 0 or more, got -2"),
+            (["--max-nodes", "-3"], "--max-nodes must be positive, got -3"),
+        ] {
+            let result = try runMgviz([sample("softmax").path] + arguments)
+            #expect(result.status == MgvizKit.ExitStatus.usage.rawValue)
+            #expect(result.stderr == "mgviz: error: \(message); see 'mgviz --help'\n", "\(arguments)")
+        }
+        // After --, a negative number is an input like any other.
+        let input = try runMgviz(["--precision", "3", "--", "-1"])
+        #expect(input.status == MgvizKit.ExitStatus.noInput.rawValue && input.stderr.contains("-1"))
+    }
+
     @Test func wrongInputsAreMarkedOnTheDiagram() throws {
         let result = try runMgviz([sample("neuron").path, "--check", "--tolerance", "0", "-o", "-", "--format", "dot"])
         #expect(result.status == MgvizKit.ExitStatus.wrong.rawValue)
