@@ -246,6 +246,7 @@ def main():
             "reused": page("reused", reused), "reused-color": page("reused-color", reused, "--color", "grad"),
             "reused-forward": page("reused-forward", reused, "--no-backward"), "reused-quiz": page("reused-quiz", reused, "--quiz"),
             "softmax": page("softmax", softmax), "softmax-color": page("softmax-color", softmax, "--color", "grad"),
+            "nan": page("nan", os.path.join(repo, "samples", "nan.json")),
         }
         browser = Browser()
         state = lambda: browser.evaluate(STATE)
@@ -464,6 +465,24 @@ def main():
         for _ in range(differs[0][0]):
             click("forward")
         browser.screenshot(os.path.join(shots, "color-replay.png"))
+
+        # NaN: the -1 of -log(p) gets a NaN grad in step 1, and its red outline with it; the
+        # log's NaN data is outlined throughout.
+        browser.open("file://" + pages["nan"])
+        outline = lambda node: browser.evaluate(
+            f"(s => [s.getAttribute('stroke'), s.getAttribute('stroke-width')])([...document.querySelectorAll('#canvas g.node')]"
+            f".find(g => g.querySelector('title').textContent === '{node}').querySelector('polygon'))")
+        alarm = outline("n4")
+        check(alarm == ["#d00000", "3"] and outline("n3") == alarm, f"nan: the NaN grad and the NaN data are outlined red at the opening: {alarm}")
+        click("replay-start")
+        check(outline("n4")[1] is None and outline("n4")[0] != "#d00000" and outline("n3") == alarm,
+              f"nan: at step 0 the -1's grad is 0, and its outline is plain: {outline('n4')}; the log's data stays red")
+        click("forward")
+        check(state()["grads"]["n4"]["text"] == "grad NaN" and outline("n4") == alarm, f"nan: step 1 makes the grad NaN and the outline red: {outline('n4')}")
+        click("quiz")
+        check(outline("n4")[1] is None, f"nan: the quiz hides the red outline with the grad: {outline('n4')}")
+        click("quiz")
+        check(outline("n4") == alarm, "nan: leaving the quiz outlines it again")
 
         # Quiz: --quiz opens the page in it.
         browser.open("file://" + pages["reused-quiz"])

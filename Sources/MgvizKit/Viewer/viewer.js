@@ -59,7 +59,21 @@ for (const n of data.nodes) {
     drawn: gradLine?.textContent,
     fill: shape?.getAttribute("fill"),
     textFills: texts.map(t => t.getAttribute("fill")),
+    stroke: shape?.getAttribute("stroke"),
+    strokeWidth: shape?.getAttribute("stroke-width"),
+    // Outlined red for its final grad alone, NaN or infinite while its data is finite: the
+    // outline follows the grad the page shows, so that a replay does not show it early.
+    gradAlarm: !!shape?.hasAttribute("stroke-width") && Number.isFinite(num(n.data)) && n.grad !== null && !Number.isFinite(num(n.grad)),
   };
+}
+// A node's outline when nothing marks it: that of a node drawn without a width of its own.
+const plainStroke = Object.values(records).find(r => r.shape && !r.shape.hasAttribute("stroke-width"))?.stroke ?? "black";
+function outline(id, alarmed) {
+  const r = records[id];
+  if (!r?.gradAlarm) return;
+  r.shape.setAttribute("stroke", alarmed ? r.stroke : plainStroke);
+  if (alarmed) r.shape.setAttribute("stroke-width", r.strokeWidth);
+  else r.shape.removeAttribute("stroke-width");
 }
 // The SVG's own tooltips carry the final grads; the page's hover line replaces them, so that
 // neither the replay nor the quiz gives the final grads away early.
@@ -212,6 +226,7 @@ function show(k) {
     setGrad(id, r ? r.text : zeroText, [...(r ? [] : ["pending"]), ...(updated.has(id) ? ["updated"] : [])]);
     // A node backward has not reached is neutral, not the grey of a dead one.
     if (palette) paint(id, r ? paletteFill(r.value, num(nodes[id]?.data)) : palette.faint);
+    outline(id, r ? !Number.isFinite(r.value) : false);
   }
   clearMarks();
   obstacles = null;
@@ -246,6 +261,7 @@ function showFinal() {
   for (const id of Object.keys(records)) {
     setGrad(id, null, []);
     paint(id, null);
+    outline(id, true);
   }
   clearMarks();
   updateControls();
@@ -431,9 +447,11 @@ function quizNode(id) {
   if (known(id)) {
     setGrad(id, null, quiz.solved.has(id) ? ["right"] : quiz.revealed.has(id) ? ["revealed"] : []);
     paint(id, null);
+    outline(id, true);
   } else {
     setGrad(id, "?", ["hidden-grad"]);
     if (palette) paint(id, palette.faint);  // the colours would give the grads away
+    outline(id, false);  // and so would a red outline
   }
 }
 function showQuiz() {
