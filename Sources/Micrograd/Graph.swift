@@ -91,7 +91,7 @@ public final class Graph: @unchecked Sendable {
         let nodes = tape.pointee.nodes
         for i in 0..<count { nodes.unsafelyUnwrapped[i].grad = 0 }
         tape.pointee.untouchedOpsFrom = 0
-        tape.pointee.mayHoldNegativeZeroGrad = false
+        tape.pointee.mayHoldGradChangedByZero = false
     }
 
     // MARK: building
@@ -402,8 +402,9 @@ struct Tape {
     var firstOp = Int.max
     /// The lowest id whose value, or its op's derivatives, may not be finite.
     var firstUnsafe = Int.max
-    /// Whether some grad may be -0, which adding a +0 would turn into +0.
-    var mayHoldNegativeZeroGrad = false
+    /// Whether some grad may be one that adding a zero changes: -0, which +0 turns into +0,
+    /// or a signalling NaN, which any addition makes quiet.
+    var mayHoldGradChangedByZero = false
     /// The live graph, for `Value.graph`.
     var owner: Unmanaged<Graph>? = nil
     /// The next free tape, while this one is in the pool.
@@ -554,7 +555,9 @@ struct Tape {
 
     // micrograd's backward visits every node the output reaches, and a visited node whose
     // grad is zero adds `local * 0` to its operands' grads. That changes nothing when every
-    // local derivative is finite, so that each product is ±0, and no grad it lands on is -0.
+    // local derivative is finite, so that each product is ±0, and no grad it lands on is -0
+    // or a signalling NaN. Every grad a backward or a setter writes is noted here; code that
+    // wrote a node's grad past them would have to note it too.
     // If moreover no op node's grad has been set since the node was made, a node reached only
     // through zero grads has a zero grad as well, and backward can skip every node whose
     // grad is zero and what it reaches. What follows keeps what that takes.
@@ -562,7 +565,7 @@ struct Tape {
     /// Whether backward from `output` may skip every node whose grad is zero.
     @inline(__always)
     func zeroGradsChangeNothing(upTo output: Int) -> Bool {
-        untouchedOpsFrom <= firstOp && !mayHoldNegativeZeroGrad && firstUnsafe > output
+        untouchedOpsFrom <= firstOp && !mayHoldGradChangedByZero && firstUnsafe > output
     }
 
     @inline(__always)
@@ -577,7 +580,7 @@ struct Tape {
     @inline(__always)
     mutating func noteGrad(_ grad: Double, of id: Int) {
         if nodes.unsafelyUnwrapped[id].op != .leaf && id >= untouchedOpsFrom { untouchedOpsFrom = id + 1 }
-        if grad == 0 && grad.sign == .minus { mayHoldNegativeZeroGrad = true }
+        if (grad == 0 && grad.sign == .minus) || grad.isSignalingNaN { mayHoldGradChangedByZero = true }
     }
 
     /// After a backward from `output`: every op node up to it may hold a grad now.

@@ -18,12 +18,14 @@ public enum Op: UInt8, Sendable, CaseIterable {
         }
     }
 
-    /// Whether the local derivatives are finite wherever the node's value and its operands'
-    /// are, so that a zero grad passes on only zeros: not so for `log` at a subnormal, whose
-    /// 1/a overflows, or for `0 ** 0.5`.
+    /// Whether the local derivatives are finite wherever the operands' values are, so that a
+    /// zero grad passes on only zeros: not so for `log` at a subnormal, whose 1/a overflows,
+    /// for `0 ** 0.5`, or for `exp`, whose derivative backward recomputes as exp(a) from the
+    /// operand: it overflows past a ≈ 709.78, which a node whose operand was set since it
+    /// was computed may not show.
     var hasFiniteDerivatives: Bool {
         switch self {
-        case .log, .power, .powerValue: return false
+        case .log, .power, .powerValue, .exp: return false
         default: return true
         }
     }

@@ -56,7 +56,20 @@ import Testing
         #expect(root.data == 0 && root.grad == 0 && x.grad.isNaN)
     }
 
-    /// Adding the +0 of a dead ReLU's path turns a -0 grad into +0.
+    /// exp's derivative is recomputed from its operand: set past 709.78 and not evaluated
+    /// again, the node still holds a finite value, but the derivative is infinite.
+    @Test func expOfAnOperandSetSinceIsInfinite() {
+        let graph = Graph()
+        let a = Value(0.0, in: graph)
+        let exp = a.exp()
+        let out = exp * Value(0.0, in: graph)
+        a.data = 1000
+        out.backward()
+        #expect(exp.data == 1 && exp.grad == 0 && a.grad.isNaN)
+    }
+
+    /// Adding the +0 of a dead ReLU's path turns a -0 grad into +0, and makes a signalling
+    /// NaN quiet.
     @Test func negativeZeroGradBecomesPositive() {
         let graph = Graph()
         let a = Value(-1.0, in: graph), b = Value(2.0, in: graph)
@@ -64,6 +77,13 @@ import Testing
         a.grad = -0.0
         out.backward()
         #expect(a.grad == 0 && a.grad.sign == .plus)
+
+        let other = Graph()
+        let c = Value(2.0, in: other)
+        let zero = (c * 0) * 0
+        c.grad = .signalingNaN
+        zero.backward()
+        #expect(c.grad.isNaN && !c.grad.isSignalingNaN)
     }
 
     /// An op node reached only through a zero grad still passes on the grad it already had:
