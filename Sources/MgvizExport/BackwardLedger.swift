@@ -81,23 +81,25 @@ public struct BackwardLedger: Sendable {
         // A neuron's weights and biases were made long before its forward pass, and fold into
         // it too: leaves, they add nothing, and the neuron's step is taken already.
         var stepped = Set<Int>()
-        var index = expanded.count - 1
-        while index >= 0 {
-            guard let node = drawnAt[index], !stepped.contains(node) else {
-                index -= 1
-                continue
-            }
+        // Each collapsed neuron's nodes, newest first. They need not be one run: a dump may list
+        // a neuron's nodes around those of the neurons that feed it, as a depth-first walk does.
+        var members: [Int: [Int]] = [:]
+        for position in stride(from: expanded.count - 1, through: 0, by: -1) {
+            if let node = drawnAt[position], diagram.neuronTexts[node] != nil { members[node, default: []].append(position) }
+        }
+        for index in stride(from: expanded.count - 1, through: 0, by: -1) {
+            guard let node = drawnAt[index], !stepped.contains(node) else { continue }
             stepped.insert(node)
-            // A collapsed neuron's nodes come one after another: one step for them all, each
-            // operand's contributions summed in the order backward adds them.
+            // A collapsed neuron is one step, taken at its output, its newest node: each
+            // operand's contributions from all its nodes summed in the order backward adds them.
             var amounts: [(slot: Int, local: Double, amount: Double, formula: String, isSum: Bool)] = []
             let isNeuron = diagram.neuronTexts[node] != nil
             let grad = diagram.value(at: node).grad
             let operands = Array(diagram.operands(of: node))
-            repeat {
+            for position in members[node] ?? [index] {
                 let naming = { (position: Int) in drawnAt[position].map { Self.name($0, in: diagram) } ?? Self.name(position, in: expanded) }
-                let isSum = !isNeuron && expanded.value(at: index).op == .add
-                for (k, use) in expanded.contributions(of: index, naming: naming).enumerated() {
+                let isSum = !isNeuron && expanded.value(at: position).op == .add
+                for (k, use) in expanded.contributions(of: position, naming: naming).enumerated() {
                     guard let operand = drawnAt[use.operand] else { continue }
                     // A node drawn as itself has its operands in the same order: use k is slot k.
                     guard isNeuron else {
@@ -112,8 +114,7 @@ public struct BackwardLedger: Sendable {
                         amounts.append((slot, use.local, use.amount, use.formula, isSum))
                     }
                 }
-                index -= 1
-            } while isNeuron && index >= 0 && drawnAt[index] == node
+            }
             var uses: [Use] = []
             for entry in amounts.sorted(by: { $0.slot < $1.slot }) {
                 let operand = operands[entry.slot]

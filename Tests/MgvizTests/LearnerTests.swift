@@ -45,25 +45,64 @@ import Testing
     @Test(arguments: ["softmax", "derivatives", "neuron", "dead_relu", "mlp_lecture", "moons_point"])
     func theLedgerAddsUpToEveryGrad(name: String) throws {
         for collapse in [nil, DrawOptions.Collapse.neurons] {
-            let drawing = try sampleDrawing(name, options: DrawOptions(collapse: collapse))
-            let diagram = try drawing.diagram
-            let ledger = try #require(drawing.backwardLedger)
-            let uses = diagram.nodes.reduce(0) { $0 + $1.operands.count }
-            #expect(ledger.contributionCount == uses, "\(name) \(String(describing: collapse))")
-            #expect(ledger.explanation(in: diagram).count == uses)
-            var last: [Int: Double] = [ledger.output: ledger.seed]
-            for step in ledger.steps { for use in step.uses { last[use.operand] = use.total } }
-            for (position, node) in diagram.nodes.enumerated() where !node.operands.isEmpty || position == diagram.output || last[position] != nil {
-                // Bit for bit where nothing is collapsed; a collapsed neuron's sum of its
-                // nodes' contributions may round differently.
-                let grad = try #require(node.grad), total = try #require(last[position], "\(name) \(node.id)")
-                #expect(collapse == nil ? total == grad : isClose(total, grad, relative: 1e-12), "\(name) \(node.id): \(total) vs \(grad)")
-            }
-            // Steps in reverse topological order, the output's first.
-            #expect(ledger.steps.first?.node == diagram.output)
-            #expect(ledger.steps.map(\.node) == Array(ledger.steps.map(\.node).sorted().reversed()))
+            try checkLedger(
+                sampleDrawing(name, options: DrawOptions(collapse: collapse)), "\(name) \(String(describing: collapse))", collapsed: collapse != nil)
         }
         #expect(try sampleDrawing(name, options: DrawOptions(focus: "n1")).backwardLedger == nil)
+    }
+
+    /// The same, for MLPs whose dump lists each node after its operands depth first, as the
+    /// Python bridge writes them: a neuron's nodes then come around those of the neurons that
+    /// feed it, not in one run.
+    @Test(arguments: ["mlp_lecture", "moons_point"])
+    func theLedgerAddsUpInADepthFirstDump(name: String) throws {
+        let dump = try JSONSerialization.jsonObject(with: Data(try sampleDrawing(name).rendered(as: .json).bytes)) as! [String: Any]
+        let nodes = dump["nodes"] as! [[String: Any]], edges = dump["edges"] as! [[String: String]]
+        var operands: [String: [String]] = [:]
+        for edge in edges { operands[edge["to"]!, default: []].append(edge["from"]!) }
+        // Depth first from the output, each node after its operands, without recursion.
+        var order: [String] = [], seen: Set<String> = [dump["output"] as! String]
+        var stack: [(id: String, next: Int)] = [(dump["output"] as! String, 0)]
+        while let (id, next) = stack.last {
+            let kids = operands[id] ?? []
+            if next < kids.count {
+                stack[stack.count - 1].next += 1
+                if seen.insert(kids[next]).inserted { stack.append((kids[next], 0)) }
+            } else {
+                order.append(id)
+                stack.removeLast()
+            }
+        }
+        let byID = Dictionary(uniqueKeysWithValues: nodes.map { ($0["id"] as! String, $0) })
+        var reordered = dump
+        reordered["nodes"] = order.map { byID[$0]! }
+        reordered["edges"] = order.flatMap { id in (operands[id] ?? []).map { ["from": $0, "to": id] } }
+        let text = try JSONSerialization.data(withJSONObject: reordered)
+        let moved = zip(order, nodes.map { $0["id"] as! String }).filter { $0 != $1 }.count
+        #expect(moved > nodes.count / 2, "\(name): the depth-first order differs from the tape's")
+        let document = try Document(bytes: Array(text))
+        try checkLedger(Drawing(document: document, options: DrawOptions(collapse: .neurons)), "\(name) depth first, collapsed", collapsed: true)
+    }
+
+    private func checkLedger(_ drawing: Drawing, _ what: String, collapsed: Bool) throws {
+        let diagram = try drawing.diagram
+        let ledger = try #require(drawing.backwardLedger)
+        let uses = diagram.nodes.reduce(0) { $0 + $1.operands.count }
+        #expect(ledger.contributionCount == uses, "\(what)")
+        #expect(ledger.explanation(in: diagram).count == uses)
+        var last: [Int: Double] = [ledger.output: ledger.seed]
+        for step in ledger.steps { for use in step.uses { last[use.operand] = use.total } }
+        for (position, node) in diagram.nodes.enumerated() where !node.operands.isEmpty || position == diagram.output || last[position] != nil {
+            // Bit for bit where nothing is collapsed; a collapsed neuron's sum of its
+            // nodes' contributions may round differently.
+            let grad = try #require(node.grad), total = try #require(last[position], "\(what) \(node.id)")
+            #expect(collapsed ? isClose(total, grad, relative: 1e-12) : total == grad, "\(what) \(node.id): \(total) vs \(grad)")
+        }
+        // Every node that feeds another gets its grad from the ledger.
+        for node in diagram.nodes { for operand in node.operands { #expect(last[operand] != nil, "\(what): \(operand) gets nothing") } }
+        // Steps in reverse topological order, the output's first.
+        #expect(ledger.steps.first?.node == diagram.output)
+        #expect(ledger.steps.map(\.node) == Array(ledger.steps.map(\.node).sorted().reversed()))
     }
 
     @Test func explainRefusesWhatItCannotReplay() throws {
