@@ -69,6 +69,8 @@ public struct JSONExporter: Sendable {
             }
         }
         out.write("]")
+        // A neuron drawn as one node is no op of the engine: the mark lets a reader say so.
+        if !diagram.neuronTexts.isEmpty { out.write(",\n \"collapse\": \"neurons\"") }
         if let focus = diagram.focus { write(focus, of: diagram, &out) }
         out.write("}\n")
     }

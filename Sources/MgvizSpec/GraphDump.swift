@@ -116,6 +116,11 @@ public struct GraphDump: Sendable, Equatable {
                 .member(["focus"], focus.value.position),
                 "this dump is of a focused part, not the whole graph; dump the whole graph and draw it with --focus")
         }
+        if let collapse = members.first(where: { $0.key == "collapse" }) {
+            throw SpecError(
+                .member(["collapse"], collapse.value.position),
+                "this dump is of a diagram with its neurons collapsed, which are no ops of the engine; dump it without --collapse and draw that with --collapse neurons")
+        }
         let object = try DumpObject(members, keys: GraphDump.keys) { key, position in
             key.map { .member([$0], position) } ?? .document
         }

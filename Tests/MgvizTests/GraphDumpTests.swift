@@ -54,6 +54,7 @@ import Testing
         (#""title": null"#, #""title": null, "colour": 1"#, #"g.json: "colour" (line 1, column 66): unknown key "colour" (expected one of: format, version, title, output, nodes, edges)"#),
         (#""title": null"#, #""title": 3"#, #"g.json: "title" (line 1, column 50): expected a string or null, got a number"#),
         (#""title": null"#, #""title": null, "focus": {}"#, #"g.json: "focus" (line 1, column 65): this dump is of a focused part, not the whole graph; dump the whole graph and draw it with --focus"#),
+        (#""title": null"#, #""title": null, "collapse": "neurons""#, #"g.json: "collapse" (line 1, column 68): this dump is of a diagram with its neurons collapsed, which are no ops of the engine; dump it without --collapse and draw that with --collapse neurons"#),
         // the output is not a node
         (#""output": "c""#, #""output": "d""#, #"g.json: "output" (line 1, column 66): no node has the id "d""#),
         (#""output": "c""#, #""output": null"#, #"g.json: "output" (line 1, column 66): expected a string, got null"#),
