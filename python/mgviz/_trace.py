@@ -7,6 +7,8 @@ structural key is a fixed-size hash, so a 100,000-deep chain costs no Python or 
 import hashlib
 import json
 import math
+import os
+import sys
 import warnings
 
 __all__ = ["trace", "dumps", "dump", "document_text"]
@@ -181,18 +183,48 @@ def _require_value(value, what):
 
 def _layers_of(model):
     """The neurons of a micrograd MLP, Layer or Neuron, layer by layer."""
-    if hasattr(model, "layers"):
-        layers = [list(getattr(layer, "neurons", ())) for layer in model.layers]
-    elif hasattr(model, "neurons"):
-        layers = [list(model.neurons)]
-    else:
-        layers = [[model]]
-    for layer in layers:
-        for neuron in layer:
-            if not (hasattr(neuron, "w") and hasattr(neuron, "b")):
-                raise TypeError("mgviz.trace: model must be a micrograd MLP, Layer or Neuron "
-                                "(with layers of neurons, each with w and b), not %r" % (model,))
+    def refuse(why):
+        return TypeError("mgviz.trace: model must be a micrograd MLP, Layer or Neuron (layers of neurons, "
+                         "each with a list of Values w and a Value b); this %s %s" % (type(model).__name__, why))
+    try:
+        if hasattr(model, "layers"):
+            layers = [layer for layer in model.layers]
+            if not all(hasattr(layer, "neurons") for layer in layers):
+                raise refuse("has a layer without neurons")
+            layers = [list(layer.neurons) for layer in layers]
+        elif hasattr(model, "neurons"):
+            layers = [list(model.neurons)]
+        else:
+            layers = [[model]]
+        for layer in layers:
+            for neuron in layer:
+                if not (hasattr(neuron, "w") and hasattr(neuron, "b")):
+                    raise refuse("has no w and b" if neuron is model else "has a neuron without w and b")
+                for value in list(neuron.w) + [neuron.b]:
+                    if not (hasattr(value, "data") and hasattr(value, "_prev")):
+                        raise refuse("has a weight or bias that is not a Value: %s" % type(value).__name__)
+    except TypeError as error:
+        if str(error).startswith("mgviz.trace:"):
+            raise
+        raise refuse("cannot be read: %s" % error) from None
     return layers
+
+
+def _warn(message):
+    """A warning at the caller's line outside this package, so that Python shows it once per
+    line of the user's, whether the user called trace, dump, draw or show."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(1), 2
+    while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == here:
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, stacklevel=level)
+
+
+def _names(names):
+    """'L1 N1', 'L1 N1 and L2 N3', or 'L1 N1, L1 N2, L1 N3 and 5 more'."""
+    if len(names) <= 3:
+        return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+    return "%s and %d more" % (", ".join(names[:3]), len(names) - 3)
 
 
 def _clusters(graph, layers):
@@ -200,10 +232,10 @@ def _clusters(graph, layers):
     its one pass, `b + w0*x0 + w1*x1 + ...` (micrograd's `sum(..., self.b)`, a product then
     a sum per weight) and the activation that takes that sum alone, when the neuron is
     nonlinear. A neuron that ran more than once (a batch) gets no cluster: its passes would
-    fold into one node."""
+    fold into one node. Neither does one whose pass has another shape."""
     index_of = {id(value): i for i, value in enumerate(graph.values)}
     cluster = [None] * len(graph.values)
-    repeated = []
+    repeated, unshaped = [], []
     for l, layer in enumerate(layers, 1):
         for n, neuron in enumerate(layer, 1):
             weights = [index_of.get(id(w)) for w in neuron.w]
@@ -215,6 +247,10 @@ def _clusters(graph, layers):
             name = "L%d N%d" % (l, n)
             if len(passes) > 1:
                 repeated.append(name)
+            elif not passes and any(graph.op[user] == "*" and any(k != w for k in graph.uses[user])
+                                    for w in weights for user in graph.users[w]):
+                # A weight times something else, in a pass of some other shape (a regularisation's w * w is not one).
+                unshaped.append(name)
             if len(passes) != 1:
                 continue
             nodes = passes[0]
@@ -228,9 +264,12 @@ def _clusters(graph, layers):
             for i in [bias] + weights + nodes:
                 cluster[i] = name
     if repeated:
-        warnings.warn("mgviz.trace: %d neurons (%s, ...) ran more than once on the way to the root, "
-                      "as over a batch; they get no cluster, since their passes would fold into one node"
-                      % (len(repeated), repeated[0]), stacklevel=3)
+        _warn("mgviz.trace: %s ran more than once on the way to the root, as over a batch, and %s no "
+              "cluster: the passes would fold into one node" % (_names(repeated), "gets" if len(repeated) == 1 else "get"))
+    if unshaped:
+        _warn("mgviz.trace: the root uses %s, but not as micrograd's Neuron computes "
+              "(b + w0*x0 + w1*x1 + ..., then its activation), so %s no cluster"
+              % (_names(unshaped), "it gets" if len(unshaped) == 1 else "they get"))
     return cluster
 
 

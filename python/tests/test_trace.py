@@ -169,19 +169,56 @@ def test_the_lecture_mlp_is_clustered_with_its_tanh():
     assert [node["kind"] for node in document["nodes"]].count("parameter") == 4 * 4 + 4 * 5 + 5
 
 
-def test_a_neuron_that_ran_on_a_batch_gets_no_cluster():
+def test_a_neuron_that_ran_on_a_batch_gets_no_cluster(tmp_path):
     random.seed(1)
     model = nn.MLP(2, [3, 1])
     total = sum(model([Value(a), Value(b)]) for a, b in [(1.0, 2.0), (3.0, -4.0)])
-    with pytest.warns(UserWarning, match=r"4 neurons \(L1 N1, \.\.\.\) ran more than once"):
+    with pytest.warns(UserWarning, match=r"L1 N1, L1 N2, L1 N3 and 1 more ran more than once .* get no cluster") as caught:
         document = mgviz.trace(total, model=model)
     assert all(node["cluster"] is None for node in document["nodes"])
     assert [node["kind"] for node in document["nodes"]].count("parameter") == 3 * 3 + 4
+    # The warning is at the user's line, whichever of the bridge's functions was called, so
+    # that Python shows it once per line of theirs.
+    with pytest.warns(UserWarning) as caught_in_dump:
+        mgviz.dump(total, tmp_path / "batch.json", model=model)
+    assert {w.filename for w in list(caught) + list(caught_in_dump)} == {__file__}
+    neuron = nn.Neuron(2)
+    twice = neuron([Value(1.0), Value(2.0)]) + neuron([Value(3.0), Value(2.0)])
+    with pytest.warns(UserWarning, match=r"^mgviz.trace: L1 N1 ran more than once .* gets no cluster"):
+        mgviz.trace(twice, model=neuron)
+
+
+def test_a_neuron_of_another_shape_gets_no_cluster_and_a_warning():
+    class BiasLast:   # sum(w * x) + b: a common way to write the lecture's neuron
+        def __init__(self):
+            self.w, self.b = [Value(1.0), Value(2.0)], Value(0.5)
+
+        def __call__(self, x):
+            return sum(wi * xi for wi, xi in zip(self.w, x)) + self.b
+    neuron = BiasLast()
+    with pytest.warns(UserWarning, match=r"the root uses L1 N1, but not as micrograd's Neuron computes"):
+        document = mgviz.trace(neuron([Value(1.0), Value(1.0)]), model=neuron)
+    assert all(node["cluster"] is None for node in document["nodes"])
+    # A regularisation alone uses the weights (w * w) without running the neurons: no warning.
+    random.seed(2)
+    model = nn.MLP(2, [2, 1])
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        mgviz.trace(sum(p * p for p in model.parameters()), model=model)
 
 
 def test_a_model_must_have_neurons():
-    with pytest.raises(TypeError, match="model must be a micrograd MLP, Layer or Neuron"):
-        mgviz.trace(Value(1.0), model=object())
+    from types import SimpleNamespace as Object
+    for bad, why in [
+        (object(), "this object has no w and b"),
+        (list(range(1000)), "this list has no w and b"),
+        (Object(layers=None), "cannot be read: 'NoneType' object is not iterable"),
+        (Object(layers="abc"), "has a layer without neurons"),
+        (Object(w=[1.0], b=Value(1.0)), "has a weight or bias that is not a Value: float"),
+    ]:
+        with pytest.raises(TypeError, match="^mgviz.trace: model must be a micrograd MLP, Layer or Neuron .*" + why):
+            mgviz.trace(Value(1.0), model=bad)
     neuron = nn.Neuron(2)
     out = neuron([Value(1.0), Value(2.0)])
     document = mgviz.trace(out, model=neuron)
