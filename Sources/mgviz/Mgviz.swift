@@ -87,7 +87,10 @@ struct Mgviz: ParsableCommand {
             }
         }
         if text.hasPrefix("Error: ") { text.removeFirst(7) }
-        return choices.isEmpty ? text : text + " " + choices.joined(separator: ", ")
+        if !choices.isEmpty { text += " " + choices.joined(separator: ", ") }
+        // The caller adds "; see 'mgviz --help'": no sentence's full stop before it.
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
     }
 
     @Argument(help: ArgumentHelp(

@@ -152,5 +152,8 @@ import Testing
         }
         let choices = try runMgviz([sample("neuron").path, "--format", "gif", "-o", "x"])
         #expect(choices.stderr == "mgviz: error: The value 'gif' is invalid for '--format <format>'. Please provide one of the following: svg, png, pdf, dot, json, html; see 'mgviz --help'\n")
+        // No full stop before the "; see": ArgumentParser ends this sentence with one.
+        let few = try runMgviz([sample("neuron").path, "--collapse", "layers"])
+        #expect(few.stderr == "mgviz: error: The value 'layers' is invalid for '--collapse <collapse>'. Please provide one of 'neurons'; see 'mgviz --help'\n")
     }
 }
