@@ -90,8 +90,7 @@ public final class Graph: @unchecked Sendable {
     public func zeroGrad() {
         let nodes = tape.pointee.nodes
         for i in 0..<count { nodes.unsafelyUnwrapped[i].grad = 0 }
-        tape.pointee.untouchedOpsFrom = 0
-        tape.pointee.mayHoldGradChangedByZero = false
+        tape.pointee.noteGradsZeroed()
     }
 
     // MARK: building
@@ -556,11 +555,11 @@ struct Tape {
     // micrograd's backward visits every node the output reaches, and a visited node whose
     // grad is zero adds `local * 0` to its operands' grads. That changes nothing when every
     // local derivative is finite, so that each product is ±0, and no grad it lands on is -0
-    // or a signalling NaN. Every grad a backward or a setter writes is noted here; code that
-    // wrote a node's grad past them would have to note it too.
-    // If moreover no op node's grad has been set since the node was made, a node reached only
-    // through zero grads has a zero grad as well, and backward can skip every node whose
-    // grad is zero and what it reaches. What follows keeps what that takes.
+    // or a signalling NaN. If moreover no op node's grad has been set since the node was
+    // made, a node reached only through zero grads has a zero grad as well, and backward can
+    // skip every node whose grad is zero and what it reaches. What follows keeps what that
+    // takes: every value and grad that building, a setter, forward or backward writes is
+    // noted here, and code that wrote one past them would have to note it too.
 
     /// Whether backward from `output` may skip every node whose grad is zero.
     @inline(__always)
@@ -581,6 +580,12 @@ struct Tape {
     mutating func noteGrad(_ grad: Double, of id: Int) {
         if nodes.unsafelyUnwrapped[id].op != .leaf && id >= untouchedOpsFrom { untouchedOpsFrom = id + 1 }
         if (grad == 0 && grad.sign == .minus) || grad.isSignalingNaN { mayHoldGradChangedByZero = true }
+    }
+
+    /// After every grad was set to +0.
+    mutating func noteGradsZeroed() {
+        untouchedOpsFrom = 0
+        mayHoldGradChangedByZero = false
     }
 
     /// After a backward from `output`: every op node up to it may hold a grad now.
