@@ -185,12 +185,16 @@ struct Mgviz: ParsableCommand {
 
     func validate() throws { try invocation.validate() }
 
+    /// --help on lines long enough that each option's name and value stay on one: made once,
+    /// and only for a command line that goes to ArgumentParser.
+    private static let wideHelp = helpMessage(columns: 1000)
+
     /// ArgumentParser reports an unknown option only once validation passes, so `--colour grad`
     /// was told that `grad` made two inputs. Any `--name` it does not define is refused first,
     /// with the nearest it does.
     static func refuseUnknownOptions(_ arguments: ArraySlice<String>) throws {
         // Every option --help shows, and ArgumentParser's hidden ones.
-        let known = helpMessage(columns: 1000).split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-") })
+        let known = wideHelp.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-") })
             .filter { $0.hasPrefix("--") && $0.count > 2 }.map(String.init)
             + ["--generate-completion-script", "--experimental-dump-help"]
         for argument in arguments {
@@ -210,7 +214,7 @@ struct Mgviz: ParsableCommand {
     /// and refused for what it is ("must be from 0 to 17, got -1").
     static func joiningNegativeValues(_ arguments: [String]) -> [String] {
         // The options --help shows with a value: `--precision <precision>`, `-o <output>`.
-        let words = helpMessage(columns: 1000).split(whereSeparator: \.isWhitespace)
+        let words = wideHelp.split(whereSeparator: \.isWhitespace)
         let takesValue = Set(zip(words, words.dropFirst()).filter { $0.0.hasPrefix("-") && $0.1.hasPrefix("<") }.map { String($0.0) })
         var joined: [String] = []
         var index = 0
