@@ -91,14 +91,21 @@ public struct BackwardLedger: Sendable {
             guard let node = drawnAt[index], !stepped.contains(node) else { continue }
             stepped.insert(node)
             // A collapsed neuron is one step, taken at its output, its newest node: each
-            // operand's contributions from all its nodes summed in the order backward adds them.
+            // operand's contributions from all its nodes summed in the order backward adds them,
+            // and its local derivative ∂output/∂operand by the chain rule through those nodes
+            // (so that it shows where the neuron's grad is 0 too).
             var amounts: [(slot: Int, local: Double, amount: Double, formula: String, isSum: Bool)] = []
             let isNeuron = diagram.neuronTexts[node] != nil
             let grad = diagram.value(at: node).grad
             let operands = Array(diagram.operands(of: node))
+            var slotOf: [Int: Int] = [:], amountAt: [Int: Int] = [:]
+            if isNeuron { for (slot, operand) in operands.enumerated() where slotOf[operand] == nil { slotOf[operand] = slot } }
+            // ∂output/∂ each of the neuron's nodes, from its output down.
+            var derivative: [Int: Double] = [index: 1]
             for position in members[node] ?? [index] {
                 let naming = { (position: Int) in drawnAt[position].map { Self.name($0, in: diagram) } ?? Self.name(position, in: expanded) }
                 let isSum = !isNeuron && expanded.value(at: position).op == .add
+                let outer = derivative[position] ?? 0
                 for (k, use) in expanded.contributions(of: position, naming: naming).enumerated() {
                     guard let operand = drawnAt[use.operand] else { continue }
                     // A node drawn as itself has its operands in the same order: use k is slot k.
@@ -106,12 +113,18 @@ public struct BackwardLedger: Sendable {
                         amounts.append((k, use.local, use.amount, use.formula, isSum))
                         continue
                     }
+                    if operand == node {
+                        derivative[use.operand, default: 0] += use.local * outer
+                        continue
+                    }
                     // A neuron's operand has one edge, whichever of its nodes used it.
-                    guard operand != node, let slot = operands.firstIndex(of: operand) else { continue }
-                    if let existing = amounts.firstIndex(where: { $0.slot == slot }) {
+                    guard let slot = slotOf[operand] else { continue }
+                    if let existing = amountAt[slot] {
                         amounts[existing].amount += use.amount
+                        amounts[existing].local += use.local * outer
                     } else {
-                        amounts.append((slot, use.local, use.amount, use.formula, isSum))
+                        amountAt[slot] = amounts.count
+                        amounts.append((slot, use.local * outer, use.amount, use.formula, isSum))
                     }
                 }
             }
@@ -119,7 +132,7 @@ public struct BackwardLedger: Sendable {
             for entry in amounts.sorted(by: { $0.slot < $1.slot }) {
                 let operand = operands[entry.slot]
                 running[operand] += entry.amount
-                let local = isNeuron ? (grad != 0 ? entry.amount / grad : 0) : entry.local
+                let local = entry.local
                 let formula = isNeuron
                     ? "\(Self.name(operand, in: diagram)).grad += ∂\(Self.name(node, in: diagram))/∂\(Self.name(operand, in: diagram)) * \(Self.name(node, in: diagram)).grad"
                     : entry.formula

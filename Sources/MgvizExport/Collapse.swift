@@ -4,7 +4,8 @@ extension Diagram {
     /// but for those that something outside the neuron uses too (a regularisation term):
     /// they stay drawn, and feed the neuron. A neuron whose other nodes, but its output,
     /// something outside uses (a partial sum) stays drawn in full: as one node it would feed
-    /// what feeds it.
+    /// what feeds it. So does a cluster that is no neuron, whose last node is not a weighted
+    /// sum or an activation (ReLU, tanh, sigmoid) of one.
     public func collapsingNeurons() -> Diagram {
         // A neuron's last node is its output: the activation, or the sum for a linear one.
         var outputOf = [Int](repeating: -1, count: clusters.count)
@@ -12,6 +13,9 @@ extension Diagram {
         var usedOutside = [Bool](repeating: false, count: count)
         if hasClusters {
             for index in 0..<count where clusterIndex[index] >= 0 { outputOf[Int(clusterIndex[index])] = index }
+            for (cluster, output) in outputOf.enumerated() where output >= 0 {
+                folds[cluster] = isNeuronOutput(output)
+            }
             for index in 0..<count {
                 for k in operandRange(of: index) {
                     let operand = Int(operandList[k]), cluster = Int(clusterIndex[operand])
@@ -26,11 +30,12 @@ extension Diagram {
             return usedOutside[index] ? nil : cluster
         }
         var feeds = [[Int32]](repeating: [], count: clusters.count)
+        var fed = Set<Int>()  // cluster * count + operand: each feeds a neuron once
         for index in 0..<count {
             guard let cluster = foldedInto(index) else { continue }
             for k in operandRange(of: index) {
                 let operand = operandList[k]
-                if foldedInto(Int(operand)) != cluster && !feeds[cluster].contains(operand) {
+                if foldedInto(Int(operand)) != cluster && fed.insert(cluster * count + Int(operand)).inserted {
                     feeds[cluster].append(operand)
                 }
             }
@@ -65,5 +70,14 @@ extension Diagram {
         collapsed.nameNumbers = nil
         collapsed.output = output >= 0 ? Int(newPosition[output]) : -1
         return collapsed
+    }
+
+    /// Whether the node at `index` can stand for a neuron: a sum (`Σwx+b`), or an activation
+    /// of a sum in its own cluster (`ReLU(Σwx+b)`).
+    private func isNeuronOutput(_ index: Int) -> Bool {
+        let op = value(at: index).op
+        if op == .add { return true }
+        guard op == .relu || op == .tanh || op == .sigmoid, let sum = operands(of: index).first else { return false }
+        return value(at: sum).op == .add && clusterIndex[sum] == clusterIndex[index]
     }
 }

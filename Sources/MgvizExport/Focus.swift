@@ -50,7 +50,11 @@ extension Diagram {
 
     /// The position of the node labelled `name`, or whose id is `name` (`n42`).
     public func position(named name: String) throws(FocusError) -> Int {
-        let labelled = (0..<count).filter { label(at: $0) == name }
+        var labelled = (0..<count).filter { label(at: $0) == name }
+        // A collapsed neuron, drawn as `L3 N1 y`, is also `L3 N1`, and `y` after its output.
+        if labelled.isEmpty && !neuronTexts.isEmpty {
+            labelled = neuronTexts.keys.sorted().filter { cluster(at: $0)?.name == name || value(at: $0).label == name }
+        }
         if labelled.count == 1 { return labelled[0] }
         if labelled.count > 1 {
             throw .ambiguousName(name, ids: labelled.prefix(5).map { NodeNames.value(at: nameNumber(at: $0)) }, count: labelled.count)

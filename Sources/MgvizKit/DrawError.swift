@@ -11,6 +11,8 @@ public enum DrawError: Error, Sendable, CustomStringConvertible {
     case gradsWithoutBackward
     /// `--check` was asked of a dump, which has no expressions to evaluate again.
     case checkNeedsSpec
+    /// `--explain` was asked of a dump without grads, which has no backward to replay.
+    case explainNeedsGrads
     /// `--theme auto` for a bitmap or PDF, which cannot follow the reader's preference.
     case autoThemeNeedsSVG(OutputFormat)
     case focus(FocusError)
@@ -33,6 +35,8 @@ public enum DrawError: Error, Sendable, CustomStringConvertible {
         case .gradsWithoutBackward: return "\"expect\" has grads, which --no-backward does not compute"
         case .autoThemeNeedsSVG(let format):
             return "--theme auto follows the reader's light or dark preference, which only SVG (and HTML) can; \(format.rawValue) takes --theme light or dark"
+        case .explainNeedsGrads:
+            return "--explain replays backward, and this dump has no grads (it was written with --no-backward); dump the graph with its grads"
         case .checkNeedsSpec:
             return "--check evaluates the graph again, and a dump (\"format\": \"\(GraphDump.format)\") is drawn as given, with no expressions; check the spec it came from"
         case .focus(let error): return error.description
@@ -53,7 +57,7 @@ public enum DrawError: Error, Sendable, CustomStringConvertible {
     /// Whether the message is about the input, so that the caller should name it first.
     public var namesInput: Bool {
         switch self {
-        case .spec, .gradsWithoutBackward, .checkNeedsSpec, .focus, .tooManyNodes, .tooCostlyToLayOut, .resolutionTooLow: return true
+        case .spec, .gradsWithoutBackward, .checkNeedsSpec, .explainNeedsGrads, .focus, .tooManyNodes, .tooCostlyToLayOut, .resolutionTooLow: return true
         case .invalidOption, .autoThemeNeedsSVG, .unknownFormat, .render, .file: return false
         }
     }
@@ -62,7 +66,7 @@ public enum DrawError: Error, Sendable, CustomStringConvertible {
     public var exitStatus: ExitStatus {
         switch self {
         case .spec, .tooManyNodes, .tooCostlyToLayOut, .resolutionTooLow: return .dataError
-        case .invalidOption, .gradsWithoutBackward, .checkNeedsSpec, .autoThemeNeedsSVG, .focus, .unknownFormat: return .usage
+        case .invalidOption, .gradsWithoutBackward, .checkNeedsSpec, .explainNeedsGrads, .autoThemeNeedsSVG, .focus, .unknownFormat: return .usage
         case .render: return .software
         case .file(let error): return error.exitStatus
         }

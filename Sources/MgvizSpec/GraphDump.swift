@@ -188,7 +188,7 @@ public struct GraphDump: Sendable, Equatable {
         for (index, node) in nodes.enumerated() where node.operands.count != node.operation.arity {
             throw SpecError(
                 .dumpNode(index: index, id: node.id, key: nil, nodeValues[index].position),
-                "'\(GraphDump.opText(of: nodeValues[index]))' takes \(node.operation.arity) operands, but \(node.operands.count == 1 ? "1 edge goes" : "\(node.operands.count) edges go") into it")
+                "'\(GraphDump.opText(of: nodeValues[index]))' takes \(node.operation.arity) operand\(node.operation.arity == 1 ? "" : "s"), but \(node.operands.count == 1 ? "1 edge goes" : "\(node.operands.count) edges go") into it")
         }
 
         let outputID = try object.string("output")

@@ -151,7 +151,9 @@ struct Invocation: Equatable {
             let drawing = try Drawing(document: consume document, options: options)
             // Reports go to stdout, unless the diagram does.
             Report(toStandardError: output == "-").print(drawing)
-            if explain, let ledger = drawing.backwardLedger {
+            if explain {
+                // Focus and --no-backward are refused before; a dump may have no grads.
+                guard let ledger = drawing.backwardLedger else { throw .explainNeedsGrads }
                 let lines = ledger.explanation(in: try drawing.diagram).map { $0 + "\n" }.joined()
                 writeAll(lines, to: output == "-" ? STDERR_FILENO : STDOUT_FILENO)
             }

@@ -78,6 +78,11 @@ import Testing
         // Each layer-1 neuron has three weights, then its bias: n3 to n5, then b at n6, and so on.
         let byID = try runMgviz([sample("mlp_lecture").path, "--focus", "n10", "--depth", "0", "-o", "-", "--format", "json"])
         #expect(try Dump(byID.stdout).nodes.map(\.label) == ["b"])
+        // A collapsed neuron, drawn as `L3 N1 y`, is focused on as `L3 N1` or as `y`.
+        for name in ["L3 N1", "y", "L3 N1 y"] {
+            let neuron = try runMgviz([sample("mlp_lecture").path, "--collapse", "neurons", "--focus", name, "--depth", "0", "-o", "-", "--format", "json"])
+            #expect(try Dump(neuron.stdout).nodes.map(\.label) == ["L3 N1 y"], "\(name)")
+        }
         let depthAlone = try runMgviz([sample("softmax").path, "--depth", "3", "-o", "-"])
         #expect(depthAlone.status == MgvizKit.ExitStatus.usage.rawValue && depthAlone.stderr.contains("--depth goes with --focus NAME"))
     }

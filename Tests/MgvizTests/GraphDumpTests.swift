@@ -204,6 +204,36 @@ import Testing
         }
     }
 
+    /// A cluster folds into one node only when it can stand for a neuron: its last node a
+    /// sum, or ReLU, tanh or sigmoid of one. Leaves alone, or a square, stay drawn as they are.
+    @Test func onlyNeuronsCollapse() throws {
+        func collapsed(_ nodes: String, _ edges: String, output: String) throws -> [String] {
+            let text = #"{"format": "mgviz-graph", "version": 1, "title": null, "output": ""# + output + #"", "nodes": ["# + nodes + #"], "edges": ["# + edges + "]}"
+            let drawing = try Drawing(document: Document(bytes: Array(text.utf8)), options: DrawOptions(collapse: .neurons))
+            return try drawing.diagram.nodes.map { $0.label + "|" + $0.op }
+        }
+        func node(_ id: String, _ op: String, _ cluster: String?) -> String {
+            let kind = op.isEmpty ? "input" : "op"
+            return #"{"id": ""# + id + #"", "label": ""# + id + #"", "op": ""# + op + #"", "kind": ""# + kind
+                + #"", "data": 1.0, "grad": 1.0, "cluster": "# + (cluster.map { "\"\($0)\"" } ?? "null") + "}"
+        }
+        func edge(_ from: String, _ to: String) -> String { #"{"from": ""# + from + #"", "to": ""# + to + #""}"# }
+        // Two leaves in a cluster, multiplied outside it.
+        #expect(try collapsed(
+            [node("a", "", "L1 N1"), node("b", "", "L1 N1"), node("f", "*", nil)].joined(separator: ", "),
+            [edge("a", "f"), edge("b", "f")].joined(separator: ", "), output: "f") == ["a|", "b|", "f|*"])
+        // A square in a cluster.
+        #expect(try collapsed(
+            [node("a", "", nil), node("q", "**2", "L1 N1"), node("e", "exp", nil)].joined(separator: ", "),
+            [edge("a", "q"), edge("q", "e")].joined(separator: ", "), output: "e") == ["a|", "q|**2", "e|exp"])
+        // A sigmoid of a sum folds.
+        #expect(try collapsed(
+            [node("a", "", nil), node("w", "", "L1 N1"), node("p", "*", "L1 N1"), node("s", "+", "L1 N1"),
+             node("g", "sigmoid", "L1 N1"), node("e", "exp", nil)].joined(separator: ", "),
+            [edge("w", "p"), edge("a", "p"), edge("p", "s"), edge("a", "s"), edge("s", "g"), edge("g", "e")].joined(separator: ", "),
+            output: "e") == ["a|", "L1 N1 g|sigmoid(Σwx+b)", "e|exp"])
+    }
+
     @Test func aDumpWithoutGradsDrawsNone() throws {
         let noGrads = Self.base.replacingOccurrences(of: #""grad": \d\.0"#, with: #""grad": null"#, options: .regularExpression)
         guard case .graph(let dump) = try Document(bytes: Array(noGrads.utf8)) else {

@@ -98,6 +98,13 @@ import Testing
             let grad = try #require(node.grad), total = try #require(last[position], "\(what) \(node.id)")
             #expect(collapsed ? isClose(total, grad, relative: 1e-12) : total == grad, "\(what) \(node.id): \(total) vs \(grad)")
         }
+        // Each use's local derivative times its step's grad is its amount: for a collapsed
+        // neuron, ∂output/∂operand by the chain rule through its nodes.
+        for step in ledger.steps {
+            for use in step.uses where use.amount.isFinite {
+                #expect(abs(use.local * step.grad - use.amount) <= 1e-12 * max(1, abs(use.amount)), "\(what): \(use.text)")
+            }
+        }
         // Every node that feeds another gets its grad from the ledger.
         for node in diagram.nodes { for operand in node.operands { #expect(last[operand] != nil, "\(what): \(operand) gets nothing") } }
         // Steps in reverse topological order, the output's first.
@@ -109,6 +116,40 @@ import Testing
         let forward = try runMgviz([sample("softmax").path, "--explain", "--no-backward"])
         #expect(forward.status == MgvizKit.ExitStatus.usage.rawValue)
         #expect(forward.stderr == "mgviz: error: --explain replays backward: drop --no-backward; see 'mgviz --help'\n")
+        // A dump written without grads has no backward to replay either.
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try runMgviz([sample("softmax").path, "--no-backward", "-o", "g.json"], in: folder)
+        let dump = try runMgviz(["g.json", "--explain"], in: folder)
+        #expect(dump.status == MgvizKit.ExitStatus.usage.rawValue)
+        #expect(dump.stderr == "mgviz: error: g.json: --explain replays backward, and this dump has no grads (it was written with --no-backward); dump the graph with its grads\n")
+    }
+
+    /// A collapsed neuron's ∂output/∂operand comes by the chain rule through its nodes, not
+    /// from amount / grad: it shows where the neuron's grad is 0. Here h = tanh(w*x + b) with
+    /// w = 0.5, x = 1, b = 0, and out = h * z with z = 0: ∂h/∂x = (1 - h²) w = 0.3932.
+    @Test func aDeadNeuronStillShowsItsDerivative() throws {
+        let text = """
+            {"format": "mgviz-graph", "version": 1, "title": null, "output": "out",
+             "nodes": [
+              {"id": "x", "label": "x", "op": "", "kind": "input", "data": 1.0, "grad": 0.0, "cluster": null},
+              {"id": "w", "label": "w", "op": "", "kind": "parameter", "data": 0.5, "grad": 0.0, "cluster": "L1 N1"},
+              {"id": "b", "label": "b", "op": "", "kind": "parameter", "data": 0.0, "grad": 0.0, "cluster": "L1 N1"},
+              {"id": "p", "label": "", "op": "*", "kind": "op", "data": 0.5, "grad": 0.0, "cluster": "L1 N1"},
+              {"id": "s", "label": "", "op": "+", "kind": "op", "data": 0.5, "grad": 0.0, "cluster": "L1 N1"},
+              {"id": "h", "label": "h", "op": "tanh", "kind": "op", "data": 0.46211715726000974, "grad": 0.0, "cluster": "L1 N1"},
+              {"id": "z", "label": "z", "op": "", "kind": "input", "data": 0.0, "grad": 0.46211715726000974, "cluster": null},
+              {"id": "out", "label": "out", "op": "*", "kind": "op", "data": 0.0, "grad": 1.0, "cluster": null}],
+             "edges": [
+              {"from": "w", "to": "p"}, {"from": "x", "to": "p"}, {"from": "b", "to": "s"}, {"from": "p", "to": "s"},
+              {"from": "s", "to": "h"}, {"from": "h", "to": "out"}, {"from": "z", "to": "out"}]}
+            """
+        let drawing = try Drawing(document: Document(bytes: Array(text.utf8)), options: DrawOptions(collapse: .neurons))
+        let lines = try #require(drawing.backwardLedger).explanation(in: try drawing.diagram)
+        #expect(lines.last == "step 3  x.grad += ∂(L1 N1 h)/∂x * (L1 N1 h).grad = 0.3932 * 0.0000 = 0.0000   (x.grad now 0.0000)")
+        let h = 0.46211715726000974
+        let use = try #require(drawing.backwardLedger?.steps.flatMap(\.uses).last)
+        #expect(isClose(use.local, (1 - h * h) * 0.5, relative: 1e-15))
     }
 
     /// Section 1 of the notebook: the forward difference, then the better central one.
