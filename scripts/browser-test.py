@@ -104,6 +104,8 @@ class Browser:
             self.call("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1})
 
     def screenshot(self, path):
+        # After the view's glide to the current step (at most 300 ms), not in the middle of it.
+        time.sleep(0.5)
         open(path, "wb").write(base64.b64decode(self.call("Page.captureScreenshot", {"format": "png"})["data"]))
 
     def close(self):
