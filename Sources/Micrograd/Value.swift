@@ -188,11 +188,13 @@ public struct Value: @unchecked Sendable {
     /// Layers' forward passes one after the other, node for node what `layers.reduce(inputs)
     /// { $1($0) }` makes: each neuron's weighted sum, then its activation. The ids between
     /// layers stay on the stack; only the last layer's outputs become an array. Every
-    /// layer's parameters are on one graph, as an MLP makes them.
+    /// layer's parameters are on one graph, as an MLP makes them, so that checking the
+    /// newest of them checks them all.
     static func dense(_ layers: some Collection<DenseLayer>, inputs: [Value]) -> [Value] {
         guard let first = layers.first else { return inputs }
         precondition(inputs.count == first.fanIn, "a neuron with \(first.fanIn) inputs got \(inputs.count)")
-        let tape = first.last.checkedInputs(inputs)
+        let newest = layers.reduce(first.last) { $1.last.id > $0.id ? $1.last : $0 }
+        let tape = newest.checkedInputs(inputs)
         let widest = layers.reduce(inputs.count) { Swift.max($0, $1.width) }
         return withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * widest) { scratch in
             var from = scratch.baseAddress.unsafelyUnwrapped, to = from + widest

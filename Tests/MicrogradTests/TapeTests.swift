@@ -159,6 +159,17 @@ import Testing
         y.backward()
         #expect(isClose(x.grad, y.data / 1.5, relative: 1e-12))
     }
+
+    /// An MLP whose later layers' parameters were truncated away traps, as any use of a
+    /// dropped node does, rather than reading what lies past the tape's end.
+    @Test func anMLPWhoseLastLayerWasTruncatedTraps() async {
+        await #expect(processExitsWith: .failure) {
+            let graph = Graph()
+            let model = try MLP(inputs: 2, outputs: [3, 1], seed: 1, in: graph)
+            graph.truncate(to: 9)  // the first layer's 3 × (2 + 1) parameters
+            _ = model([Value(1.0, in: graph), Value(2.0, in: graph)])
+        }
+    }
 }
 
 @Suite struct NeuronTape {
