@@ -71,6 +71,7 @@ public struct Value: @unchecked Sendable {
         nonmutating set {
             node.pointee.data = newValue
             tape.pointee.noteData(newValue, of: Int(id))
+            tape.pointee.debugCheckInvariants(of: Int(id)..<(Int(id) + 1))
         }
     }
 
@@ -79,6 +80,7 @@ public struct Value: @unchecked Sendable {
         nonmutating set {
             node.pointee.grad = newValue
             tape.pointee.noteGrad(newValue, of: Int(id))
+            tape.pointee.debugCheckInvariants(of: Int(id)..<(Int(id) + 1))
         }
     }
 
