@@ -19,9 +19,9 @@ let package = Package(
     targets: [
         // The engine: depends on nothing but the toolchain.
         .target(name: "Micrograd"),
-        // The JSON spec: parsed and evaluated into an engine graph.
-        .target(name: "MgvizSpec", dependencies: ["Micrograd"]),
-        // Engine graph → DOT and the JSON dump. Pure Swift.
+        // The JSON spec: parsed and evaluated into an engine graph; a dump, read into a Diagram.
+        .target(name: "MgvizSpec", dependencies: ["Micrograd", "MgvizExport"]),
+        // Engine graph or dump → Diagram → DOT and the JSON dump. Pure Swift.
         .target(name: "MgvizExport", dependencies: ["Micrograd"]),
         // Graphviz's C library, found through pkg-config.
         .systemLibrary(name: "CGraphviz", pkgConfig: "libgvc", providers: [.apt(["libgraphviz-dev"])]),

@@ -59,22 +59,25 @@ public struct BackwardLedger: Sendable {
         guard diagram.focus == nil, diagram.showsGrads, expanded.focus == nil, diagram.output >= 0 else { return nil }
         // Where each node of the expanded diagram is drawn: itself, or the neuron it was folded into.
         var drawnAt = [Int?](repeating: nil, count: expanded.count)
-        var neuronAt: [Diagram.Cluster: Int] = [:]
-        for position in 0..<diagram.count where diagram.neuronTexts[position] != nil {
-            if let cluster = diagram.cluster(at: position) { neuronAt[cluster] = position }
+        var foldedAt: [Int: Int] = [:]
+        for position in 0..<diagram.count where diagram.isFolded(at: position) {
+            if let group = diagram.groupIndex(at: position) { foldedAt[group] = position }
         }
         // A node drawn as itself (a weight that a regularisation term uses too) is not folded.
-        for position in 0..<expanded.count {
-            if let own = diagram.valueIDs.position(of: expanded.valueIDs[position]) {
-                drawnAt[position] = own
-            } else if let cluster = expanded.cluster(at: position) {
-                drawnAt[position] = neuronAt[cluster]
+        if let base = diagram.basePositions {
+            for (position, index) in base.enumerated() where !diagram.isFolded(at: position) { drawnAt[Int(index)] = position }
+        } else {
+            for position in 0..<expanded.count { drawnAt[position] = position }
+        }
+        if !foldedAt.isEmpty {
+            for position in 0..<expanded.count where drawnAt[position] == nil {
+                if let group = expanded.groupIndex(at: position) { drawnAt[position] = foldedAt[group] }
             }
         }
         func fixed(_ x: Double) -> String { displayText(x, decimals: precision) }
         var running = [Double](repeating: 0, count: diagram.count)
         output = diagram.output
-        seed = diagram.value(at: output).grad
+        seed = diagram.grads[output]
         seedText = displayText(seed, decimals: precision)
         running[output] = seed
         var steps: [Step] = []
@@ -85,7 +88,7 @@ public struct BackwardLedger: Sendable {
         // a neuron's nodes around those of the neurons that feed it, as a depth-first walk does.
         var members: [Int: [Int]] = [:]
         for position in stride(from: expanded.count - 1, through: 0, by: -1) {
-            if let node = drawnAt[position], diagram.neuronTexts[node] != nil { members[node, default: []].append(position) }
+            if let node = drawnAt[position], diagram.isFolded(at: node) { members[node, default: []].append(position) }
         }
         for index in stride(from: expanded.count - 1, through: 0, by: -1) {
             guard let node = drawnAt[index], !stepped.contains(node) else { continue }
@@ -95,8 +98,8 @@ public struct BackwardLedger: Sendable {
             // and its local derivative ∂output/∂operand by the chain rule through those nodes
             // (so that it shows where the neuron's grad is 0 too).
             var amounts: [(slot: Int, local: Double, amount: Double, formula: String, isSum: Bool)] = []
-            let isNeuron = diagram.neuronTexts[node] != nil
-            let grad = diagram.value(at: node).grad
+            let isNeuron = diagram.isFolded(at: node)
+            let grad = diagram.grads[node]
             let operands = Array(diagram.operands(of: node))
             var slotOf: [Int: Int] = [:], amountAt: [Int: Int] = [:]
             if isNeuron { for (slot, operand) in operands.enumerated() where slotOf[operand] == nil { slotOf[operand] = slot } }
@@ -104,7 +107,7 @@ public struct BackwardLedger: Sendable {
             var derivative: [Int: Double] = [index: 1]
             for position in members[node] ?? [index] {
                 let naming = { (position: Int) in drawnAt[position].map { Self.name($0, in: diagram) } ?? Self.name(position, in: expanded) }
-                let isSum = !isNeuron && expanded.value(at: position).op == .add
+                let isSum = !isNeuron && expanded.engineOp(at: position) == .add
                 let outer = derivative[position] ?? 0
                 for (k, use) in expanded.contributions(of: position, naming: naming).enumerated() {
                     guard let operand = drawnAt[use.operand] else { continue }
@@ -177,35 +180,34 @@ extension Diagram {
     func contributions(
         of position: Int, naming: (Int) -> String
     ) -> [(operand: Int, local: Double, amount: Double, formula: String)] {
-        let value = value(at: position)
-        guard value.op != .leaf else { return [] }
+        guard let (op, exponent) = operation(at: position).engineOp, op != .leaf else { return [] }
         let operands = Array(self.operands(of: position))
-        let g = value.grad
+        let g = grads[position]
         let out = naming(position)
         let names = operands.map(naming)
-        let a = value.operands[0].data
-        switch value.op {
+        let a = data[operands[0]]
+        switch op {
         case .add:
             // micrograd: `self.grad += out.grad`; the local derivative is 1, and 1 * g is g.
             return operands.indices.map { (operands[$0], 1, g, "\(names[$0]).grad += \(out).grad") }
         case .mul:
-            let b = value.operands[1].data
+            let b = data[operands[1]]
             return [
                 (operands[0], b, b * g, "\(names[0]).grad += \(names[1]).data * \(out).grad"),
                 (operands[1], a, a * g, "\(names[1]).grad += \(names[0]).data * \(out).grad"),
             ]
         case .powerValue:
-            let local = value.op.apply(a, value.operands[1].data)
+            let local = op.apply(a, data[operands[1]])
             return [
                 (operands[0], local.da, local.da * g, "\(names[0]).grad += (\(names[1]).data * \(names[0]).data**(\(names[1]).data - 1)) * \(out).grad"),
                 (operands[1], local.db, local.db * g, "\(names[1]).grad += (\(out).data * log(\(names[0]).data)) * \(out).grad"),
             ]
         case let op:
-            let local = op.apply(a, value.exponent ?? 0).da
+            let local = op.apply(a, exponent).da
             let form: String
             switch op {
             case .power:
-                let k = String(value.opName.dropFirst(2))
+                let k = String(opName(at: position).dropFirst(2))
                 form = "(\(k) * \(names[0]).data**(\(k) - 1))"
             case .exp: form = "\(out).data"
             case .log: form = "(1 / \(names[0]).data)"

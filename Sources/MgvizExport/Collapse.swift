@@ -4,80 +4,90 @@ extension Diagram {
     /// but for those that something outside the neuron uses too (a regularisation term):
     /// they stay drawn, and feed the neuron. A neuron whose other nodes, but its output,
     /// something outside uses (a partial sum) stays drawn in full: as one node it would feed
-    /// what feeds it. So does a cluster that is no neuron, whose last node is not a weighted
-    /// sum or an activation (ReLU, tanh, sigmoid) of one.
+    /// what feeds it. So does a neuron whose last node is not a weighted sum or an activation
+    /// (ReLU, tanh, sigmoid) of one.
     public func collapsingNeurons() -> Diagram {
-        // A neuron's last node is its output: the activation, or the sum for a linear one.
-        var outputOf = [Int](repeating: -1, count: clusters.count)
-        var folds = [Bool](repeating: true, count: clusters.count)
+        // Each neuron's last node is its output: the activation, or the sum for a linear one.
+        let groupCount = groups.count
+        var outputOf = [Int](repeating: -1, count: groupCount)
+        var folds = [Bool](repeating: false, count: groupCount)
         var usedOutside = [Bool](repeating: false, count: count)
-        if hasClusters {
-            for index in 0..<count where clusterIndex[index] >= 0 { outputOf[Int(clusterIndex[index])] = index }
-            for (cluster, output) in outputOf.enumerated() where output >= 0 {
-                folds[cluster] = isNeuronOutput(output)
-            }
+        func neuronGroup(_ index: Int) -> Int {
+            guard !groupOf.isEmpty, case let group = Int(groupOf[index]), group >= 0, groups[group].kind == .neuron,
+                  !isFolded(at: index)
+            else { return -1 }
+            return group
+        }
+        if hasNeurons {
+            for index in 0..<count where neuronGroup(index) >= 0 { outputOf[neuronGroup(index)] = index }
+            for (group, output) in outputOf.enumerated() where output >= 0 { folds[group] = isNeuronOutput(output) }
             for index in 0..<count {
-                for k in operandRange(of: index) {
-                    let operand = Int(operandList[k]), cluster = Int(clusterIndex[operand])
-                    guard cluster >= 0, cluster != Int(clusterIndex[index]), operand != outputOf[cluster] else { continue }
-                    if operandRange(of: operand).isEmpty { usedOutside[operand] = true } else { folds[cluster] = false }
+                for operand in operands(of: index) {
+                    let group = neuronGroup(operand)
+                    guard group >= 0, group != neuronGroup(index), operand != outputOf[group] else { continue }
+                    if operandRange(of: operand).isEmpty { usedOutside[operand] = true } else { folds[group] = false }
                 }
             }
         }
         /// The folding neuron that `index` is drawn as, when it is not drawn as itself.
         func foldedInto(_ index: Int) -> Int? {
-            guard hasClusters, case let cluster = Int(clusterIndex[index]), cluster >= 0, folds[cluster] else { return nil }
-            return usedOutside[index] ? nil : cluster
+            let group = neuronGroup(index)
+            guard group >= 0, folds[group] else { return nil }
+            return usedOutside[index] ? nil : group
         }
-        var feeds = [[Int32]](repeating: [], count: clusters.count)
-        var fed = Set<Int>()  // cluster * count + operand: each feeds a neuron once
+        var feeds = [[Int32]](repeating: [], count: groupCount)
+        var fed = Set<Int>()  // group * count + operand: each feeds a neuron once
         for index in 0..<count {
-            guard let cluster = foldedInto(index) else { continue }
-            for k in operandRange(of: index) {
-                let operand = operandList[k]
-                if foldedInto(Int(operand)) != cluster && fed.insert(cluster * count + Int(operand)).inserted {
-                    feeds[cluster].append(operand)
-                }
+            guard let group = foldedInto(index) else { continue }
+            for operand in operands(of: index) where foldedInto(operand) != group && fed.insert(group * count + operand).inserted {
+                feeds[group].append(Int32(operand))
             }
         }
         var kept: [Int] = []
         var newPosition = [Int32](repeating: -1, count: count)
         for index in 0..<count {
-            if let cluster = foldedInto(index), outputOf[cluster] != index { continue }
+            if let group = foldedInto(index), outputOf[group] != index { continue }
             newPosition[index] = Int32(kept.count)
             kept.append(index)
         }
         var collapsed = keeping(kept) { index, append in
-            if let cluster = foldedInto(index) {
-                for operand in feeds[cluster] { append(newPosition[Int(operand)]) }
+            if let group = foldedInto(index) {
+                for operand in feeds[group] { append(newPosition[Int(operand)]) }
             } else {
-                for k in operandRange(of: index) { append(newPosition[Int(operandList[k])]) }
+                for operand in operands(of: index) { append(newPosition[operand]) }
             }
         }
-        // A weight or bias drawn as itself is drawn outside its neuron.
-        for (position, index) in kept.enumerated() where hasClusters && clusterIndex[index] >= 0 && usedOutside[index] {
-            collapsed.clusterIndex[position] = -1
+        for (position, index) in kept.enumerated() {
+            // A weight or bias drawn as itself is drawn outside its neuron.
+            if neuronGroup(index) >= 0 && usedOutside[index] { collapsed.groupOf[position] = groups[neuronGroup(index)].parent.map(Int32.init) ?? -1 }
+            guard let group = foldedInto(index) else { continue }
+            // The neuron's output stands for the neuron: `L1 N3 y`, `ReLU(Σwx+b)`.
+            let label = label(at: index), op = opName(at: index), name = groups[group].name
+            collapsed.fold(position, label: label.isEmpty ? name : name + " " + label, op: op == "+" ? "Σwx+b" : op + "(Σwx+b)")
         }
-        if collapsed.hasClusters && !collapsed.clusterIndex.contains(where: { $0 >= 0 }) { collapsed.clusterIndex = [] }
-        for (position, index) in kept.enumerated() where foldedInto(index) != nil {
-            guard let cluster = cluster(at: index) else { continue }
-            let label = label(at: index), op = opName(at: index)
-            collapsed.neuronTexts[position] = NeuronText(
-                label: label.isEmpty ? cluster.name : cluster.name + " " + label,
-                op: op == "+" ? "Σwx+b" : op + "(Σwx+b)")
-        }
+        if !collapsed.groupOf.contains(where: { $0 >= 0 }) { collapsed.groupOf = [] }
         // Renumbered: each node is named after its position in the collapsed diagram.
         collapsed.nameNumbers = nil
         collapsed.output = output >= 0 ? Int(newPosition[output]) : -1
         return collapsed
     }
 
+    /// Makes the node at `position` stand for its group, with these words.
+    mutating func fold(_ position: Int, label: String, op: String) {
+        let key = Int32(position)
+        codes[position] = Self.foldedCode
+        powers[key] = nil
+        foldedOps[key] = op
+        labels[key] = label
+        kinds[position] = .op
+    }
+
     /// Whether the node at `index` can stand for a neuron: a sum (`Σwx+b`), or an activation
-    /// of a sum in its own cluster (`ReLU(Σwx+b)`).
+    /// of a sum in its own neuron (`ReLU(Σwx+b)`).
     private func isNeuronOutput(_ index: Int) -> Bool {
-        let op = value(at: index).op
+        guard let op = engineOp(at: index) else { return false }
         if op == .add { return true }
         guard op == .relu || op == .tanh || op == .sigmoid, let sum = operands(of: index).first else { return false }
-        return value(at: sum).op == .add && clusterIndex[sum] == clusterIndex[index]
+        return engineOp(at: sum) == .add && groupOf[sum] == groupOf[index]
     }
 }

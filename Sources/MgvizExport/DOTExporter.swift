@@ -104,10 +104,12 @@ public struct DOTExporter: Sendable {
         out.write("];\n")
         let fill = coloring == .grad ? GradPalette(diagram, colors: colors) : nil
         // A model's nodes are declared inside a cluster per neuron, within one per layer.
-        var clustered: [Diagram.Cluster: [Int]] = [:]
-        if diagram.hasClusters {
+        var clustered: [NeuronCluster: [Int]] = [:]
+        if diagram.hasNeurons {
             for index in 0..<diagram.count {
-                if let cluster = diagram.cluster(at: index) { clustered[cluster, default: []].append(index) }
+                if let neuron = diagram.neuron(at: index) {
+                    clustered[NeuronCluster(layer: diagram.layerNumber(of: neuron), neuron: neuron.number), default: []].append(index)
+                }
             }
         }
         if !clustered.isEmpty {
@@ -135,7 +137,7 @@ public struct DOTExporter: Sendable {
             let members = clustered[cluster]!
             // A collapsed neuron is one node that carries its name already.
             guard members.count > 1 else {
-                writeNode(members[0], diagram.reading(at: members[0]), diagram.name(at: members[0]), of: diagram, fill: fill, indent: "    ", &out)
+                writeNode(members[0], diagram.name(at: members[0]), of: diagram, fill: fill, indent: "    ", &out)
                 continue
             }
             out.write("    subgraph cluster_L")
@@ -145,7 +147,7 @@ public struct DOTExporter: Sendable {
             out.write(" {\n      label=\"")
             out.write(string: cluster.name)
             out.write(string: "\"; fontsize=10; color=\"\(colors.neuronBorder)\"; style=solid;\n")
-            for index in members { writeNode(index, diagram.reading(at: index), diagram.name(at: index), of: diagram, fill: fill, indent: "      ", &out) }
+            for index in members { writeNode(index, diagram.name(at: index), of: diagram, fill: fill, indent: "      ", &out) }
             out.write("    }\n")
         }
         if openLayer != nil { out.write("  }\n") }
@@ -156,11 +158,11 @@ public struct DOTExporter: Sendable {
         for index in 0..<diagram.count {
             // A write that failed will not succeed later: stop making what cannot be written.
             if out.failed { return }
-            let node = diagram.reading(at: index), name = diagram.name(at: index)
-            if diagram.cluster(at: index) == nil { writeNode(index, node, name, of: diagram, fill: fill, indent: "  ", &out) }
-            guard node.isOp else { continue }
+            let name = diagram.name(at: index)
+            if diagram.neuron(at: index) == nil { writeNode(index, name, of: diagram, fill: fill, indent: "  ", &out) }
+            guard diagram.isOp(at: index) else { continue }
             // `x**y` and `y**x` would draw alike: a binary power's edges say which is which.
-            let isPower = node.value.op == .powerValue && diagram.neuronTexts[index] == nil
+            let isPower = diagram.engineOp(at: index) == .powerValue
             let operands = diagram.operandRange(of: index)
             for k in operands {
                 out.write("  ")
@@ -188,7 +190,7 @@ public struct DOTExporter: Sendable {
     /// output to the first node of each neuron of the next layer, paired in proportion (the
     /// j-th of m to the round((j + 0.5)·n/m − 0.5)-th of n), pulls each layer into a column
     /// beside the last, its neurons in order.
-    private func writeLayerAlignment(_ clustered: [Diagram.Cluster: [Int]], of diagram: Diagram, _ out: inout TextWriter) {
+    private func writeLayerAlignment(_ clustered: [NeuronCluster: [Int]], of diagram: Diagram, _ out: inout TextWriter) {
         let expanded = clustered.filter { $0.value.count > 1 }
         let layers = Dictionary(grouping: expanded.keys, by: \.layer).mapValues { $0.sorted() }
         let order = layers.keys.sorted()
@@ -236,10 +238,10 @@ public struct DOTExporter: Sendable {
 
     /// A Value's record, and its op's ellipse if it has one.
     private func writeNode(
-        _ index: Int, _ node: Diagram.Reading, _ name: NodeNames.Name, of diagram: Diagram, fill: GradPalette?,
-        indent: StaticString, _ out: inout TextWriter
+        _ index: Int, _ name: NodeNames.Name, of diagram: Diagram, fill: GradPalette?, indent: StaticString,
+        _ out: inout TextWriter
     ) {
-        let data = node.value.data, grad = diagram.showsGrads ? node.value.grad : nil
+        let data = diagram.data(at: index), grad = diagram.grad(at: index), label = diagram.label(at: index)
         let problems = diagram.problems(at: index)
         out.write(indent)
         out.write(name)
@@ -250,7 +252,7 @@ public struct DOTExporter: Sendable {
             out.write("\", fontcolor=\"")
             out.write(color.textColor)
         } else {
-            out.write(string: kindFill(node.kind, isOutput: index == diagram.output, colors))
+            out.write(string: kindFill(diagram.kind(at: index), isOutput: index == diagram.output, colors))
         }
         out.write("\"")
         if !problems.isEmpty || !data.isFinite || !(grad ?? 0).isFinite {
@@ -263,13 +265,13 @@ public struct DOTExporter: Sendable {
             out.write("\", penwidth=3")
         }
         out.write(", label=\"{")
-        writeLines(node.label, data, grad, problems, &out, separator: "|", escape: .recordField, exact: false)
+        writeLines(label, data, grad, problems, &out, separator: "|", escape: .recordField, exact: false)
         out.write("}\", tooltip=\"")
         // The tooltip names the node by its id too, as --explain and the page's panel do.
-        if node.label.isEmpty {
+        if label.isEmpty {
             out.write(name)
         } else {
-            out.write(node.label, escaping: .dotString)
+            out.write(label, escaping: .dotString)
             out.write(" (")
             out.write(name)
             out.write(")")
@@ -277,8 +279,8 @@ public struct DOTExporter: Sendable {
         out.write("\\n")
         writeLines("", data, grad, problems, &out, separator: "\\n", escape: .dotString, exact: true)
         out.write("\"];\n")
-        guard node.isOp else { return }
-        let op = diagram.opName(of: node.value, at: index)
+        guard diagram.isOp(at: index) else { return }
+        let op = diagram.opName(at: index)
         out.write(indent)
         out.write(name)
         out.write(NodeNames.opSuffix)
@@ -334,4 +336,14 @@ public struct DOTExporter: Sendable {
             number(problem.value)
         }
     }
+}
+
+/// A neuron's cluster in DOT, `cluster_L1_N3` inside `cluster_L1`, ordered by layer, then neuron.
+private struct NeuronCluster: Hashable, Comparable {
+    var layer: Int
+    var neuron: Int
+
+    var name: String { "L\(layer) N\(neuron)" }
+
+    static func < (a: NeuronCluster, b: NeuronCluster) -> Bool { (a.layer, a.neuron) < (b.layer, b.neuron) }
 }

@@ -1,7 +1,7 @@
 import Micrograd
 
 /// The kind of a drawn node, as the JSON dump names it.
-public enum NodeKind: String, Sendable {
+public enum NodeKind: String, Sendable, CaseIterable {
     /// A labelled leaf.
     case input
     /// An unlabelled leaf: a number that met a Value.
@@ -22,15 +22,18 @@ public enum NodeKind: String, Sendable {
     }
 }
 
-/// The part of an engine graph that reaches one output, ready to draw or dump.
+/// A graph ready to draw or dump: the nodes that reach one output, each with its op, data,
+/// grad, label and operands, and a tree of groups (a model's calls, layers and neurons, or
+/// groups a user named) that nodes belong to.
 ///
-/// A diagram holds no object per node. It keeps which of the graph's nodes it draws (a range
-/// of ids, or a list of them), their operands as positions in one flat array, and the few
-/// things that only some nodes have (a check's problems, a neuron's cluster, a collapsed
-/// neuron's label and op) in tables of their own: 8 bytes a node for a graph whose every node
-/// reaches the output. The numbers, labels and op names are read from the engine graph when
-/// they are asked for, so a diagram draws its graph as it stands: draw it before changing the
-/// graph's numbers or truncating it. `nodes[i]` makes a `Node` of it all when it is read.
+/// A Diagram is a value: it owns every number it shows, copied from an engine graph when it
+/// is made (`init(output:title:withGrad:parameters:neurons:problems:)`) or read from a dump,
+/// so changing or freeing the graph afterwards changes nothing drawn. Collapse, focus, the
+/// ledger and every exporter read only the Diagram.
+///
+/// Storage is a column per field, about 30 bytes a node; what only some nodes have (labels,
+/// exponents, what a check found, a folded group's words) is in tables of their own.
+/// `nodes[i]` makes a `Node` of it all when it is read.
 public struct Diagram: Sendable {
     /// One node as the diagram shows it, made when `nodes[i]` is read.
     public struct Node: Sendable {
@@ -47,12 +50,11 @@ public struct Diagram: Sendable {
         public var operands: [Int]
         /// What a check found wrong here, drawn in red with the value it wanted.
         public var problems: [Problem] = []
-        /// The neuron whose nodes this is one of, for a model's nodes.
-        public var cluster: Cluster?
+        /// The innermost group the node belongs to, or, for a folded node, the group it stands for.
+        public var group: Group?
     }
 
-    /// The nodes, operands before results, in the graph's creation order: a collection whose
-    /// elements are made as they are read.
+    /// The nodes, operands before results: a collection whose elements are made as they are read.
     public struct Nodes: RandomAccessCollection, Sendable {
         public typealias Indices = Range<Int>
         let diagram: Diagram
@@ -61,14 +63,29 @@ public struct Diagram: Sendable {
         public subscript(position: Int) -> Node { diagram.node(at: position) }
     }
 
-    /// A neuron of a model: `L1 N3` is layer 1, neuron 3, drawn inside a cluster per layer.
-    public struct Cluster: Hashable, Sendable, Comparable {
-        public var layer: Int
-        public var neuron: Int
+    /// A set of nodes that belong together: one application of a model (a call), a layer of
+    /// it, a neuron of a layer, or a group a user named. Groups nest: a neuron's parent is
+    /// its layer.
+    public struct Group: Sendable, Hashable {
+        public enum Kind: String, Sendable, CaseIterable {
+            case call, layer, neuron, named
+        }
 
-        public var name: String { "L\(layer) N\(neuron)" }
+        public var kind: Kind
+        /// As drawn: `L1 N3`, `L2`.
+        public var name: String
+        /// The group this one is in, as a position in `groups`.
+        public var parent: Int?
+        /// A layer's or a neuron's number, 1-based (`L1 N3` is neuron 3 of layer 1); 0 where
+        /// the kind has none.
+        public var number: Int
 
-        public static func < (a: Cluster, b: Cluster) -> Bool { (a.layer, a.neuron) < (b.layer, b.neuron) }
+        public init(kind: Kind, name: String, parent: Int?, number: Int) {
+            self.kind = kind
+            self.name = name
+            self.parent = parent
+            self.number = number
+        }
     }
 
     /// A wrong number on a node and what it should have been: `expected grad 0.0418`.
@@ -101,175 +118,243 @@ public struct Diagram: Sendable {
         }
     }
 
-    /// A collapsed neuron's words, which its engine node does not carry.
-    struct NeuronText: Sendable {
-        var label: String
-        var op: String
+    /// What made a node, spelled as micrograd's `_op`.
+    public enum Operation: Sendable, Hashable {
+        case leaf
+        /// `+`, `*`, `**` (a Value exponent), `exp`, `ReLU`, …: any engine op but `.power`.
+        case op(Op)
+        /// `**2`: an integer literal exponent.
+        case integerPower(Int)
+        /// `**2.0`, `**0.5`: a float literal exponent.
+        case floatPower(Double)
+        /// A group drawn as one node, and what it computes: `ReLU(Σwx+b)`.
+        case folded(String)
+
+        /// micrograd's `_op`: the literal as Python prints it for `**k`.
+        public var name: String {
+            switch self {
+            case .leaf: return ""
+            case .op(let op): return op.name
+            case .integerPower(let k): return "**" + String(k)
+            case .floatPower(let k): return "**" + pythonRepr(k)
+            case .folded(let text): return text
+            }
+        }
+
+        /// The engine op, and the constant exponent of `**k`; nil for a folded group.
+        public var engineOp: (op: Op, exponent: Double)? {
+            switch self {
+            case .leaf: return (.leaf, 0)
+            case .op(let op): return (op, 0)
+            case .integerPower(let k): return (.power, Double(k))
+            case .floatPower(let k): return (.power, k)
+            case .folded: return nil
+            }
+        }
+
+        /// How many operands an engine op takes; nil for a folded group, which takes any.
+        public var arity: Int? {
+            switch self {
+            case .leaf: return 0
+            case .op(let op): return op.isBinary ? 2 : 1
+            case .integerPower, .floatPower: return 1
+            case .folded: return nil
+            }
+        }
+
+        /// The engine operation `name` spells as micrograd's `_op` does, or nil if the engine
+        /// has none spelled so: `**02` is not `**2`, and a folded group is no engine op.
+        public init?(engineName name: String) {
+            if name.isEmpty { self = .leaf; return }
+            if name.hasPrefix("**") && name != "**" {
+                let literal = String(name.dropFirst(2))
+                if let k = Int(literal), String(k) == literal {
+                    self = .integerPower(k)
+                } else if let k = Double(literal), k.isFinite, pythonRepr(k) == literal {
+                    self = .floatPower(k)
+                } else {
+                    return nil
+                }
+                return
+            }
+            guard let op = Op.allCases.first(where: { $0 != .leaf && $0 != .power && $0.name == name }) else { return nil }
+            self = .op(op)
+        }
+
+        /// The ops a dump may name, as an error lists them.
+        public static let engineNames = "+, *, ** (a Value exponent), **k (k an int or float literal, as Python prints it), "
+            + Op.allCases.filter { !$0.isBinary && $0 != .leaf && $0 != .power }.map(\.name).joined(separator: ", ")
     }
 
     public internal(set) var title: String?
-    /// The nodes that reach the output, operands before results, in the graph's creation order.
+    /// The nodes that reach the output, operands before results.
     public var nodes: Nodes { Nodes(diagram: self) }
     /// The output's position in `nodes`: the last, or -1 when a focus left it out.
     public internal(set) var output: Int
     /// Set when this is a part of a bigger diagram, cut out by `focusing(on:depth:)`.
     public internal(set) var focus: Focus?
+    /// The groups that nodes belong to; a group's parent comes before it.
+    public internal(set) var groups: [Group]
+    /// Whether the nodes carry grads: false when backward was not run.
+    public private(set) var showsGrads: Bool
 
-    /// The graph whose numbers, labels and ops are drawn.
-    let graph: Graph
-    /// Whether backward was run, so that grads are drawn.
-    let showsGrads: Bool
-    /// Each node's id in the engine graph, ascending.
-    var valueIDs: ValueIDs
+    /// Each node's op: `Op.rawValue`, or `Diagram.foldedCode`; `**k`'s exponent is in `powers`.
+    var codes: [UInt8]
+    var kinds: [NodeKind]
+    var data: [Double]
+    /// Empty when `showsGrads` is false.
+    var grads: [Double]
+    /// Node i's operands are `operandList[operandStart[i]..<operandStart[i + 1]]`.
+    var operandStart: [Int32]
+    var operandList: [Int32]
+    var labels: [Int32: String]
+    /// The exponent of each `**k` node, as `.integerPower` or `.floatPower`.
+    var powers: [Int32: Operation]
+    /// What each folded node computes, as drawn.
+    var foldedOps: [Int32: String]
+    /// Each node's innermost group, as a position in `groups`, or -1; empty when no node has one.
+    var groupOf: [Int32]
+    /// What checks found wrong, by position.
+    var problemsAt: [Int32: [Problem]]
     /// The number in each node's name, when it is not the node's position: a focused part
     /// keeps the whole diagram's names.
     var nameNumbers: [Int32]?
-    /// Node i's operands are `operandList[operandStart[i]..<operandStart[i + 1]]` (compressed
-    /// rows, for a collapsed or focused part), or, when `operandStart` is nil, those of
-    /// `operandList[2i]` and `operandList[2i + 1]` that are not -1: an engine node has at most
-    /// two, and pairs save the starts' 4 bytes a node. Read through `operandRange(of:)`.
-    var operandStart: [Int32]?
-    var operandList: [Int32]
-    /// A model's weights and biases, by engine id.
-    var parameterIDs: Set<Int32>
-    /// Each node's cluster, as a position in `clusters`, or -1; empty when no node has one.
-    var clusterIndex: [Int32]
-    var clusters: [Cluster]
-    /// What checks found wrong, by position.
-    var problemsAt: [Int: [Problem]]
-    /// The label and op of each collapsed neuron, by position.
-    var neuronTexts: [Int: NeuronText]
+    /// Each node's position in the diagram this one was collapsed or focused from, when it
+    /// was; the whole diagram's for a part of a part.
+    package internal(set) var basePositions: [Int32]?
 
-    /// The position of `value` in `nodes`, or nil if it does not reach the output.
-    public func position(of value: Value) -> Int? { value.graph === graph ? valueIDs.position(of: value.id) : nil }
+    /// The code of a folded group's node: no engine op has it.
+    static let foldedCode: UInt8 = 0xFF
 
-    /// Collects the nodes that `output` depends on. Pass `withGrad: false` when backward was
-    /// not run; `parameters` and `neurons` mark a model's weights and group its nodes;
-    /// `problems` are drawn in red on their nodes.
-    public init(
-        output: Value, title: String?, withGrad: Bool, parameters: [Value] = [], neurons: [NeuronNodes] = [],
-        problems: [Value: [Problem]] = [:]
-    ) {
-        let graph = output.graph
-        let last = Int(output.id)
-        let reaches = graph.dependencies(of: output.id)
-        var first = 0
-        while !reaches[first] { first += 1 }
-        let count = reaches[first...].count { $0 }
-        // Usually every node up to the output reaches it; else ids map to positions through a table.
-        let valueIDs: ValueIDs
-        var positionOf: [Int32] = []
-        if count == last - first + 1 {
-            valueIDs = .range(Int32(first)..<Int32(last + 1))
-        } else {
-            positionOf = [Int32](repeating: -1, count: last + 1)
-            var ids: [Int32] = []
-            ids.reserveCapacity(count)
-            for id in first...last where reaches[id] {
-                positionOf[id] = Int32(ids.count)
-                ids.append(Int32(id))
-            }
-            valueIDs = .list(ids)
-        }
-        // Operands in pairs, -1 for none: every engine op is unary or binary.
-        var operandList = [Int32](repeating: -1, count: 2 * count)
-        var position = 0
-        for id in first...last where reaches[id] {
-            let value = graph[id]
-            if value.op != .leaf {
-                let operands = value.operands
-                precondition(operands.count <= 2, "'\(value.opName)' has \(operands.count) operands; a diagram keeps two a node")
-                // Operands come earlier on the tape, so they already have positions.
-                for (k, operand) in operands.enumerated() {
-                    operandList[2 * position + k] = positionOf.isEmpty ? operand.id - Int32(first) : positionOf[Int(operand.id)]
-                }
-            }
-            position += 1
-        }
-        var clusterIndex: [Int32] = []
-        var clusters: [Cluster] = []
-        if !neurons.isEmpty {
-            clusterIndex = [Int32](repeating: -1, count: count)
-            var tableIndex: [Cluster: Int32] = [:]
-            for neuron in neurons {
-                let cluster = Cluster(layer: neuron.layer, neuron: neuron.neuron)
-                let index: Int32
-                if let known = tableIndex[cluster] {
-                    index = known
-                } else {
-                    index = Int32(clusters.count)
-                    tableIndex[cluster] = index
-                    clusters.append(cluster)
-                }
-                for range in neuron.ids {
-                    for id in range {
-                        if let position = valueIDs.position(of: id) { clusterIndex[position] = index }
-                    }
-                }
-            }
-            if !clusterIndex.contains(where: { $0 >= 0 }) { clusterIndex = [] }
-        }
-        var problemsAt: [Int: [Problem]] = [:]
-        for (value, list) in problems where !list.isEmpty {
-            if let position = valueIDs.position(of: value.id) { problemsAt[position] = list }
-        }
-        self.graph = graph
-        showsGrads = withGrad
-        self.valueIDs = valueIDs
-        nameNumbers = nil
-        operandStart = nil
-        self.operandList = operandList
-        parameterIDs = Set(parameters.map(\.id))
-        self.clusterIndex = clusterIndex
-        self.clusters = clusters
-        self.problemsAt = problemsAt
-        neuronTexts = [:]
+    /// An empty diagram, to which `append` adds nodes in order.
+    package init(title: String?, showsGrads: Bool, capacity: Int = 0) {
         self.title = title
-        self.output = count - 1
+        self.showsGrads = showsGrads
+        output = -1
         focus = nil
+        groups = []
+        codes = []
+        kinds = []
+        data = []
+        grads = []
+        operandStart = [0]
+        operandList = []
+        labels = [:]
+        powers = [:]
+        foldedOps = [:]
+        groupOf = []
+        problemsAt = [:]
+        nameNumbers = nil
+        basePositions = nil
+        codes.reserveCapacity(capacity)
+        kinds.reserveCapacity(capacity)
+        data.reserveCapacity(capacity)
+        if showsGrads { grads.reserveCapacity(capacity) }
+        operandStart.reserveCapacity(capacity + 1)
+        operandList.reserveCapacity(2 * capacity)
+    }
+
+    /// The same diagram without its grads: what is drawn when backward's results are not shown.
+    public func withoutGrads() -> Diagram {
+        var copy = self
+        copy.showsGrads = false
+        copy.grads = []
+        return copy
+    }
+
+    /// Adds a node after the others; its operands must be earlier positions. Returns its position.
+    @discardableResult
+    package mutating func append(
+        _ operation: Operation, kind: NodeKind, label: String?, data value: Double, grad: Double,
+        operands: some Sequence<Int32>, group: Int32 = -1
+    ) -> Int {
+        let position = count
+        let key = Int32(truncatingIfNeeded: position)
+        switch operation {
+        case .leaf: codes.append(Op.leaf.rawValue)
+        case .op(let op): codes.append(op.rawValue)
+        case .integerPower, .floatPower:
+            codes.append(Op.power.rawValue)
+            powers[key] = operation
+        case .folded(let text):
+            codes.append(Self.foldedCode)
+            foldedOps[key] = text
+        }
+        kinds.append(kind)
+        data.append(value)
+        if showsGrads { grads.append(grad) }
+        for operand in operands {
+            precondition(operand >= 0 && Int(operand) < position, "node \(position)'s operand \(operand) is not an earlier node")
+            operandList.append(operand)
+        }
+        operandStart.append(Int32(truncatingIfNeeded: operandList.count))
+        if let label { labels[key] = label }
+        if group >= 0 || !groupOf.isEmpty {
+            if groupOf.isEmpty { groupOf = [Int32](repeating: -1, count: position) }
+            groupOf.append(group)
+        }
+        return position
+    }
+
+    /// Adds a group; its parent must be added already. Returns its position in `groups`.
+    @discardableResult
+    package mutating func addGroup(_ group: Group) -> Int32 {
+        precondition(group.parent.map { $0 >= 0 && $0 < groups.count } ?? true, "a group's parent is added before it")
+        groups.append(group)
+        return Int32(groups.count - 1)
+    }
+
+    /// Marks the node at `position` with what a check found wrong there.
+    package mutating func setProblems(_ problems: [Problem], at position: Int) {
+        problemsAt[Int32(position)] = problems.isEmpty ? nil : problems
+    }
+
+    /// Sets which node is the output.
+    package mutating func setOutput(_ position: Int) {
+        precondition(position >= -1 && position < count, "the output \(position) is not a node")
+        output = position
     }
 
     // MARK: reading one node; the exporters read through these, which make no objects
 
-    var count: Int { valueIDs.count }
+    var count: Int { codes.count }
 
-    /// The engine node drawn at `position`.
-    func value(at position: Int) -> Value { graph[Int(valueIDs[position])] }
+    func data(at position: Int) -> Double { data[position] }
 
-    func data(at position: Int) -> Double { value(at: position).data }
+    func grad(at position: Int) -> Double? { showsGrads ? grads[position] : nil }
 
-    func grad(at position: Int) -> Double? { showsGrads ? value(at: position).grad : nil }
+    /// The label, or "" for none.
+    func label(at position: Int) -> String { labels.isEmpty ? "" : labels[Int32(position)] ?? "" }
 
-    func label(at position: Int) -> String { reading(at: position).label }
+    func kind(at position: Int) -> NodeKind { kinds[position] }
+
+    /// Whether the node is an op's result (or a folded group), drawn with an ellipse for its op.
+    func isOp(at position: Int) -> Bool { codes[position] != Op.leaf.rawValue }
+
+    /// Whether the node stands for a whole group, folded.
+    func isFolded(at position: Int) -> Bool { codes[position] == Self.foldedCode }
+
+    /// What made the node.
+    public func operation(at position: Int) -> Operation {
+        let code = codes[position]
+        if code == Self.foldedCode { return .folded(foldedOps[Int32(position)] ?? "") }
+        let op = Op(rawValue: code)!
+        if op == .power { return powers[Int32(position)]! }
+        return op == .leaf ? .leaf : .op(op)
+    }
+
+    /// The engine op of an engine node; nil for a folded one.
+    func engineOp(at position: Int) -> Op? {
+        let code = codes[position]
+        return code == Self.foldedCode ? nil : Op(rawValue: code)
+    }
 
     /// micrograd's `_op`; empty for leaves.
-    func opName(at position: Int) -> String { opName(of: value(at: position), at: position) }
-
-    func opName(of value: Value, at position: Int) -> String {
-        if !neuronTexts.isEmpty, let text = neuronTexts[position] { return text.op }
-        return value.opName
-    }
-
-    /// Whether the node is an op's result, drawn with an ellipse for its op.
-    func isOp(at position: Int) -> Bool { value(at: position).op != .leaf }
-
-    /// What the exporters draw of one node, each part read from the engine once.
-    struct Reading {
-        var value: Value
-        var isOp: Bool
-        var label: String
-        var kind: NodeKind
-    }
-
-    func reading(at position: Int) -> Reading {
-        let value = value(at: position)
-        let isOp = value.op != .leaf
-        let label = value.label
-        let kind: NodeKind = isOp ? .op : parameterIDs.contains(value.id) ? .parameter : label == nil ? .constant : .input
-        if !neuronTexts.isEmpty, let text = neuronTexts[position] {
-            return Reading(value: value, isOp: isOp, label: text.label, kind: kind)
-        }
-        return Reading(value: value, isOp: isOp, label: label ?? "", kind: kind)
+    func opName(at position: Int) -> String {
+        let code = codes[position]
+        if code == Op.leaf.rawValue { return "" }
+        if code == Op.power.rawValue || code == Self.foldedCode { return operation(at: position).name }
+        return Op(rawValue: code)!.name
     }
 
     /// The number in the node's name: `n` and this number.
@@ -279,89 +364,94 @@ public struct Diagram: Sendable {
     }
 
     /// Positions in `operandList` of the node's operands.
-    func operandRange(of position: Int) -> Range<Int> {
-        guard let operandStart else {
-            let start = 2 * position
-            return start..<(start + (operandList[start + 1] >= 0 ? 2 : operandList[start] >= 0 ? 1 : 0))
-        }
-        return Int(operandStart[position])..<Int(operandStart[position + 1])
-    }
+    func operandRange(of position: Int) -> Range<Int> { Int(operandStart[position])..<Int(operandStart[position + 1]) }
 
     /// The node's operands, as positions.
     func operands(of position: Int) -> LazyMapCollection<Range<Int>, Int> {
-        operandRange(of: position).lazy.map { operandList[$0] }.map(Int.init)
+        operandRange(of: position).lazy.map { Int(operandList[$0]) }
     }
 
-    func problems(at position: Int) -> [Problem] { problemsAt.isEmpty ? [] : problemsAt[position] ?? [] }
+    func problems(at position: Int) -> [Problem] { problemsAt.isEmpty ? [] : problemsAt[Int32(position)] ?? [] }
 
-    func cluster(at position: Int) -> Cluster? {
-        guard !clusterIndex.isEmpty else { return nil }
-        let index = clusterIndex[position]
-        return index >= 0 ? clusters[Int(index)] : nil
+    /// The innermost group of the node, or the group a folded node stands for, as a position in `groups`.
+    public func groupIndex(at position: Int) -> Int? {
+        guard !groupOf.isEmpty else { return nil }
+        let index = groupOf[position]
+        return index >= 0 ? Int(index) : nil
     }
+
+    /// The neuron the node belongs to, or stands for when folded.
+    func neuron(at position: Int) -> Group? {
+        guard let index = groupIndex(at: position), groups[index].kind == .neuron else { return nil }
+        return groups[index]
+    }
+
+    /// A neuron's layer number, from its parent group.
+    func layerNumber(of neuron: Group) -> Int { neuron.parent.map { groups[$0].number } ?? 0 }
 
     /// Whether some node belongs to a model's neuron, so that `collapsingNeurons()` has work.
-    public var hasClusters: Bool { !clusterIndex.isEmpty }
+    public var hasNeurons: Bool { !groupOf.isEmpty && groups.contains { $0.kind == .neuron } }
+
+    /// Whether some node is a group folded into one.
+    public var hasFoldedGroups: Bool { !foldedOps.isEmpty }
 
     func node(at position: Int) -> Node {
         precondition(position >= 0 && position < count, "node \(position) is not in this diagram of \(count)")
-        let node = reading(at: position)
         return Node(
-            id: NodeNames.value(at: nameNumber(at: position)), label: node.label, op: opName(of: node.value, at: position),
-            kind: node.kind, data: node.value.data, grad: showsGrads ? node.value.grad : nil,
+            id: NodeNames.value(at: nameNumber(at: position)), label: label(at: position), op: opName(at: position),
+            kind: kinds[position], data: data[position], grad: grad(at: position),
             operands: Array(operands(of: position)), problems: problems(at: position),
-            cluster: cluster(at: position))
+            group: groupIndex(at: position).map { groups[$0] })
     }
 
     // MARK: making parts of a diagram
 
     /// A diagram of some of these nodes, with their operands given anew as positions among
     /// them: `kept` ascending, `operands(i, append)` appending the kept node i's operands.
-    /// Problems, clusters and neuron texts follow their nodes; names and focus are left to
-    /// the caller.
+    /// Every column and table follows its nodes, and each kept node remembers its position
+    /// in the base diagram; names, output and focus are left to the caller.
     func keeping(_ kept: [Int], operands: (Int, (Int32) -> Void) -> Void) -> Diagram {
-        var part = self
-        part.valueIDs = valueIDs.keeping(kept)
-        var start: [Int32] = [0]
-        start.reserveCapacity(kept.count + 1)
+        var part = Diagram(title: title, showsGrads: showsGrads, capacity: kept.count)
+        part.groups = groups
+        part.nameNumbers = nameNumbers
+        part.output = -1
+        var newPosition: [Int32: Int32] = [:]
+        let sparse = !problemsAt.isEmpty || !labels.isEmpty || !powers.isEmpty || !foldedOps.isEmpty
         var list: [Int32] = []
-        var newPosition: [Int: Int] = [:]
         for (position, index) in kept.enumerated() {
+            list.removeAll(keepingCapacity: true)
             operands(index) { list.append($0) }
-            start.append(Int32(list.count))
-            if !problemsAt.isEmpty || !neuronTexts.isEmpty { newPosition[index] = position }
+            part.append(
+                operation(at: index), kind: kinds[index], label: labels.isEmpty ? nil : labels[Int32(index)],
+                data: data[index], grad: showsGrads ? grads[index] : 0, operands: list,
+                group: groupOf.isEmpty ? -1 : groupOf[index])
+            if sparse { newPosition[Int32(index)] = Int32(position) }
         }
-        part.operandStart = start
-        part.operandList = list
-        part.clusterIndex = hasClusters ? kept.map { clusterIndex[$0] } : []
-        if part.hasClusters && !part.clusterIndex.contains(where: { $0 >= 0 }) { part.clusterIndex = [] }
-        part.problemsAt = [:]
         for (index, list) in problemsAt {
             if let position = newPosition[index] { part.problemsAt[position] = list }
         }
-        part.neuronTexts = [:]
-        for (index, text) in neuronTexts {
-            if let position = newPosition[index] { part.neuronTexts[position] = text }
-        }
+        if part.groupOf.contains(where: { $0 >= 0 }) == false { part.groupOf = [] }
+        part.basePositions = kept.map { index in basePositions.map { $0[index] } ?? Int32(index) }
         return part
     }
 }
 
-/// Which engine nodes a diagram draws, by position.
-enum ValueIDs: Sendable {
+/// Which engine nodes a diagram was copied from, by position: what a caller that holds the
+/// graph needs to find a Value in the diagram.
+package enum ValueIDs: Sendable {
     /// Every id in the range: a graph whose every node reaches the output.
     case range(Range<Int32>)
     /// Ascending.
     case list([Int32])
 
-    var count: Int {
+    package var count: Int {
         switch self {
         case .range(let range): return range.count
         case .list(let ids): return ids.count
         }
     }
 
-    subscript(position: Int) -> Int32 {
+    package subscript(position: Int) -> Int32 {
         switch self {
         case .range(let range):
             precondition(position >= 0 && position < range.count, "position \(position) is not in this diagram")
@@ -370,7 +460,7 @@ enum ValueIDs: Sendable {
         }
     }
 
-    func position(of id: Int32) -> Int? {
+    package func position(of id: Int32) -> Int? {
         switch self {
         case .range(let range): return range.contains(id) ? Int(id - range.lowerBound) : nil
         case .list(let ids):
@@ -382,14 +472,20 @@ enum ValueIDs: Sendable {
             return low < ids.count && ids[low] == id ? low : nil
         }
     }
+}
 
-    /// The ids at `positions`, ascending.
-    func keeping(_ positions: [Int]) -> ValueIDs {
-        if let first = positions.first, positions.last! - first == positions.count - 1 {
-            if case .range(let range) = self {
-                return .range((range.lowerBound + Int32(first))..<(range.lowerBound + Int32(first + positions.count)))
-            }
+/// Two diagrams are equal when they draw and dump alike: the same nodes with the same
+/// numbers (bit for bit, so -0 is not +0, but any NaN equals any NaN, as a dump spells every
+/// NaN alike), labels, ops, operands, groups and marks, and the same names and output.
+extension Diagram: Equatable {
+    public static func == (a: Diagram, b: Diagram) -> Bool {
+        func sameBits(_ x: [Double], _ y: [Double]) -> Bool {
+            x.elementsEqual(y) { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }
         }
-        return .list(positions.map { self[$0] })
+        return a.title == b.title && a.output == b.output && a.focus == b.focus && a.groups == b.groups
+            && a.showsGrads == b.showsGrads && a.codes == b.codes && a.kinds == b.kinds && sameBits(a.data, b.data)
+            && sameBits(a.grads, b.grads) && a.operandStart == b.operandStart && a.operandList == b.operandList
+            && a.labels == b.labels && a.powers == b.powers && a.foldedOps == b.foldedOps && a.groupOf == b.groupOf
+            && a.problemsAt == b.problemsAt && a.nameNumbers == b.nameNumbers && a.basePositions == b.basePositions
     }
 }

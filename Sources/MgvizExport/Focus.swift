@@ -52,8 +52,11 @@ extension Diagram {
     public func position(named name: String) throws(FocusError) -> Int {
         var labelled = (0..<count).filter { label(at: $0) == name }
         // A collapsed neuron, drawn as `L3 N1 y`, is also `L3 N1`, and `y` after its output.
-        if labelled.isEmpty && !neuronTexts.isEmpty {
-            labelled = neuronTexts.keys.sorted().filter { cluster(at: $0)?.name == name || value(at: $0).label == name }
+        if labelled.isEmpty && hasFoldedGroups {
+            labelled = foldedOps.keys.sorted().map(Int.init).filter { position in
+                guard let group = groupIndex(at: position).map({ groups[$0].name }) else { return false }
+                return group == name || label(at: position) == group + " " + name
+            }
         }
         if labelled.count == 1 { return labelled[0] }
         if labelled.count > 1 {

@@ -26,26 +26,25 @@ public struct JSONExporter: Sendable {
         out.write(",\n \"nodes\": [")
         for index in 0..<diagram.count {
             if out.failed { return }
-            let node = diagram.reading(at: index)
             out.write(index == 0 ? "\n  {\"id\": \"" : ",\n  {\"id\": \"")
             out.write(diagram.name(at: index))
             out.write("\", \"label\": ")
-            quoted(node.label, &out)
+            quoted(diagram.label(at: index), &out)
             out.write(", \"op\": ")
-            if node.isOp { quoted(diagram.opName(of: node.value, at: index), &out) } else { out.write("\"\"") }
+            if diagram.isOp(at: index) { quoted(diagram.opName(at: index), &out) } else { out.write("\"\"") }
             out.write(", \"kind\": \"")
-            out.write(node.kind.name)
+            out.write(diagram.kind(at: index).name)
             out.write("\", \"data\": ")
-            number(node.value.data, &out)
+            number(diagram.data(at: index), &out)
             out.write(", \"grad\": ")
-            if diagram.showsGrads { number(node.value.grad, &out) } else { out.write("null") }
+            if let grad = diagram.grad(at: index) { number(grad, &out) } else { out.write("null") }
             out.write(", \"cluster\": ")
-            if let cluster = diagram.cluster(at: index) {
+            if let neuron = diagram.neuron(at: index) {
                 // Its name, `L1 N3`, needs no escaping.
                 out.write("\"L")
-                out.write(cluster.layer)
+                out.write(diagram.layerNumber(of: neuron))
                 out.write(" N")
-                out.write(cluster.neuron)
+                out.write(neuron.number)
                 out.write("\"")
             } else {
                 out.write("null")
@@ -70,7 +69,7 @@ public struct JSONExporter: Sendable {
         }
         out.write("]")
         // A neuron drawn as one node is no op of the engine: the mark lets a reader say so.
-        if !diagram.neuronTexts.isEmpty { out.write(",\n \"collapse\": \"neurons\"") }
+        if diagram.hasFoldedGroups { out.write(",\n \"collapse\": \"neurons\"") }
         if let focus = diagram.focus { write(focus, of: diagram, &out) }
         out.write("}\n")
     }

@@ -7,9 +7,10 @@ import MgvizSpec
 /// the benchmarks, the fuzzer, the tests and Swift programs draw through:
 ///
 ///     spec or Value → graph → backward → checks → diagram → collapse, focus → format → bytes
+///     dump → diagram → collapse, focus → format → bytes
 public struct Drawing {
     public let options: DrawOptions
-    /// The graph and its names, for a drawing of a spec or a dump.
+    /// The graph and its names, for a drawing of a spec.
     public let evaluation: Evaluation?
     /// The whole graph that reaches the output, with what the checks found wrong marked on it.
     public let checkedDiagram: Diagram
@@ -27,6 +28,12 @@ public struct Drawing {
     public let nonFinite: NonFiniteWarning?
     /// A model drawn neuron by neuron with more than `DrawOptions.collapseSuggestedAbove` nodes.
     public let suggestsCollapsing: Bool
+    /// Which engine node each of `checkedDiagram`'s nodes was copied from, and the graph's
+    /// output, for a drawing of a spec or a Value.
+    private let source: (output: Value, ids: ValueIDs)?
+
+    /// The title drawn above the diagram.
+    public var title: String? { checkedDiagram.title }
 
     /// backward step by step as micrograd runs it, on what is drawn: what `--explain` prints
     /// and the HTML page replays. Nil for a focused part, or a drawing without grads.
@@ -38,6 +45,13 @@ public struct Drawing {
     /// Whether no check or expectation is WRONG.
     public var isCorrect: Bool {
         !gradientChecks.contains { $0.result.verdict == .wrong } && expectations.allSatisfy(\.isRight)
+    }
+
+    /// The position in `checkedDiagram` of the node `value` is, or nil if it is of another
+    /// graph or does not reach the output.
+    public func position(of value: Value) -> Int? {
+        guard let source, value.graph === source.output.graph else { return nil }
+        return source.ids.position(of: value.id)
     }
 
     /// Evaluates `spec` on a graph of its own, runs backward unless `options` say not to, and
@@ -64,10 +78,8 @@ public struct Drawing {
         guard !options.checksGradients else { throw .checkNeedsSpec }
         var options = options
         options.showsGradients = options.showsGradients && dump.hasGrads
-        let evaluation = dump.evaluate()
-        self.init(
-            output: evaluation.output, title: evaluation.title, inputs: [], expectations: [],
-            parameters: evaluation.parameters, neurons: evaluation.neurons, evaluation: evaluation, options: options)
+        let checked = options.showsGradients || !dump.hasGrads ? dump.diagram : dump.diagram.withoutGrads()
+        self.init(checked: checked, checks: [], expectations: [], evaluation: nil, source: nil, options: options)
     }
 
     /// Draws what an input file holds: a spec, evaluated, or a dump, as given.
@@ -97,12 +109,12 @@ public struct Drawing {
         do { try options.validate() } catch { throw .invalidOption(error) }
     }
 
+    /// Checks `output`'s grads as the options ask, and copies its graph into a diagram with
+    /// what the checks and expectations found wrong marked on it.
     private init(
         output: Value, title: String?, inputs: [Value], expectations: [ExpectationResult], parameters: [Value],
         neurons: [NeuronNodes], evaluation: Evaluation?, options: DrawOptions
     ) {
-        self.options = options
-        self.evaluation = evaluation
         let checks = options.checksGradients
             ? GradientCheck(tolerance: options.gradientTolerance, step: options.gradientStep, method: options.gradientMethod)
                 .run(output: output, inputs: inputs)
@@ -114,15 +126,35 @@ public struct Drawing {
         for expectation in expectations where !expectation.isRight {
             problems[expectation.value, default: []].append(.init(expectation.isGrad ? .expectedGrad : .expectedData, expectation.expected))
         }
-        let checked = Diagram(
+        let (checked, ids) = Diagram.capturing(
             output: output, title: title, withGrad: options.showsGradients, parameters: parameters, neurons: neurons,
             problems: problems)
+        self.init(
+            checked: checked, checks: checks, expectations: expectations, evaluation: evaluation, source: (output, ids),
+            options: options)
+    }
+
+    private init(
+        checked: Diagram, checks: [GradientCheck.Result], expectations: [ExpectationResult], evaluation: Evaluation?,
+        source: (output: Value, ids: ValueIDs)?, options: DrawOptions
+    ) {
+        self.options = options
+        self.evaluation = evaluation
+        self.source = source
         let nonFinite = checked.firstNonFinite().map { NonFiniteWarning($0, in: checked) }
         checkedDiagram = checked
-        gradientChecks = checks.map { GradientVerdict($0, in: checked, nonFinite: nonFinite) }
+        gradientChecks = checks.map { check in
+            let kink: Int?
+            if case .notDifferentiable(let node) = check.verdict, let source, node.graph === source.output.graph {
+                kink = source.ids.position(of: node.id)
+            } else {
+                kink = nil
+            }
+            return GradientVerdict(check, in: checked, kinkPosition: kink, nonFinite: nonFinite)
+        }
         self.expectations = expectations
         self.nonFinite = nonFinite
-        suggestsCollapsing = !neurons.isEmpty && options.collapse == nil && options.focus == nil
+        suggestsCollapsing = checked.hasNeurons && options.collapse == nil && options.focus == nil
             && checked.nodes.count > DrawOptions.collapseSuggestedAbove
 
         let collapsed = options.collapse == .neurons ? checked.collapsingNeurons() : checked
@@ -175,14 +207,14 @@ public struct GradientVerdict: Sendable {
     /// Why a check was skipped or is NaN, in words: `not differentiable here: ReLU of 0.0 at n3`.
     public let note: String?
 
-    init(_ result: GradientCheck.Result, in diagram: Diagram, nonFinite: NonFiniteWarning?) {
+    init(_ result: GradientCheck.Result, in diagram: Diagram, kinkPosition: Int?, nonFinite: NonFiniteWarning?) {
         self.result = result
         inputLabel = result.input.label ?? ""
         switch result.verdict {
         case .ok, .wrong: note = nil
         case .notANumber: note = nonFinite?.description
         case .notDifferentiable(let kink):
-            let place = diagram.position(of: kink).map { NodeReference($0, in: diagram).description } ?? "a node off the output's path"
+            let place = kinkPosition.map { NodeReference($0, in: diagram).description } ?? "a node off the output's path"
             note = "not differentiable here: \(kink.opName) of \(exactText(kink.operands[0].data)) at \(place)"
         }
     }

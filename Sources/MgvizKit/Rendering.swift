@@ -29,7 +29,7 @@ extension Drawing {
         }
         let cost = diagram.layoutCost
         guard !cost.isTooCostly else {
-            let canCollapse = options.collapse == nil && diagram.hasClusters
+            let canCollapse = options.collapse == nil && diagram.hasNeurons
             throw .tooCostlyToLayOut(cost, canCollapse: canCollapse)
         }
         let dot = exporter.export(diagram)

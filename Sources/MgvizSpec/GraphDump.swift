@@ -1,112 +1,49 @@
 import Micrograd
+import MgvizExport
 
 /// An `mgviz-graph` document, version 1: a graph as `mgviz -o graph.json` dumps it, or as
 /// another producer (the Python bridge) writes it. The whole document is validated when it
-/// is read, and drawn as given: data, grads, kinds, labels, ops and clusters come from the
-/// file, and nothing is evaluated again.
-public struct GraphDump: Sendable, Equatable {
+/// is read, and drawn as given: data, grads, kinds, labels, ops and neurons come from the
+/// file into a `Diagram`, and nothing is evaluated again.
+public struct GraphDump: Sendable {
     public static let format = "mgviz-graph"
     public static let version = 1
     public static let keys = ["format", "version", "title", "output", "nodes", "edges"]
     public static let nodeKeys = ["id", "label", "op", "kind", "data", "grad", "cluster"]
     public static let edgeKeys = ["from", "to"]
 
-    public var title: String?
-    /// Operands before results: every edge goes from an earlier node to a later one.
-    public var nodes: [Node]
-    /// The position of the node drawn as the output; every node reaches it.
-    public var output: Int
+    /// The graph as the file gives it, its neurons as groups, each inside its layer's.
+    public let diagram: Diagram
+
     /// Whether the nodes have grads: a dump made with `--no-backward` has none.
-    public var hasGrads: Bool
+    public var hasGrads: Bool { diagram.showsGrads }
 
-    public struct Node: Sendable, Equatable {
-        public var id: String
-        /// Empty when the node has none.
-        public var label: String
-        public var operation: Operation
-        public var kind: Kind
-        public var data: Double
-        /// 0 when the dump has no grads.
-        public var grad: Double
-        public var cluster: Cluster?
-        /// The positions of its operands, in order, one per edge.
-        public var operands: [Int32]
+    /// One node as read, before the edges give it its operands.
+    private struct Node {
+        var id: String
+        var label: String
+        var operation: Diagram.Operation
+        var kind: NodeKind
+        var data: Double
+        var grad: Double
+        var neuron: (layer: Int, neuron: Int)?
+        var operands: [Int32]
+
+        /// How many operand edges go into it: a dump's ops are the engine's.
+        var arity: Int { operation.arity ?? 0 }
     }
 
-    /// What a node's `op` names, spelled as micrograd's `_op`.
-    public enum Operation: Sendable, Equatable {
-        case leaf
-        /// `+`, `*`, `**` (a Value exponent), `exp`, `ReLU`, …
-        case op(Op)
-        /// `**2`: an integer literal exponent.
-        case integerPower(Int)
-        /// `**2.0`, `**0.5`: a float literal exponent.
-        case floatPower(Double)
-
-        /// How many operand edges the node takes.
-        public var arity: Int {
-            switch self {
-            case .leaf: return 0
-            case .op(let op): return op.isBinary ? 2 : 1
-            case .integerPower, .floatPower: return 1
-            }
-        }
-
-        /// The ops a dump may name, as the error lists them.
-        static let spellings = "+, *, ** (a Value exponent), **k (k an int or float literal, as Python prints it), "
-            + Op.allCases.filter { !$0.isBinary && $0 != .leaf && $0 != .power }.map(\.name).joined(separator: ", ")
-
-        /// The operation `text` names, or nil if the engine has none spelled so.
-        init?(spelling text: String) {
-            if text.isEmpty { self = .leaf; return }
-            if text.hasPrefix("**") && text != "**" {
-                let literal = String(text.dropFirst(2))
-                // Spelled back as the engine spells it, or refused: `**02` is not `**2`.
-                if let k = Int(literal), String(k) == literal {
-                    self = .integerPower(k)
-                } else if let k = Double(literal), k.isFinite, pythonRepr(k) == literal {
-                    self = .floatPower(k)
-                } else {
-                    return nil
-                }
-                return
-            }
-            guard let op = Op.allCases.first(where: { $0 != .leaf && $0 != .power && $0.name == text }) else { return nil }
-            self = .op(op)
-        }
-    }
-
-    /// A node's kind, as the dump names it.
-    public enum Kind: String, Sendable, CaseIterable {
-        /// A labelled leaf.
-        case input
-        /// An unlabelled leaf.
-        case constant
-        /// A model's weight or bias.
-        case parameter
-        /// An op's result.
-        case op
-    }
-
-    /// A model's neuron, `L1 N3` (1-based), that a node belongs to.
-    public struct Cluster: Sendable, Hashable {
-        public var layer: Int
-        public var neuron: Int
-
-        /// `L1 N3`, or nil if `text` is not spelled so.
-        init?(_ text: String) {
-            let parts = text.split(separator: " ", omittingEmptySubsequences: false)
-            guard parts.count == 2, parts[0].first == "L", parts[1].first == "N",
-                  let layer = Self.positive(parts[0].dropFirst()), let neuron = Self.positive(parts[1].dropFirst())
-            else { return nil }
-            self.layer = layer
-            self.neuron = neuron
-        }
-
-        private static func positive(_ digits: Substring) -> Int? {
+    /// `L1 N3`, a neuron's layer and number (1-based), or nil if `text` is not spelled so.
+    private static func neuron(named text: String) -> (layer: Int, neuron: Int)? {
+        func positive(_ digits: Substring) -> Int? {
             guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(digits), n > 0 else { return nil }
             return n
         }
+        let parts = text.split(separator: " ", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].first == "L", parts[1].first == "N",
+              let layer = positive(parts[0].dropFirst()), let neuron = positive(parts[1].dropFirst())
+        else { return nil }
+        return (layer, neuron)
     }
 
     /// A dump from the members of its top-level object, in file order.
@@ -134,7 +71,7 @@ public struct GraphDump: Sendable, Equatable {
                 .member(["version"], versionValue.position),
                 "expected \(GraphDump.version), got \(echo(versionValue.text)) (this mgviz reads \(GraphDump.format) version \(GraphDump.version))")
         }
-        title = try object.optionalString("title")
+        let title = try object.optionalString("title")
         if let title, let problem = Spec.problem(withTitle: title) {
             throw SpecError(.member(["title"], object.position("title")), problem)
         }
@@ -155,7 +92,7 @@ public struct GraphDump: Sendable, Equatable {
             }
             nodes.append(node)
         }
-        hasGrads = grads ?? true
+        let hasGrads = grads ?? true
 
         let edgesValue = object["edges"]
         guard case .array(let edgeValues) = edgesValue.kind else {
@@ -178,17 +115,17 @@ public struct GraphDump: Sendable, Equatable {
                     .dumpEdge(index: index, key: nil, value.position),
                     "goes from \"\(echo(nodes[from].id))\" (node \(from)) to \"\(echo(nodes[to].id))\" (node \(to)), which is not a later node: a dump lists operands before their results, so an edge back is a cycle")
             }
-            let arity = nodes[to].operation.arity
+            let arity = nodes[to].arity
             guard nodes[to].operands.count < arity else {
                 let op = nodes[to].operation == .leaf ? "a leaf, which takes no operands" : "'\(GraphDump.opText(of: nodeValues[to]))', which takes \(arity)"
                 throw SpecError(.dumpEdge(index: index, key: nil, value.position), "one edge too many into \"\(echo(nodes[to].id))\": it is \(op)")
             }
             nodes[to].operands.append(Int32(from))
         }
-        for (index, node) in nodes.enumerated() where node.operands.count != node.operation.arity {
+        for (index, node) in nodes.enumerated() where node.operands.count != node.arity {
             throw SpecError(
                 .dumpNode(index: index, id: node.id, key: nil, nodeValues[index].position),
-                "'\(GraphDump.opText(of: nodeValues[index]))' takes \(node.operation.arity) operand\(node.operation.arity == 1 ? "" : "s"), but \(node.operands.count == 1 ? "1 edge goes" : "\(node.operands.count) edges go") into it")
+                "'\(GraphDump.opText(of: nodeValues[index]))' takes \(node.arity) operand\(node.arity == 1 ? "" : "s"), but \(node.operands.count == 1 ? "1 edge goes" : "\(node.operands.count) edges go") into it")
         }
 
         let outputID = try object.string("output")
@@ -206,8 +143,39 @@ public struct GraphDump: Sendable, Equatable {
                 .dumpNode(index: stray, id: nodes[stray].id, key: nil, nodeValues[stray].position),
                 "does not reach the output \"\(echo(outputID))\"; a dump holds only the nodes its output depends on")
         }
-        self.nodes = nodes
-        self.output = Int(output)
+        diagram = GraphDump.diagram(of: nodes, title: title, hasGrads: hasGrads, output: Int(output))
+    }
+
+    /// The nodes as a diagram: each neuron a group inside its layer's, made in the order the
+    /// file first names them.
+    private static func diagram(of nodes: [Node], title: String?, hasGrads: Bool, output: Int) -> Diagram {
+        var diagram = Diagram(title: title, showsGrads: hasGrads, capacity: nodes.count)
+        var layerGroups: [Int: Int32] = [:], neuronGroups: [Int: Int32] = [:]
+        for node in nodes {
+            var group: Int32 = -1
+            if let (layer, neuron) = node.neuron {
+                let layerGroup: Int32
+                if let known = layerGroups[layer] {
+                    layerGroup = known
+                } else {
+                    layerGroup = diagram.addGroup(Diagram.Group(kind: .layer, name: "L\(layer)", parent: nil, number: layer))
+                    layerGroups[layer] = layerGroup
+                }
+                let key = layer << 32 | neuron
+                if let known = neuronGroups[key] {
+                    group = known
+                } else {
+                    group = diagram.addGroup(
+                        Diagram.Group(kind: .neuron, name: "L\(layer) N\(neuron)", parent: Int(layerGroup), number: neuron))
+                    neuronGroups[key] = group
+                }
+            }
+            diagram.append(
+                node.operation, kind: node.kind, label: node.label.isEmpty ? nil : node.label, data: node.data,
+                grad: node.grad, operands: node.operands, group: group)
+        }
+        diagram.setOutput(output)
+        return diagram
     }
 
     /// The op as the node spells it, for messages.
@@ -234,14 +202,14 @@ public struct GraphDump: Sendable, Equatable {
                 "the label is \(label.unicodeScalars.count) characters long, over the limit of \(Spec.maximumNameLength)")
         }
         let opText = try object.string("op")
-        guard let operation = Operation(spelling: opText) else {
-            throw SpecError(location("op", object.position("op")), "unknown op '\(echo(opText))' (the engine has: \(Operation.spellings))")
+        guard let operation = Diagram.Operation(engineName: opText) else {
+            throw SpecError(location("op", object.position("op")), "unknown op '\(echo(opText))' (the engine has: \(Diagram.Operation.engineNames))")
         }
         let kindText = try object.string("kind")
-        guard let kind = Kind(rawValue: kindText) else {
+        guard let kind = NodeKind(rawValue: kindText) else {
             throw SpecError(
                 location("kind", object.position("kind")),
-                "unknown kind \"\(echo(kindText))\" (expected one of: \(Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
+                "unknown kind \"\(echo(kindText))\" (expected one of: \(NodeKind.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         switch (kind, operation) {
         case (.op, .leaf):
@@ -266,72 +234,16 @@ public struct GraphDump: Sendable, Equatable {
         }
         firstHadGrad = grad != nil
         let clusterText = try object.optionalString("cluster")
-        var cluster: Cluster?
+        var neuron: (layer: Int, neuron: Int)?
         if let clusterText {
-            guard let parsed = Cluster(clusterText) else {
+            guard let parsed = GraphDump.neuron(named: clusterText) else {
                 throw SpecError(location("cluster", object.position("cluster")), "expected a neuron such as \"L1 N3\" or null, got \"\(echo(clusterText))\"")
             }
-            cluster = parsed
+            neuron = parsed
         }
         return Node(
-            id: id!, label: label, operation: operation, kind: kind, data: data, grad: grad ?? 0, cluster: cluster,
+            id: id!, label: label, operation: operation, kind: kind, data: data, grad: grad ?? 0, neuron: neuron,
             operands: [])
-    }
-}
-
-extension GraphDump {
-    /// Builds the graph node for node, then sets each node's data and grad to the file's:
-    /// what is drawn is what the dump says, not what the engine would compute from it.
-    /// Backward is not run.
-    public func evaluate(in graph: Graph = Graph()) -> Evaluation {
-        var values: [Value] = []
-        values.reserveCapacity(nodes.count)
-        var labelled: [String: Value] = [:]
-        var inputs: [Value] = [], parameters: [Value] = []
-        for node in nodes {
-            let operands = node.operands.map { values[Int($0)] }
-            let value: Value
-            switch node.operation {
-            case .leaf: value = Value(node.data, in: graph)
-            case .op(.add): value = operands[0] + operands[1]
-            case .op(.mul): value = operands[0] * operands[1]
-            case .op(.powerValue): value = operands[0] ** operands[1]
-            case .op(let op): value = operands[0].applying(UnaryFunction.allCases.first { $0.op == op }!)
-            case .integerPower(let k): value = operands[0] ** k
-            case .floatPower(let k): value = operands[0] ** k
-            }
-            value.data = node.data
-            value.grad = node.grad
-            // An input keeps its label even when it is empty: the label is what makes it one.
-            if !node.label.isEmpty || node.kind == .input {
-                value.label = node.label
-                if labelled[node.label] == nil { labelled[node.label] = value }
-            }
-            if node.kind == .input { inputs.append(value) }
-            if node.kind == .parameter { parameters.append(value) }
-            values.append(value)
-        }
-        // Each neuron's nodes, as runs of ids, in the order the neurons first appear.
-        var neurons: [NeuronNodes] = []
-        var neuronIndex: [Cluster: Int] = [:]
-        for (position, node) in nodes.enumerated() {
-            guard let cluster = node.cluster else { continue }
-            let id = values[position].id
-            if let index = neuronIndex[cluster] {
-                if let last = neurons[index].ids.last, last.upperBound == id {
-                    neurons[index].ids[neurons[index].ids.count - 1] = last.lowerBound..<(id + 1)
-                } else {
-                    neurons[index].ids.append(id..<(id + 1))
-                }
-            } else {
-                neuronIndex[cluster] = neurons.count
-                neurons.append(NeuronNodes(layer: cluster.layer, neuron: cluster.neuron, ids: [id..<(id + 1)]))
-            }
-        }
-        let output = values[self.output]
-        return Evaluation(
-            graph: graph, output: output, outputName: nodes[self.output].label.isEmpty ? nodes[self.output].id : nodes[self.output].label,
-            title: title, values: labelled, inputs: inputs, expect: nil, parameters: parameters, neurons: neurons)
     }
 }
 

@@ -158,7 +158,7 @@ struct Invocation: Equatable {
                 writeAll(lines, to: output == "-" ? STDERR_FILENO : STDOUT_FILENO)
             }
             if let warning = drawing.nonFinite { report(.warning, warning.description) }
-            if options.collapse == .neurons && !drawing.checkedDiagram.hasClusters {
+            if options.collapse == .neurons && !drawing.checkedDiagram.hasNeurons {
                 report(.warning, "\(shown(name)): --collapse neurons has nothing to collapse: the graph has no model neurons (a spec's \"mlp\", or a dump's clusters)")
             }
             // A focus on a missing name is an error even when --check alone writes nothing.

@@ -28,6 +28,22 @@ import Testing
         }
     }
 
+    /// Reading a sample's dump back gives the Diagram it was dumped from: every node's op,
+    /// data and grad bit for bit, labels, kinds, operands and neurons as groups in layers,
+    /// with and without grads.
+    @Test(arguments: ["softmax", "derivatives", "neuron", "dead_relu", "nan", "mlp_lecture", "moons_point"])
+    func aDumpReadBackIsTheSameDiagram(sample name: String) throws {
+        for options in [DrawOptions(), DrawOptions(showsGradients: false)] {
+            let diagram = try sampleDrawing(name, options: options).checkedDiagram
+            guard case .graph(let dump) = try Document(bytes: JSONExporter().exportBytes(diagram)) else {
+                Issue.record("\(name): not read as a dump")
+                return
+            }
+            #expect(dump.diagram == diagram, "\(name)")
+            #expect(dump.diagram.groups.map(\.kind).contains(.neuron) == (name == "mlp_lecture" || name == "moons_point"))
+        }
+    }
+
     /// A dump of two leaves and their product, which each case below spoils in one place.
     static let base = """
         {"format": "mgviz-graph", "version": 1, "title": null, "output": "c",

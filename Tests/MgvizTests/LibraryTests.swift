@@ -84,9 +84,9 @@ import Testing
         let first = Graph(), second = Graph()
         try withExtendedLifetime((first, second)) {
             let x = Value(2.0, label: "x", in: first), y = Value(3.0, label: "y", in: second)
-            let diagram = try Drawing(output: x * 2).diagram
-            #expect(diagram.position(of: x) == 0 && x.id == y.id)
-            #expect(diagram.position(of: y) == nil)
+            let drawing = try Drawing(output: x * 2)
+            #expect(drawing.position(of: x) == 0 && x.id == y.id)
+            #expect(drawing.position(of: y) == nil)
         }
     }
 

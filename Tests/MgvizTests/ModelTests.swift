@@ -29,13 +29,13 @@ import Testing
         #expect(evaluation.parameters.count == 41 && evaluation.neurons.count == 9)
         let kinds = Dictionary(grouping: diagram.nodes, by: \.kind).mapValues(\.count)
         #expect(kinds[.parameter] == 41 && kinds[.input] == 3)
-        let clusters = Set(diagram.nodes.compactMap(\.cluster?.name))
+        let clusters = Set(diagram.nodes.compactMap(\.group?.name))
         #expect(clusters == Set(["L1 N1", "L1 N2", "L1 N3", "L1 N4", "L2 N1", "L2 N2", "L2 N3", "L2 N4", "L3 N1"]))
         // A neuron's cluster holds its weights, bias, products, sums and activation: 3 inputs
         // make 3 weights + 1 bias + 3 products + 3 sums + tanh = 11 nodes.
-        #expect(diagram.nodes.filter { $0.cluster?.name == "L1 N2" }.count == 11)
-        #expect(diagram.nodes.first { $0.label == "y" }?.cluster?.name == "L3 N1")
-        #expect(diagram.nodes.first { $0.label == "loss" }?.cluster == nil)
+        #expect(diagram.nodes.filter { $0.group?.name == "L1 N2" }.count == 11)
+        #expect(diagram.nodes.first { $0.label == "y" }?.group?.name == "L3 N1")
+        #expect(diagram.nodes.first { $0.label == "loss" }?.group == nil)
     }
 
     @Test func clustersAndParametersInTheOutputs() throws {

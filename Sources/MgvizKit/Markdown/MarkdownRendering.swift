@@ -142,7 +142,7 @@ public struct MarkdownRendering: Sendable {
             let wrong = drawing.expectations.filter { !$0.isRight }.map {
                 "\"expect\" is WRONG for \($0.isGrad ? "the grad of \($0.name)" : "the output"): expected \(exactText($0.expected)), computed \(exactText($0.computed))"
             }
-            return (rendering.bytes, drawing.evaluation?.title, ([drawing.nonFinite?.description].compactMap { $0 } + wrong))
+            return (rendering.bytes, drawing.title, ([drawing.nonFinite?.description].compactMap { $0 } + wrong))
         } catch {
             throw MarkdownError(line: block.line, message: error.description)
         }
