@@ -233,7 +233,8 @@ package enum OutputFile {
     /// atomically: a temp file in the same folder is written, fsynced and renamed over it, so a
     /// failure or a kill never leaves a partial file there; it keeps the file's permissions and,
     /// as root, its owner. A file that already holds exactly these bytes is left alone, so its
-    /// timestamp stays. `-` writes to standard output.
+    /// timestamp stays. A file that `>` could not open for writing is refused, with nothing
+    /// written. `-` writes to standard output.
     package static func write(_ contents: [UInt8], to path: String) throws(FileError) {
         try write(to: path) { $0.write(contents) }
     }
@@ -252,6 +253,7 @@ package enum OutputFile {
         if path == "-" { return try stream(to: STDOUT_FILENO, reportingAs: "-", produce) }
         switch try target(of: path) {
         case .file(let end, let existing):
+            if existing != nil { try refuseUnlessWritable(end, reportingAs: path) }
             let replacement = Replacement(end, existing: existing)
             defer { replacement.abandon() }
             var out = TextWriter(drain: replacement.take)
@@ -268,6 +270,30 @@ package enum OutputFile {
         case .descriptor(let number):
             try stream(to: number, reportingAs: path, produce)
         }
+    }
+
+    /// Refuses a file that the shell's `>` could not open for writing, before anything is made
+    /// or written: a write-protected file is kept, unless the user is root, whom `>` lets write
+    /// it too. The kernel is asked the question `>` asks it, by an open for writing without
+    /// O_TRUNC, closed at once, so that everything it weighs counts: the effective user and
+    /// groups, root's override, ACLs, security modules, read-only mounts, immutable files, a
+    /// running program. faccessat with AT_EACCESS would ask without opening, but glibc makes
+    /// its answer up from the mode bits where the kernel lacks faccessat2 (before Linux 5.8),
+    /// and fails it with EPERM under container seccomp profiles older than that call. The open
+    /// writes nothing and changes no timestamp (an inotify watcher sees an open and a
+    /// close-after-write). Like `>`, it refuses a write-protected file even when the file
+    /// already holds the new bytes: whether a run succeeds does not depend on what was there.
+    private static func refuseUnlessWritable(_ end: String, reportingAs path: String) throws(FileError) {
+        // O_NONBLOCK, so that a FIFO put in its place since cannot hang the open.
+        let descriptor = open(end, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+        if descriptor >= 0 {
+            close(descriptor)
+            return
+        }
+        // EWOULDBLOCK: a reader holds a lease on the file (Samba does), which the kernel
+        // breaks only once the permissions have let the open through; `>` would wait for it,
+        // and the rename does not need it.
+        guard errno == EWOULDBLOCK else { throw .cannotWrite(path: path, reason: systemError()) }
     }
 
     /// Writes to a descriptor just opened (-1 with errno set if that failed), then closes it.
