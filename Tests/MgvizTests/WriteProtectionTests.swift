@@ -10,12 +10,18 @@ extension OutputTargets {
     static let unprivileged: (uid: uid_t, gid: gid_t) = (65534, 65534)
 
     /// Runs mgviz as a user who is not root: as nobody, through util-linux's setpriv, when the
-    /// tests run as root; as the user running them otherwise.
+    /// tests run as root; as the user running them otherwise. Nobody runs a copy in a temp
+    /// folder of its own, since the checkout may be in a folder only root can enter.
     func runMgvizUnprivileged(_ arguments: [String], in folder: URL) throws -> RunResult {
         guard getuid() == 0 else { return try runMgviz(arguments, in: folder) }
+        let binFolder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: binFolder) }
+        let binary = binFolder.appendingPathComponent("mgviz")
+        try FileManager.default.copyItem(at: mgvizBinary, to: binary)
+        #expect(chmod(binFolder.path, 0o755) == 0 && chmod(binary.path, 0o755) == 0)
         let (uid, gid) = Self.unprivileged
         let setpriv = URL(fileURLWithPath: "/usr/bin/setpriv")
-        return try runProgram(setpriv, ["--reuid=\(uid)", "--regid=\(gid)", "--clear-groups", mgvizBinary.path] + arguments, in: folder)
+        return try runProgram(setpriv, ["--reuid=\(uid)", "--regid=\(gid)", "--clear-groups", binary.path] + arguments, in: folder)
     }
 
     /// Gives `folder` and everything in it to the user `runMgvizUnprivileged` runs as, so that
