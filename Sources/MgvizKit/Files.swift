@@ -233,7 +233,9 @@ package enum OutputFile {
     /// atomically: a temp file in the same folder is written, fsynced and renamed over it, so a
     /// failure or a kill never leaves a partial file there; it keeps the file's permissions and,
     /// as root, its owner. A file that already holds exactly these bytes is left alone, so its
-    /// timestamp stays. `-` writes to standard output.
+    /// timestamp stays. A file that `>` could not open for writing is refused, with nothing
+    /// written. Temp files that killed runs left in the folder are removed first (see
+    /// `TemporaryFile.removeStale`). `-` writes to standard output.
     package static func write(_ contents: [UInt8], to path: String) throws(FileError) {
         try write(to: path) { $0.write(contents) }
     }
@@ -252,6 +254,8 @@ package enum OutputFile {
         if path == "-" { return try stream(to: STDOUT_FILENO, reportingAs: "-", produce) }
         switch try target(of: path) {
         case .file(let end, let existing):
+            if existing != nil { try refuseUnlessWritable(end, reportingAs: path) }
+            TemporaryFile.removeStale(in: folder(of: end))
             let replacement = Replacement(end, existing: existing)
             defer { replacement.abandon() }
             var out = TextWriter(drain: replacement.take)
@@ -268,6 +272,30 @@ package enum OutputFile {
         case .descriptor(let number):
             try stream(to: number, reportingAs: path, produce)
         }
+    }
+
+    /// Refuses a file that the shell's `>` could not open for writing, before anything is made
+    /// or written: a write-protected file is kept, unless the user is root, whom `>` lets write
+    /// it too. The kernel is asked the question `>` asks it, by an open for writing without
+    /// O_TRUNC, closed at once, so that everything it weighs counts: the effective user and
+    /// groups, root's override, ACLs, security modules, read-only mounts, immutable files, a
+    /// running program. faccessat with AT_EACCESS would ask without opening, but glibc makes
+    /// its answer up from the mode bits where the kernel lacks faccessat2 (before Linux 5.8),
+    /// and fails it with EPERM under container seccomp profiles older than that call. The open
+    /// writes nothing and changes no timestamp (an inotify watcher sees an open and a
+    /// close-after-write). Like `>`, it refuses a write-protected file even when the file
+    /// already holds the new bytes: whether a run succeeds does not depend on what was there.
+    private static func refuseUnlessWritable(_ end: String, reportingAs path: String) throws(FileError) {
+        // O_NONBLOCK, so that a FIFO put in its place since cannot hang the open.
+        let descriptor = open(end, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+        if descriptor >= 0 {
+            close(descriptor)
+            return
+        }
+        // EWOULDBLOCK: a reader holds a lease on the file (Samba does), which the kernel
+        // breaks only once the permissions have let the open through; `>` would wait for it,
+        // and the rename does not need it.
+        guard errno == EWOULDBLOCK else { throw .cannotWrite(path: path, reason: systemError()) }
     }
 
     /// Writes to a descriptor just opened (-1 with errno set if that failed), then closes it.
@@ -377,22 +405,26 @@ package enum OutputFile {
             } else if temporary < 0 {
                 guard startTemporary() else { return false }
             }
-            guard written(OutputFile.keepOwnerAndMode(temporary, of: existing) && fsync(temporary) == 0) else { return false }
-            let closed = close(temporary)
-            temporary = -1
-            guard written(closed == 0), written(TemporaryFile.settle(renamingTo: end)) else { return false }
+            guard written(OutputFile.keepOwnerAndMode(temporary, of: existing) && fsync(temporary) == 0),
+                  written(TemporaryFile.settle(renamingTo: end)) else { return false }
             renamed = true
+            // Closed only once renamed: the close drops the lock that keeps other runs from
+            // removing the temp file. The fsync has put its bytes on disk and reported any
+            // error, so the close has nothing left to report.
+            close(temporary)
+            temporary = -1
             return true
         }
 
-        /// Closes what is open; removes the temp file unless it was renamed.
+        /// Removes the temp file unless it was renamed, then closes what is open: the temp
+        /// file's lock is held until its name is gone.
         func abandon() {
+            if created && !renamed { _ = TemporaryFile.settle(renamingTo: nil) }
+            created = false
             if old >= 0 { close(old) }
             old = -1
             if temporary >= 0 { close(temporary) }
             temporary = -1
-            if created && !renamed { _ = TemporaryFile.settle(renamingTo: nil) }
-            created = false
         }
 
         private func written(_ done: Bool) -> Bool {
@@ -549,8 +581,9 @@ package enum TemporaryFile {
     }
 
     /// A new private file named `.mgviz-XXXXXX` in `folder`: a short name, so that a target of
-    /// any length the file system takes can have one beside it. Returns its descriptor, or -1
-    /// with errno set.
+    /// any length the file system takes can have one beside it. It is locked (see
+    /// `removeStale`) until its descriptor is closed, which the caller does only after the
+    /// file is renamed or removed. Returns its descriptor, or -1 with errno set.
     static func create(in folder: String) -> Int32 {
         let template = Array(joinedPath(folder, ".mgviz-XXXXXX").utf8CString)
         guard template.count <= Int(PATH_MAX) else {
@@ -558,11 +591,92 @@ package enum TemporaryFile {
             return -1
         }
         return withSignalsBlocked {
-            template.withUnsafeBufferPointer { temporaryPath.update(from: $0.baseAddress!, count: $0.count) }
-            let descriptor = mkstemp(temporaryPath)
-            if descriptor < 0 { temporaryPath.pointee = 0 }
-            return descriptor
+            // Ends: another run takes a file from under this one only while cleaning its
+            // folder, which it does once.
+            while true {
+                template.withUnsafeBufferPointer { temporaryPath.update(from: $0.baseAddress!, count: $0.count) }
+                let descriptor = mkstemp(temporaryPath)
+                if descriptor < 0 || isLockedAndNamed(descriptor) {
+                    if descriptor < 0 { temporaryPath.pointee = 0 }
+                    return descriptor
+                }
+                // Another run's removeStale has it, and removes it.
+                temporaryPath.pointee = 0
+                close(descriptor)
+            }
         }
+    }
+
+    /// Locks a file that mkstemp has just made. mkstemp makes it before it can be locked, so
+    /// in that moment another run's `removeStale` may find it unlocked, lock it and remove
+    /// it: then this lock is refused, or taken on a file that no longer has a name, and false
+    /// says to make another. Once this lock is held on a named file, no run removes it. On a
+    /// file system without locks the file is used unlocked: `removeStale` cannot lock it either,
+    /// so it never removes it.
+    private static func isLockedAndNamed(_ descriptor: Int32) -> Bool {
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { return errno != EWOULDBLOCK }
+        var info = stat()
+        return fstat(descriptor, &info) == 0 && info.st_nlink > 0
+    }
+
+    /// The folders this process has cleaned: only other processes leave temp files, so each
+    /// folder is listed once, not once for every output a batch writes into it. Changed only
+    /// under `OutputFile.write`'s lock.
+    nonisolated(unsafe) private static var cleanedFolders: Set<FileIdentity> = []
+
+    /// Removes the temp files that runs killed before they could (kill -9, a crash, a power
+    /// cut) left in `folder`: regular files of this user named `.mgviz-` and six of mkstemp's
+    /// letters, that no run holds locked. A run locks its temp file with flock from its
+    /// creation (`create`) to after its rename or removal, on the descriptor it writes through,
+    /// and the kernel drops the lock when the run dies, however it dies. Links are never
+    /// followed, nothing else is touched, nothing waits: a file locked, or one that cannot be
+    /// opened or checked, is left. Another user's files are theirs to clean, even for root.
+    static func removeStale(in folder: String) {
+        let directory = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        // A folder that cannot be read is reported, if at all, by the write that follows.
+        guard directory >= 0 else { return }
+        var info = stat()
+        guard fstat(directory, &info) == 0, cleanedFolders.insert(.inode(info.st_dev, info.st_ino)).inserted,
+              let listing = fdopendir(directory) else {
+            close(directory)
+            return
+        }
+        defer { closedir(listing) }
+        while let entry = readdir(listing) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
+                String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if isTemporaryName(name) { removeIfUnlocked(name, in: dirfd(listing)) }
+        }
+    }
+
+    /// The letters glibc's mkstemp puts in place of the X's.
+    private static let mkstempLetters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".utf8)
+
+    /// `.mgviz-` and six of mkstemp's letters: the names `create` makes, and no others.
+    private static func isTemporaryName(_ name: String) -> Bool {
+        let prefix = ".mgviz-".utf8
+        let bytes = Array(name.utf8)
+        return bytes.count == prefix.count + 6 && bytes.starts(with: prefix) && bytes.dropFirst(prefix.count).allSatisfy(mkstempLetters.contains)
+    }
+
+    /// Removes `name` from the folder open as `directory` if it is a regular file of this user
+    /// that nobody holds locked, and still the file that was locked when it is removed.
+    private static func removeIfUnlocked(_ name: String, in directory: Int32) {
+        func isOwnFile(_ info: stat) -> Bool { (info.st_mode & S_IFMT) == S_IFREG && info.st_uid == geteuid() }
+        var listed = stat()
+        // Checked before the open too, so that no device or FIFO is opened.
+        guard fstatat(directory, name, &listed, AT_SYMLINK_NOFOLLOW) == 0, isOwnFile(listed) else { return }
+        // Non-blocking: a FIFO put in its place since cannot hang the open.
+        let descriptor = openat(directory, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        // Closed after the removal: the lock is held until the name is gone.
+        defer { close(descriptor) }
+        var locked = stat(), named = stat()
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0, fstat(descriptor, &locked) == 0, isOwnFile(locked),
+              fstatat(directory, name, &named, AT_SYMLINK_NOFOLLOW) == 0,
+              named.st_dev == locked.st_dev, named.st_ino == locked.st_ino else { return }
+        unlinkat(directory, name, 0)
     }
 
     /// Renames the temp file to `target`, or removes it when `target` is nil; returns whether

@@ -35,6 +35,7 @@ import Testing
     }
 
     /// A real SIGKILL while the output is being written: the target keeps its old contents.
+    /// The temp file, which nothing could remove, is removed by the next write into the folder.
     @Test func killNineMidWriteLeavesTheTargetWhole() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -58,6 +59,13 @@ import Testing
         process.waitUntilExit()
         #expect(sawTemporary, "the write never started")
         #expect(process.terminationReason == .uncaughtSignal)
+        #expect(try String(contentsOf: target, encoding: .utf8) == "precious")
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".mgviz-") }
+        #expect(left.count == 1, "\(left)")
+        try Data(contentsOf: sample("neuron")).write(to: folder.appendingPathComponent("neuron.json"))
+        let next = try runMgviz(["neuron.json", "-o", "neuron.dot"], in: folder)
+        #expect(next.status == MgvizKit.ExitStatus.success.rawValue && next.stderr.isEmpty, "\(next.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["neuron.dot", "neuron.json", "out.dot", "slow.json"])
         #expect(try String(contentsOf: target, encoding: .utf8) == "precious")
     }
 }
