@@ -52,16 +52,28 @@ same program gives the same bytes.
    listed. Ids are `n0, n1, ...` by position; edges are grouped by result in node order,
    lhs before rhs.
 
-Numbers are written with repr's round-trip digits (an int 2 as 2.0); NaN and the
-infinities as the strings "NaN", "Infinity", "-Infinity"; a missing grad as null.
+Numbers are written with repr's round-trip digits (an int 2 as 2.0, True as 1.0); NaN and
+the infinities as the strings "NaN", "Infinity", "-Infinity"; a missing grad as null.
+
+Errors. Everything refused is an MgvizError, and also the built-in exception Python code
+expects: MgvizTypeError (a TypeError) for a malformed Value (a _prev that is not a
+collection of Values, a data or grad that is not a number: a str never is), an unknown
+keyword or a flag given a value; MgvizValueError (a ValueError) for a number beyond a
+float's range (10**400), a cycle, or a graph with more than max_nodes= nodes for a layout
+(svg, png, pdf, html without focus= or collapse=), found while tracing, before mgviz runs;
+MgvizNotFound (a FileNotFoundError) for no binary; MgvizFailed (a RuntimeError) when mgviz
+fails. A malformed Value's message says where it is, as a path from the root
+(`loss -> the * node -> a leaf (operand 1)`); mgviz's messages are put in draw()'s terms
+(`max_nodes=10`, `focus=NAME, depth=K`), with its own line kept as `.message`.
 """
 
-from ._run import Drawing, MgvizError, MgvizNotFound, draw, find_mgviz, show
+from ._errors import MgvizError, MgvizFailed, MgvizNotFound, MgvizTypeError, MgvizValueError
+from ._run import Drawing, draw, find_mgviz, show
 from ._trace import document_text, dump, dumps, trace
 
 __version__ = "0.1.0"
 
 __all__ = [
     "trace", "dump", "dumps", "document_text", "draw", "show", "find_mgviz",
-    "Drawing", "MgvizError", "MgvizNotFound",
+    "Drawing", "MgvizError", "MgvizTypeError", "MgvizValueError", "MgvizNotFound", "MgvizFailed",
 ]

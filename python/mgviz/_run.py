@@ -1,14 +1,22 @@
-"""Drawing through the mgviz command: draw() writes a file, show() returns an inline SVG."""
+"""Drawing through the mgviz command: draw() writes a file, show() returns an inline SVG.
 
+mgviz reads the traced graph on its standard input, so no temporary file's name can reach a
+message, and takes each option as one `--name=value` argument, so that no value (an output
+named `-x.svg`, a focus of `-o`, a value with spaces or `=`) can be read as an option. What
+mgviz says is put back in draw()'s terms, through one table of its options (_OPTIONS).
+"""
+
+import difflib
 import os
+import re
 import shutil
 import subprocess
 import sys
-import tempfile
 
-from ._trace import dump
+from ._errors import MgvizFailed, MgvizNotFound, MgvizTypeError, MgvizValueError
+from ._trace import NodeLimit, _shown, document_text, traced
 
-__all__ = ["draw", "show", "Drawing", "MgvizError", "MgvizNotFound", "find_mgviz"]
+__all__ = ["draw", "show", "Drawing", "find_mgviz"]
 
 _TRACE_KEYWORDS = ("names", "parameters", "title", "model")
 
@@ -18,21 +26,76 @@ INSTALL_HINT = (
     "MGVIZ=/path/to/mgviz."
 )
 
+# What an option takes: nothing (a flag: True gives it), a number, any text, or else the
+# tuple of its choices.
+_FLAG, _NUMBER, _TEXT = "flag", "number", "text"
 
-class MgvizNotFound(FileNotFoundError):
-    """The mgviz binary is not where MGVIZ says, or (without MGVIZ) not on PATH."""
+
+class _Option:
+    """An option of the mgviz command as draw() takes it: `keyword=value`, or for the few
+    the bridge gives itself, no keyword, a `refusal` saying why, and what messages call the
+    option instead (`spoken`)."""
+
+    def __init__(self, values, keyword=None, spoken=None, refusal=None):
+        self.values = values
+        self.keyword = keyword
+        self.spoken = spoken
+        self.refusal = refusal
 
 
-class MgvizError(RuntimeError):
-    """mgviz ran and failed. `message` is its one-line error (`mgviz: error: ...`),
-    `returncode` its exit status, `stderr` all it wrote there, `command` what was run."""
+def _options(*entries):
+    """The table, each spelling of each option to its _Option; and each name a caller might
+    give as a keyword to the option's long spelling: `max_nodes`, and for the options the
+    bridge gives itself (refused) `output`, `o`, `out_dir`, ... An option with a keyword gets
+    it from its long spelling (`--max-nodes` is `max_nodes=`)."""
+    table, spelling_of = {}, {}
+    for spellings, option in entries:
+        if option.refusal is None:
+            option.keyword = spellings[-1][2:].replace("-", "_")
+        for spelling in spellings:
+            table[spelling] = option
+            spelling_of[spelling.lstrip("-").replace("-", "_")] = spellings[-1]
+    return table, spelling_of
 
-    def __init__(self, message, returncode, stderr="", command=None):
-        super().__init__("%s (exit status %d)" % (message, returncode))
-        self.message = message
-        self.returncode = returncode
-        self.stderr = stderr
-        self.command = command
+
+# Every option `mgviz --help` lists (tests/test_options.py holds the two to each other, so a
+# new option cannot be left out): the one place that says how draw() spells them.
+_OPTIONS, _SPELLING_OF = _options(
+    (("--out-dir",), _Option(_TEXT, spoken="a path inside",
+                             refusal="draw() writes the one file its path argument names")),
+    (("-o", "--output"), _Option(_TEXT, spoken="draw()'s path",
+                                 refusal="the output is draw()'s path argument (show() returns the SVG)")),
+    (("--format",), _Option(("svg", "png", "pdf", "dot", "json", "html"))),
+    (("--input-format",), _Option(("json", "mg"), spoken="the input's format",
+                                  refusal="mgviz reads the traced graph, which is JSON")),
+    (("--rankdir",), _Option(("LR", "TB"))),
+    (("--precision",), _Option(_NUMBER)),
+    (("--no-backward",), _Option(_FLAG)),
+    (("--color",), _Option(("kind", "grad"))),
+    (("--theme",), _Option(("light", "dark", "auto"))),
+    (("--check",), _Option(_FLAG)),
+    (("--explain",), _Option(_FLAG)),
+    (("--quiz",), _Option(_FLAG)),
+    (("--step",), _Option(_NUMBER)),
+    (("--method",), _Option(("forward", "central"))),
+    (("--tolerance",), _Option(_NUMBER)),
+    (("--collapse",), _Option(("neurons",))),
+    (("--focus",), _Option(_TEXT)),
+    (("--depth",), _Option(_NUMBER)),
+    (("--max-nodes",), _Option(_NUMBER)),
+    (("--max-layout-seconds",), _Option(_NUMBER)),
+    (("--dpi",), _Option(_NUMBER)),
+    (("--version",), _Option(_FLAG, spoken="the version",
+                             refusal="run the binary that mgviz.find_mgviz() names with --version")),
+    (("-h", "--help"), _Option(_FLAG, spoken="help(mgviz.draw)",
+                               refusal="help(mgviz.draw) lists the keywords; `mgviz --help` explains each")),
+)
+
+# The formats mgviz lays out with Graphviz, which --max-nodes limits; dot and json have no limit.
+_LAYOUT_FORMATS = ("svg", "png", "pdf", "html")
+
+# mgviz's --max-nodes unless told otherwise (tests/test_options.py reads it from --help).
+DEFAULT_MAX_NODES = 10000
 
 
 def find_mgviz():
@@ -49,21 +112,24 @@ def find_mgviz():
 
 
 def draw(root, path, **options):
-    """Draw `root`'s graph into `path` by running `mgviz DUMP -o path [options]`.
+    """Draw `root`'s graph into `path` by running `mgviz - --output=PATH [options]` on it.
 
     `names`, `parameters`, `title` and `model` go to trace(); every other keyword is an mgviz option:
-    `rankdir="TB"` gives `--rankdir TB`, `no_backward=True` gives `--no-backward`, and False
-    or None leaves the option out. Returns `path`. Raises MgvizNotFound when there is no
-    binary and MgvizError when mgviz fails.
+    `rankdir="TB"` gives `--rankdir=TB`, `no_backward=True` gives `--no-backward`, and False
+    or None leaves the option out. Any path is a file's, `-x.svg` or `-` too. Returns `path`.
+
+    Raises MgvizNotFound when there is no binary, MgvizTypeError or MgvizValueError for a
+    keyword or a Value it cannot take, or for a graph with more nodes than `max_nodes=`
+    (default 10,000) allows for a layout (found while tracing, before mgviz runs), and
+    MgvizFailed when mgviz fails. All are MgvizError.
     """
-    path = os.fspath(path)
-    trace_kwargs = {name: options.pop(name) for name in _TRACE_KEYWORDS if name in options}
-    arguments = _arguments(options)
-    binary = find_mgviz()
-    with tempfile.TemporaryDirectory(prefix="mgviz-") as folder:
-        graph = os.path.join(folder, "graph.json")
-        dump(root, graph, **trace_kwargs)
-        _run([binary, graph, "-o", path] + arguments)
+    path = os.fsdecode(path)
+    # "-" would be mgviz's standard output; for Python it is a file's name, as open() takes it.
+    output = os.path.join(os.curdir, path) if path == "-" else path
+    stdout = _draw("mgviz.draw", root, output, options)
+    # What mgviz says on success (--check's verdicts, --explain's lines) is passed on.
+    if stdout:
+        sys.stdout.write(stdout.decode("utf-8", "replace"))
     return path
 
 
@@ -72,12 +138,191 @@ def show(root, **options):
     draw()'s keywords, except that the format is SVG."""
     fmt = options.pop("format", "svg")
     if fmt not in (None, "svg"):
-        raise ValueError("mgviz.show draws SVG; use mgviz.draw(root, path, format=%r) for %s" % (fmt, fmt))
-    with tempfile.TemporaryDirectory(prefix="mgviz-") as folder:
-        out = os.path.join(folder, "graph.svg")
-        draw(root, out, format="svg", **options)
-        with open(out, encoding="utf-8") as f:
-            return Drawing(f.read())
+        raise MgvizValueError("mgviz.show draws SVG; use mgviz.draw(root, path, format=%r) for %s" % (fmt, fmt))
+    options["format"] = "svg"
+    # mgviz writes the SVG to its standard output, and then its verdicts to standard error.
+    return Drawing(_draw("mgviz.show", root, "-", options).decode("utf-8"))
+
+
+def _draw(caller, root, output, options):
+    """Trace `root` and run mgviz on it, writing `output`; returns what mgviz wrote to its
+    standard output."""
+    trace_kwargs = {name: options.pop(name) for name in _TRACE_KEYWORDS if name in options}
+    arguments = _arguments(caller, options)
+    if "\0" in output:
+        raise MgvizValueError("%s: the path %s holds a NUL character, which no file name can"
+                              % (caller, _shown(output)))
+    limit = _node_limit(caller, output, options)
+    binary = find_mgviz()
+    try:
+        document = traced(root, node_limit=limit, **trace_kwargs)
+    except NodeLimit:
+        fmt = _output_format(output, options)
+        raise MgvizValueError(
+            "%s: the graph has more than max_nodes=%d nodes, too many for %s %s layout (Graphviz slows down "
+            "on big graphs); draw it to a .dot or .json path instead, draw a part with focus=NAME, depth=K, "
+            "fold a model's neurons with model=MODEL, collapse=\"neurons\", or raise max_nodes="
+            % (caller, limit, "an" if fmt in ("svg", "html") else "a", fmt), max_nodes=limit, format=fmt) from None
+    command = [binary, "-", "--output=" + output] + arguments
+    return _run(caller, command, document_text(document).encode("utf-8"), options)
+
+
+def _arguments(caller, options):
+    """The options as mgviz's arguments, each one argument: `--name=value`, or `--flag`."""
+    arguments = []
+    for name, value in options.items():
+        spelling = _SPELLING_OF.get(name)
+        if spelling is None:
+            near = difflib.get_close_matches(name, [k for k, s in _SPELLING_OF.items() if _OPTIONS[s].keyword]
+                                             + list(_TRACE_KEYWORDS), n=1)
+            raise MgvizTypeError("%s() got an unexpected keyword argument %r%s"
+                                 % (caller, name, "; did you mean %r?" % near[0] if near else ""))
+        option = _OPTIONS[spelling]
+        if option.keyword is None:
+            raise MgvizTypeError("%s: %s= is not an option here: %s" % (caller, name, option.refusal))
+        if not _given(options, name):
+            continue
+        if option.values is _FLAG:
+            if value is not True:
+                raise MgvizTypeError("%s: %s= is True or False, not %s" % (caller, name, _shown(value)))
+            arguments.append(spelling)
+            continue
+        if value is True:
+            raise MgvizTypeError("%s: %s= takes a value, not True" % (caller, name))
+        text = str(value)
+        if "\0" in text:
+            raise MgvizValueError("%s: %s= holds a NUL character, which a command line cannot" % (caller, name))
+        arguments.append("%s=%s" % (spelling, text))
+    return arguments
+
+
+def _output_format(output, options):
+    """The format mgviz will write, as it decides: format=, else the path's extension
+    (lowercased; '' when there is none)."""
+    if _given(options, "format"):
+        return str(options["format"])
+    name = output.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def _given(options, keyword):
+    """Whether the keyword gives its option: None and False leave it out (0 gives it)."""
+    value = options.get(keyword)
+    return value is not None and value is not False
+
+
+def _node_limit(caller, output, options):
+    """The most nodes the traced graph may have: `max_nodes=` when mgviz would lay the graph
+    out whole, and None when it would not (dot or json) or might draw less of it (focus= or
+    collapse= given)."""
+    limit = options["max_nodes"] if _given(options, "max_nodes") else DEFAULT_MAX_NODES
+    if not isinstance(limit, int) or isinstance(limit, bool):
+        raise MgvizTypeError("%s: max_nodes= must be an int, not %s" % (caller, _shown(limit)))
+    if limit < 1:
+        raise MgvizValueError("%s: max_nodes= must be positive, got %d" % (caller, limit))
+    if _given(options, "focus") or _given(options, "collapse") or _output_format(output, options) not in _LAYOUT_FORMATS:
+        return None
+    return limit
+
+
+def _run(caller, command, stdin, options):
+    try:
+        result = subprocess.run(command, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except (FileNotFoundError, PermissionError, NotADirectoryError) as error:
+        raise MgvizNotFound("mgviz: cannot run %s (%s). %s" % (command[0], error, INSTALL_HINT)) from None
+    stderr = result.stderr.decode("utf-8", "replace")
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    if result.returncode != 0:
+        errors = [line for line in lines if line.startswith("mgviz: error:")]
+        if errors:
+            message = errors[0]
+        elif lines:
+            message = lines[-1]
+        elif result.returncode < 0:
+            message = "mgviz was ended by signal %d" % -result.returncode
+        else:
+            message = "mgviz exited with status %d and said nothing" % result.returncode
+        raise MgvizFailed(_spoken(caller, message, options), message=message, returncode=result.returncode,
+                          stderr=stderr, command=command)
+    # Its warnings and notes, in draw()'s terms.
+    for line in lines:
+        sys.stderr.write(_spoken(caller, line, options) + "\n")
+    return result.stdout
+
+
+_HELP_SUFFIX = "; see 'mgviz --help'"
+
+# A token that can be an option's value where a message names the option: a number, a
+# placeholder (NAME, K) or a word (one of the option's choices, else no value).
+_VALUE = r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?(?![\w.])|[A-Za-z][A-Za-z0-9_]*\b"
+# ArgumentParser's `'--format <format>'`, or an option named in a sentence, with what may be
+# its value (`--max-nodes 10`, `--focus NAME`, `--theme light or dark`).
+_MENTION = re.compile(r"'(--?[a-z][a-z-]*) <[^<>']*>'"
+                      r"|(?<![\w'./-])(--?[a-z][a-z-]*)(?=[\s:;,')]|$)((?: (?:%s)(?: or (?:%s))*)?)" % (_VALUE, _VALUE))
+# Marks a translated mention while a line is translated: two in a row are joined with a comma.
+_START, _END = "\x01", "\x02"
+
+
+def _spoken(caller, line, options):
+    """One line of mgviz's in draw()'s terms: `mgviz: error: <stdin>: the graph has 32 nodes,
+    more than --max-nodes 10 allows ...; see 'mgviz --help'` is `mgviz.draw: the graph has 32
+    nodes, more than max_nodes=10 allows ...`. A line that is not mgviz's is left as it is."""
+    for kind in ("error", "warning", "note"):
+        prefix = "mgviz: %s: " % kind
+        if line.startswith(prefix):
+            break
+    else:
+        return line
+    text = line[len(prefix):]
+    # The traced graph is mgviz's standard input, which it calls <stdin>.
+    if text.startswith("<stdin>: "):
+        text = text[len("<stdin>: "):]
+    if text.endswith(_HELP_SUFFIX):
+        text = text[:-len(_HELP_SUFFIX)]
+
+    def keyword(match):
+        spelling = match.group(1) or match.group(2)
+        option = _OPTIONS.get(spelling)
+        if option is None:
+            return match.group(0)
+        tail = match.group(3) or ""
+        if option.keyword is None:
+            return _START + option.spoken + _END + tail
+        if match.group(1):
+            return _START + option.keyword + "=" + _END
+        words = tail.split(" or ") if tail else []
+        values = []
+        for word in (w.strip() for w in words):
+            if isinstance(option.values, tuple) and word in option.values:
+                values.append('"%s"' % word)
+            elif option.values is not _FLAG and (word.isupper() or option.values is _NUMBER and word[0] in "-0123456789"):
+                # A placeholder (`--focus NAME`), or a number for an option that takes one.
+                values.append(word)
+            else:
+                break
+        # What follows that is no value: all of it, or the words after ` or ` past the values.
+        rest = "".join(" or " + word for word in words[len(values):]) if values else tail
+        if values:
+            spoken = option.keyword + "=" + " or ".join(values)
+        elif option.values is _FLAG:
+            spoken = option.keyword + "=True"
+        elif match.string[match.end():match.end() + 1] == ":" and _given(options, option.keyword):
+            # `--focus: no node is labelled 'h'`: the value given, as it was given.
+            spoken = option.keyword + "=" + _python(options[option.keyword])
+        else:
+            spoken = option.keyword + "="
+        return _START + spoken + _END + rest
+
+    text = _MENTION.sub(keyword, text)
+    text = text.replace(_END + " " + _START, ", ").replace(_START, "").replace(_END, "")
+    return "%s: %s%s" % (caller, "" if kind == "error" else kind + ": ", text)
+
+
+def _python(value):
+    """A keyword's value as Python code: `"h1"`, `3`."""
+    if isinstance(value, str) and value.isprintable() and '"' not in value and "\\" not in value:
+        return '"%s"' % value
+    return repr(value)
 
 
 class Drawing:
@@ -100,42 +345,3 @@ class Drawing:
         with open(path, "w", encoding="utf-8", newline="\n") as out:
             out.write(self.svg)
         return path
-
-
-def _arguments(options):
-    arguments = []
-    for name, value in options.items():
-        if name in ("output", "o", "out_dir"):
-            raise TypeError("mgviz: the output is draw()'s path argument, not the option %r" % name)
-        if value is None or value is False:
-            continue
-        flag = "--" + name.replace("_", "-")
-        if value is True:
-            arguments.append(flag)
-        else:
-            arguments += [flag, str(value)]
-    return arguments
-
-
-def _run(command):
-    try:
-        result = subprocess.run(command, input=b"", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    except (FileNotFoundError, PermissionError, NotADirectoryError) as error:
-        raise MgvizNotFound("mgviz: cannot run %s (%s). %s" % (command[0], error, INSTALL_HINT)) from None
-    stdout = result.stdout.decode("utf-8", "replace")
-    stderr = result.stderr.decode("utf-8", "replace")
-    if result.returncode != 0:
-        lines = [line for line in stderr.splitlines() if line.strip()]
-        errors = [line for line in lines if line.startswith("mgviz: error:")]
-        if errors:
-            message = errors[0]
-        elif lines:
-            message = lines[-1]
-        else:
-            message = "mgviz exited with status %d and said nothing" % result.returncode
-        raise MgvizError(message, result.returncode, stderr, command)
-    # What mgviz says on success (--check's verdicts, a lowered PNG resolution) is passed on.
-    if stdout:
-        sys.stdout.write(stdout)
-    if stderr:
-        sys.stderr.write(stderr)

@@ -8,8 +8,11 @@ import hashlib
 import json
 import math
 import os
+import reprlib
 import sys
 import warnings
+
+from ._errors import MgvizError, MgvizTypeError, MgvizValueError
 
 __all__ = ["trace", "dumps", "dump", "document_text"]
 
@@ -25,6 +28,19 @@ _MAX_ROUNDS = 32
 # Operands singled out at most, each followed by a refinement; past that, set order decides.
 _MAX_CHOICES = 64
 
+# The steps a path from the root shows at most, in a message about a malformed node: the
+# first two, how many are left out, and the last ones.
+_PATH_STEPS = 6
+
+
+class NodeLimit(Exception):
+    """Raised by traced() as soon as the graph has more nodes than its `node_limit`, for the
+    caller to word: it knows why there is a limit."""
+
+    def __init__(self, limit):
+        super().__init__(limit)
+        self.limit = limit
+
 
 def trace(root, names=None, parameters=None, title=None, model=None):
     """Return the mgviz-graph v1 document (a dict) for the micrograd Value `root`.
@@ -37,9 +53,20 @@ def trace(root, names=None, parameters=None, title=None, model=None):
     MLP spec's (so `collapse="neurons"` draws it as one node). Names, parameters and neurons
     that `root` does not reach are ignored. See the package's docstring for the canonical
     order.
+
+    A malformed Value (a `_prev` that is not a collection of Values, a `data` or `grad` that
+    is not a number or is beyond a float's range) raises MgvizTypeError or MgvizValueError,
+    whose message says where it is, as a path from the root.
     """
+    return traced(root, names, parameters, title, model)
+
+
+def traced(root, names=None, parameters=None, title=None, model=None, node_limit=None):
+    """trace(), stopping with NodeLimit as soon as it meets more than `node_limit` nodes."""
     if title is not None and not isinstance(title, str):
-        raise TypeError("mgviz.trace: title must be a string or None, not %s" % type(title).__name__)
+        raise MgvizTypeError("mgviz.trace: title must be a string or None, not %s" % type(title).__name__)
+    if title is not None and _unencodable(title):
+        raise MgvizValueError("mgviz.trace: title %s" % _unencodable(title))
     _require_value(root, "root")
     layers = None if model is None else _layers_of(model)
     if model is not None and parameters is None:
@@ -50,15 +77,15 @@ def trace(root, names=None, parameters=None, title=None, model=None):
     name_of = {}
     if names is not None:
         if not hasattr(names, "items"):
-            raise TypeError("mgviz.trace: names must map a name to a Value, like {'x1': x1}")
+            raise MgvizTypeError("mgviz.trace: names must map a name to a Value, like {'x1': x1}")
         for name, value in names.items():
             if not isinstance(name, str):
-                raise TypeError("mgviz.trace: the name %r is not a string" % (name,))
+                raise MgvizTypeError("mgviz.trace: the name %s is not a string" % _shown(name))
             _require_value(value, "names[%r]" % name)
             keep.append(value)
             old = name_of.get(id(value))
             if old is not None and old != name:
-                raise ValueError("mgviz.trace: one Value is named both %r and %r" % (old, name))
+                raise MgvizValueError("mgviz.trace: one Value is named both %r and %r" % (old, name))
             name_of[id(value)] = name
     parameter_ids = set()
     if parameters is not None:
@@ -66,7 +93,7 @@ def trace(root, names=None, parameters=None, title=None, model=None):
             keep.append(value)
             parameter_ids.add(id(value))
 
-    graph = _Graph(root, name_of, parameter_ids)
+    graph = _Graph(root, name_of, parameter_ids, node_limit)
     cluster = [None] * len(graph.values) if layers is None else _clusters(graph, layers)
     order, operands = graph.canonical()
     position = [0] * len(graph.values)
@@ -155,7 +182,7 @@ def _json(x):
         return _quote(str(x))
     if isinstance(x, (int, float)):
         return _json(float(x)) if isinstance(x, float) else repr(int(x))
-    raise TypeError("mgviz: cannot write %r in a document" % (x,))
+    raise MgvizTypeError("mgviz: cannot write %s in a document" % _shown(x))
 
 
 def _spell(x):
@@ -164,27 +191,83 @@ def _spell(x):
     return "Infinity" if x > 0 else "-Infinity"
 
 
-def _number(x, what):
-    """data or grad as the document has it: a float, "NaN", "Infinity", "-Infinity" or None."""
-    if x is None:
-        return None
+def _number(x):
+    """data or grad as the document has it: a float, "NaN", "Infinity" or "-Infinity"; or,
+    for what is no number (None included), the MgvizError class and the words that say why.
+
+    A number is what float() takes, but not text: a str (or bytes) is never read as one, so
+    "1e400" or "2.0" is refused rather than taken for the number it spells. A bool is the
+    int it is (True is 1.0), as micrograd's arithmetic takes it. A number beyond a float's
+    range (10**400, Decimal("1e400")) is refused, not drawn as infinite."""
+    kind = type(x)
+    if kind is float:
+        return x if math.isfinite(x) else _spell(x)
+    if isinstance(x, (str, bytes, bytearray)):
+        return MgvizTypeError, "is %s, not a number (text is not read as one)" % _shown(x)
     try:
         f = float(x)
+    except OverflowError:
+        return MgvizValueError, "is %s, beyond a float's range (about ±1.8e308)" % _shown(x)
     except (TypeError, ValueError):
-        raise TypeError("mgviz.trace: a node's %s, %r, is not a number" % (what, x)) from None
-    return f if math.isfinite(f) else _spell(f)
+        return MgvizTypeError, "is %s, not a number" % _shown(x)
+    if math.isfinite(f) or f != f:
+        return f if math.isfinite(f) else _spell(f)
+    try:
+        exact = bool(x == f)
+    except Exception:   # a type whose == is no comparison: its float() has the last word
+        exact = True
+    return _spell(f) if exact else (MgvizValueError, "is %s, beyond a float's range (about ±1.8e308)" % _shown(x))
+
+
+def _is_value(value):
+    return hasattr(value, "data") and hasattr(value, "_prev")
 
 
 def _require_value(value, what):
-    if not (hasattr(value, "data") and hasattr(value, "_prev")):
-        raise TypeError("mgviz.trace: %s is not a micrograd Value (it has no data and _prev): %r"
-                        % (what, value))
+    if not _is_value(value):
+        raise MgvizTypeError("mgviz.trace: %s is not a micrograd Value (it has no data and _prev): %s"
+                             % (what, _shown(value)))
+
+
+_repr = reprlib.Repr()
+_repr.maxstring = _repr.maxother = 40
+
+
+def _shown(x):
+    """x in a message, short and on one line: `the str '1e400'`, `[1, 2] (a list)`, `an
+    int of 1,329 bits`."""
+    if x is None or type(x) in (bool, float):
+        return repr(x)
+    if isinstance(x, int) and x.bit_length() > 64:
+        # repr of a huge int is long, and past 4,300 digits refused by Python itself.
+        return "an int of {:,} bits".format(x.bit_length())
+    text = _printable(_repr.repr(x))
+    kind = type(x).__name__
+    if isinstance(x, (str, bytes, bytearray)):
+        return "the %s %s" % (kind, text)
+    return "%s (%s %s)" % (text, "an" if kind[:1].lower() in "aeiou" else "a", kind)
+
+
+def _printable(text):
+    """text with its control characters escaped, as repr escapes them in a str."""
+    return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _unencodable(text):
+    """Why `text` cannot be written as UTF-8 (a lone surrogate in it), or None."""
+    if text.isascii():
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return "is not Unicode text: it holds a lone surrogate, %r" % text[error.start]
+    return None
 
 
 def _layers_of(model):
     """The neurons of a micrograd MLP, Layer or Neuron, layer by layer."""
     def refuse(why):
-        return TypeError("mgviz.trace: model must be a micrograd MLP, Layer or Neuron (layers of neurons, "
+        return MgvizTypeError("mgviz.trace: model must be a micrograd MLP, Layer or Neuron (layers of neurons, "
                          "each with a list of Values w and a Value b); this %s %s" % (type(model).__name__, why))
     try:
         if hasattr(model, "layers"):
@@ -203,9 +286,9 @@ def _layers_of(model):
                 for value in list(neuron.w) + [neuron.b]:
                     if not (hasattr(value, "data") and hasattr(value, "_prev")):
                         raise refuse("has a weight or bias that is not a Value: %s" % type(value).__name__)
+    except MgvizError:
+        raise
     except TypeError as error:
-        if str(error).startswith("mgviz.trace:"):
-            raise
         raise refuse("cannot be read: %s" % error) from None
     return layers
 
@@ -318,37 +401,57 @@ class _Graph:
     """The nodes that root reaches, indexed 0 (root), 1, ... in the order a breadth-first walk
     met them (which depends on set order and is used for nothing that is written)."""
 
-    def __init__(self, root, name_of, parameter_ids):
+    def __init__(self, root, name_of, parameter_ids, node_limit=None):
         values = [root]
         seen = {id(root): 0}
         uses = []          # per node: its operand uses, as micrograd holds them
         ordered = []       # per node: whether _prev had an order of its own (a tuple or list)
         ops, labels, kinds, data, grads = [], [], [], [], []
+        # Per node: the node it was first met as an operand of (-1 for the root), and which
+        # operand, from 1, where that _prev has an order (0 in a set): a breadth-first walk,
+        # so these give a shortest path from the root, for the messages about a malformed node.
+        self.parent, self.slot = parent, slot = [-1], [0]
+        self.values, self.op, self.label = values, ops, labels
         find, named = seen.get, name_of.get
         i = 0
         while i < len(values):
             value = values[i]
-            i += 1
-            prev = getattr(value, "_prev", ())
-            kids = []
-            for child in prev:
-                j = find(id(child))
-                if j is None:
-                    _require_value(child, "an operand")
-                    j = len(values)
-                    seen[id(child)] = j
-                    values.append(child)
-                kids.append(j)
-            is_ordered = isinstance(prev, (tuple, list))
             op = getattr(value, "_op", "")
             op = "" if op is None else str(op)
-            if len(kids) == 1 and not is_ordered and op in BINARY_OPS:
-                # micrograd's set collapsed `a * a` into one child: it was used twice.
-                kids.append(kids[0])
             label = named(id(value))
             if label is None:
                 label = getattr(value, "label", "")
                 label = "" if label is None else str(label)
+            ops.append(op)
+            labels.append(label)
+            for field, text in (("label", label), ("_op", op)):
+                if not text.isascii() and _unencodable(text):
+                    raise self.malformed(MgvizValueError, i, "%s %s" % (field, _unencodable(text)))
+            prev = getattr(value, "_prev", ())
+            try:
+                operands = iter(prev)
+            except TypeError:
+                raise self.malformed(MgvizTypeError, i, "_prev is %s, not a collection of operand Values "
+                                     "(a set, tuple or list)" % _shown(prev)) from None
+            is_ordered = isinstance(prev, (tuple, list))
+            kids = []
+            for k, child in enumerate(operands, 1):
+                j = find(id(child))
+                if j is None:
+                    if not _is_value(child):
+                        raise self.malformed(MgvizTypeError, i, "%s is %s, not a micrograd Value (it has no data and "
+                                             "_prev)" % ("operand %d" % k if is_ordered else "an operand", _shown(child)))
+                    j = len(values)
+                    if j == node_limit:
+                        raise NodeLimit(node_limit)
+                    seen[id(child)] = j
+                    values.append(child)
+                    parent.append(i)
+                    slot.append(k if is_ordered else 0)
+                kids.append(j)
+            if len(kids) == 1 and not is_ordered and op in BINARY_OPS:
+                # micrograd's set collapsed `a * a` into one child: it was used twice.
+                kids.append(kids[0])
             if kids:
                 kind = "op"
             elif id(value) in parameter_ids:
@@ -359,16 +462,15 @@ class _Graph:
                 kind = "constant"
             uses.append(kids)
             ordered.append(is_ordered)
-            ops.append(op)
-            labels.append(label)
             kinds.append(kind)
-            data.append(_number(value.data, "data"))
-            grads.append(_number(getattr(value, "grad", None), "grad"))
+            data.append(self._checked(i, "data", value.data))
+            grad = getattr(value, "grad", None)
+            grads.append(None if grad is None else self._checked(i, "grad", grad))
+            i += 1
         n = len(values)
-        self.values = values
         self.uses = uses
         self.ordered = ordered
-        self.op, self.label, self.kind, self.data, self.grad = ops, labels, kinds, data, grads
+        self.kind, self.data, self.grad = kinds, data, grads
 
         # Each node's distinct users.
         users = [[] for _ in range(n)]
@@ -390,7 +492,7 @@ class _Graph:
                 if pending[i] == 0:
                     upward.append(i)
         if len(upward) != n:
-            raise ValueError("mgviz.trace: the graph has a cycle (a Value is its own operand)")
+            raise MgvizValueError("mgviz.trace: the graph has a cycle (a Value is its own operand)")
         self.upward = upward
         self.users = users
 
@@ -405,6 +507,47 @@ class _Graph:
             kids = uses[i]
             tree[i] = all(count[j] == kids.count(j) and tree[j] for j in kids)
         self.private = [tree[i] and count[i] == 1 for i in range(n)]
+
+    def _checked(self, i, field, x):
+        """Node i's data or grad as the document has it, or the error that says why it is no number."""
+        number = _number(x)
+        if type(number) is tuple:
+            error, problem = number
+            raise self.malformed(error, i, "%s %s" % (field, problem))
+        return number
+
+    def malformed(self, error, i, problem):
+        """An `error` (MgvizTypeError or MgvizValueError) for node i, which `problem` says
+        what is wrong with: the message places the node by its path from the root."""
+        path = self.path_to(i)
+        return error("mgviz.trace: at %s: %s" % (path, problem), node=self.values[i], path=path)
+
+    def path_to(self, i):
+        """`loss -> the + node -> the * node (operand 2)`: a shortest path from the root to
+        node i, each node by its label or op; the middle of a long one left out."""
+        chain = []
+        while i >= 0:
+            chain.append(i)
+            i = self.parent[i]
+        chain.reverse()
+        if len(chain) > _PATH_STEPS:
+            hidden = len(chain) - _PATH_STEPS + 1
+            shown = chain[:2] + [None] + chain[-(_PATH_STEPS - 3):]
+        else:
+            hidden, shown = 0, chain
+        return " -> ".join("({:,} more nodes)".format(hidden) if i is None else self._step(i) for i in shown)
+
+    def _step(self, i):
+        label, op = self.label[i], self.op[i]
+        if label:
+            text = label if label.isidentifier() and len(label) <= 40 else _printable(_repr.repr(label))
+        elif i == 0:
+            text = "the root"
+        elif op:
+            text = "the %s node" % _printable(op if len(op) <= 40 else op[:40] + "…")
+        else:
+            text = "a leaf"
+        return text + (" (operand %d)" % self.slot[i] if self.slot[i] else "")
 
     def canonical(self):
         """The canonical operand order of every node and the canonical node order."""
