@@ -304,6 +304,34 @@ public struct Diagram: Sendable {
         return Int32(groups.count - 1)
     }
 
+    /// Drops the groups that hold no node, directly or through a group inside them; the
+    /// others keep their order.
+    package mutating func removeEmptyGroups() {
+        var used = [Bool](repeating: false, count: groups.count)
+        for group in groupOf where group >= 0 {
+            var next: Int? = Int(group)
+            while let index = next, !used[index] {
+                used[index] = true
+                next = groups[index].parent
+            }
+        }
+        guard used.contains(false) else { return }
+        var newIndex = [Int32](repeating: -1, count: groups.count)
+        var kept: [Group] = []
+        for (index, group) in groups.enumerated() where used[index] {
+            newIndex[index] = Int32(kept.count)
+            var group = group
+            group.parent = group.parent.map { Int(newIndex[$0]) }
+            kept.append(group)
+        }
+        groups = kept
+        if kept.isEmpty {
+            groupOf = []
+        } else {
+            for position in groupOf.indices where groupOf[position] >= 0 { groupOf[position] = newIndex[Int(groupOf[position])] }
+        }
+    }
+
     /// Marks the node at `position` with what a check found wrong there.
     package mutating func setProblems(_ problems: [Problem], at position: Int) {
         problemsAt[Int32(position)] = problems.isEmpty ? nil : problems

@@ -2,23 +2,16 @@ import Micrograd
 
 extension Diagram {
     /// Copies out of `output`'s graph the nodes that `output` depends on, with their data,
-    /// grads (unless `withGrad` is false: backward was not run), labels and ops.
-    /// `parameters` mark a model's weights and biases; `neurons` group its nodes, each
-    /// neuron inside a group for its layer; `problems` are drawn in red on their nodes.
-    /// The graph may change or go once this returns.
-    public init(
-        output: Value, title: String?, withGrad: Bool, parameters: [Value] = [], neurons: [NeuronNodes] = [],
-        problems: [Value: [Problem]] = [:]
-    ) {
-        self = Self.capturing(
-            output: output, title: title, withGrad: withGrad, parameters: parameters, neurons: neurons, problems: problems
-        ).diagram
+    /// grads (unless `withGrad` is false: backward was not run), labels and ops, grouped by
+    /// the calls of models the graph recorded (see `ModelShape`); `problems` are drawn in red
+    /// on their nodes. The graph may change or go once this returns.
+    public init(output: Value, title: String?, withGrad: Bool, problems: [Value: [Problem]] = [:]) {
+        self = Self.capturing(output: output, title: title, withGrad: withGrad, problems: problems).diagram
     }
 
     /// The diagram, and which engine node each position was copied from.
     package static func capturing(
-        output: Value, title: String?, withGrad: Bool, parameters: [Value] = [], neurons: [NeuronNodes] = [],
-        problems: [Value: [Problem]] = [:]
+        output: Value, title: String?, withGrad: Bool, problems: [Value: [Problem]] = [:]
     ) -> (diagram: Diagram, ids: ValueIDs) {
         let graph = output.graph
         let last = Int(output.id)
@@ -44,31 +37,7 @@ extension Diagram {
         func position(_ id: Int32) -> Int32 { positionOf.isEmpty ? id - Int32(first) : positionOf[Int(id)] }
 
         var diagram = Diagram(title: title, showsGrads: withGrad, capacity: count)
-        // A neuron's group, and its layer's, made in the order neurons are given.
-        var groupOfNode: [Int32: Int32] = [:]
-        var layerGroups: [Int: Int32] = [:], neuronGroups: [Int: Int32] = [:]
-        for neuron in neurons {
-            let layer: Int32
-            if let known = layerGroups[neuron.layer] {
-                layer = known
-            } else {
-                layer = diagram.addGroup(Group(kind: .layer, name: "L\(neuron.layer)", parent: nil, number: neuron.layer))
-                layerGroups[neuron.layer] = layer
-            }
-            let key = neuron.layer << 32 | neuron.neuron
-            let group: Int32
-            if let known = neuronGroups[key] {
-                group = known
-            } else {
-                group = diagram.addGroup(
-                    Group(kind: .neuron, name: "L\(neuron.layer) N\(neuron.neuron)", parent: Int(layer), number: neuron.neuron))
-                neuronGroups[key] = group
-            }
-            for range in neuron.ids {
-                for id in range where Int(id) <= last && reaches[Int(id)] { groupOfNode[id] = group }
-            }
-        }
-        let parameterIDs = Set(parameters.map(\.id))
+        let (groupOfNode, parameterIDs) = diagram.addGroups(ofCallsIn: graph, reaching: reaches)
         let labels = graph.labels
         for id in first...last where reaches[id] {
             let node = graph.fields(ofNode: id)
@@ -87,16 +56,73 @@ extension Diagram {
             let operands = [node.lhs, node.rhs].lazy.filter { $0 >= 0 }.map(position)
             diagram.append(
                 operation, kind: kind, label: label, data: node.data, grad: withGrad ? node.grad : 0, operands: operands,
-                group: groupOfNode.isEmpty ? -1 : groupOfNode[key] ?? -1)
+                group: groupOfNode[key] ?? -1)
         }
-        if !diagram.groupOf.contains(where: { $0 >= 0 }) {
-            diagram.groupOf = []
-            diagram.groups = []
-        }
+        diagram.removeEmptyGroups()
         for (value, list) in problems where !list.isEmpty && value.graph === graph {
             if let position = ids.position(of: value.id) { diagram.setProblems(list, at: position) }
         }
         diagram.setOutput(count - 1)
         return (diagram, ids)
+    }
+}
+
+extension Diagram {
+    /// Adds a group for each model call the graph recorded that reaches the output (`reaches`
+    /// is indexed by id), and returns each grouped node's group, and the models' parameters.
+    ///
+    /// A model that ran once is drawn as its layers, each holding its neurons, each neuron
+    /// holding its weights, bias and what its call made of them. A model that ran on several
+    /// inputs (a batch) has a group per call, holding that call's layers and neurons, while
+    /// its parameters, which every call shares, are in layers and neurons outside the calls.
+    fileprivate mutating func addGroups(
+        ofCallsIn graph: Graph, reaching reaches: [Bool]
+    ) -> (groups: [Int32: Int32], parameters: Set<Int32>) {
+        let (models, calls, _) = graph.recordedCalls
+        func reached(_ id: Int32) -> Bool { Int(id) < reaches.count && reaches[Int(id)] }
+        var callsOf = [[ModelCall]](repeating: [], count: models.count)
+        for call in calls {
+            let range = Int(call.start)..<(Int(call.start) + models[Int(call.model)].nodeCount)
+            if range.contains(where: { $0 < reaches.count && reaches[$0] }) { callsOf[Int(call.model)].append(call) }
+        }
+        var groupOfNode: [Int32: Int32] = [:]
+        var parameters = Set<Int32>()
+        for (model, shape) in models.enumerated() where !callsOf[model].isEmpty {
+            let isBatch = callsOf[model].count > 1
+            // The parameters' neurons: the only ones for a single call, shared by every call of a batch.
+            var parameterNeurons: [[Int32]] = []
+            for (l, layer) in shape.layers.enumerated() {
+                let layerGroup = addGroup(Group(kind: .layer, name: "L\(l + 1)", parent: nil, number: l + 1))
+                parameterNeurons.append(layer.enumerated().map { n, neuron in
+                    let group = addGroup(Group(kind: .neuron, name: "L\(l + 1) N\(n + 1)", parent: Int(layerGroup), number: n + 1))
+                    for id in neuron.weights + [neuron.bias] {
+                        parameters.insert(id)
+                        if reached(id) { groupOfNode[id] = group }
+                    }
+                    return group
+                })
+            }
+            for (k, call) in callsOf[model].enumerated() {
+                var neuronGroups = parameterNeurons
+                if isBatch {
+                    let callGroup = addGroup(Group(kind: .call, name: "call \(k)", parent: nil, number: k))
+                    neuronGroups = shape.layers.enumerated().map { l, layer in
+                        let layerGroup = addGroup(Group(kind: .layer, name: "L\(l + 1)", parent: Int(callGroup), number: l + 1))
+                        return layer.indices.map { n in
+                            addGroup(Group(kind: .neuron, name: "L\(l + 1) N\(n + 1)", parent: Int(layerGroup), number: n + 1))
+                        }
+                    }
+                }
+                // A call's nodes: layer by layer, each neuron's products and sums, then its activation.
+                var id = call.start
+                for (l, layer) in shape.layers.enumerated() {
+                    for (n, neuron) in layer.enumerated() {
+                        for made in id..<(id + Int32(neuron.nodeCount)) where reached(made) { groupOfNode[made] = neuronGroups[l][n] }
+                        id += Int32(neuron.nodeCount)
+                    }
+                }
+            }
+        }
+        return (groupOfNode, parameters)
     }
 }

@@ -66,8 +66,7 @@ public struct Drawing {
         if options.showsGradients { evaluation.output.backward() }
         self.init(
             output: evaluation.output, title: evaluation.title, inputs: evaluation.inputs,
-            expectations: evaluation.checkExpectations(), parameters: evaluation.parameters, neurons: evaluation.neurons,
-            evaluation: evaluation, options: options)
+            expectations: evaluation.checkExpectations(), evaluation: evaluation, options: options)
     }
 
     /// Draws a dumped graph as given: data and grads are the file's, and nothing is evaluated
@@ -100,9 +99,7 @@ public struct Drawing {
             let reaches = graph.dependencies(of: output.id)
             inputs = reaches.indices.filter { reaches[$0] && graph[$0].op == .leaf && graph[$0].label != nil }.map { graph[$0] }
         }
-        self.init(
-            output: output, title: title, inputs: inputs, expectations: [], parameters: [], neurons: [], evaluation: nil,
-            options: options)
+        self.init(output: output, title: title, inputs: inputs, expectations: [], evaluation: nil, options: options)
     }
 
     private static func validate(_ options: DrawOptions) throws(DrawError) {
@@ -112,8 +109,8 @@ public struct Drawing {
     /// Checks `output`'s grads as the options ask, and copies its graph into a diagram with
     /// what the checks and expectations found wrong marked on it.
     private init(
-        output: Value, title: String?, inputs: [Value], expectations: [ExpectationResult], parameters: [Value],
-        neurons: [NeuronNodes], evaluation: Evaluation?, options: DrawOptions
+        output: Value, title: String?, inputs: [Value], expectations: [ExpectationResult], evaluation: Evaluation?,
+        options: DrawOptions
     ) {
         let checks = options.checksGradients
             ? GradientCheck(tolerance: options.gradientTolerance, step: options.gradientStep, method: options.gradientMethod)
@@ -126,9 +123,7 @@ public struct Drawing {
         for expectation in expectations where !expectation.isRight {
             problems[expectation.value, default: []].append(.init(expectation.isGrad ? .expectedGrad : .expectedData, expectation.expected))
         }
-        let (checked, ids) = Diagram.capturing(
-            output: output, title: title, withGrad: options.showsGradients, parameters: parameters, neurons: neurons,
-            problems: problems)
+        let (checked, ids) = Diagram.capturing(output: output, title: title, withGrad: options.showsGradients, problems: problems)
         self.init(
             checked: checked, checks: checks, expectations: expectations, evaluation: evaluation, source: (output, ids),
             options: options)

@@ -14,8 +14,6 @@ public struct Evaluation {
     public let expect: Spec.Expectation?
     /// The model's weights and biases, in micrograd's `parameters()` order.
     public let parameters: [Value]
-    /// Where each of the model's neurons is on the tape, layer by layer.
-    public let neurons: [NeuronNodes]
 }
 
 
@@ -67,9 +65,8 @@ extension Spec {
             bindings[input.name] = .value(Value(input.value, label: input.name, in: graph))
         }
         var parameters: [Value] = []
-        var neurons: [NeuronNodes] = []
         if let mlp {
-            try build(mlp, graph: graph, bindings: &bindings, parameters: &parameters, neurons: &neurons)
+            parameters = try build(mlp, graph: graph, bindings: &bindings)
         }
         // Room for what the definitions add, so that the graph does not grow by copying itself
         // whole (a million-term sum would briefly hold a graph and a half).
@@ -106,15 +103,12 @@ extension Spec {
         }
         return Evaluation(
             graph: graph, output: outputValue, outputName: outputName, title: title, values: values,
-            inputs: inputs.map { values[$0.name]! }, expect: expect, parameters: parameters, neurons: neurons)
+            inputs: inputs.map { values[$0.name]! }, expect: expect, parameters: parameters)
     }
 
-    /// Builds the model on `graph` and runs it on its inputs, one neuron at a time so that
-    /// each neuron's nodes are known; binds the outputs' names.
-    private func build(
-        _ mlp: Model, graph: Graph, bindings: inout [String: Operand],
-        parameters: inout [Value], neurons: inout [NeuronNodes]
-    ) throws(SpecError) {
+    /// Builds the model on `graph` and runs it on its inputs, which the graph records as a
+    /// call; binds the outputs' names and returns the parameters.
+    private func build(_ mlp: Model, graph: Graph, bindings: inout [String: Operand]) throws(SpecError) -> [Value] {
         var x: [Value] = []
         for name in mlp.inputs {
             guard case .value(let value)? = bindings[name] else {
@@ -141,12 +135,11 @@ extension Spec {
             for (i, weight) in neuron.weights.enumerated() { weight.label = "w\(i + 1)" }
             neuron.bias.label = "b"
         }
-        (x, neurons) = model.tracingNeurons(x)
-        parameters = model.parameters()
-        for (name, value) in zip(mlp.outputs, x) {
+        for (name, value) in zip(mlp.outputs, model(x)) {
             value.label = name
             bindings[name] = .value(value)
         }
+        return model.parameters()
     }
 
     private func evaluate(

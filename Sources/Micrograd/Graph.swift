@@ -81,6 +81,7 @@ public final class Graph: @unchecked Sendable {
         tape.pointee.count = count
         tape.pointee.dropExponents(from: count)
         tape.pointee.forgetNodes(from: count)
+        tape.pointee.forgetCalls(from: count)
         tape.pointee.debugCheckInvariants(of: 0..<count)
         if Int(highestLabelled) >= count {
             labels = labels.filter { $0.key < count }

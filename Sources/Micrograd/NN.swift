@@ -8,18 +8,27 @@ public struct Neuron {
     public let weights: [Value]
     public let bias: Value
     public let activation: Activation
+    /// What the tape records of this neuron's calls.
+    let shape: ModelShape
 
     /// Weights and bias given in micrograd's order: weights, then the bias.
     init(parameters: ArraySlice<Double>, activation: Activation, graph: Graph) {
         weights = parameters.dropLast().map { Value($0, in: graph) }
         bias = Value(parameters.last!, in: graph)
         self.activation = activation
+        shape = ModelShape(kind: .neuron, layers: [[ModelShape.Neuron(weights: weights.map(\.id), bias: bias.id, activation: activation)]])
         // The weights come before the bias on one graph: Value.weightedSum relies on it.
         assert(weights.allSatisfy { $0.graph === graph && $0.id < bias.id })
     }
 
-    /// b + w0*x0 + w1*x1 + …, in that order, as micrograd's `sum(..., self.b)`.
+    /// b + w0*x0 + w1*x1 + …, in that order, as micrograd's `sum(..., self.b)`; the tape
+    /// records the call.
     public func callAsFunction(_ x: [Value]) -> Value {
+        bias.recordingCall(of: shape, inputs: x) { forward(x) }
+    }
+
+    /// The call's nodes, unrecorded: a layer's or a model's call records them.
+    func forward(_ x: [Value]) -> Value {
         // Node for node `var sum = bias; for i in weights.indices { sum = sum + weights[i] * x[i] }`.
         let sum = Value.weightedSum(bias: bias, weights: weights, inputs: x)
         switch activation {
@@ -36,31 +45,27 @@ public struct Layer {
     public let neurons: [Neuron]
     /// The direct forward pass, when every neuron has the same fan-in and activation.
     let dense: DenseLayer?
+    /// What the tape records of this layer's calls.
+    let shape: ModelShape
 
     /// `neurons` made one after the other on one graph, as MLP makes them.
     init(neurons: [Neuron]) {
         self.neurons = neurons
         dense = DenseLayer(neurons)
+        shape = ModelShape(kind: .layer, layers: [neurons.map { $0.shape.layers[0][0] }])
     }
 
-    /// Each neuron's output, in order: what `neurons.map { $0(x) }` makes, node for node.
+    /// Each neuron's output, in order: what `neurons.map { $0(x) }` makes, node for node; the
+    /// tape records the call.
     public func callAsFunction(_ x: [Value]) -> [Value] {
-        guard let dense else { return neurons.map { $0(x) } }
-        return Value.dense(CollectionOfOne(dense), inputs: x)
+        guard let last = neurons.last else { return [] }
+        return last.bias.recordingCall(of: shape, inputs: x) { forward(x) }
     }
 
-    /// The same forward pass, telling `observe` each neuron's index and the ids of the nodes
-    /// its pass made, as soon as it has made them.
-    public func callAsFunction(
-        _ x: [Value], observing observe: (_ neuron: Int, _ made: Range<Int32>) -> Void
-    ) -> [Value] {
-        neurons.indices.map { n in
-            let graph = neurons[n].bias.graph
-            let start = Int32(graph.count)
-            let out = neurons[n](x)
-            observe(n, start..<Int32(graph.count))
-            return out
-        }
+    /// The call's nodes, unrecorded: a model's call records them.
+    func forward(_ x: [Value]) -> [Value] {
+        guard let dense else { return neurons.map { $0.forward(x) } }
+        return Value.dense(CollectionOfOne(dense), inputs: x)
     }
 
     public func parameters() -> [Value] { neurons.flatMap { $0.parameters() } }
@@ -92,6 +97,8 @@ public struct MLP {
     public let layers: [Layer]
     /// Every layer's direct forward pass, when every layer has one.
     let dense: [DenseLayer]?
+    /// What the tape records of this model's calls.
+    let shape: ModelShape
 
     /// How many parameters MLP(inputs, outputs) has, or nil if that count overflows Int.
     public static func parameterCount(inputs: Int, outputs: [Int]) -> Int? {
@@ -142,6 +149,7 @@ public struct MLP {
         self.layers = layers
         let dense = layers.compactMap(\.dense)
         self.dense = dense.count == layers.count ? dense : nil
+        shape = ModelShape(kind: .mlp, layers: layers.map { $0.shape.layers[0] })
     }
 
     /// MLP(nin, nouts) initialised as micrograd does after `random.seed(seed)`: each weight
@@ -161,43 +169,17 @@ public struct MLP {
         try self.init(inputs: inputs, outputs: outputs, activation: activation, parameters: parameters, in: graph)
     }
 
+    /// The outputs of the last layer, as micrograd's `MLP.__call__` makes them; the tape
+    /// records the call, so that a diagram can group its layers and neurons.
     public func callAsFunction(_ x: [Value]) -> [Value] {
-        guard let dense else { return layers.reduce(x) { $1($0) } }
-        return Value.dense(dense, inputs: x)
-    }
-
-    /// The same forward pass, also telling which nodes of the tape each neuron owns, so that
-    /// a diagram can group them.
-    public func tracingNeurons(_ x: [Value]) -> (outputs: [Value], neurons: [NeuronNodes]) {
-        var x = x
-        var neurons: [NeuronNodes] = []
-        for (l, layer) in layers.enumerated() {
-            x = layer(x) { n, made in
-                let neuron = layer.neurons[n]
-                // A neuron's parameters are made together: its weights, then its bias.
-                let parameters = (neuron.weights.first ?? neuron.bias).id..<(neuron.bias.id + 1)
-                neurons.append(NeuronNodes(layer: l + 1, neuron: n + 1, ids: [parameters, made]))
-            }
+        guard let last = layers.last?.neurons.last else { return x }
+        return last.bias.recordingCall(of: shape, inputs: x) {
+            guard let dense else { return layers.reduce(x) { $1.forward($0) } }
+            return Value.dense(dense, inputs: x)
         }
-        return (x, neurons)
     }
 
     public func parameters() -> [Value] { layers.flatMap { $0.parameters() } }
-}
-
-/// The tape nodes of one neuron: its weights and bias, and what its forward pass made.
-public struct NeuronNodes: Sendable, Equatable {
-    /// 1-based, as drawn: `L1 N3`.
-    public var layer: Int
-    public var neuron: Int
-    /// Ranges of node ids.
-    public var ids: [Range<Int32>]
-
-    public init(layer: Int, neuron: Int, ids: [Range<Int32>]) {
-        self.layer = layer
-        self.neuron = neuron
-        self.ids = ids
-    }
 }
 
 /// A layer of neurons with one fan-in and one activation, as the tape's ids: what its

@@ -27,6 +27,10 @@ struct Tape {
     /// Whether some grad may be one that adding a zero changes: -0, which +0 turns into +0,
     /// or a signalling NaN, which any addition makes quiet.
     var mayHoldGradChangedByZero = false
+    /// The models whose calls were recorded, the calls in order, and their inputs' ids.
+    var models: [ModelShape] = []
+    var calls: [ModelCall] = []
+    var callInputs: [Int32] = []
     /// The live graph, for `Value.graph`.
     var owner: Unmanaged<Graph>? = nil
     /// The next free tape, while this one is in the pool.

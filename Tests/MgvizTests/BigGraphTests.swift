@@ -200,7 +200,7 @@ import Testing
         // MLP(3, [32, 32, 1]) spreads more virtual nodes over many: accepted.
         let mlp = #"{"inputs": {"x1": 0.1, "x2": 0.2, "x3": 0.3}, "mlp": {"sizes": [3, 32, 32, 1], "seed": 1, "inputs": ["x1", "x2", "x3"], "outputs": ["y"]}, "define": ["loss = (y - 1)**2"]}"#
         let model = try evaluate(mlp)
-        let cost = Diagram(output: model.output, title: nil, withGrad: false, parameters: model.parameters, neurons: model.neurons).layoutCost
+        let cost = Diagram(output: model.output, title: nil, withGrad: false).layoutCost
         #expect(!cost.isTooCostly && cost.virtualNodes > 30_000 && cost.fanOutReach < 10_000, "\(cost)")
         // A long chain has no edges across ranks: 10,000 values is well within.
         let chain = #"{"inputs": {"a": 0.5}, "define": ["b = \#(String(repeating: "tanh(", count: 5000))a\#(String(repeating: ")", count: 5000))"]}"#

@@ -48,25 +48,32 @@ import Testing
         #expect(out.data == 0.25)  // 0.25 + 0.5 * 4 - 2 * 1
     }
 
-    @Test func tracingMakesTheSameNodesAndTellsEachNeuronsShare() throws {
-        func build() throws -> (Graph, MLP, [Value]) {
-            let graph = Graph()
-            let model = try MLP(inputs: 2, outputs: [2, 1], seed: 7, in: graph)
-            return (graph, model, [Value(1.5, in: graph), Value(-2.0, in: graph)])
-        }
-        let (plain, model, x) = try build()
+    /// A model's call is recorded as the range of nodes it made and its inputs, with the
+    /// model's shape: calls nested in it (its layers' and neurons') are not recorded apart.
+    @Test func callsAreRecordedAsRangesOfTheTape() throws {
+        let graph = Graph()
+        let model = try MLP(inputs: 2, outputs: [2, 1], seed: 7, in: graph)
+        let x = [Value(1.5, in: graph), Value(-2.0, in: graph)]
         let out = model(x)[0]
-        let (traced, tracedModel, tracedX) = try build()
-        let (outputs, neurons) = tracedModel.tracingNeurons(tracedX)
-        #expect(traced.count == plain.count && outputs.map(\.id) == [out.id])
-        for id in 0..<plain.count {
-            let a = plain[id], b = traced[id]
-            #expect(a.opName == b.opName && a.data == b.data && a.operands.map(\.id) == b.operands.map(\.id))
-        }
         // Parameters are ids 0-8 (3 per neuron), inputs 9-10; each neuron then makes
-        // 2 products, 2 sums and its activation (the last layer is linear).
-        #expect(neurons.map { [$0.layer, $0.neuron] } == [[1, 1], [1, 2], [2, 1]])
-        #expect(neurons.map(\.ids) == [[0..<3, 11..<16], [3..<6, 16..<21], [6..<9, 21..<25]])
+        // 2 products, 2 sums and its activation (the last layer is linear): 11..<25.
+        var (models, calls, inputs) = graph.recordedCalls
+        #expect(models.count == 1 && models[0].kind == .mlp && models[0].nodeCount == 14 && out.id == 24)
+        #expect(calls == [ModelCall(model: 0, start: 11, inputs: 0)] && inputs == [9, 10])
+        #expect(models[0].layers.map { $0.map(\.bias) } == [[2, 5], [8]])
+        #expect(models[0].layers[0][1].weights == [3, 4] && models[0].layers[1][0].activation == .linear)
+        // A layer and a neuron called alone are calls of their own shapes.
+        let hidden = model.layers[0](x)
+        _ = model.layers[1].neurons[0](hidden)
+        (models, calls, inputs) = graph.recordedCalls
+        #expect(models.map(\.kind) == [.mlp, .layer, .neuron])
+        #expect(calls.map(\.start) == [11, 25, 35] && inputs == [9, 10, 9, 10, hidden[0].id, hidden[1].id])
+        // The same model called again is the same model.
+        _ = model(x)
+        #expect(graph.recordedCalls.calls.last == ModelCall(model: 0, start: 39, inputs: 6))
+        // Truncation forgets the calls it cuts into.
+        graph.truncate(to: 30)
+        #expect(graph.recordedCalls.calls == [ModelCall(model: 0, start: 11, inputs: 0)] && graph.recordedCalls.inputs == [9, 10])
     }
 
     @Test func wrongParameterCountsAreErrors() {
