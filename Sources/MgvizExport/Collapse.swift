@@ -52,9 +52,9 @@ extension Diagram {
         }
         var collapsed = keeping(kept) { index, append in
             if let group = foldedInto(index) {
-                for operand in feeds[group] { append(newPosition[Int(operand)]) }
+                for operand in feeds[group] { append(newPosition[Int(operand)], nil) }
             } else {
-                for operand in operands(of: index) { append(newPosition[operand]) }
+                for (edge, operand) in zip(operandRange(of: index), operands(of: index)) { append(newPosition[operand], edge) }
             }
         }
         for (position, index) in kept.enumerated() {

@@ -82,9 +82,10 @@ public struct DOTExporter: Sendable {
             out.write("\"")
         }
         let focusLine = diagram.focus.map { focusDescription($0, in: diagram) }
-        if diagram.title != nil || focusLine != nil {
+        let plateLine = diagram.plate.map(plateDescription)
+        if diagram.title != nil || focusLine != nil || plateLine != nil {
             out.write(", label=\"")
-            out.write([diagram.title, focusLine].compactMap { $0 }.joined(separator: "\n"), escaping: .dotString)
+            out.write([diagram.title, plateLine, focusLine].compactMap { $0 }.joined(separator: "\n"), escaping: .dotString)
             out.write("\", labelloc=t, fontsize=16")
         }
         out.write("];\n")
@@ -103,63 +104,32 @@ public struct DOTExporter: Sendable {
         if let text = colors.text { out.write(string: ", fontcolor=\"\(text)\"") }
         out.write("];\n")
         let fill = coloring == .grad ? GradPalette(diagram, colors: colors) : nil
-        // A model's nodes are declared inside a cluster per neuron, within one per layer.
-        var clustered: [NeuronCluster: [Int]] = [:]
-        if diagram.hasNeurons {
-            for index in 0..<diagram.count {
-                if let neuron = diagram.neuron(at: index) {
-                    clustered[NeuronCluster(layer: diagram.layerNumber(of: neuron), neuron: neuron.number), default: []].append(index)
-                }
-            }
-        }
-        if !clustered.isEmpty {
+        // A model's nodes are declared inside a cluster per neuron, within one per layer, and
+        // a batch's shown example inside its plate.
+        let clusters = ClusterTree(diagram, rankDirection: rankDirection)
+        if clusters.isEmpty == false {
             // Graphviz 2.42 sets a static flag in its cluster re-crossing pass and never clears
             // it, so every later layout with clusters in the same process came out different.
             out.write("  graph [remincross=false];\n")
         }
-        var openLayer: Int?
-        // dot lays out top to bottom and turns the drawing for LR: declared in order, a layer's
-        // neurons read N1 to N4 downwards in LR, but N4 to N1 across in TB. Declared the
-        // other way round, they read N1 to N4 across.
-        let declared = clustered.keys.sorted {
-            rankDirection == .topToBottom && $0.layer == $1.layer && clustered[$0]!.count == 1 ? $0.neuron > $1.neuron : $0 < $1
+        if let plate = diagram.plate {
+            out.write("  subgraph cluster_plate {\n    label=\"")
+            out.write(plate.caption, escaping: .dotString)
+            out.write(string: "\"; fontsize=13; color=\"\(colors.layerBorder)\"; style=\"rounded,bold\"; penwidth=2;\n")
+            for group in clusters.topLevel where clusters.isInPlate(group) { writeCluster(group, clusters, of: diagram, fill: fill, depth: 2, &out) }
+            for index in clusters.plateMembersOutsideGroups { writeNode(index, diagram.name(at: index), of: diagram, fill: fill, depth: 2, &out) }
+            out.write("  }\n")
         }
-        for cluster in declared {
-            if openLayer != cluster.layer {
-                if openLayer != nil { out.write("  }\n") }
-                out.write("  subgraph cluster_L")
-                out.write(cluster.layer)
-                out.write(" {\n    label=\"L")
-                out.write(cluster.layer)
-                out.write(string: "\"; fontsize=12; color=\"\(colors.layerBorder)\"; style=dashed;\n")
-                openLayer = cluster.layer
-            }
-            let members = clustered[cluster]!
-            // A collapsed neuron is one node that carries its name already.
-            guard members.count > 1 else {
-                writeNode(members[0], diagram.name(at: members[0]), of: diagram, fill: fill, indent: "    ", &out)
-                continue
-            }
-            out.write("    subgraph cluster_L")
-            out.write(cluster.layer)
-            out.write("_N")
-            out.write(cluster.neuron)
-            out.write(" {\n      label=\"")
-            out.write(string: cluster.name)
-            out.write(string: "\"; fontsize=10; color=\"\(colors.neuronBorder)\"; style=solid;\n")
-            for index in members { writeNode(index, diagram.name(at: index), of: diagram, fill: fill, indent: "      ", &out) }
-            out.write("    }\n")
-        }
-        if openLayer != nil { out.write("  }\n") }
+        for group in clusters.topLevel where !clusters.isInPlate(group) { writeCluster(group, clusters, of: diagram, fill: fill, depth: 1, &out) }
         // Under the tuned attributes the alignment edges slow dot down tenfold (MLP(3, [32, 32,
         // 1]): 1.5 s to 18 s) and newrank does not honour them well; models that big are
         // better collapsed anyway.
-        if !tuned { writeLayerAlignment(clustered, of: diagram, &out) }
+        if !tuned { writeLayerAlignment(clusters.expandedNeuronsByLayer, of: diagram, &out) }
         for index in 0..<diagram.count {
             // A write that failed will not succeed later: stop making what cannot be written.
             if out.failed { return }
             let name = diagram.name(at: index)
-            if diagram.neuron(at: index) == nil { writeNode(index, name, of: diagram, fill: fill, indent: "  ", &out) }
+            if !clusters.isDeclared(index) { writeNode(index, name, of: diagram, fill: fill, depth: 1, &out) }
             guard diagram.isOp(at: index) else { continue }
             // `x**y` and `y**x` would draw alike: a binary power's edges say which is which.
             let isPower = diagram.engineOp(at: index) == .powerValue
@@ -170,7 +140,14 @@ public struct DOTExporter: Sendable {
                 out.write(" -> ")
                 out.write(name)
                 out.write(NodeNames.opSuffix)
-                if isPower { out.write(k == operands.lowerBound ? " [label=\"base\", fontsize=9]" : " [label=\"exponent\", fontsize=9]") }
+                var words: [String] = []
+                if isPower { words.append(k == operands.lowerBound ? "base" : "exponent") }
+                if let note = diagram.edgeNotes[Int32(k)] { words.append(edgeText(note)) }
+                if !words.isEmpty {
+                    out.write(" [label=\"")
+                    out.write(words.joined(separator: "\n"), escaping: .dotString)
+                    out.write("\", fontsize=9]")
+                }
                 out.write(";\n")
             }
             out.write("  ")
@@ -190,8 +167,7 @@ public struct DOTExporter: Sendable {
     /// output to the first node of each neuron of the next layer, paired in proportion (the
     /// j-th of m to the round((j + 0.5)·n/m − 0.5)-th of n), pulls each layer into a column
     /// beside the last, its neurons in order.
-    private func writeLayerAlignment(_ clustered: [NeuronCluster: [Int]], of diagram: Diagram, _ out: inout TextWriter) {
-        let expanded = clustered.filter { $0.value.count > 1 }
+    private func writeLayerAlignment(_ expanded: [NeuronCluster: [Int]], of diagram: Diagram, _ out: inout TextWriter) {
         let layers = Dictionary(grouping: expanded.keys, by: \.layer).mapValues { $0.sorted() }
         let order = layers.keys.sorted()
         for (layer, next) in zip(order, order.dropFirst()) {
@@ -216,6 +192,50 @@ public struct DOTExporter: Sendable {
 
     private func counted(_ count: Int, _ noun: String) -> String { count == 1 ? "1 \(noun)" : "\(count) \(noun)s" }
 
+    /// What the numbers mean, under the title of a plate: the drawing never mixes one
+    /// example's numbers with the batch's without saying so.
+    private func plateDescription(_ plate: Plate) -> String {
+        "inside the plate: example \(plate.shown)'s data and grads; outside: grads summed over all \(plate.count) examples"
+    }
+
+    /// An edge's note as drawn: `+0.0123` for a contribution, `Σ over 100` for a term.
+    private func edgeText(_ note: Diagram.EdgeNote) -> String {
+        switch note {
+        case .contribution(let amount):
+            let text = displayText(amount, decimals: precision)
+            return text.hasPrefix("-") ? text : "+" + text
+        case .sumOverExamples(let count): return "Σ over \(count)"
+        }
+    }
+
+    /// A group's cluster, its groups inside it and its nodes; a neuron of one node (a
+    /// collapsed one) is drawn as that node, which carries the neuron's name already.
+    private func writeCluster(
+        _ group: Int, _ clusters: ClusterTree, of diagram: Diagram, fill: GradPalette?, depth: Int, _ out: inout TextWriter
+    ) {
+        let info = diagram.groups[group]
+        let members = clusters.members[group]
+        if info.kind == .neuron && clusters.children[group].isEmpty && members.count == 1 {
+            return writeNode(members[0], diagram.name(at: members[0]), of: diagram, fill: fill, depth: depth, &out)
+        }
+        let colors = theme.colors
+        out.writeIndent(depth)
+        out.write(string: "subgraph cluster_\(clusters.clusterName(group)) {\n")
+        out.writeIndent(depth + 1)
+        out.write("label=\"")
+        out.write(info.name, escaping: .dotString)
+        switch info.kind {
+        case .neuron: out.write(string: "\"; fontsize=10; color=\"\(colors.neuronBorder)\"; style=solid;\n")
+        case .layer: out.write(string: "\"; fontsize=12; color=\"\(colors.layerBorder)\"; style=dashed;\n")
+        case .call: out.write(string: "\"; fontsize=12; color=\"\(colors.layerBorder)\"; style=solid;\n")
+        case .named: out.write(string: "\"; fontsize=12; color=\"\(colors.layerBorder)\"; style=dotted;\n")
+        }
+        for child in clusters.children[group] { writeCluster(child, clusters, of: diagram, fill: fill, depth: depth + 1, &out) }
+        for index in members { writeNode(index, diagram.name(at: index), of: diagram, fill: fill, depth: depth + 1, &out) }
+        out.writeIndent(depth)
+        out.write("}\n")
+    }
+
     /// A small grey stub on each cut, saying how many nodes lie beyond it.
     private func writeCuts(_ focus: Focus, of diagram: Diagram, _ out: inout TextWriter) {
         for (index, cut) in focus.cuts.enumerated() {
@@ -238,12 +258,11 @@ public struct DOTExporter: Sendable {
 
     /// A Value's record, and its op's ellipse if it has one.
     private func writeNode(
-        _ index: Int, _ name: NodeNames.Name, of diagram: Diagram, fill: GradPalette?, indent: StaticString,
-        _ out: inout TextWriter
+        _ index: Int, _ name: NodeNames.Name, of diagram: Diagram, fill: GradPalette?, depth: Int, _ out: inout TextWriter
     ) {
         let data = diagram.data(at: index), grad = diagram.grad(at: index), label = diagram.label(at: index)
         let problems = diagram.problems(at: index)
-        out.write(indent)
+        out.writeIndent(depth)
         out.write(name)
         out.write(" [shape=record, fillcolor=\"")
         let colors = theme.colors
@@ -281,7 +300,7 @@ public struct DOTExporter: Sendable {
         out.write("\"];\n")
         guard diagram.isOp(at: index) else { return }
         let op = diagram.opName(at: index)
-        out.write(indent)
+        out.writeIndent(depth)
         out.write(name)
         out.write(NodeNames.opSuffix)
         out.write(" [shape=ellipse, fillcolor=\"")
@@ -338,12 +357,110 @@ public struct DOTExporter: Sendable {
     }
 }
 
-/// A neuron's cluster in DOT, `cluster_L1_N3` inside `cluster_L1`, ordered by layer, then neuron.
+/// A neuron's layer and number, for the layer-alignment edges.
 private struct NeuronCluster: Hashable, Comparable {
     var layer: Int
     var neuron: Int
 
-    var name: String { "L\(layer) N\(neuron)" }
-
     static func < (a: NeuronCluster, b: NeuronCluster) -> Bool { (a.layer, a.neuron) < (b.layer, b.neuron) }
+}
+
+/// A diagram's groups as DOT declares them: clusters inside clusters, each holding the nodes
+/// whose innermost group it is, in the order dot lays them out best.
+private struct ClusterTree {
+    /// Each group's groups, in declaration order.
+    var children: [[Int]]
+    /// Each group's own nodes, in position order.
+    var members: [[Int]]
+    var topLevel: [Int]
+    /// The plate's nodes that no group holds: an example's inputs, its loss term.
+    var plateMembersOutsideGroups: [Int] = []
+    private var declared: [Bool]
+    private var inPlate: [Bool]
+    private let diagram: Diagram
+
+    init(_ diagram: Diagram, rankDirection: DOTExporter.RankDirection) {
+        self.diagram = diagram
+        let groups = diagram.groups
+        children = Array(repeating: [], count: groups.count)
+        members = Array(repeating: [], count: groups.count)
+        declared = Array(repeating: false, count: diagram.count)
+        inPlate = Array(repeating: false, count: groups.count)
+        for index in 0..<diagram.count {
+            if let group = diagram.groupIndex(at: index) {
+                members[group].append(index)
+                declared[index] = true
+            }
+        }
+        var plateMembers = Set<Int32>()
+        if let plate = diagram.plate {
+            plateMembers = Set(plate.members)
+            for member in plate.members {
+                declared[Int(member)] = true
+                var group = diagram.groupIndex(at: Int(member))
+                if group == nil { plateMembersOutsideGroups.append(Int(member)) }
+                while let g = group {
+                    inPlate[g] = true
+                    group = groups[g].parent
+                }
+            }
+        }
+        var topLevel: [Int] = []
+        for (index, group) in groups.enumerated() {
+            if let parent = group.parent { children[parent].append(index) } else { topLevel.append(index) }
+        }
+        // dot lays out top to bottom and turns the drawing for LR: declared in order, a layer's
+        // neurons read N1 to N4 downwards in LR, but N4 to N1 across in TB. Declared the
+        // other way round, they read N1 to N4 across.
+        let members = self.members
+        func precedes(_ a: Int, _ b: Int) -> Bool {
+            let x = groups[a], y = groups[b]
+            if x.kind != y.kind { return a < b }
+            if x.kind == .neuron && rankDirection == .topToBottom && members[a].count == 1 { return x.number > y.number }
+            return x.kind == .named ? a < b : x.number < y.number
+        }
+        self.topLevel = topLevel.sorted(by: precedes)
+        for index in children.indices { children[index].sort(by: precedes) }
+        _ = plateMembers
+    }
+
+    var isEmpty: Bool { topLevel.isEmpty && diagram.plate == nil }
+
+    /// Whether the node is declared inside a cluster, not at the top level.
+    func isDeclared(_ index: Int) -> Bool { declared[index] }
+
+    /// Whether the group holds some of the plate's nodes.
+    func isInPlate(_ group: Int) -> Bool { inPlate[group] }
+
+    /// A cluster's DOT name, from its path: `L1_N3`, `c17_L1_N3`, `g4`.
+    func clusterName(_ group: Int) -> String {
+        let info = diagram.groups[group]
+        let own: String
+        switch info.kind {
+        case .call: own = "c\(info.number)"
+        case .layer: own = "L\(info.number)"
+        case .neuron: own = "N\(info.number)"
+        case .named: own = "g\(group)"
+        }
+        return info.parent.map { clusterName($0) + "_" + own } ?? own
+    }
+
+    /// The neurons of more than one node in top-level layers, for the alignment edges that
+    /// keep a small model's layers in columns: a model that ran once.
+    var expandedNeuronsByLayer: [NeuronCluster: [Int]] {
+        var found: [NeuronCluster: [Int]] = [:]
+        for layer in topLevel where diagram.groups[layer].kind == .layer {
+            for neuron in children[layer] where members[neuron].count > 1 {
+                found[NeuronCluster(layer: diagram.groups[layer].number, neuron: diagram.groups[neuron].number)] = members[neuron]
+            }
+        }
+        return found
+    }
+}
+
+extension TextWriter {
+    /// Two spaces for each level of nesting.
+    mutating func writeIndent(_ depth: Int) {
+        for _ in 0..<depth { write("  ") }
+    }
 }

@@ -127,6 +127,8 @@ public struct Diagram: Sendable {
         case integerPower(Int)
         /// `**2.0`, `**0.5`: a float literal exponent.
         case floatPower(Double)
+        /// The sum of any number of operands: what a chain of `+` nodes folds into.
+        case sum
         /// A group drawn as one node, and what it computes: `ReLU(Σwx+b)`.
         case folded(String)
 
@@ -137,6 +139,7 @@ public struct Diagram: Sendable {
             case .op(let op): return op.name
             case .integerPower(let k): return "**" + String(k)
             case .floatPower(let k): return "**" + pythonRepr(k)
+            case .sum: return "Σ"
             case .folded(let text): return text
             }
         }
@@ -148,7 +151,7 @@ public struct Diagram: Sendable {
             case .op(let op): return (op, 0)
             case .integerPower(let k): return (.power, Double(k))
             case .floatPower(let k): return (.power, k)
-            case .folded: return nil
+            case .sum, .folded: return nil
             }
         }
 
@@ -158,7 +161,7 @@ public struct Diagram: Sendable {
             case .leaf: return 0
             case .op(let op): return op.isBinary ? 2 : 1
             case .integerPower, .floatPower: return 1
-            case .folded: return nil
+            case .sum, .folded: return nil
             }
         }
 
@@ -197,6 +200,17 @@ public struct Diagram: Sendable {
     public internal(set) var groups: [Group]
     /// Whether the nodes carry grads: false when backward was not run.
     public private(set) var showsGrads: Bool
+    /// Set when this draws one example of a batch inside a plate (see `plate(showing:)`).
+    public internal(set) var plate: Plate?
+
+    /// What an edge says besides its direction.
+    public enum EdgeNote: Sendable, Equatable {
+        /// What the use adds to its operand's grad in backward: drawn on an edge from a shared
+        /// node into a plate, it is the shown example's share of the operand's grad.
+        case contribution(Double)
+        /// The edge carries one example's term of a sum over this many.
+        case sumOverExamples(Int)
+    }
 
     /// Each node's op: `Op.rawValue`, or `Diagram.foldedCode`; `**k`'s exponent is in `powers`.
     var codes: [UInt8]
@@ -216,6 +230,8 @@ public struct Diagram: Sendable {
     var groupOf: [Int32]
     /// What checks found wrong, by position.
     var problemsAt: [Int32: [Problem]]
+    /// Notes on edges, by the edge's index in `operandList`.
+    var edgeNotes: [Int32: EdgeNote]
     /// The number in each node's name, when it is not the node's position: a focused part
     /// keeps the whole diagram's names.
     var nameNumbers: [Int32]?
@@ -223,8 +239,10 @@ public struct Diagram: Sendable {
     /// was; the whole diagram's for a part of a part.
     package internal(set) var basePositions: [Int32]?
 
-    /// The code of a folded group's node: no engine op has it.
+    /// The code of a folded group's node, and of a sum of any number of operands: no engine
+    /// op has them.
     static let foldedCode: UInt8 = 0xFF
+    static let sumCode: UInt8 = 0xFE
 
     /// An empty diagram, to which `append` adds nodes in order.
     package init(title: String?, showsGrads: Bool, capacity: Int = 0) {
@@ -232,6 +250,7 @@ public struct Diagram: Sendable {
         self.showsGrads = showsGrads
         output = -1
         focus = nil
+        plate = nil
         groups = []
         codes = []
         kinds = []
@@ -244,6 +263,7 @@ public struct Diagram: Sendable {
         foldedOps = [:]
         groupOf = []
         problemsAt = [:]
+        edgeNotes = [:]
         nameNumbers = nil
         basePositions = nil
         codes.reserveCapacity(capacity)
@@ -276,6 +296,8 @@ public struct Diagram: Sendable {
         case .integerPower, .floatPower:
             codes.append(Op.power.rawValue)
             powers[key] = operation
+        case .sum:
+            codes.append(Self.sumCode)
         case .folded(let text):
             codes.append(Self.foldedCode)
             foldedOps[key] = text
@@ -374,14 +396,14 @@ public struct Diagram: Sendable {
     /// The engine op of an engine node; nil for a folded one.
     func engineOp(at position: Int) -> Op? {
         let code = codes[position]
-        return code == Self.foldedCode ? nil : Op(rawValue: code)
+        return code == Self.foldedCode || code == Self.sumCode ? nil : Op(rawValue: code)
     }
 
     /// micrograd's `_op`; empty for leaves.
     func opName(at position: Int) -> String {
         let code = codes[position]
         if code == Op.leaf.rawValue { return "" }
-        if code == Op.power.rawValue || code == Self.foldedCode { return operation(at: position).name }
+        if code == Op.power.rawValue || code == Self.foldedCode || code == Self.sumCode { return operation(at: position).name }
         return Op(rawValue: code)!.name
     }
 
@@ -435,20 +457,27 @@ public struct Diagram: Sendable {
     // MARK: making parts of a diagram
 
     /// A diagram of some of these nodes, with their operands given anew as positions among
-    /// them: `kept` ascending, `operands(i, append)` appending the kept node i's operands.
-    /// Every column and table follows its nodes, and each kept node remembers its position
-    /// in the base diagram; names, output and focus are left to the caller.
-    func keeping(_ kept: [Int], operands: (Int, (Int32) -> Void) -> Void) -> Diagram {
+    /// them: `kept` ascending, `operands(i, append)` appending the kept node i's operands,
+    /// each with the index in `operandList` of the edge it was, if it was one, so that the
+    /// edge keeps its note. Every column and table follows its nodes, a plate keeps the
+    /// members kept, and each kept node remembers its position in the base diagram; names,
+    /// output and focus are left to the caller.
+    func keeping(_ kept: [Int], operands: (Int, (Int32, Int?) -> Void) -> Void) -> Diagram {
         var part = Diagram(title: title, showsGrads: showsGrads, capacity: kept.count)
         part.groups = groups
         part.nameNumbers = nameNumbers
         part.output = -1
         var newPosition: [Int32: Int32] = [:]
-        let sparse = !problemsAt.isEmpty || !labels.isEmpty || !powers.isEmpty || !foldedOps.isEmpty
+        let sparse = !problemsAt.isEmpty || plate != nil
         var list: [Int32] = []
         for (position, index) in kept.enumerated() {
             list.removeAll(keepingCapacity: true)
-            operands(index) { list.append($0) }
+            operands(index) { operand, edge in
+                if let edge, let note = edgeNotes[Int32(edge)] {
+                    part.edgeNotes[Int32(part.operandList.count + list.count)] = note
+                }
+                list.append(operand)
+            }
             part.append(
                 operation(at: index), kind: kinds[index], label: labels.isEmpty ? nil : labels[Int32(index)],
                 data: data[index], grad: showsGrads ? grads[index] : 0, operands: list,
@@ -458,10 +487,60 @@ public struct Diagram: Sendable {
         for (index, list) in problemsAt {
             if let position = newPosition[index] { part.problemsAt[position] = list }
         }
+        if let plate { part.plate = plate.keeping { newPosition[$0] } }
         if part.groupOf.contains(where: { $0 >= 0 }) == false { part.groupOf = [] }
         part.basePositions = kept.map { index in basePositions.map { $0[index] } ?? Int32(index) }
         return part
     }
+}
+
+extension Plate {
+    /// The plate of a part of its diagram: the members kept, at their new positions
+    /// (`newPosition` is nil for a member not kept), each with every example's numbers.
+    func keeping(_ newPosition: (Int32) -> Int32?) -> Plate? {
+        var part = self
+        part.members = []
+        part.labels = [:]
+        var columns: [Int] = []
+        for (m, member) in members.enumerated() {
+            guard let position = newPosition(member) else { continue }
+            if let labels = labels[Int32(m)] { part.labels[Int32(part.members.count)] = labels }
+            part.members.append(position)
+            columns.append(m)
+        }
+        guard !columns.isEmpty else { return nil }
+        func table(_ values: [Double]) -> [Double] {
+            values.isEmpty ? [] : (0..<count).flatMap { example in columns.map { values[example * members.count + $0] } }
+        }
+        part.data = table(data)
+        part.grads = table(grads)
+        return part
+    }
+}
+
+/// The results that use each node of a diagram, one per operand use, in node order: the
+/// operand lists turned around, in one flat array (compressed rows), in O(nodes + edges).
+struct Results {
+    private var start: [Int32]
+    private var list: [Int32]
+
+    init(of diagram: Diagram) {
+        let count = diagram.count
+        start = [Int32](repeating: 0, count: count + 1)
+        for operand in diagram.operandList { start[Int(operand) + 1] += 1 }
+        for index in 0..<count { start[index + 1] += start[index] }
+        list = [Int32](repeating: 0, count: Int(start[count]))
+        var filled = start
+        for index in 0..<count {
+            for operand in diagram.operands(of: index) {
+                list[Int(filled[operand])] = Int32(index)
+                filled[operand] += 1
+            }
+        }
+    }
+
+    /// The results of the node at `position`, ascending.
+    subscript(position: Int) -> ArraySlice<Int32> { list[Int(start[position])..<Int(start[position + 1])] }
 }
 
 /// Which engine nodes a diagram was copied from, by position: what a caller that holds the
@@ -514,6 +593,7 @@ extension Diagram: Equatable {
             && a.showsGrads == b.showsGrads && a.codes == b.codes && a.kinds == b.kinds && sameBits(a.data, b.data)
             && sameBits(a.grads, b.grads) && a.operandStart == b.operandStart && a.operandList == b.operandList
             && a.labels == b.labels && a.powers == b.powers && a.foldedOps == b.foldedOps && a.groupOf == b.groupOf
-            && a.problemsAt == b.problemsAt && a.nameNumbers == b.nameNumbers && a.basePositions == b.basePositions
+            && a.problemsAt == b.problemsAt && a.edgeNotes == b.edgeNotes && a.plate == b.plate
+            && a.nameNumbers == b.nameNumbers && a.basePositions == b.basePositions
     }
 }

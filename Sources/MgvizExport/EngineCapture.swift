@@ -37,12 +37,13 @@ extension Diagram {
         func position(_ id: Int32) -> Int32 { positionOf.isEmpty ? id - Int32(first) : positionOf[Int(id)] }
 
         var diagram = Diagram(title: title, showsGrads: withGrad, capacity: count)
-        let (groupOfNode, parameterIDs) = diagram.addGroups(ofCallsIn: graph, reaching: reaches)
+        let models = diagram.addGroups(ofCallsIn: graph, reaching: reaches)
         let labels = graph.labels
         for id in first...last where reaches[id] {
             let node = graph.fields(ofNode: id)
             let key = Int32(id)
-            let label = labels.isEmpty ? nil : labels[key]
+            // A user's label wins over the name the model gives.
+            let label = (labels.isEmpty ? nil : labels[key]) ?? (models.names.isEmpty ? nil : models.names[key])
             let operation: Operation
             switch node.op {
             case .leaf: operation = .leaf
@@ -52,11 +53,11 @@ extension Diagram {
             case let op: operation = .op(op)
             }
             let kind: NodeKind =
-                node.op != .leaf ? .op : parameterIDs.contains(key) ? .parameter : label == nil ? .constant : .input
+                node.op != .leaf ? .op : models.parameters.contains(key) ? .parameter : label == nil ? .constant : .input
             let operands = [node.lhs, node.rhs].lazy.filter { $0 >= 0 }.map(position)
             diagram.append(
                 operation, kind: kind, label: label, data: node.data, grad: withGrad ? node.grad : 0, operands: operands,
-                group: groupOfNode[key] ?? -1)
+                group: models.groups[key] ?? -1)
         }
         diagram.removeEmptyGroups()
         for (value, list) in problems where !list.isEmpty && value.graph === graph {
@@ -67,26 +68,35 @@ extension Diagram {
     }
 }
 
+/// What a graph's recorded model calls say of its nodes: their groups, which are parameters,
+/// and the names the model gives them.
+private struct ModelNodes {
+    /// Each grouped node's innermost group, by engine id.
+    var groups: [Int32: Int32] = [:]
+    var parameters = Set<Int32>()
+    /// `L1 N3 w2`, `L1 N3 b`, `x[17][0]`, `score[17]`, by engine id.
+    var names: [Int32: String] = [:]
+}
+
 extension Diagram {
     /// Adds a group for each model call the graph recorded that reaches the output (`reaches`
-    /// is indexed by id), and returns each grouped node's group, and the models' parameters.
+    /// is indexed by id), and says which group each node is in and what the model names it.
     ///
     /// A model that ran once is drawn as its layers, each holding its neurons, each neuron
     /// holding its weights, bias and what its call made of them. A model that ran on several
     /// inputs (a batch) has a group per call, holding that call's layers and neurons, while
     /// its parameters, which every call shares, are in layers and neurons outside the calls.
-    fileprivate mutating func addGroups(
-        ofCallsIn graph: Graph, reaching reaches: [Bool]
-    ) -> (groups: [Int32: Int32], parameters: Set<Int32>) {
-        let (models, calls, _) = graph.recordedCalls
+    /// Parameters are named by their neuron (`L1 N3 w2`, `L1 N3 b`), a call's inputs and
+    /// outputs by the example it is (`x[17][0]`, `score[17]`; `x[0]` and `score` for one call).
+    fileprivate mutating func addGroups(ofCallsIn graph: Graph, reaching reaches: [Bool]) -> ModelNodes {
+        let (models, calls, callInputs) = graph.recordedCalls
         func reached(_ id: Int32) -> Bool { Int(id) < reaches.count && reaches[Int(id)] }
         var callsOf = [[ModelCall]](repeating: [], count: models.count)
         for call in calls {
             let range = Int(call.start)..<(Int(call.start) + models[Int(call.model)].nodeCount)
             if range.contains(where: { $0 < reaches.count && reaches[$0] }) { callsOf[Int(call.model)].append(call) }
         }
-        var groupOfNode: [Int32: Int32] = [:]
-        var parameters = Set<Int32>()
+        var found = ModelNodes()
         for (model, shape) in models.enumerated() where !callsOf[model].isEmpty {
             let isBatch = callsOf[model].count > 1
             // The parameters' neurons: the only ones for a single call, shared by every call of a batch.
@@ -94,18 +104,23 @@ extension Diagram {
             for (l, layer) in shape.layers.enumerated() {
                 let layerGroup = addGroup(Group(kind: .layer, name: "L\(l + 1)", parent: nil, number: l + 1))
                 parameterNeurons.append(layer.enumerated().map { n, neuron in
-                    let group = addGroup(Group(kind: .neuron, name: "L\(l + 1) N\(n + 1)", parent: Int(layerGroup), number: n + 1))
-                    for id in neuron.weights + [neuron.bias] {
-                        parameters.insert(id)
-                        if reached(id) { groupOfNode[id] = group }
+                    let name = "L\(l + 1) N\(n + 1)"
+                    let group = addGroup(Group(kind: .neuron, name: name, parent: Int(layerGroup), number: n + 1))
+                    for (i, id) in (neuron.weights + [neuron.bias]).enumerated() {
+                        found.parameters.insert(id)
+                        guard reached(id) else { continue }
+                        found.groups[id] = group
+                        found.names[id] = name + (i < neuron.weights.count ? " w\(i + 1)" : " b")
                     }
                     return group
                 })
             }
+            let outputCount = shape.layers.last?.count ?? 0
             for (k, call) in callsOf[model].enumerated() {
                 var neuronGroups = parameterNeurons
+                let example = isBatch ? "[\(k)]" : ""
                 if isBatch {
-                    let callGroup = addGroup(Group(kind: .call, name: "call \(k)", parent: nil, number: k))
+                    let callGroup = addGroup(Group(kind: .call, name: "\(shape.kind.name)(x\(example))", parent: nil, number: k))
                     neuronGroups = shape.layers.enumerated().map { l, layer in
                         let layerGroup = addGroup(Group(kind: .layer, name: "L\(l + 1)", parent: Int(callGroup), number: l + 1))
                         return layer.indices.map { n in
@@ -113,16 +128,35 @@ extension Diagram {
                         }
                     }
                 }
+                for i in 0..<shape.inputCount {
+                    let id = callInputs[Int(call.inputs) + i]
+                    if reached(id), graph.fields(ofNode: Int(id)).op == .leaf { found.names[id] = "x\(example)[\(i)]" }
+                }
                 // A call's nodes: layer by layer, each neuron's products and sums, then its activation.
                 var id = call.start
                 for (l, layer) in shape.layers.enumerated() {
                     for (n, neuron) in layer.enumerated() {
-                        for made in id..<(id + Int32(neuron.nodeCount)) where reached(made) { groupOfNode[made] = neuronGroups[l][n] }
-                        id += Int32(neuron.nodeCount)
+                        let end = id + Int32(neuron.nodeCount)
+                        for made in id..<end where reached(made) { found.groups[made] = neuronGroups[l][n] }
+                        if l == shape.layers.count - 1, neuron.nodeCount > 0, reached(end - 1) {
+                            found.names[end - 1] = "score" + example + (outputCount > 1 ? "[\(n)]" : "")
+                        }
+                        id = end
                     }
                 }
             }
         }
-        return (groupOfNode, parameters)
+        return found
+    }
+}
+
+extension ModelShape.Kind {
+    /// How a call of it is named: `MLP(x[17])`.
+    var name: String {
+        switch self {
+        case .mlp: return "MLP"
+        case .layer: return "Layer"
+        case .neuron: return "Neuron"
+        }
     }
 }

@@ -92,19 +92,8 @@ extension Diagram {
     public func focusing(on center: Int, depth: Int) -> Diagram {
         precondition((0..<count).contains(center) && depth >= 0)
         let count = self.count
-        // Results of each node, in one flat array (compressed rows), built in O(nodes + edges).
-        var resultStart = [Int](repeating: 0, count: count + 1)
-        for index in 0..<count { for operand in operands(of: index) { resultStart[operand + 1] += 1 } }
-        for index in 0..<count { resultStart[index + 1] += resultStart[index] }
-        var results = [Int](repeating: 0, count: resultStart[count])
-        var filled = resultStart
-        for index in 0..<count {
-            for operand in operands(of: index) {
-                results[filled[operand]] = index
-                filled[operand] += 1
-            }
-        }
-        func resultsOf(_ index: Int) -> ArraySlice<Int> { results[resultStart[index]..<resultStart[index + 1]] }
+        let results = Results(of: self)
+        func resultsOf(_ index: Int) -> ArraySlice<Int32> { results[index] }
 
         // Breadth first over operands and results together: the distance in ops.
         var distance = [Int](repeating: -1, count: count)
@@ -115,7 +104,7 @@ extension Diagram {
             let index = queue[head]
             head += 1
             guard distance[index] < depth else { continue }
-            for neighbour in Array(operands(of: index)) + resultsOf(index) where distance[neighbour] < 0 {
+            for neighbour in Array(operands(of: index)) + resultsOf(index).map(Int.init) where distance[neighbour] < 0 {
                 distance[neighbour] = distance[index] + 1
                 queue.append(neighbour)
             }
@@ -131,7 +120,7 @@ extension Diagram {
             if !cutOperands.isEmpty {
                 cuts.append((Focus.Cut(node: newPosition[index], side: .operands, edges: cutOperands.count, nodesBeyond: nil), cutOperands))
             }
-            let cutResults = resultsOf(index).filter { newPosition[$0] < 0 }
+            let cutResults = resultsOf(index).map(Int.init).filter { newPosition[$0] < 0 }
             if !cutResults.isEmpty {
                 cuts.append((Focus.Cut(node: newPosition[index], side: .results, edges: cutResults.count, nodesBeyond: nil), cutResults))
             }
@@ -141,7 +130,9 @@ extension Diagram {
 
         // Only the kept edges.
         var focused = keeping(kept) { index, append in
-            for operand in operands(of: index) where newPosition[operand] >= 0 { append(Int32(newPosition[operand])) }
+            for (edge, operand) in zip(operandRange(of: index), operands(of: index)) where newPosition[operand] >= 0 {
+                append(Int32(newPosition[operand]), edge)
+            }
         }
         // Each node keeps its name from the whole diagram, so a stub's node can be focused on next.
         focused.nameNumbers = kept.map { Int32(nameNumber(at: $0)) }
@@ -164,7 +155,7 @@ extension Diagram {
     /// share one, as the bits of a word, each pass one sweep in topological order.
     private func countNodesBeyond(
         _ cuts: [(side: Focus.Cut.Side, from: [Int])], outside newPosition: [Int],
-        results resultsOf: (Int) -> ArraySlice<Int>
+        results resultsOf: (Int) -> ArraySlice<Int32>
     ) -> [Int?] {
         let passes = (cuts.count + 63) / 64
         guard passes.multipliedReportingOverflow(by: count).partialValue <= Self.maximumCountingWork else {
@@ -189,7 +180,7 @@ extension Diagram {
                     }
                 } else {
                     for index in 0..<count where reached[index] != 0 {
-                        for result in resultsOf(index) { reached[result] |= reached[index] }
+                        for result in resultsOf(index) { reached[Int(result)] |= reached[index] }
                     }
                 }
                 for index in 0..<count where newPosition[index] < 0 {

@@ -131,10 +131,6 @@ extension Spec {
         } catch {
             throw SpecError(.member(["mlp"], nil), error.description)
         }
-        for neuron in model.layers.flatMap(\.neurons) {
-            for (i, weight) in neuron.weights.enumerated() { weight.label = "w\(i + 1)" }
-            neuron.bias.label = "b"
-        }
         for (name, value) in zip(mlp.outputs, model(x)) {
             value.label = name
             bindings[name] = .value(value)

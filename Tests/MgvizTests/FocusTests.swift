@@ -72,12 +72,20 @@ import Testing
         #expect(unknown.stderr == "mgviz: error: \(sample("softmax").path): --focus: no node is labelled 'e5' or has that id; did you mean 'e0', 'e1', 'e2', 'e3'?\n")
         let far = try runMgviz([sample("softmax").path, "--focus", "weights", "-o", "-"])
         #expect(far.stderr.hasSuffix("--focus: no node is labelled 'weights' or has that id\n"))
-        let ambiguous = try runMgviz([sample("mlp_lecture").path, "--focus", "b", "-o", "-"])
+        // A dump may give several nodes one label; a model names each parameter by its neuron.
+        let twice = #"""
+            {"format": "mgviz-graph", "version": 1, "title": null, "output": "n2", "nodes": [
+             {"id": "n0", "label": "b", "op": "", "kind": "input", "data": 1.0, "grad": 1.0, "cluster": null},
+             {"id": "n1", "label": "b", "op": "", "kind": "input", "data": 2.0, "grad": 1.0, "cluster": null},
+             {"id": "n2", "label": "", "op": "+", "kind": "op", "data": 3.0, "grad": 1.0, "cluster": null}],
+             "edges": [{"from": "n0", "to": "n2"}, {"from": "n1", "to": "n2"}]}
+            """#
+        let ambiguous = try runMgviz(["-", "--focus", "b", "-o", "-"], stdin: Data(twice.utf8))
         #expect(ambiguous.status == MgvizKit.ExitStatus.usage.rawValue)
-        #expect(ambiguous.stderr.hasSuffix("--focus: 9 nodes are labelled 'b'; name one by its id: n6, n10, n14, n18, n23, …\n"))
-        // Each layer-1 neuron has three weights, then its bias: n3 to n5, then b at n6, and so on.
+        #expect(ambiguous.stderr.hasSuffix("--focus: 2 nodes are labelled 'b'; name one by its id: n0, n1\n"))
+        // Each layer-1 neuron has three weights, then its bias: n3 to n5, then its b at n6, and so on.
         let byID = try runMgviz([sample("mlp_lecture").path, "--focus", "n10", "--depth", "0", "-o", "-", "--format", "json"])
-        #expect(try Dump(byID.stdout).nodes.map(\.label) == ["b"])
+        #expect(try Dump(byID.stdout).nodes.map(\.label) == ["L1 N2 b"])
         // A collapsed neuron, drawn as `L3 N1 y`, is focused on as `L3 N1` or as `y`.
         for name in ["L3 N1", "y", "L3 N1 y"] {
             let neuron = try runMgviz([sample("mlp_lecture").path, "--collapse", "neurons", "--focus", name, "--depth", "0", "-o", "-", "--format", "json"])

@@ -43,7 +43,7 @@ import Testing
         let dot = DOTExporter().export(diagram)
         #expect(dot.contains("subgraph cluster_L1 {\n    label=\"L1\""))
         #expect(dot.contains("    subgraph cluster_L2_N3 {\n      label=\"L2 N3\""))
-        #expect(dot.contains("fillcolor=\"\(Theme.Colors.light.parameter)\", label=\"{w1|"))
+        #expect(dot.contains("fillcolor=\"\(Theme.Colors.light.parameter)\", label=\"{L1\\ N1\\ w1|"))
         let dump = try Dump(JSONExporter().export(diagram))
         #expect(dump.nodes.filter { $0.kind == "parameter" }.count == 41)
         #expect(dump.nodes.first { $0.label == "y" }?.cluster == "L3 N1")

@@ -1,0 +1,269 @@
+/// A model run on a batch of examples, and the plate that draws one of them.
+///
+/// When one model runs on N ≥ 2 examples, each example's computation (its call of the model,
+/// its inputs, its loss term) is the same computation on other numbers. A plate draws one
+/// example's computation inside a box, `× 100 examples, showing x[17]`, with everything that
+/// the examples share outside it: the parameters, with their true grads (the sums over all
+/// examples), and what sums the examples up (a `Σ over 100 examples` node, the mean, the
+/// regularisation, the total loss).
+public struct Plate: Sendable, Equatable {
+    /// How many examples there are.
+    public var count: Int
+    /// The example drawn, 0-based: `x[17]` is example 17.
+    public var shown: Int
+    /// The positions of the nodes inside the plate, ascending: the shown example's.
+    public var members: [Int32]
+    /// Every example's data and grad for each member: `data[example * members.count + m]`.
+    public var data: [Double]
+    /// Empty when the diagram shows no grads.
+    public var grads: [Double]
+    /// The labels that differ from example to example (`x[17][0]`, `score[17]`): for a
+    /// member's index, every example's label.
+    public var labels: [Int32: [String]]
+    /// How the examples are called, for the plate's line: `x[17]`.
+    public var exampleName: String
+
+    /// The box's label: `× 100 examples, showing x[17]`.
+    public var caption: String { "× \(count) examples, showing \(exampleName)" }
+}
+
+/// Why a diagram has no plate: what the batch lacks.
+public enum PlateRefusal: Error, Sendable, Equatable {
+    /// No model ran on two examples or more.
+    case notABatch
+    /// The examples' computations differ in shape: member `index` of example `example`
+    /// differs from example 0's.
+    case examplesDiffer(example: Int)
+    /// A node outside the examples uses an example's node other than through a sum over them.
+    case sharedNodeUsesAnExample(position: Int)
+    /// `--example` is past the last example.
+    case noSuchExample(Int, count: Int)
+}
+
+extension Diagram {
+    /// How this diagram's nodes divide among the examples of a batch: each model call is an
+    /// example, with the nodes that depend on it alone and the leaves that only it uses.
+    struct BatchLayout {
+        /// Per node: its example, or -1 when it is shared (a parameter, or what depends on
+        /// several examples or none).
+        var exampleOf: [Int32]
+        /// Each example's nodes, ascending.
+        var members: [[Int32]]
+        /// The sums over examples, and long sums: chains of `+` that fold into one Σ node.
+        var sums: [SumChain]
+        /// Each call group, in example order.
+        var calls: [Int]
+    }
+
+    /// A chain of `+` nodes, each used only by the next, as Python's `sum(...)` builds:
+    /// `((0 + a) + b) + c`.
+    struct SumChain {
+        /// Its `+` nodes, in order; the last is the sum.
+        var adds: [Int32]
+        /// What it adds up, in order: the operands that are not its own `+` nodes.
+        var terms: [Int32]
+        /// Whether its terms come from different examples: a sum over the batch.
+        var isOverExamples: Bool
+    }
+
+    /// The calls of one model that ran on several examples; nil when there are not two.
+    func batchLayout(results: Results) -> BatchLayout? {
+        let calls = groups.indices.filter { groups[$0].kind == .call && groups[$0].parent == nil }
+        guard calls.count >= 2 else { return nil }
+        var callOf = [Int32](repeating: -1, count: groups.count)
+        for (example, call) in calls.enumerated() { callOf[call] = Int32(example) }
+        for index in groups.indices where callOf[index] < 0 {
+            var parent = groups[index].parent
+            while let up = parent, callOf[up] < 0 { parent = groups[up].parent }
+            if let up = parent { callOf[index] = callOf[up] }
+        }
+        let shared: Int32 = -1, several: Int32 = -2
+        // Forward: a call's nodes are its example's; any other node is the one example its
+        // operands come from, or shared.
+        var exampleOf = [Int32](repeating: shared, count: count)
+        for position in 0..<count {
+            if let group = groupIndex(at: position), callOf[group] >= 0 {
+                exampleOf[position] = callOf[group]
+                continue
+            }
+            var example = shared
+            for operand in operands(of: position) {
+                let other = exampleOf[operand]
+                if other == shared || other == example { continue }
+                example = example == shared ? other : several
+                if example == several { break }
+            }
+            exampleOf[position] = example
+        }
+        // Sums over the examples are shared, all of them: `0 + loss[0]` too.
+        let sums = sumChains(results: results).map { chain in
+            var chain = chain
+            var seen: Int32 = shared
+            for term in chain.terms where exampleOf[Int(term)] >= 0 {
+                if seen == shared { seen = exampleOf[Int(term)] } else if seen != exampleOf[Int(term)] { chain.isOverExamples = true }
+            }
+            return chain
+        }
+        for chain in sums where chain.isOverExamples {
+            for add in chain.adds { exampleOf[Int(add)] = several }
+        }
+        // Backward: a node that no example claims and that only one example's nodes use is
+        // that example's: its inputs, its target, its constants.
+        for position in stride(from: count - 1, through: 0, by: -1) where exampleOf[position] == shared {
+            let users = results[position]
+            guard let first = users.first, case let example = exampleOf[Int(first)], example >= 0 else { continue }
+            if users.allSatisfy({ exampleOf[Int($0)] == example }) { exampleOf[position] = example }
+        }
+        var members = [[Int32]](repeating: [], count: calls.count)
+        for position in 0..<count {
+            if exampleOf[position] >= 0 { members[Int(exampleOf[position])].append(Int32(position)) } else { exampleOf[position] = shared }
+        }
+        return BatchLayout(exampleOf: exampleOf, members: members, sums: sums, calls: calls)
+    }
+
+    /// Every chain of `+` nodes each used only by the next, of two or more.
+    private func sumChains(results: Results) -> [SumChain] {
+        // next[a] is the `+` that uses the `+` a, when it is a's only use.
+        var next = [Int32](repeating: -1, count: count)
+        var hasPrevious = [Bool](repeating: false, count: count)
+        for position in 0..<count where engineOp(at: position) == .add {
+            let users = results[position]
+            guard users.count == 1, let user = users.first, engineOp(at: Int(user)) == .add else { continue }
+            next[position] = user
+            hasPrevious[Int(user)] = true
+        }
+        var chains: [SumChain] = []
+        for head in 0..<count where next[head] >= 0 && !hasPrevious[head] {
+            var adds: [Int32] = [Int32(head)]
+            var terms: [Int32] = []
+            var position = head
+            while true {
+                for operand in operands(of: position) where !(adds.count > 1 && operand == Int(adds[adds.count - 2])) {
+                    terms.append(Int32(operand))
+                }
+                guard next[position] >= 0 else { break }
+                position = Int(next[position])
+                adds.append(Int32(position))
+            }
+            chains.append(SumChain(adds: adds, terms: terms, isOverExamples: false))
+        }
+        return chains
+    }
+
+    /// The plate drawing one example, `example`, of this diagram's batch: everything the
+    /// examples share, and that example's own nodes, with every example's numbers kept for a
+    /// viewer that switches between them. Sums over the examples fold into one `Σ over N`
+    /// node fed by the shown example's term; other sums of many terms (a regularisation's)
+    /// fold into one `Σ` node too.
+    public func plate(showing example: Int) throws(PlateRefusal) -> Diagram {
+        let results = Results(of: self)
+        guard let layout = batchLayout(results: results) else { throw .notABatch }
+        let examples = layout.members.count
+        guard example >= 0 && example < examples else { throw .noSuchExample(example, count: examples) }
+        let shown = layout.members[example]
+        // Every example is the shown one's shape: the same ops, kinds and groups' kinds,
+        // operands inside the example at the same places, and the same shared operands.
+        var memberIndex = [Int32](repeating: -1, count: count)
+        for members in layout.members {
+            for (m, position) in members.enumerated() { memberIndex[Int(position)] = Int32(m) }
+        }
+        for (e, members) in layout.members.enumerated() where e != example {
+            guard members.count == shown.count else { throw .examplesDiffer(example: e) }
+            for (m, position) in members.enumerated() {
+                let p = Int(position), q = Int(shown[m])
+                guard codes[p] == codes[q], kinds[p] == kinds[q], operation(at: p) == operation(at: q),
+                      operandRange(of: p).count == operandRange(of: q).count
+                else { throw .examplesDiffer(example: e) }
+                for (a, b) in zip(operands(of: p), operands(of: q)) {
+                    let same = layout.exampleOf[a] >= 0 ? memberIndex[a] == memberIndex[b] && layout.exampleOf[b] >= 0 : a == b
+                    guard same else { throw .examplesDiffer(example: e) }
+                }
+            }
+        }
+        // What folds: the sums over examples always, other chains of many terms too.
+        let folding = layout.sums.filter { $0.isOverExamples || $0.terms.count >= Self.foldedSumTerms }
+        var foldedInto = [Int32](repeating: -1, count: count)
+        for (index, chain) in folding.enumerated() {
+            for add in chain.adds.dropLast() { foldedInto[Int(add)] = Int32(index) }
+        }
+        // A shared node may use an example's node only as a term of a sum over the examples.
+        var isSumOverExamples = [Bool](repeating: false, count: count)
+        for chain in folding where chain.isOverExamples { isSumOverExamples[Int(chain.adds.last!)] = true }
+        for position in 0..<count where layout.exampleOf[position] < 0 && foldedInto[position] < 0 && !isSumOverExamples[position] {
+            if operands(of: position).contains(where: { layout.exampleOf[$0] >= 0 }) { throw .sharedNodeUsesAnExample(position: position) }
+        }
+        var sumAt: [Int32: Int] = [:]
+        for (index, chain) in folding.enumerated() { sumAt[chain.adds.last!] = index }
+        // A leaf only a folded sum uses, and that adds nothing (Python's `sum` starts at 0), is not drawn.
+        func isDroppedStart(_ position: Int) -> Bool {
+            guard !isOp(at: position), data[position] == 0 else { return false }
+            let users = results[position]
+            return !users.isEmpty && users.allSatisfy { foldedInto[Int($0)] >= 0 || sumAt[$0] != nil }
+        }
+        var kept: [Int] = []
+        var newPosition = [Int32](repeating: -1, count: count)
+        for position in 0..<count {
+            let owner = layout.exampleOf[position]
+            if owner >= 0 {
+                guard owner == Int32(example) else { continue }
+            } else if foldedInto[position] >= 0 || isDroppedStart(position) {
+                continue
+            }
+            newPosition[position] = Int32(kept.count)
+            kept.append(position)
+        }
+        var plate = keeping(kept) { position, append in
+            // A sum's operands are the terms drawn: the shown example's, for a sum over the examples.
+            if let sum = sumAt[Int32(position)] {
+                for term in folding[sum].terms where newPosition[Int(term)] >= 0 { append(newPosition[Int(term)], nil) }
+            } else {
+                for (edge, operand) in zip(operandRange(of: position), operands(of: position)) { append(newPosition[operand], edge) }
+            }
+        }
+        for chain in folding {
+            let position = Int(newPosition[Int(chain.adds.last!)])
+            plate.codes[position] = Self.sumCode
+            plate.powers[Int32(position)] = nil
+            if chain.isOverExamples {
+                plate.labels[Int32(position)] = plate.labels[Int32(position)] ?? "Σ over \(examples) examples"
+                // The shown example's term is one of N: its edge says so.
+                for k in plate.operandRange(of: position) { plate.edgeNotes[Int32(k)] = .sumOverExamples(examples) }
+            } else {
+                plate.labels[Int32(position)] = plate.labels[Int32(position)] ?? "Σ of \(chain.terms.count) terms"
+            }
+        }
+        // Every example's numbers and varying labels, for each member.
+        var values = Plate(
+            count: examples, shown: example, members: shown.map { newPosition[Int($0)] }, data: [], grads: [], labels: [:],
+            exampleName: "x[\(example)]")
+        values.data.reserveCapacity(examples * shown.count)
+        for members in layout.members {
+            for position in members {
+                values.data.append(data[Int(position)])
+                if showsGrads { values.grads.append(grads[Int(position)]) }
+            }
+        }
+        for (m, position) in shown.enumerated() {
+            let label = label(at: Int(position))
+            let all = layout.members.map { self.label(at: Int($0[m])) }
+            if all.contains(where: { $0 != label }) { values.labels[Int32(m)] = all }
+        }
+        plate.plate = values
+        // Each edge from a shared node into the plate carries the shown example's share of
+        // the shared node's grad: what the example's use adds to it in backward.
+        if showsGrads {
+            let isMember = Set(values.members)
+            for position in 0..<plate.count where isMember.contains(Int32(position)) {
+                let uses = plate.contributions(of: position) { _ in "" }
+                for (k, use) in zip(plate.operandRange(of: position), uses) where !isMember.contains(Int32(use.operand)) {
+                    plate.edgeNotes[Int32(k)] = .contribution(use.amount)
+                }
+            }
+        }
+        plate.output = output >= 0 ? Int(newPosition[output]) : -1
+        return plate
+    }
+
+    /// A chain of `+` with this many terms or more folds into one Σ node in a plate.
+    public static let foldedSumTerms = 16
+}
