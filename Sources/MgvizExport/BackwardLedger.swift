@@ -59,20 +59,15 @@ public struct BackwardLedger: Sendable {
         guard diagram.focus == nil, diagram.showsGrads, expanded.focus == nil, diagram.output >= 0 else { return nil }
         // Where each node of the expanded diagram is drawn: itself, or the neuron it was folded into.
         var drawnAt = [Int?](repeating: nil, count: expanded.count)
-        var foldedAt: [Int: Int] = [:]
-        for position in 0..<diagram.count where diagram.isFolded(at: position) {
-            if let group = diagram.groupIndex(at: position) { foldedAt[group] = position }
-        }
-        // A node drawn as itself (a weight that a regularisation term uses too) is not folded.
         if let base = diagram.basePositions {
-            for (position, index) in base.enumerated() where !diagram.isFolded(at: position) { drawnAt[Int(index)] = position }
+            for (position, index) in base.enumerated() { drawnAt[Int(index)] = position }
         } else {
             for position in 0..<expanded.count { drawnAt[position] = position }
         }
-        if !foldedAt.isEmpty {
-            for position in 0..<expanded.count where drawnAt[position] == nil {
-                if let group = expanded.groupIndex(at: position) { drawnAt[position] = foldedAt[group] }
-            }
+        // A folded node stands for its members (a weight that a regularisation term uses too
+        // is drawn as itself, not folded).
+        for (position, members) in diagram.foldedMembers {
+            for member in members { drawnAt[Int(member)] = Int(position) }
         }
         func fixed(_ x: Double) -> String { displayText(x, decimals: precision) }
         var running = [Double](repeating: 0, count: diagram.count)

@@ -180,8 +180,12 @@ extension Diagram {
                 }
             }
         }
-        // What folds: the sums over examples always, other chains of many terms too.
-        let folding = layout.sums.filter { $0.isOverExamples || $0.terms.count >= Self.foldedSumTerms }
+        // What folds: the sums over examples always, and long sums the examples share (a
+        // regularisation's); a neuron's own weighted sum stays drawn.
+        let folding = layout.sums.filter { chain in
+            chain.isOverExamples
+                || (chain.terms.count >= Self.foldedSumTerms && chain.adds.allSatisfy { layout.exampleOf[Int($0)] < 0 })
+        }
         var foldedInto = [Int32](repeating: -1, count: count)
         for (index, chain) in folding.enumerated() {
             for add in chain.adds.dropLast() { foldedInto[Int(add)] = Int32(index) }

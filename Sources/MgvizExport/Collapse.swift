@@ -29,57 +29,25 @@ extension Diagram {
                 }
             }
         }
-        /// The folding neuron that `index` is drawn as, when it is not drawn as itself.
-        func foldedInto(_ index: Int) -> Int? {
-            let group = neuronGroup(index)
-            guard group >= 0, folds[group] else { return nil }
-            return usedOutside[index] ? nil : group
-        }
-        var feeds = [[Int32]](repeating: [], count: groupCount)
-        var fed = Set<Int>()  // group * count + operand: each feeds a neuron once
-        for index in 0..<count {
-            guard let group = foldedInto(index) else { continue }
-            for operand in operands(of: index) where foldedInto(operand) != group && fed.insert(group * count + operand).inserted {
-                feeds[group].append(Int32(operand))
-            }
-        }
-        var kept: [Int] = []
-        var newPosition = [Int32](repeating: -1, count: count)
-        for index in 0..<count {
-            if let group = foldedInto(index), outputOf[group] != index { continue }
-            newPosition[index] = Int32(kept.count)
-            kept.append(index)
-        }
-        var collapsed = keeping(kept) { index, append in
-            if let group = foldedInto(index) {
-                for operand in feeds[group] { append(newPosition[Int(operand)], nil) }
-            } else {
-                for (edge, operand) in zip(operandRange(of: index), operands(of: index)) { append(newPosition[operand], edge) }
-            }
-        }
-        for (position, index) in kept.enumerated() {
-            // A weight or bias drawn as itself is drawn outside its neuron.
-            if neuronGroup(index) >= 0 && usedOutside[index] { collapsed.groupOf[position] = groups[neuronGroup(index)].parent.map(Int32.init) ?? -1 }
-            guard let group = foldedInto(index) else { continue }
+        var neuronFolds: [Fold] = []
+        var membersOf = [[Int]](repeating: [], count: groupCount)
+        for index in 0..<count where neuronGroup(index) >= 0 && !usedOutside[index] { membersOf[neuronGroup(index)].append(index) }
+        for (group, output) in outputOf.enumerated() where output >= 0 && folds[group] {
             // The neuron's output stands for the neuron: `L1 N3 y`, `ReLU(Σwx+b)`.
-            let label = label(at: index), op = opName(at: index), name = groups[group].name
-            collapsed.fold(position, label: label.isEmpty ? name : name + " " + label, op: op == "+" ? "Σwx+b" : op + "(Σwx+b)")
+            let label = label(at: output), op = opName(at: output), name = groups[group].name
+            neuronFolds.append(Fold(
+                members: membersOf[group], representative: output, label: label.isEmpty ? name : name + " " + label,
+                op: op == "+" ? "Σwx+b" : op + "(Σwx+b)", group: Int32(group)))
+        }
+        var (collapsed, newPosition) = folding(neuronFolds)
+        // A weight or bias drawn as itself is drawn outside its neuron.
+        for index in 0..<count where neuronGroup(index) >= 0 && usedOutside[index] {
+            collapsed.groupOf[Int(newPosition[index])] = -1
         }
         if !collapsed.groupOf.contains(where: { $0 >= 0 }) { collapsed.groupOf = [] }
         // Renumbered: each node is named after its position in the collapsed diagram.
         collapsed.nameNumbers = nil
-        collapsed.output = output >= 0 ? Int(newPosition[output]) : -1
         return collapsed
-    }
-
-    /// Makes the node at `position` stand for its group, with these words.
-    mutating func fold(_ position: Int, label: String, op: String) {
-        let key = Int32(position)
-        codes[position] = Self.foldedCode
-        powers[key] = nil
-        foldedOps[key] = op
-        labels[key] = label
-        kinds[position] = .op
     }
 
     /// Whether the node at `index` can stand for a neuron: a sum (`Σwx+b`), or an activation

@@ -226,6 +226,10 @@ public struct Diagram: Sendable {
     var powers: [Int32: Operation]
     /// What each folded node computes, as drawn.
     var foldedOps: [Int32: String]
+    /// The nodes of the base diagram that each folded node stands for, as positions there.
+    var foldedMembers: [Int32: [Int32]]
+    /// What a folded node of no one value draws instead of data and grad.
+    var foldedLines: [Int32: [String]]
     /// Each node's innermost group, as a position in `groups`, or -1; empty when no node has one.
     var groupOf: [Int32]
     /// What checks found wrong, by position.
@@ -261,6 +265,8 @@ public struct Diagram: Sendable {
         labels = [:]
         powers = [:]
         foldedOps = [:]
+        foldedMembers = [:]
+        foldedLines = [:]
         groupOf = []
         problemsAt = [:]
         edgeNotes = [:]
@@ -388,6 +394,7 @@ public struct Diagram: Sendable {
     public func operation(at position: Int) -> Operation {
         let code = codes[position]
         if code == Self.foldedCode { return .folded(foldedOps[Int32(position)] ?? "") }
+        if code == Self.sumCode { return .sum }
         let op = Op(rawValue: code)!
         if op == .power { return powers[Int32(position)]! }
         return op == .leaf ? .leaf : .op(op)
@@ -468,7 +475,7 @@ public struct Diagram: Sendable {
         part.nameNumbers = nameNumbers
         part.output = -1
         var newPosition: [Int32: Int32] = [:]
-        let sparse = !problemsAt.isEmpty || plate != nil
+        let sparse = !problemsAt.isEmpty || plate != nil || !foldedMembers.isEmpty || !foldedLines.isEmpty
         var list: [Int32] = []
         for (position, index) in kept.enumerated() {
             list.removeAll(keepingCapacity: true)
@@ -486,6 +493,12 @@ public struct Diagram: Sendable {
         }
         for (index, list) in problemsAt {
             if let position = newPosition[index] { part.problemsAt[position] = list }
+        }
+        for (index, members) in foldedMembers {
+            if let position = newPosition[index] { part.foldedMembers[position] = members }
+        }
+        for (index, lines) in foldedLines {
+            if let position = newPosition[index] { part.foldedLines[position] = lines }
         }
         if let plate { part.plate = plate.keeping { newPosition[$0] } }
         if part.groupOf.contains(where: { $0 >= 0 }) == false { part.groupOf = [] }
@@ -592,7 +605,8 @@ extension Diagram: Equatable {
         return a.title == b.title && a.output == b.output && a.focus == b.focus && a.groups == b.groups
             && a.showsGrads == b.showsGrads && a.codes == b.codes && a.kinds == b.kinds && sameBits(a.data, b.data)
             && sameBits(a.grads, b.grads) && a.operandStart == b.operandStart && a.operandList == b.operandList
-            && a.labels == b.labels && a.powers == b.powers && a.foldedOps == b.foldedOps && a.groupOf == b.groupOf
+            && a.labels == b.labels && a.powers == b.powers && a.foldedOps == b.foldedOps
+            && a.foldedMembers == b.foldedMembers && a.foldedLines == b.foldedLines && a.groupOf == b.groupOf
             && a.problemsAt == b.problemsAt && a.edgeNotes == b.edgeNotes && a.plate == b.plate
             && a.nameNumbers == b.nameNumbers && a.basePositions == b.basePositions
     }

@@ -1,0 +1,101 @@
+extension Diagram {
+    /// Nodes drawn as one: a collapsed neuron, layer or call, or a sum over a batch.
+    struct Fold {
+        /// Its nodes, ascending; no other fold holds them.
+        var members: [Int]
+        /// The member whose place, data and grad the folded node takes: a neuron's activation,
+        /// a call's score, a sum's last `+`.
+        var representative: Int
+        /// The label and op drawn: `L1 N3 y`, `ReLU(Σwx+b)`.
+        var label: String
+        var op: String
+        /// The group it stands for, or -1.
+        var group: Int32
+        /// Lines drawn instead of data and grad, for a fold whose members have no one value
+        /// (a layer of 16 neurons); nil to draw the representative's.
+        var lines: [String]? = nil
+    }
+
+    /// The same diagram with each fold drawn as one node, fed once by each node outside it
+    /// that feeds one of its members; what used a member uses the folded node. An edge into a
+    /// fold carries the sum of the contributions that edges into its members carried.
+    /// Returns the new position of each node, -1 for a member folded away.
+    func folding(_ folds: [Fold]) -> (diagram: Diagram, newPosition: [Int32]) {
+        var foldOf = [Int32](repeating: -1, count: count)
+        for (index, fold) in folds.enumerated() {
+            precondition(fold.members.contains(fold.representative), "a fold is drawn at one of its members")
+            for member in fold.members {
+                precondition(foldOf[member] < 0, "node \(member) is in two folds")
+                foldOf[member] = Int32(index)
+            }
+        }
+        /// Where the node at `position` is drawn: itself, or the fold it is in.
+        func drawnAs(_ position: Int) -> Int { foldOf[position] < 0 ? position : folds[Int(foldOf[position])].representative }
+        // What feeds each fold, once each, in the order its members use them, with the
+        // contributions their edges carried.
+        var feeds = [[Int32]](repeating: [], count: folds.count)
+        var contributions = [[Double?]](repeating: [], count: folds.count)
+        for (index, fold) in folds.enumerated() {
+            var slot: [Int: Int] = [:]
+            for member in fold.members {
+                for (edge, operand) in zip(operandRange(of: member), operands(of: member)) {
+                    let source = drawnAs(operand)
+                    guard foldOf[source] != Int32(index) else { continue }
+                    let k: Int
+                    if let known = slot[source] {
+                        k = known
+                    } else {
+                        k = feeds[index].count
+                        slot[source] = k
+                        feeds[index].append(Int32(source))
+                        contributions[index].append(nil)
+                    }
+                    if case .contribution(let amount)? = edgeNotes[Int32(edge)] {
+                        contributions[index][k] = (contributions[index][k] ?? 0) + amount
+                    }
+                }
+            }
+        }
+        var kept: [Int] = []
+        var newPosition = [Int32](repeating: -1, count: count)
+        for position in 0..<count where foldOf[position] < 0 || folds[Int(foldOf[position])].representative == position {
+            newPosition[position] = Int32(kept.count)
+            kept.append(position)
+        }
+        var folded = keeping(kept) { position, append in
+            if foldOf[position] >= 0 {
+                for source in feeds[Int(foldOf[position])] { append(newPosition[Int(source)], nil) }
+            } else {
+                for (edge, operand) in zip(operandRange(of: position), operands(of: position)) {
+                    append(newPosition[drawnAs(operand)], edge)
+                }
+            }
+        }
+        for (index, fold) in folds.enumerated() {
+            let position = Int(newPosition[fold.representative])
+            let key = Int32(position)
+            folded.codes[position] = Self.foldedCode
+            folded.powers[key] = nil
+            folded.foldedOps[key] = fold.op
+            folded.labels[key] = fold.label
+            folded.kinds[position] = .op
+            folded.foldedLines[key] = fold.lines
+            // A member folded already stands for its own members.
+            folded.foldedMembers[key] = fold.members.flatMap { foldedMembers[Int32($0)] ?? [Int32(basePosition(of: $0))] }
+            if fold.group >= 0 || !folded.groupOf.isEmpty {
+                if folded.groupOf.isEmpty { folded.groupOf = [Int32](repeating: -1, count: folded.count) }
+                folded.groupOf[position] = fold.group
+            }
+            for (k, amount) in zip(folded.operandRange(of: position), contributions[index]) {
+                if let amount { folded.edgeNotes[Int32(k)] = .contribution(amount) }
+            }
+        }
+        if !folded.groupOf.contains(where: { $0 >= 0 }) { folded.groupOf = [] }
+        folded.output = output >= 0 ? Int(newPosition[drawnAs(output)]) : -1
+        return (folded, newPosition)
+    }
+
+    /// The position in the base diagram (the whole one this was cut or folded from) of the
+    /// node at `position`.
+    func basePosition(of position: Int) -> Int { basePositions.map { Int($0[position]) } ?? position }
+}
