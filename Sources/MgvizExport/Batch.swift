@@ -186,59 +186,50 @@ extension Diagram {
             chain.isOverExamples
                 || (chain.terms.count >= Self.foldedSumTerms && chain.adds.allSatisfy { layout.exampleOf[Int($0)] < 0 })
         }
-        var foldedInto = [Int32](repeating: -1, count: count)
-        for (index, chain) in folding.enumerated() {
-            for add in chain.adds.dropLast() { foldedInto[Int(add)] = Int32(index) }
-        }
-        // A shared node may use an example's node only as a term of a sum over the examples.
         var isSumOverExamples = [Bool](repeating: false, count: count)
         for chain in folding where chain.isOverExamples { isSumOverExamples[Int(chain.adds.last!)] = true }
-        for position in 0..<count where layout.exampleOf[position] < 0 && foldedInto[position] < 0 && !isSumOverExamples[position] {
+        // A shared node may use an example's node only as a term of a sum over the examples.
+        var inSum = [Bool](repeating: false, count: count)
+        for chain in folding { for add in chain.adds { inSum[Int(add)] = true } }
+        for position in 0..<count where layout.exampleOf[position] < 0 && !inSum[position] {
             if operands(of: position).contains(where: { layout.exampleOf[$0] >= 0 }) { throw .sharedNodeUsesAnExample(position: position) }
-        }
-        var sumAt: [Int32: Int] = [:]
-        for (index, chain) in folding.enumerated() { sumAt[chain.adds.last!] = index }
-        // A leaf only a folded sum uses, and that adds nothing (Python's `sum` starts at 0), is not drawn.
-        func isDroppedStart(_ position: Int) -> Bool {
-            guard !isOp(at: position), data[position] == 0 else { return false }
-            let users = results[position]
-            return !users.isEmpty && users.allSatisfy { foldedInto[Int($0)] >= 0 || sumAt[$0] != nil }
         }
         var kept: [Int] = []
         var newPosition = [Int32](repeating: -1, count: count)
-        for position in 0..<count {
-            let owner = layout.exampleOf[position]
-            if owner >= 0 {
-                guard owner == Int32(example) else { continue }
-            } else if foldedInto[position] >= 0 || isDroppedStart(position) {
-                continue
-            }
+        for position in 0..<count where layout.exampleOf[position] < 0 || layout.exampleOf[position] == Int32(example) {
             newPosition[position] = Int32(kept.count)
             kept.append(position)
         }
-        var plate = keeping(kept) { position, append in
-            // A sum's operands are the terms drawn: the shown example's, for a sum over the examples.
-            if let sum = sumAt[Int32(position)] {
-                for term in folding[sum].terms where newPosition[Int(term)] >= 0 { append(newPosition[Int(term)], nil) }
-            } else {
-                for (edge, operand) in zip(operandRange(of: position), operands(of: position)) { append(newPosition[operand], edge) }
+        // A sum over the examples keeps the shown example's term; the others are not drawn.
+        var part = keeping(kept) { position, append in
+            for (edge, operand) in zip(operandRange(of: position), operands(of: position)) where newPosition[operand] >= 0 {
+                append(newPosition[operand], edge)
             }
         }
-        for chain in folding {
-            let position = Int(newPosition[Int(chain.adds.last!)])
-            plate.codes[position] = Self.sumCode
-            plate.powers[Int32(position)] = nil
-            if chain.isOverExamples {
-                plate.labels[Int32(position)] = plate.labels[Int32(position)] ?? "Σ over \(examples) examples"
-                // The shown example's term is one of N: its edge says so.
-                for k in plate.operandRange(of: position) { plate.edgeNotes[Int32(k)] = .sumOverExamples(examples) }
-            } else {
-                plate.labels[Int32(position)] = plate.labels[Int32(position)] ?? "Σ of \(chain.terms.count) terms"
+        part.plate = nil
+        let members = shown.map { newPosition[Int($0)] }
+        // Each edge from a shared node into the plate carries the shown example's share of
+        // the shared node's grad: what the example's use adds to it in backward.
+        if showsGrads {
+            var isMember = [Bool](repeating: false, count: part.count)
+            for member in members { isMember[Int(member)] = true }
+            for position in 0..<part.count where isMember[position] {
+                let uses = part.contributions(of: position) { _ in "" }
+                for (k, use) in zip(part.operandRange(of: position), uses) where !isMember[use.operand] {
+                    part.edgeNotes[Int32(k)] = .contribution(use.amount)
+                }
             }
+        }
+        let folds = folding.map { chain in part.sumFold(chain, examples: examples, at: newPosition, results: Results(of: part)) }
+        var (plate, placed) = part.folding(folds)
+        for chain in folding where chain.isOverExamples {
+            // The shown example's term is one of N: its edge says so.
+            let position = Int(placed[Int(newPosition[Int(chain.adds.last!)])])
+            for k in plate.operandRange(of: position) { plate.edgeNotes[Int32(k)] = .sumOverExamples(examples) }
         }
         // Every example's numbers and varying labels, for each member.
         var values = Plate(
-            count: examples, shown: example, members: shown.map { newPosition[Int($0)] }, data: [], grads: [], labels: [:],
+            count: examples, shown: example, members: members.map { placed[Int($0)] }, data: [], grads: [], labels: [:],
             exampleName: "x[\(example)]")
         values.data.reserveCapacity(examples * shown.count)
         for members in layout.members {
@@ -253,19 +244,37 @@ extension Diagram {
             if all.contains(where: { $0 != label }) { values.labels[Int32(m)] = all }
         }
         plate.plate = values
-        // Each edge from a shared node into the plate carries the shown example's share of
-        // the shared node's grad: what the example's use adds to it in backward.
-        if showsGrads {
-            let isMember = Set(values.members)
-            for position in 0..<plate.count where isMember.contains(Int32(position)) {
-                let uses = plate.contributions(of: position) { _ in "" }
-                for (k, use) in zip(plate.operandRange(of: position), uses) where !isMember.contains(Int32(use.operand)) {
-                    plate.edgeNotes[Int32(k)] = .contribution(use.amount)
-                }
-            }
-        }
-        plate.output = output >= 0 ? Int(newPosition[output]) : -1
         return plate
+    }
+
+    /// The fold of a sum chain, in a diagram cut from this one's base (`newPosition` maps
+    /// the base's positions to it): its `+` nodes, the zero that Python's `sum` starts
+    /// from, and, for a sum the examples share, each term made of one leaf alone (a
+    /// regularisation's `p*p`), so that the leaves feed the sum.
+    private func sumFold(_ chain: SumChain, examples: Int, at newPosition: [Int32], results: Results) -> Fold {
+        var members = chain.adds.map { Int(newPosition[Int($0)]) }
+        var termOps: Set<String> = []
+        for term in chain.terms {
+            let position = Int(newPosition[Int(term)])
+            guard position >= 0, results[position].count == 1 else { continue }
+            if !isOp(at: position) {
+                // The zero Python's `sum` starts from: an operand of the first `+`.
+                if data[position] == 0 && chain.terms.prefix(2).contains(term) { members.append(position) }
+                continue
+            }
+            // A term of one leaf: `p*p`, `p**2`, `p.relu()`.
+            let leaves = Set(operands(of: position))
+            guard !chain.isOverExamples, leaves.count == 1, let leaf = leaves.first, !isOp(at: leaf) else { continue }
+            members.append(position)
+            termOps.insert(opName(at: position) == "*" ? "p*p" : "p" + opName(at: position))
+        }
+        members.sort()
+        let representative = Int(newPosition[Int(chain.adds.last!)])
+        let own = label(at: representative)
+        let terms = chain.terms.count - (members.count { !isOp(at: $0) })
+        let label = !own.isEmpty ? own : chain.isOverExamples ? "Σ over \(examples) examples" : "Σ of \(terms) terms"
+        let op = termOps.count == 1 ? "Σ " + termOps.first! : "Σ"
+        return Fold(members: members, representative: representative, label: label, op: op, group: -1)
     }
 
     /// A chain of `+` with this many terms or more folds into one Σ node in a plate.

@@ -208,14 +208,15 @@ public struct DOTExporter: Sendable {
         }
     }
 
-    /// A group's cluster, its groups inside it and its nodes; a neuron of one node (a
-    /// collapsed one) is drawn as that node, which carries the neuron's name already.
+    /// A group's cluster, its groups inside it and its nodes; a neuron of one node, or a
+    /// group folded into one, is drawn as that node, which carries the group's name already.
     private func writeCluster(
         _ group: Int, _ clusters: ClusterTree, of diagram: Diagram, fill: GradPalette?, depth: Int, _ out: inout TextWriter
     ) {
         let info = diagram.groups[group]
         let members = clusters.members[group]
-        if info.kind == .neuron && clusters.children[group].isEmpty && members.count == 1 {
+        // A group folded into one node needs no box: the node carries the group's name.
+        if clusters.children[group].isEmpty && members.count == 1 && (info.kind == .neuron || diagram.isFolded(at: members[0])) {
             return writeNode(members[0], diagram.name(at: members[0]), of: diagram, fill: fill, depth: depth, &out)
         }
         let colors = theme.colors
@@ -262,11 +263,18 @@ public struct DOTExporter: Sendable {
     ) {
         let data = diagram.data(at: index), grad = diagram.grad(at: index), label = diagram.label(at: index)
         let problems = diagram.problems(at: index)
+        let text = diagram.foldTexts.isEmpty ? nil : diagram.foldTexts[Int32(index)]
         out.writeIndent(depth)
         out.write(name)
         out.write(" [shape=record, fillcolor=\"")
         let colors = theme.colors
-        if let color = fill?.fill(grad: grad, data: data) {
+        if text?.isDead == true {
+            // Dead for every example: grey, as --color grad draws a dead node.
+            out.write(color: colors.dead)
+            out.write("\", fontcolor=\"")
+            out.write(colors.dead.textColor)
+            out.write("\", style=\"filled,dashed")
+        } else if let color = fill?.fill(grad: grad, data: data) {
             out.write(color: color)
             out.write("\", fontcolor=\"")
             out.write(color.textColor)
@@ -284,7 +292,7 @@ public struct DOTExporter: Sendable {
             out.write("\", penwidth=3")
         }
         out.write(", label=\"{")
-        writeLines(label, data, grad, problems, &out, separator: "|", escape: .recordField, exact: false)
+        writeLines(label, data, grad, problems, text, &out, separator: "|", escape: .recordField, exact: false)
         out.write("}\", tooltip=\"")
         // The tooltip names the node by its id too, as --explain and the page's panel do.
         if label.isEmpty {
@@ -296,7 +304,7 @@ public struct DOTExporter: Sendable {
             out.write(")")
         }
         out.write("\\n")
-        writeLines("", data, grad, problems, &out, separator: "\\n", escape: .dotString, exact: true)
+        writeLines("", data, grad, problems, text, &out, separator: "\\n", escape: .dotString, exact: true)
         out.write("\"];\n")
         guard diagram.isOp(at: index) else { return }
         let op = diagram.opName(at: index)
@@ -326,8 +334,8 @@ public struct DOTExporter: Sendable {
     /// numbers rounded (` 2.0000`); the tooltip shows them exactly (` = 2.0`). Numbers need no
     /// escaping: digits, '-', '.', and spelled-out NaN and Infinity.
     private func writeLines(
-        _ label: String, _ data: Double, _ grad: Double?, _ problems: [Diagram.Problem], _ out: inout TextWriter,
-        separator: StaticString, escape: TextWriter.Escape, exact: Bool
+        _ label: String, _ data: Double, _ grad: Double?, _ problems: [Diagram.Problem], _ text: Diagram.FoldText?,
+        _ out: inout TextWriter, separator: StaticString, escape: TextWriter.Escape, exact: Bool
     ) {
         func number(_ x: Double) {
             if exact {
@@ -342,12 +350,24 @@ public struct DOTExporter: Sendable {
             out.write(label, escaping: escape)
             out.write(separator)
         }
-        out.write("data")
-        number(data)
-        if let grad {
+        if let lines = text?.lines {
+            // A folded group of many values draws what it is instead.
+            for (k, line) in lines.enumerated() {
+                if k > 0 { out.write(separator) }
+                out.write(line, escaping: escape)
+            }
+        } else {
+            out.write("data")
+            number(data)
+            if let grad {
+                out.write(separator)
+                out.write("grad")
+                number(grad)
+            }
+        }
+        for note in text?.notes ?? [] {
             out.write(separator)
-            out.write("grad")
-            number(grad)
+            out.write(note, escaping: escape)
         }
         for problem in problems {
             out.write(separator)
@@ -405,8 +425,13 @@ private struct ClusterTree {
                 }
             }
         }
+        // Only groups that hold a node, themselves or in a group inside them, are drawn.
+        var holds = members.map { !$0.isEmpty }
+        for index in groups.indices.reversed() where holds[index] {
+            if let parent = groups[index].parent { holds[parent] = true }
+        }
         var topLevel: [Int] = []
-        for (index, group) in groups.enumerated() {
+        for (index, group) in groups.enumerated() where holds[index] {
             if let parent = group.parent { children[parent].append(index) } else { topLevel.append(index) }
         }
         // dot lays out top to bottom and turns the drawing for LR: declared in order, a layer's

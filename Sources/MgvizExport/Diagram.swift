@@ -228,8 +228,8 @@ public struct Diagram: Sendable {
     var foldedOps: [Int32: String]
     /// The nodes of the base diagram that each folded node stands for, as positions there.
     var foldedMembers: [Int32: [Int32]]
-    /// What a folded node of no one value draws instead of data and grad.
-    var foldedLines: [Int32: [String]]
+    /// What folded nodes draw besides their label and op.
+    var foldTexts: [Int32: FoldText]
     /// Each node's innermost group, as a position in `groups`, or -1; empty when no node has one.
     var groupOf: [Int32]
     /// What checks found wrong, by position.
@@ -266,7 +266,7 @@ public struct Diagram: Sendable {
         powers = [:]
         foldedOps = [:]
         foldedMembers = [:]
-        foldedLines = [:]
+        foldTexts = [:]
         groupOf = []
         problemsAt = [:]
         edgeNotes = [:]
@@ -384,8 +384,12 @@ public struct Diagram: Sendable {
 
     func kind(at position: Int) -> NodeKind { kinds[position] }
 
-    /// Whether the node is an op's result (or a folded group), drawn with an ellipse for its op.
-    func isOp(at position: Int) -> Bool { codes[position] != Op.leaf.rawValue }
+    /// Whether the node is an op's result (or a folded group that computes something), drawn
+    /// with an ellipse for its op; a folded group of leaves (a model's parameters) is not.
+    func isOp(at position: Int) -> Bool {
+        let code = codes[position]
+        return code != Op.leaf.rawValue && !(code == Self.foldedCode && foldedOps[Int32(position)]?.isEmpty == true)
+    }
 
     /// Whether the node stands for a whole group, folded.
     func isFolded(at position: Int) -> Bool { codes[position] == Self.foldedCode }
@@ -475,7 +479,7 @@ public struct Diagram: Sendable {
         part.nameNumbers = nameNumbers
         part.output = -1
         var newPosition: [Int32: Int32] = [:]
-        let sparse = !problemsAt.isEmpty || plate != nil || !foldedMembers.isEmpty || !foldedLines.isEmpty
+        let sparse = !problemsAt.isEmpty || plate != nil || !foldedMembers.isEmpty || !foldTexts.isEmpty
         var list: [Int32] = []
         for (position, index) in kept.enumerated() {
             list.removeAll(keepingCapacity: true)
@@ -497,8 +501,8 @@ public struct Diagram: Sendable {
         for (index, members) in foldedMembers {
             if let position = newPosition[index] { part.foldedMembers[position] = members }
         }
-        for (index, lines) in foldedLines {
-            if let position = newPosition[index] { part.foldedLines[position] = lines }
+        for (index, text) in foldTexts {
+            if let position = newPosition[index] { part.foldTexts[position] = text }
         }
         if let plate { part.plate = plate.keeping { newPosition[$0] } }
         if part.groupOf.contains(where: { $0 >= 0 }) == false { part.groupOf = [] }
@@ -606,7 +610,7 @@ extension Diagram: Equatable {
             && a.showsGrads == b.showsGrads && a.codes == b.codes && a.kinds == b.kinds && sameBits(a.data, b.data)
             && sameBits(a.grads, b.grads) && a.operandStart == b.operandStart && a.operandList == b.operandList
             && a.labels == b.labels && a.powers == b.powers && a.foldedOps == b.foldedOps
-            && a.foldedMembers == b.foldedMembers && a.foldedLines == b.foldedLines && a.groupOf == b.groupOf
+            && a.foldedMembers == b.foldedMembers && a.foldTexts == b.foldTexts && a.groupOf == b.groupOf
             && a.problemsAt == b.problemsAt && a.edgeNotes == b.edgeNotes && a.plate == b.plate
             && a.nameNumbers == b.nameNumbers && a.basePositions == b.basePositions
     }

@@ -14,6 +14,19 @@ extension Diagram {
         /// Lines drawn instead of data and grad, for a fold whose members have no one value
         /// (a layer of 16 neurons); nil to draw the representative's.
         var lines: [String]? = nil
+        /// Lines drawn after data and grad: `3 of 16 dead`.
+        var notes: [String] = []
+        /// Whether it is drawn as dead: every unit in it gives 0 for every example.
+        var isDead = false
+        /// `.op`, or `.parameter` for a model's parameters, which no op made.
+        var kind = NodeKind.op
+    }
+
+    /// What a folded node draws besides its label and op.
+    struct FoldText: Sendable, Equatable {
+        var lines: [String]?
+        var notes: [String]
+        var isDead: Bool
     }
 
     /// The same diagram with each fold drawn as one node, fed once by each node outside it
@@ -50,7 +63,9 @@ extension Diagram {
                         feeds[index].append(Int32(source))
                         contributions[index].append(nil)
                     }
-                    if case .contribution(let amount)? = edgeNotes[Int32(edge)] {
+                    // Contributions to several values (a folded group of parameters) add up to nothing.
+                    let isManyValues = foldOf[source] >= 0 ? folds[Int(foldOf[source])].lines != nil : foldTexts[Int32(source)]?.lines != nil
+                    if case .contribution(let amount)? = edgeNotes[Int32(edge)], !isManyValues {
                         contributions[index][k] = (contributions[index][k] ?? 0) + amount
                     }
                 }
@@ -66,8 +81,12 @@ extension Diagram {
             if foldOf[position] >= 0 {
                 for source in feeds[Int(foldOf[position])] { append(newPosition[Int(source)], nil) }
             } else {
+                // Several members of one fold feed it once; one node used twice stays two uses.
+                var fedBy = Set<Int>()
                 for (edge, operand) in zip(operandRange(of: position), operands(of: position)) {
-                    append(newPosition[drawnAs(operand)], edge)
+                    let source = drawnAs(operand)
+                    guard source == operand || fedBy.insert(source).inserted else { continue }
+                    append(newPosition[source], source == operand ? edge : nil)
                 }
             }
         }
@@ -78,8 +97,10 @@ extension Diagram {
             folded.powers[key] = nil
             folded.foldedOps[key] = fold.op
             folded.labels[key] = fold.label
-            folded.kinds[position] = .op
-            folded.foldedLines[key] = fold.lines
+            folded.kinds[position] = fold.kind
+            if fold.lines != nil || !fold.notes.isEmpty || fold.isDead {
+                folded.foldTexts[key] = FoldText(lines: fold.lines, notes: fold.notes, isDead: fold.isDead)
+            }
             // A member folded already stands for its own members.
             folded.foldedMembers[key] = fold.members.flatMap { foldedMembers[Int32($0)] ?? [Int32(basePosition(of: $0))] }
             if fold.group >= 0 || !folded.groupOf.isEmpty {
