@@ -208,25 +208,8 @@ extension Diagram {
         }
         part.plate = nil
         let members = shown.map { newPosition[Int($0)] }
-        // Each edge from a shared node into the plate carries the shown example's share of
-        // the shared node's grad: what the example's use adds to it in backward.
-        if showsGrads {
-            var isMember = [Bool](repeating: false, count: part.count)
-            for member in members { isMember[Int(member)] = true }
-            for position in 0..<part.count where isMember[position] {
-                let uses = part.contributions(of: position) { _ in "" }
-                for (k, use) in zip(part.operandRange(of: position), uses) where !isMember[use.operand] {
-                    part.edgeNotes[Int32(k)] = .contribution(use.amount)
-                }
-            }
-        }
         let folds = folding.map { chain in part.sumFold(chain, examples: examples, at: newPosition, results: Results(of: part)) }
         var (plate, placed) = part.folding(folds)
-        for chain in folding where chain.isOverExamples {
-            // The shown example's term is one of N: its edge says so.
-            let position = Int(placed[Int(newPosition[Int(chain.adds.last!)])])
-            for k in plate.operandRange(of: position) { plate.edgeNotes[Int32(k)] = .sumOverExamples(examples) }
-        }
         // Every example's numbers and varying labels, for each member.
         var values = Plate(
             count: examples, shown: example, members: members.map { placed[Int($0)] }, data: [], grads: [], labels: [:],
@@ -244,7 +227,31 @@ extension Diagram {
             if all.contains(where: { $0 != label }) { values.labels[Int32(m)] = all }
         }
         plate.plate = values
+        plate.notePlateEdges()
         return plate
+    }
+
+    /// Notes what crosses the plate's edge: each edge from a shared node into the plate
+    /// carries the shown example's share of the shared node's grad (what the example's use
+    /// adds to it in backward), and an edge from the plate into a sum says it carries one of
+    /// the examples' terms.
+    package mutating func notePlateEdges() {
+        guard let plate else { return }
+        var isMember = [Bool](repeating: false, count: count)
+        for member in plate.members { isMember[Int(member)] = true }
+        for position in 0..<count {
+            if isMember[position] {
+                guard showsGrads else { continue }
+                let uses = contributions(of: position) { _ in "" }
+                for (k, use) in zip(operandRange(of: position), uses) where !isMember[use.operand] {
+                    edgeNotes[Int32(k)] = .contribution(use.amount)
+                }
+            } else if opName(at: position).hasPrefix("Σ") {
+                for (k, operand) in zip(operandRange(of: position), operands(of: position)) where isMember[operand] {
+                    edgeNotes[Int32(k)] = .sumOverExamples(plate.count)
+                }
+            }
+        }
     }
 
     /// The fold of a sum chain, in a diagram cut from this one's base (`newPosition` maps

@@ -47,6 +47,7 @@ extension Diagram {
         if !collapsed.groupOf.contains(where: { $0 >= 0 }) { collapsed.groupOf = [] }
         // Renumbered: each node is named after its position in the collapsed diagram.
         collapsed.nameNumbers = nil
+        collapsed.collapseLevel = .neurons
         return collapsed
     }
 

@@ -77,6 +77,7 @@ extension Diagram {
         }
         var (collapsed, _) = folding(kept)
         collapsed.nameNumbers = nil
+        collapsed.collapseLevel = level
         return collapsed
     }
 

@@ -202,6 +202,8 @@ public struct Diagram: Sendable {
     public private(set) var showsGrads: Bool
     /// Set when this draws one example of a batch inside a plate (see `plate(showing:)`).
     public internal(set) var plate: Plate?
+    /// How far the model's groups were folded, when they were (see `collapsing(_:)`).
+    public internal(set) var collapseLevel: CollapseLevel?
 
     /// What an edge says besides its direction.
     public enum EdgeNote: Sendable, Equatable {
@@ -255,6 +257,7 @@ public struct Diagram: Sendable {
         output = -1
         focus = nil
         plate = nil
+        collapseLevel = nil
         groups = []
         codes = []
         kinds = []
@@ -456,6 +459,13 @@ public struct Diagram: Sendable {
     /// Whether some node is a group folded into one.
     public var hasFoldedGroups: Bool { !foldedOps.isEmpty }
 
+    /// Whether the JSON dump needs version 2: groups other than a model's layers and neurons
+    /// (a batch's calls, a user's), a plate, or a collapse past neurons.
+    var needsVersion2: Bool {
+        plate != nil || groups.contains { $0.kind == .call || $0.kind == .named }
+            || (collapseLevel != nil && collapseLevel != .neurons)
+    }
+
     func node(at position: Int) -> Node {
         precondition(position >= 0 && position < count, "node \(position) is not in this diagram of \(count)")
         return Node(
@@ -476,6 +486,7 @@ public struct Diagram: Sendable {
     func keeping(_ kept: [Int], operands: (Int, (Int32, Int?) -> Void) -> Void) -> Diagram {
         var part = Diagram(title: title, showsGrads: showsGrads, capacity: kept.count)
         part.groups = groups
+        part.collapseLevel = collapseLevel
         part.nameNumbers = nameNumbers
         part.output = -1
         var newPosition: [Int32: Int32] = [:]
@@ -611,7 +622,7 @@ extension Diagram: Equatable {
             && sameBits(a.grads, b.grads) && a.operandStart == b.operandStart && a.operandList == b.operandList
             && a.labels == b.labels && a.powers == b.powers && a.foldedOps == b.foldedOps
             && a.foldedMembers == b.foldedMembers && a.foldTexts == b.foldTexts && a.groupOf == b.groupOf
-            && a.problemsAt == b.problemsAt && a.edgeNotes == b.edgeNotes && a.plate == b.plate
+            && a.problemsAt == b.problemsAt && a.edgeNotes == b.edgeNotes && a.plate == b.plate && a.collapseLevel == b.collapseLevel
             && a.nameNumbers == b.nameNumbers && a.basePositions == b.basePositions
     }
 }

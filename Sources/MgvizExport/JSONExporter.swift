@@ -1,5 +1,7 @@
-/// Writes a Diagram as the JSON dump, format `mgviz-graph` version 1 (documented in the
-/// README). Keys are in a fixed order and numbers round-trip, so the output is byte-stable.
+/// Writes a Diagram as the JSON dump, format `mgviz-graph` (documented in docs/): version 1
+/// for a graph whose only groups are a model's layers and neurons, version 2, with its tree
+/// of groups, for a batch's calls, a plate, or a collapse past neurons. Keys are in a fixed
+/// order and numbers round-trip, so the output is byte-stable.
 public struct JSONExporter: Sendable {
     public init() {}
 
@@ -13,7 +15,8 @@ public struct JSONExporter: Sendable {
     /// Writes the dump to `out`, byte for byte what `exportBytes` returns; a writer that
     /// drains to a file writes it as it is made. Stops early once `out` has failed.
     package func write(_ diagram: Diagram, to out: inout TextWriter) {
-        out.write("{\"format\": \"mgviz-graph\", \"version\": 1, \"title\": ")
+        let isVersion2 = diagram.needsVersion2
+        out.write(isVersion2 ? "{\"format\": \"mgviz-graph\", \"version\": 2, \"title\": " : "{\"format\": \"mgviz-graph\", \"version\": 1, \"title\": ")
         if let title = diagram.title { quoted(title, &out) } else { out.write("null") }
         out.write(", \"output\": ")
         if diagram.output >= 0 {
@@ -23,6 +26,7 @@ public struct JSONExporter: Sendable {
         } else {
             out.write("null")
         }
+        if isVersion2 { writeGroups(of: diagram, &out) }
         out.write(",\n \"nodes\": [")
         for index in 0..<diagram.count {
             if out.failed { return }
@@ -38,6 +42,19 @@ public struct JSONExporter: Sendable {
             number(diagram.data(at: index), &out)
             out.write(", \"grad\": ")
             if let grad = diagram.grad(at: index) { number(grad, &out) } else { out.write("null") }
+            if isVersion2 {
+                out.write(", \"group\": ")
+                if let group = diagram.groupIndex(at: index) {
+                    out.write("\"g")
+                    out.write(group)
+                    out.write("\"")
+                } else {
+                    out.write("null")
+                }
+                if let text = diagram.foldTexts[Int32(index)] { write(text, &out) }
+                out.write("}")
+                continue
+            }
             out.write(", \"cluster\": ")
             if let neuron = diagram.neuron(at: index) {
                 // Its name, `L1 N3`, needs no escaping.
@@ -68,10 +85,103 @@ public struct JSONExporter: Sendable {
             }
         }
         out.write("]")
-        // A neuron drawn as one node is no op of the engine: the mark lets a reader say so.
-        if diagram.hasFoldedGroups { out.write(",\n \"collapse\": \"neurons\"") }
+        if let plate = diagram.plate { write(plate, of: diagram, &out) }
+        // A group drawn as one node is no op of the engine: the mark lets a reader say so.
+        if isVersion2, let level = diagram.collapseLevel {
+            out.write(",\n \"collapse\": \"")
+            out.write(string: level.rawValue)
+            out.write("\"")
+        } else if !isVersion2 && diagram.hasFoldedGroups {
+            out.write(",\n \"collapse\": \"neurons\"")
+        }
         if let focus = diagram.focus { write(focus, of: diagram, &out) }
         out.write("}\n")
+    }
+
+    /// `"groups": [{"id": "g0", "kind": "layer", "name": "L1", "number": 1, "parent": null}, …]`
+    private func writeGroups(of diagram: Diagram, _ out: inout TextWriter) {
+        out.write(",\n \"groups\": [")
+        for (index, group) in diagram.groups.enumerated() {
+            out.write(index == 0 ? "\n  {\"id\": \"g" : ",\n  {\"id\": \"g")
+            out.write(index)
+            out.write("\", \"kind\": \"")
+            out.write(string: group.kind.rawValue)
+            out.write("\", \"name\": ")
+            quoted(group.name, &out)
+            out.write(", \"number\": ")
+            out.write(group.number)
+            out.write(", \"parent\": ")
+            if let parent = group.parent {
+                out.write("\"g")
+                out.write(parent)
+                out.write("\"")
+            } else {
+                out.write("null")
+            }
+            out.write("}")
+        }
+        out.write("]")
+    }
+
+    /// A folded node's lines and notes: `"fold": {"lines": ["16 outputs"], "notes": [], "dead": false}`.
+    private func write(_ text: Diagram.FoldText, _ out: inout TextWriter) {
+        func strings(_ list: [String]) {
+            out.write("[")
+            for (k, line) in list.enumerated() {
+                if k > 0 { out.write(", ") }
+                quoted(line, &out)
+            }
+            out.write("]")
+        }
+        out.write(", \"fold\": {\"lines\": ")
+        if let lines = text.lines { strings(lines) } else { out.write("null") }
+        out.write(", \"notes\": ")
+        strings(text.notes)
+        out.write(text.isDead ? ", \"dead\": true}" : ", \"dead\": false}")
+    }
+
+    /// `"plate": {"examples": 100, "shown": 17, "members": ["n5", …], "data": [[…], …],
+    /// "grad": [[…], …], "labels": {"n5": ["x[0][0]", …]}}`: every example's numbers, a row
+    /// per example, a column per member.
+    private func write(_ plate: Plate, of diagram: Diagram, _ out: inout TextWriter) {
+        out.write(",\n \"plate\": {\"examples\": ")
+        out.write(plate.count)
+        out.write(", \"shown\": ")
+        out.write(plate.shown)
+        out.write(", \"members\": [")
+        for (k, member) in plate.members.enumerated() {
+            out.write(k == 0 ? "\"" : ", \"")
+            out.write(node: Int(member), of: diagram)
+            out.write("\"")
+        }
+        func table(_ values: [Double]) {
+            out.write("[")
+            for example in 0..<plate.count {
+                out.write(example == 0 ? "\n  [" : ",\n  [")
+                for m in 0..<plate.members.count {
+                    if m > 0 { out.write(", ") }
+                    number(values[example * plate.members.count + m], &out)
+                }
+                out.write("]")
+            }
+            out.write("]")
+        }
+        out.write("],\n \"data\": ")
+        table(plate.data)
+        out.write(",\n \"grad\": ")
+        if plate.grads.isEmpty { out.write("null") } else { table(plate.grads) }
+        out.write(",\n \"labels\": {")
+        for (k, entry) in plate.labels.sorted(by: { $0.key < $1.key }).enumerated() {
+            out.write(k == 0 ? "\"" : ", \"")
+            out.write(node: Int(plate.members[Int(entry.key)]), of: diagram)
+            out.write("\": [")
+            for (e, label) in entry.value.enumerated() {
+                if e > 0 { out.write(", ") }
+                quoted(label, &out)
+            }
+            out.write("]")
+        }
+        out.write("}}")
     }
 
     /// `"focus": {"center": "n3", "depth": 2, "totalNodes": 1000000, "cuts": [{"node": "n0",
