@@ -36,8 +36,15 @@ public enum PlateRefusal: Error, Sendable, Equatable {
     case examplesDiffer(example: Int)
     /// A node outside the examples uses an example's node other than through a sum over them.
     case sharedNodeUsesAnExample(position: Int)
-    /// `--example` is past the last example.
+    /// The example asked for is past the last one.
     case noSuchExample(Int, count: Int)
+
+    /// Whether the refusal is of what was asked, rather than of the graph: the graph may
+    /// still be drawn whole otherwise.
+    public var isAboutTheOptions: Bool {
+        if case .noSuchExample = self { return true }
+        return false
+    }
 }
 
 extension Diagram {
@@ -67,9 +74,10 @@ extension Diagram {
     }
 
     /// The calls of one model that ran on several examples; nil when there are not two.
-    func batchLayout(results: Results) -> BatchLayout? {
+    func batchLayout() -> (layout: BatchLayout, results: Results)? {
         let calls = groups.indices.filter { groups[$0].kind == .call && groups[$0].parent == nil }
         guard calls.count >= 2 else { return nil }
+        let results = Results(of: self)
         var callOf = [Int32](repeating: -1, count: groups.count)
         for (example, call) in calls.enumerated() { callOf[call] = Int32(example) }
         for index in groups.indices where callOf[index] < 0 {
@@ -118,7 +126,7 @@ extension Diagram {
         for position in 0..<count {
             if exampleOf[position] >= 0 { members[Int(exampleOf[position])].append(Int32(position)) } else { exampleOf[position] = shared }
         }
-        return BatchLayout(exampleOf: exampleOf, members: members, sums: sums, calls: calls)
+        return (BatchLayout(exampleOf: exampleOf, members: members, sums: sums, calls: calls), results)
     }
 
     /// Every chain of `+` nodes each used only by the next, of two or more.
@@ -156,8 +164,7 @@ extension Diagram {
     /// node fed by the shown example's term; other sums of many terms (a regularisation's)
     /// fold into one `Σ` node too.
     public func plate(showing example: Int) throws(PlateRefusal) -> Diagram {
-        let results = Results(of: self)
-        guard let layout = batchLayout(results: results) else { throw .notABatch }
+        guard let (layout, results) = batchLayout() else { throw .notABatch }
         let examples = layout.members.count
         guard example >= 0 && example < examples else { throw .noSuchExample(example, count: examples) }
         let shown = layout.members[example]

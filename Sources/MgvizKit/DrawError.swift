@@ -16,6 +16,8 @@ public enum DrawError: Error, Sendable, CustomStringConvertible {
     /// `--theme auto` for a bitmap or PDF, which cannot follow the reader's preference.
     case autoThemeNeedsSVG(OutputFormat)
     case focus(FocusError)
+    /// A plate could not be drawn as asked: the graph is no batch, or has no such example.
+    case plate(PlateRefusal)
     /// More values than `DrawOptions.maximumNodes` for a format that needs a layout.
     case tooManyNodes(count: Int, maximum: Int, format: OutputFormat)
     /// `LayoutCost` expects dot to take too long; `canCollapse` when collapsing the model's
@@ -40,6 +42,7 @@ public enum DrawError: Error, Sendable, CustomStringConvertible {
         case .checkNeedsSpec:
             return "--check evaluates the graph again, and a dump (\"format\": \"\(GraphDump.format)\") is drawn as given, with no expressions; check the spec it came from"
         case .focus(let error): return error.description
+        case .plate(let refusal): return refusal.description
         case .tooManyNodes(let count, let maximum, let format):
             return "the graph has \(count) nodes, more than --max-nodes \(maximum) allows for a \(format.rawValue) layout (Graphviz slows down on big graphs); write .dot or .json instead, or raise --max-nodes"
         case .tooCostlyToLayOut(let cost, let canCollapse):
@@ -57,7 +60,7 @@ public enum DrawError: Error, Sendable, CustomStringConvertible {
     /// Whether the message is about the input, so that the caller should name it first.
     public var namesInput: Bool {
         switch self {
-        case .spec, .gradsWithoutBackward, .checkNeedsSpec, .explainNeedsGrads, .focus, .tooManyNodes, .tooCostlyToLayOut, .resolutionTooLow: return true
+        case .spec, .gradsWithoutBackward, .checkNeedsSpec, .explainNeedsGrads, .focus, .plate, .tooManyNodes, .tooCostlyToLayOut, .resolutionTooLow: return true
         case .invalidOption, .autoThemeNeedsSVG, .unknownFormat, .render, .file: return false
         }
     }
@@ -66,7 +69,7 @@ public enum DrawError: Error, Sendable, CustomStringConvertible {
     public var exitStatus: ExitStatus {
         switch self {
         case .spec, .tooManyNodes, .tooCostlyToLayOut, .resolutionTooLow: return .dataError
-        case .invalidOption, .gradsWithoutBackward, .checkNeedsSpec, .explainNeedsGrads, .autoThemeNeedsSVG, .focus, .unknownFormat: return .usage
+        case .invalidOption, .gradsWithoutBackward, .checkNeedsSpec, .explainNeedsGrads, .autoThemeNeedsSVG, .focus, .plate, .unknownFormat: return .usage
         case .render: return .software
         case .file(let error): return error.exitStatus
         }
@@ -105,6 +108,22 @@ extension FocusError: CustomStringConvertible {
             return "--focus: no node is labelled '\(echo(name))' or has that id\(hint)"
         case .ambiguousName(let name, let ids, let count):
             return "--focus: \(count) nodes are labelled '\(echo(name))'; name one by its id: \(ids.joined(separator: ", "))\(count > ids.count ? ", …" : "")"
+        }
+    }
+}
+
+extension PlateRefusal: CustomStringConvertible {
+    /// One line, for the terminal.
+    public var description: String {
+        switch self {
+        case .notABatch:
+            return "--example: no model ran on a batch of examples here, so there is no plate to show one of"
+        case .examplesDiffer(let example):
+            return "--example: the examples are not all one computation (example \(example) differs from the others); draw them all with --batch all"
+        case .sharedNodeUsesAnExample:
+            return "--example: the examples meet other than in a sum over them; draw them all with --batch all"
+        case .noSuchExample(let example, let count):
+            return "--example \(example): the batch has \(count) examples, 0 to \(count - 1)"
         }
     }
 }

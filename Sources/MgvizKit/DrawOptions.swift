@@ -8,15 +8,20 @@ public typealias Coloring = DOTExporter.Coloring
 /// How to draw: every option of the `mgviz` command, each with its default and its valid
 /// range defined here once; `Option.flag` gives each one's spelling on the command line.
 public struct DrawOptions: Sendable, Equatable {
-    /// What `collapse` folds into single nodes.
-    public enum Collapse: String, Sendable, CaseIterable {
-        /// Each neuron of a model: drawn as its activation's data and grad.
-        case neurons
+    /// What `collapse` folds into single nodes: a model's neurons, layers or calls.
+    public typealias Collapse = CollapseLevel
+
+    /// How a model run on a batch of examples is drawn.
+    public enum BatchView: String, Sendable, CaseIterable {
+        /// One example inside a plate, with what the examples share outside it.
+        case plate
+        /// Every example.
+        case all
     }
 
     /// The options `validate()` can refuse.
     public enum Option: Sendable, CaseIterable {
-        case precision, checksGradients, gradientStep, gradientTolerance, focusDepth, dotsPerInch
+        case precision, checksGradients, gradientStep, gradientTolerance, focusDepth, dotsPerInch, example
         case maximumNodes, maximumLayoutSeconds
 
         /// The option as the command spells it.
@@ -28,6 +33,7 @@ public struct DrawOptions: Sendable, Equatable {
             case .gradientTolerance: return "--tolerance"
             case .focusDepth: return "--depth"
             case .dotsPerInch: return "--dpi"
+            case .example: return "--example"
             case .maximumNodes: return "--max-nodes"
             case .maximumLayoutSeconds: return "--max-layout-seconds"
             }
@@ -59,6 +65,10 @@ public struct DrawOptions: Sendable, Equatable {
     /// What the check allows: |autograd - numeric| <= T + T * |numeric|.
     public var gradientTolerance: Double
     public var collapse: Collapse?
+    /// A batch drawn as a plate showing one example, or whole.
+    public var batch: BatchView
+    /// The example the plate shows, 0-based; nil for the first.
+    public var example: Int?
     /// Draws only the values within `focusDepth` ops of the node with this label or id.
     public var focus: String?
     public var focusDepth: Int
@@ -95,6 +105,8 @@ public struct DrawOptions: Sendable, Equatable {
         gradientMethod: FiniteDifference = GradientCheck.defaultMethod,
         gradientTolerance: Double = GradientCheck.defaultTolerance,
         collapse: Collapse? = nil,
+        batch: BatchView = .plate,
+        example: Int? = nil,
         focus: String? = nil,
         focusDepth: Int = 2,
         maximumNodes: Int = LayoutCost.defaultMaximumValues,
@@ -112,6 +124,8 @@ public struct DrawOptions: Sendable, Equatable {
         self.gradientMethod = gradientMethod
         self.gradientTolerance = gradientTolerance
         self.collapse = collapse
+        self.batch = batch
+        self.example = example
         self.focus = focus
         self.focusDepth = focusDepth
         self.maximumNodes = maximumNodes
@@ -135,6 +149,10 @@ public struct DrawOptions: Sendable, Equatable {
                 "must be from \(Self.layoutSecondsRange.lowerBound) to \(Self.layoutSecondsRange.upperBound), got \(maximumLayoutSeconds)")
         }
         guard focusDepth >= 0 else { throw InvalidOption(.focusDepth, "must be 0 or more, got \(focusDepth)") }
+        if let example {
+            guard example >= 0 else { throw InvalidOption(.example, "must be 0 or more, got \(example)") }
+            guard batch == .plate else { throw InvalidOption(.example, "picks the example a plate shows: drop --batch all") }
+        }
         guard Self.dotsPerInchRange.contains(dotsPerInch) else {
             throw InvalidOption(.dotsPerInch, "must be from \(Int(Self.dotsPerInchRange.lowerBound)) to \(Int(Self.dotsPerInchRange.upperBound)), got \(dotsPerInch)")
         }

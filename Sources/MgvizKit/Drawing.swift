@@ -152,15 +152,27 @@ public struct Drawing {
         suggestsCollapsing = checked.hasNeurons && options.collapse == nil && options.focus == nil
             && checked.nodes.count > DrawOptions.collapseSuggestedAbove
 
-        let collapsed = options.collapse == .neurons ? checked.collapsingNeurons() : checked
-        if let focus = options.focus {
-            do throws(FocusError) {
-                drawn = .success(collapsed.focusing(on: try collapsed.position(named: focus), depth: options.focusDepth))
+        drawn = Self.view(of: checked, options: options)
+    }
+
+    /// What `options` ask to be drawn of the whole diagram: a batch's plate, collapsed, focused.
+    private static func view(of checked: Diagram, options: DrawOptions) -> Result<Diagram, DrawError> {
+        var viewed = checked
+        if options.batch == .plate {
+            do throws(PlateRefusal) {
+                viewed = try checked.plate(showing: options.example ?? 0)
             } catch {
-                drawn = .failure(.focus(error))
+                // A graph that is no batch, or whose examples differ, is drawn whole, unless an
+                // example was asked for.
+                if options.example != nil || error.isAboutTheOptions { return .failure(.plate(error)) }
             }
-        } else {
-            drawn = .success(collapsed)
+        }
+        if let level = options.collapse { viewed = viewed.collapsing(level) }
+        guard let focus = options.focus else { return .success(viewed) }
+        do throws(FocusError) {
+            return .success(viewed.focusing(on: try viewed.position(named: focus), depth: options.focusDepth))
+        } catch {
+            return .failure(.focus(error))
         }
     }
 }

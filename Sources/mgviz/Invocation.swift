@@ -25,6 +25,8 @@ struct Invocation: Equatable {
     var method: FiniteDifference?
     var tolerance: Double?
     var collapse: DrawOptions.Collapse?
+    var batch = DrawOptions().batch
+    var example: Int?
     var focus: String?
     var depth: Int?
     var maxNodes = DrawOptions().maximumNodes
@@ -38,7 +40,7 @@ struct Invocation: Equatable {
     var options: DrawOptions {
         var options = DrawOptions(
             rankDirection: rankdir, precision: precision, coloring: color, theme: theme, opensQuiz: quiz, showsGradients: !noBackward,
-            checksGradients: check, collapse: collapse, focus: focus,
+            checksGradients: check, collapse: collapse, batch: batch, example: example, focus: focus,
             maximumNodes: maxNodes, maximumLayoutSeconds: maxLayoutSeconds)
         if let step { options.gradientStep = step }
         if let method { options.gradientMethod = method }
@@ -158,8 +160,8 @@ struct Invocation: Equatable {
                 writeAll(lines, to: output == "-" ? STDERR_FILENO : STDOUT_FILENO)
             }
             if let warning = drawing.nonFinite { report(.warning, warning.description) }
-            if options.collapse == .neurons && !drawing.checkedDiagram.hasNeurons {
-                report(.warning, "\(shown(name)): --collapse neurons has nothing to collapse: the graph has no model neurons (a spec's \"mlp\", or a dump's clusters)")
+            if options.collapse != nil && !drawing.checkedDiagram.hasNeurons {
+                report(.warning, "\(shown(name)): --collapse \(options.collapse!.rawValue) has nothing to collapse: the graph has no model neurons (a spec's \"mlp\" or \"batch\", a Swift model's calls, or a dump's groups)")
             }
             // A focus on a missing name is an error even when --check alone writes nothing.
             _ = try drawing.diagram
@@ -229,6 +231,8 @@ extension Invocation {
             case "--method": guard let estimate = value(FiniteDifference.self) else { return nil }; method = estimate
             case "--tolerance": guard let t = value(Double.self) else { return nil }; tolerance = t
             case "--collapse": guard let what = value(DrawOptions.Collapse.self) else { return nil }; collapse = what
+            case "--batch": guard let view = value(DrawOptions.BatchView.self) else { return nil }; batch = view
+            case "--example": guard let k = value(Int.self) else { return nil }; example = k
             case "--focus": guard let name = value(String.self) else { return nil }; focus = name
             case "--depth": guard let ops = value(Int.self) else { return nil }; depth = ops
             case "--max-nodes": guard let count = value(Int.self) else { return nil }; maxNodes = count

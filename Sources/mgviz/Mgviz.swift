@@ -153,8 +153,14 @@ struct Mgviz: ParsableCommand {
     @Option(help: "What --check allows: |autograd - numeric| <= T + T * |numeric| (default \(DrawOptions().gradientTolerance)). Example: --check --tolerance 1e-7")
     var tolerance: Double?
 
-    @Option(help: "Draw each neuron of a spec's \"mlp\" as one node with its activation's data and grad. Example: --collapse neurons")
+    @Option(help: "Fold a model's groups into one node each: neurons (each neuron, with its activation's data and grad), layers (each layer of each call), or calls (each application of the model to an example). Example: --collapse neurons")
     var collapse: DrawOptions.Collapse?
+
+    @Option(help: "A model run on a batch of examples: plate draws one example inside a box, with the parameters (their grads summed over the batch) and the sums outside; all draws every example. Example: --batch all")
+    var batch: DrawOptions.BatchView = Invocation.defaults.batch
+
+    @Option(help: "The example a batch's plate shows, from 0 (default 0). Example: --example 17")
+    var example: Int?
 
     @Option(help: ArgumentHelp(
         "Draw only the values within --depth ops of the node with this label (or id, like n42), on both sides; each cut edge gets a stub saying how many nodes lie beyond it. Backward still runs on the whole graph. Example: --focus h1 --depth 2",
@@ -179,7 +185,7 @@ struct Mgviz: ParsableCommand {
     var invocation: Invocation {
         Invocation(
             inputs: inputs, outDir: outDir, output: output, format: format, inputFormat: inputFormat, rankdir: rankdir, precision: precision,
-            noBackward: noBackward, color: color, theme: theme, check: check, explain: explain, quiz: quiz, step: step, method: method, tolerance: tolerance, collapse: collapse,
+            noBackward: noBackward, color: color, theme: theme, check: check, explain: explain, quiz: quiz, step: step, method: method, tolerance: tolerance, collapse: collapse, batch: batch, example: example,
             focus: focus, depth: depth, maxNodes: maxNodes, maxLayoutSeconds: maxLayoutSeconds, dpi: dpi)
     }
 
@@ -246,6 +252,7 @@ extension Coloring: ExpressibleByArgument {}
 extension Theme: ExpressibleByArgument {}
 extension FiniteDifference: ExpressibleByArgument {}
 extension DrawOptions.Collapse: ExpressibleByArgument {}
+extension DrawOptions.BatchView: ExpressibleByArgument {}
 
 /// Every error, warning and note goes through here, to standard error as one line.
 func report(_ diagnostic: Diagnostic, _ message: String) {

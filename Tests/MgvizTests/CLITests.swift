@@ -153,7 +153,7 @@ import Testing
         let choices = try runMgviz([sample("neuron").path, "--format", "gif", "-o", "x"])
         #expect(choices.stderr == "mgviz: error: The value 'gif' is invalid for '--format <format>'. Please provide one of the following: svg, png, pdf, dot, json, html; see 'mgviz --help'\n")
         // No full stop before the "; see": ArgumentParser ends this sentence with one.
-        let few = try runMgviz([sample("neuron").path, "--collapse", "layers"])
-        #expect(few.stderr == "mgviz: error: The value 'layers' is invalid for '--collapse <collapse>'. Please provide one of 'neurons'; see 'mgviz --help'\n")
+        let few = try runMgviz([sample("neuron").path, "--collapse", "leaves"])
+        #expect(few.stderr == "mgviz: error: The value 'leaves' is invalid for '--collapse <collapse>'. Please provide one of 'neurons', 'layers' or 'calls'; see 'mgviz --help'\n")
     }
 }
