@@ -300,6 +300,9 @@ public struct Diagram: Sendable {
         return index >= 0 ? clusters[Int(index)] : nil
     }
 
+    /// How many edges go into op nodes: one per operand use, as backward's contributions are.
+    public var edgeCount: Int { operandStart == nil ? operandList.count { $0 >= 0 } : operandList.count }
+
     /// Whether some node belongs to a model's neuron, so that `collapsingNeurons()` has work.
     public var hasClusters: Bool { !clusterIndex.isEmpty }
 

@@ -50,7 +50,7 @@ public struct Drawing {
         _ = consume spec
         if !options.showsGradients && !(evaluation.expect?.grads.isEmpty ?? true) { throw .gradsWithoutBackward }
         if options.showsGradients { evaluation.output.backward() }
-        self.init(
+        try self.init(
             output: evaluation.output, title: evaluation.title, inputs: evaluation.inputs,
             expectations: evaluation.checkExpectations(), parameters: evaluation.parameters, neurons: evaluation.neurons,
             evaluation: evaluation, options: options)
@@ -65,7 +65,7 @@ public struct Drawing {
         var options = options
         options.showsGradients = options.showsGradients && dump.hasGrads
         let evaluation = dump.evaluate()
-        self.init(
+        try self.init(
             output: evaluation.output, title: evaluation.title, inputs: [], expectations: [],
             parameters: evaluation.parameters, neurons: evaluation.neurons, evaluation: evaluation, options: options)
     }
@@ -88,7 +88,7 @@ public struct Drawing {
             let reaches = graph.dependencies(of: output.id)
             inputs = reaches.indices.filter { reaches[$0] && graph[$0].op == .leaf && graph[$0].label != nil }.map { graph[$0] }
         }
-        self.init(
+        try self.init(
             output: output, title: title, inputs: inputs, expectations: [], parameters: [], neurons: [], evaluation: nil,
             options: options)
     }
@@ -100,13 +100,17 @@ public struct Drawing {
     private init(
         output: Value, title: String?, inputs: [Value], expectations: [ExpectationResult], parameters: [Value],
         neurons: [NeuronNodes], evaluation: Evaluation?, options: DrawOptions
-    ) {
+    ) throws(DrawError) {
         self.options = options
         self.evaluation = evaluation
-        let checks = options.checksGradients
-            ? GradientCheck(tolerance: options.gradientTolerance, step: options.gradientStep, method: options.gradientMethod)
+        var checks: [GradientCheck.Result] = []
+        if options.checksGradients {
+            guard GradientCheck.work(output: output, inputs: inputs) <= DrawOptions.maximumCheckWork else {
+                throw .checkTooCostly(inputs: inputs.count, nodes: Int(output.id) + 1, maximum: DrawOptions.maximumCheckWork)
+            }
+            checks = GradientCheck(tolerance: options.gradientTolerance, step: options.gradientStep, method: options.gradientMethod)
                 .run(output: output, inputs: inputs)
-            : []
+        }
         var problems: [Value: [Diagram.Problem]] = [:]
         for check in checks where check.verdict == .wrong {
             problems[check.input, default: []].append(.init(.numericGrad, check.numeric))
