@@ -89,7 +89,7 @@ public struct DrawOptions: Sendable, Equatable {
     public static let maximumCheckWork = 40_000_000
     /// `--explain` refuses a graph of more operand uses, the lines it would print, before it
     /// builds them: each holds the notebook's arithmetic in four strings. At the limit it
-    /// takes 0.6 s and 195 MB; the 2,000,000 lines of a 1,000,000-term sum took 7 s of CPU
+    /// takes 0.6 to 0.7 s and 195 MB; the 2,000,000 lines of a 1,000,000-term sum took 7 s of CPU
     /// (17 s on a loaded machine) and 1.55 GB.
     public static let maximumExplanationLines = 250_000
 

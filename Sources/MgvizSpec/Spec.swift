@@ -70,8 +70,8 @@ public struct Spec: Sendable, Equatable {
     /// Specs that build more nodes are refused, counted as they are built (inputs, the
     /// model, each op of each definition), so that the refusal comes before the work.
     /// Measured with the release build on this 2-core machine (`benchmarks/run.sh bounds`):
-    /// the slowest spec at the limit, an MLP of 399,999 one-neuron layers, takes 3.1 s of CPU
-    /// and 275 MB to .dot; a 2,000,000-term sum writes the most, 754 MB of DOT (under
+    /// the slowest spec at the limit, an MLP of 399,999 one-neuron layers, takes 3.1 to 3.3 s
+    /// of CPU and 275 MB to .dot; a 2,000,000-term sum writes the most, 754 MB of DOT (under
     /// `--precision 17 --color grad`) in 1.5 s. Twice as many would leave a loaded machine no
     /// room in the 10 s an accepted input may take. A 64 MiB sum is refused in 0.4 s.
     public static let maximumNodes = 2_000_000
