@@ -8,8 +8,20 @@
 # Python venv with micrograd and graphviz in /tmp/mgviz-bench-venv. Prints medians.
 # Every run is pinned to the last core (taskset), so that each figure and its floor share one.
 # Usage: benchmarks/run.sh [runs]   (default 21; the machine is shared and noisy)
+#        benchmarks/run.sh bounds   (issue 22: every limit's largest accepted input and a refusal
+#                                    over each, as whole processes of the release build that
+#                                    scripts/mgviz runs, against the 10 s, 2 GB and 1 s budgets)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = bounds ]; then
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"' EXIT
+    scripts/setup.sh
+    binary=$(scripts/release-build.sh)
+    echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
+    python3 benchmarks/bounds.py --mgviz "$binary" --work "$work"
+    exit
+fi
 runs=${1:-21}
 shared=${MGVIZ_SHARED:-../shared}
 work=$(mktemp -d)

@@ -453,6 +453,9 @@ public struct Diagram: Sendable {
     /// A neuron's layer number, from its parent group.
     func layerNumber(of neuron: Group) -> Int { neuron.parent.map { groups[$0].number } ?? 0 }
 
+    /// How many edges go into op nodes: one per operand use, as backward's contributions are.
+    public var edgeCount: Int { operandList.count }
+
     /// Whether some node belongs to a model's neuron, so that `collapsingNeurons()` has work.
     public var hasNeurons: Bool { !groupOf.isEmpty && groups.contains { $0.kind == .neuron } }
 

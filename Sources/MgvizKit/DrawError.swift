@@ -13,6 +13,10 @@ public enum DrawError: Error, Sendable, CustomStringConvertible {
     case checkNeedsSpec
     /// `--explain` was asked of a dump without grads, which has no backward to replay.
     case explainNeedsGrads
+    /// A gradient check's inputs × nodes (`GradientCheck.work`) is over `DrawOptions.maximumCheckWork`.
+    case checkTooCostly(inputs: Int, nodes: Int, maximum: Int)
+    /// `--explain` would print more lines than `DrawOptions.maximumExplanationLines`.
+    case explanationTooLong(lines: Int, maximum: Int)
     /// `--theme auto` for a bitmap or PDF, which cannot follow the reader's preference.
     case autoThemeNeedsSVG(OutputFormat)
     case focus(FocusError)
@@ -41,6 +45,10 @@ public enum DrawError: Error, Sendable, CustomStringConvertible {
             return "--explain replays backward, and this dump has no grads (it was written with --no-backward); dump the graph with its grads"
         case .checkNeedsSpec:
             return "--check evaluates the graph again, and a dump (\"format\": \"\(GraphDump.format)\") is drawn as given, with no expressions; check the spec it came from"
+        case .checkTooCostly(let inputs, let nodes, let maximum):
+            return "--check evaluates the graph again for each input: \(inputs) inputs × \(nodes) nodes, over the limit of \(maximum); check a smaller spec (fewer inputs or nodes), or draw this one without --check"
+        case .explanationTooLong(let lines, let maximum):
+            return "--explain prints a line per operand use, and this graph has \(lines), over the limit of \(maximum); explain a smaller spec, or write the grads with -o graph.json"
         case .focus(let error): return error.description
         case .plate(let refusal): return refusal.description
         case .tooManyNodes(let count, let maximum, let format):
@@ -60,7 +68,9 @@ public enum DrawError: Error, Sendable, CustomStringConvertible {
     /// Whether the message is about the input, so that the caller should name it first.
     public var namesInput: Bool {
         switch self {
-        case .spec, .gradsWithoutBackward, .checkNeedsSpec, .explainNeedsGrads, .focus, .plate, .tooManyNodes, .tooCostlyToLayOut, .resolutionTooLow: return true
+        case .spec, .gradsWithoutBackward, .checkNeedsSpec, .explainNeedsGrads, .checkTooCostly, .explanationTooLong, .focus, .plate,
+             .tooManyNodes, .tooCostlyToLayOut, .resolutionTooLow:
+            return true
         case .invalidOption, .autoThemeNeedsSVG, .unknownFormat, .render, .file: return false
         }
     }
@@ -68,7 +78,7 @@ public enum DrawError: Error, Sendable, CustomStringConvertible {
     /// The command's exit status for this error.
     public var exitStatus: ExitStatus {
         switch self {
-        case .spec, .tooManyNodes, .tooCostlyToLayOut, .resolutionTooLow: return .dataError
+        case .spec, .checkTooCostly, .explanationTooLong, .tooManyNodes, .tooCostlyToLayOut, .resolutionTooLow: return .dataError
         case .invalidOption, .gradsWithoutBackward, .checkNeedsSpec, .explainNeedsGrads, .autoThemeNeedsSVG, .focus, .plate, .unknownFormat: return .usage
         case .render: return .software
         case .file(let error): return error.exitStatus

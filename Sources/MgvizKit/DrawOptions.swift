@@ -92,6 +92,16 @@ public struct DrawOptions: Sendable, Equatable {
     /// Past this many nodes an expanded model is more wires than lesson (the lecture's
     /// MLP(3, [4, 4, 1]) with its loss has 120), so collapsing it is suggested.
     public static let collapseSuggestedAbove = 500
+    /// A gradient check of more work (`GradientCheck.work`: inputs × nodes) is refused before
+    /// it starts. The op slowest to evaluate again is a power with a float exponent (about
+    /// 100 ns a node in a check; sin 55, tanh 70, a sum 18): 200 inputs before 200,000 of
+    /// them, at the limit, take 3.9 s of CPU; at 200,000,000 they took 10.8 s.
+    public static let maximumCheckWork = 40_000_000
+    /// `--explain` refuses a graph of more operand uses, the lines it would print, before it
+    /// builds them: each holds the notebook's arithmetic in four strings. At the limit it
+    /// takes 0.6 to 0.7 s and 195 MB; the 2,000,000 lines of a 1,000,000-term sum took 7 s of CPU
+    /// (17 s on a loaded machine) and 1.55 GB.
+    public static let maximumExplanationLines = 250_000
 
     public init(
         rankDirection: RankDirection = DOTExporter.defaultRankDirection,

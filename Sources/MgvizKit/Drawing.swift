@@ -64,7 +64,7 @@ public struct Drawing {
         _ = consume spec
         if !options.showsGradients && !(evaluation.expect?.grads.isEmpty ?? true) { throw .gradsWithoutBackward }
         if options.showsGradients { evaluation.output.backward() }
-        self.init(
+        try self.init(
             output: evaluation.output, title: evaluation.title, inputs: evaluation.inputs,
             expectations: evaluation.checkExpectations(), evaluation: evaluation, options: options)
     }
@@ -99,7 +99,7 @@ public struct Drawing {
             let reaches = graph.dependencies(of: output.id)
             inputs = reaches.indices.filter { reaches[$0] && graph[$0].op == .leaf && graph[$0].label != nil }.map { graph[$0] }
         }
-        self.init(output: output, title: title, inputs: inputs, expectations: [], evaluation: nil, options: options)
+        try self.init(output: output, title: title, inputs: inputs, expectations: [], evaluation: nil, options: options)
     }
 
     private static func validate(_ options: DrawOptions) throws(DrawError) {
@@ -111,11 +111,15 @@ public struct Drawing {
     private init(
         output: Value, title: String?, inputs: [Value], expectations: [ExpectationResult], evaluation: Evaluation?,
         options: DrawOptions
-    ) {
-        let checks = options.checksGradients
-            ? GradientCheck(tolerance: options.gradientTolerance, step: options.gradientStep, method: options.gradientMethod)
+    ) throws(DrawError) {
+        var checks: [GradientCheck.Result] = []
+        if options.checksGradients {
+            guard GradientCheck.work(output: output, inputs: inputs) <= DrawOptions.maximumCheckWork else {
+                throw .checkTooCostly(inputs: inputs.count, nodes: Int(output.id) + 1, maximum: DrawOptions.maximumCheckWork)
+            }
+            checks = GradientCheck(tolerance: options.gradientTolerance, step: options.gradientStep, method: options.gradientMethod)
                 .run(output: output, inputs: inputs)
-            : []
+        }
         var problems: [Value: [Diagram.Problem]] = [:]
         for check in checks where check.verdict == .wrong {
             problems[check.input, default: []].append(.init(.numericGrad, check.numeric))

@@ -18,10 +18,10 @@ public enum Document {
 /// The members of the JSON object that an input file holds, once the file passes the checks
 /// every input gets: its size, its encoding, its syntax.
 func topLevelMembers(of bytes: [UInt8]) throws(SpecError) -> [(key: String, value: JSONValue)] {
-    _ = try checkedText(bytes, emptyMeaning: "a JSON object with \"inputs\" and \"define\"")
+    let start = try checkedTextStart(bytes, emptyMeaning: "a JSON object with \"inputs\" and \"define\"")
     let root: JSONValue
-    do { root = try JSONReader.parse(bytes) } catch {
-        throw SpecError(.text(error.position), "invalid JSON: \(error.message)")
+    do { root = try JSONReader.parse(bytes, from: start) } catch {
+        throw error.exceeded.map { SpecError(.text(error.position), $0) } ?? SpecError(.text(error.position), "invalid JSON: \(error.message)")
     }
     guard case .object(let members) = root.kind else {
         throw SpecError(.document, "expected a JSON object at the top level, got \(root.typeName)")
@@ -29,17 +29,24 @@ func topLevelMembers(of bytes: [UInt8]) throws(SpecError) -> [(key: String, valu
     return members
 }
 
-/// An input file's text, once it is within the size limit, not blank, and UTF-8 without NUL
-/// bytes. `emptyMeaning` says what a file should hold, for the error on an empty one.
-func checkedText(_ bytes: [UInt8], emptyMeaning: String) throws(SpecError) -> String {
+/// The UTF-8 byte-order mark that some editors (Notepad, Excel) put at the start of a file.
+/// It marks the encoding and is no part of the text.
+let byteOrderMark: [UInt8] = [0xef, 0xbb, 0xbf]
+
+/// Where an input file's text starts in `bytes`, once the file is within the size limit, not
+/// blank, and UTF-8 without NUL bytes: after a byte-order mark, if one leads, so that a file
+/// saved with one reads, and draws, as the same file without it. `emptyMeaning` says what a
+/// file should hold, for the error on an empty one.
+func checkedTextStart(_ bytes: [UInt8], emptyMeaning: String) throws(SpecError) -> Int {
     guard bytes.count <= Spec.maximumFileBytes else {
         throw SpecError(.document, "the file is \(bytes.count) bytes, over the limit of \(Spec.maximumFileBytes)")
     }
-    guard !bytes.allSatisfy({ [0x20, 0x09, 0x0a, 0x0d].contains($0) }) else {
+    let start = bytes.starts(with: byteOrderMark) ? byteOrderMark.count : 0
+    guard !bytes[start...].allSatisfy({ [0x20, 0x09, 0x0a, 0x0d].contains($0) }) else {
         throw SpecError(.document, "the file is empty (expected \(emptyMeaning))")
     }
-    guard let text = String(validating: bytes, as: UTF8.self), !bytes.contains(0) else {
+    guard String(validating: bytes, as: UTF8.self) != nil, !bytes.contains(0) else {
         throw SpecError(.document, "the file is not UTF-8 text (is it binary?)")
     }
-    return text
+    return start
 }

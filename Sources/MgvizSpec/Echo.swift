@@ -2,9 +2,10 @@
 ///
 /// Names, keys, numbers and paths come from files and command lines that anyone can write:
 /// a newline would split the message, an escape sequence would drive the terminal (`ESC[2J`
-/// clears it) and a 10,000-character name would flood it. So control characters, line and
-/// paragraph separators and bidirectional overrides are written as escapes (`\n`, `\r`,
-/// `\t`, `\0`, `\u{1B}`), backslashes are doubled so that the escapes stay unambiguous, and
+/// clears it), an invisible character would make two different names look alike, and a
+/// 10,000-character name would flood it. So control characters, line and paragraph
+/// separators, bidirectional overrides and the byte-order mark are written as escapes (`\n`,
+/// `\r`, `\t`, `\0`, `\u{1B}`, `\u{FEFF}`), backslashes are doubled so that the escapes stay unambiguous, and
 /// a string longer than `limit` Unicode scalars is cut with an ellipsis: after its first
 /// `limit` scalars, or, with `keepingEnd` (for paths, whose file name is at the end),
 /// before its last `limit`.
@@ -28,11 +29,13 @@ public func escapingControlCharacters(_ line: String) -> String {
     return result
 }
 
-/// C0 and C1 controls, DEL, the line and paragraph separators, and the bidirectional
-/// formatting characters that can make a line read in another order than it is written.
+/// C0 and C1 controls, DEL, the line and paragraph separators, the bidirectional formatting
+/// characters that can make a line read in another order than it is written, and U+FEFF:
+/// the byte-order mark that editors put at the start of a file, invisible wherever else it
+/// ends up (`'\u{FEFF}x' is not a valid name` rather than `'x' is not a valid name`).
 private func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
     switch scalar.value {
-    case 0..<0x20, 0x7f...0x9f, 0x2028, 0x2029, 0x200e, 0x200f, 0x202a...0x202e, 0x2066...0x2069: return true
+    case 0..<0x20, 0x7f...0x9f, 0x2028, 0x2029, 0x200e, 0x200f, 0x202a...0x202e, 0x2066...0x2069, 0xfeff: return true
     default: return false
     }
 }

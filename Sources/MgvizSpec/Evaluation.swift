@@ -55,23 +55,28 @@ extension Spec {
     }
 
     private func evaluateStatements(in graph: Graph) throws(SpecError) -> Evaluation {
+        let nodeCeiling = graph.count + Spec.maximumNodes
         var bindings: [String: Operand] = [:]
         // Sized once: a spec may bind millions of names, and each regrowth rehashes them all.
         bindings.reserveCapacity(inputs.count + define.count + (mlp?.outputs.count ?? 0))
+        var inputValues: [Value] = []
+        inputValues.reserveCapacity(inputs.count)
         for input in inputs {
-            guard bindings[input.name] == nil else {
+            let value = Value(input.value, label: input.name, in: graph)
+            guard bindings.updateValue(.value(value), forKey: input.name) == nil else {
                 throw SpecError(.member(["inputs", input.name], nil), "'\(echo(input.name))' is defined twice")
             }
-            bindings[input.name] = .value(Value(input.value, label: input.name, in: graph))
+            inputValues.append(value)
         }
         var parameters: [Value] = []
         if let mlp {
             parameters = try build(mlp, graph: graph, bindings: &bindings)
         }
         // Room for what the definitions add, so that the graph does not grow by copying itself
-        // whole (a million-term sum would briefly hold a graph and a half).
-        graph.reserveCapacity(graph.count + define.reduce(0) { $0 + Tokenizer.nodeEstimate($1) })
-        let evaluator = ExpressionEvaluator(graph: graph) { bindings[$0] }
+        // whole (a million-term sum would briefly hold a graph and a half); no more than the
+        // limit allows, which a spec over it reaches before it is refused.
+        graph.reserveCapacity(min(graph.count + define.reduce(0) { $0 + Tokenizer.nodeEstimate($1) }, nodeCeiling + 2))
+        let evaluator = ExpressionEvaluator(graph: graph, nodeCeiling: nodeCeiling) { bindings[$0] }
         var lastName: String?
         for (index, entry) in define.enumerated() {
             let (name, result) = try evaluate(entry, index: index, evaluator: evaluator, bindings: bindings)
@@ -103,7 +108,7 @@ extension Spec {
         }
         return Evaluation(
             graph: graph, output: outputValue, outputName: outputName, title: title, values: values,
-            inputs: inputs.map { values[$0.name]! }, expect: expect, parameters: parameters)
+            inputs: inputValues, expect: expect, parameters: parameters)
     }
 
     /// Builds the model on `graph` and runs it on its inputs, which the graph records as a
@@ -141,11 +146,10 @@ extension Spec {
     private func evaluate(
         _ entry: String, index: Int, evaluator: ExpressionEvaluator, bindings: [String: Operand]
     ) throws(SpecError) -> (String, Operand) {
-        let scalars = entry.unicodeScalars
-        guard let equals = scalars.firstIndex(of: "=") else {
+        guard let equals = entry.utf8.firstIndex(of: UInt8(ascii: "=")) else {
             throw SpecError(.defineEntry(index: index, nil), "expected \"name = expression\", found no '='")
         }
-        let name = String(String.UnicodeScalarView(scalars[..<equals])).trimmingSpaces()
+        let name = String(entry[..<equals]).trimmingSpaces()
         guard !name.isEmpty else {
             throw SpecError(.expression(index: index, name: nil, column: 1), "expected a name before '='")
         }
@@ -155,9 +159,9 @@ extension Spec {
         guard bindings[name] == nil else {
             throw SpecError(.expression(index: index, name: name, column: 1), "'\(echo(name))' is already defined; names cannot be redefined")
         }
-        let expressionStart = scalars.index(after: equals)
-        let offset = scalars.distance(from: scalars.startIndex, to: expressionStart)
-        let byteOffset = entry.utf8.distance(from: entry.utf8.startIndex, to: expressionStart)
+        // Columns count Unicode scalars; the tokenizer counts bytes from the expression's start.
+        let offset = entry[..<equals].unicodeScalars.count + 1
+        let byteOffset = entry.utf8.distance(from: entry.utf8.startIndex, to: equals) + 1
         var entry = entry
         let result = entry.withUTF8 { utf8 in
             Result { () throws(ExpressionError) -> Operand in
@@ -167,8 +171,11 @@ extension Spec {
                 } catch {
                     // A malformed token anywhere is reported first, as if every token had been
                     // read before any was evaluated: they are all read now that evaluating failed.
-                    var check = Tokenizer(bytes, columnOffset: offset, readsNames: false)
-                    try check.check()
+                    // Not past a limit, which stops the reading where it is gone over.
+                    if error.exceeded == nil {
+                        var check = Tokenizer(bytes, columnOffset: offset, readsNames: false)
+                        try check.check()
+                    }
                     throw error
                 }
             }
@@ -176,17 +183,20 @@ extension Spec {
         do {
             return (name, try result.get())
         } catch {
-            throw SpecError(.expression(index: index, name: name, column: error.column), error.message)
+            let location = SpecLocation.expression(index: index, name: name, column: error.column)
+            throw error.exceeded.map { SpecError(location, $0) } ?? SpecError(location, error.message)
         }
     }
 }
 
 extension String {
+    /// The string without its leading and trailing spaces and tabs. Found in its UTF-8: a
+    /// blank is one ASCII byte, so the first byte kept starts a character and the byte after
+    /// the last one kept ends one.
     func trimmingSpaces() -> String {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { $0 != " " && $0 != "\t" }),
-              let last = scalars.lastIndex(where: { $0 != " " && $0 != "\t" })
-        else { return "" }
-        return String(String.UnicodeScalarView(scalars[first...last]))
+        let utf8 = self.utf8
+        func isText(_ byte: UInt8) -> Bool { byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") }
+        guard let first = utf8.firstIndex(where: isText), let last = utf8.lastIndex(where: isText) else { return "" }
+        return String(self[first..<utf8.index(after: last)])
     }
 }

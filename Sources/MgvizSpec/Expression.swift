@@ -111,9 +111,8 @@ struct Tokenizer {
             if isNameByte(i) || (i < bytes.count && bytes[i] == UInt8(ascii: ".")) {
                 throw ExpressionError(column: column, message: "malformed number: '\(text(i..<(i + 1)))' cannot follow a number")
             }
-            let literal = text(start..<i)
-            guard let value = Double(literal), value.isFinite else {
-                throw ExpressionError(column: column, message: "the number \(echo(literal)) overflows a Double")
+            guard let value = decimalValue(UnsafeBufferPointer(rebasing: bytes[start..<i])) else {
+                throw ExpressionError(column: column, message: "the number \(echo(text(start..<i))) overflows a Double")
             }
             return Token(kind: .number(value, isInteger: isInteger), column: column)
         }
@@ -174,9 +173,14 @@ struct Tokenizer {
 /// Evaluates an expression while parsing it, with Python's precedence and evaluation order.
 ///
 /// It is an operator-precedence (shunting-yard) loop with explicit stacks, not recursive
-/// descent: a sum of any length and parentheses nested any depth take no call stack.
+/// descent: a sum of any length and parentheses nested any depth take no call stack. Its
+/// limits are counted as it goes, so that an expression over one stops where it goes over:
+/// the operators waiting on the stack (`Spec.maximumExpressionDepth`), and the graph's nodes.
 struct ExpressionEvaluator {
     let graph: Graph
+    /// The graph's count past which a node is refused: its count before the spec's first
+    /// node, plus `Spec.maximumNodes`.
+    let nodeCeiling: Int
     let lookup: (String) -> Operand?
 
     private enum Pending {
@@ -213,12 +217,30 @@ struct ExpressionEvaluator {
         // The last name looked up: a long expression tends to use a few names again and again.
         var recent: (name: String, operand: Operand)?
 
-        /// Applies operators from the top of the stack while `shouldApply` says so.
-        func reduce(while shouldApply: (Pending) -> Bool) {
+        /// Applies operators from the top of the stack while `shouldApply` says so; `column`
+        /// is the token's that made them due.
+        func reduce(at column: Int, while shouldApply: (Pending) -> Bool) throws(ExpressionError) {
             while let top = pending.last, shouldApply(top) {
                 pending.removeLast()
-                apply(top, to: &operands)
+                try apply(top, at: column)
             }
+        }
+
+        /// Applies `operation`, which builds at most two nodes, and refuses the graph it
+        /// makes if it is over the ceiling.
+        func apply(_ operation: Pending, at column: Int) throws(ExpressionError) {
+            self.apply(operation, to: &operands)
+            if graph.count > nodeCeiling {
+                let built = graph.count - (nodeCeiling - Spec.maximumNodes)
+                throw ExpressionError(column: column, LimitExceeded(.nodes, maximum: Spec.maximumNodes, count: built))
+            }
+        }
+
+        func push(_ operation: Pending, at column: Int) throws(ExpressionError) {
+            guard pending.count < Spec.maximumExpressionDepth else {
+                throw ExpressionError(column: column, LimitExceeded(.expressionDepth, maximum: Spec.maximumExpressionDepth, count: pending.count + 1))
+            }
+            pending.append(operation)
         }
 
         while true {
@@ -234,7 +256,7 @@ struct ExpressionEvaluator {
                         guard let function = UnaryFunction(rawValue: name) else {
                             throw ExpressionError(column: token.column, message: "unknown function '\(echo(name))' (expected one of: \(UnaryFunction.allCases.map(\.rawValue).joined(separator: ", ")))")
                         }
-                        pending.append(.call(function, column: token.column))
+                        try push(.call(function, column: token.column), at: token.column)
                         lookahead = try tokens.next()
                     } else if let operand = recent?.name == name ? recent?.operand : lookup(name) {
                         // Looked up first: no name a spec binds is a function's (Spec.problem(withName:)).
@@ -246,9 +268,9 @@ struct ExpressionEvaluator {
                     } else {
                         throw ExpressionError(column: token.column, message: "unknown name '\(echo(name))' (expected an input or a name defined earlier)")
                     }
-                case .symbol(.open): pending.append(.parenthesis(column: token.column))
-                case .symbol(.operator(.subtract)): pending.append(.negate)
-                case .symbol(.operator(.add)): pending.append(.plus)
+                case .symbol(.open): try push(.parenthesis(column: token.column), at: token.column)
+                case .symbol(.operator(.subtract)): try push(.negate, at: token.column)
+                case .symbol(.operator(.add)): try push(.plus, at: token.column)
                 case .end where operands.isEmpty && pending.isEmpty:
                     throw ExpressionError(column: token.column, message: "the expression is empty")
                 default:
@@ -260,17 +282,17 @@ struct ExpressionEvaluator {
             case .symbol(.operator(let op)):
                 let incoming = Pending.binary(op)
                 let rightAssociative = op == .power
-                reduce { rightAssociative ? $0.precedence > incoming.precedence : $0.precedence >= incoming.precedence }
-                pending.append(incoming)
+                try reduce(at: token.column) { rightAssociative ? $0.precedence > incoming.precedence : $0.precedence >= incoming.precedence }
+                try push(incoming, at: token.column)
                 expectingOperand = true
             case .symbol(.close):
-                reduce { $0.precedence > 0 }
+                try reduce(at: token.column) { $0.precedence > 0 }
                 guard let open = pending.popLast() else {
                     throw ExpressionError(column: token.column, message: "unbalanced ')': no '(' before it")
                 }
-                if case .call = open { apply(open, to: &operands) }
+                if case .call = open { try apply(open, at: token.column) }
             case .end:
-                reduce { $0.precedence > 0 }
+                try reduce(at: token.column) { $0.precedence > 0 }
                 if let open = pending.last, case .parenthesis(let column) = open {
                     throw ExpressionError(column: column, message: "unbalanced '(': it is never closed")
                 }

@@ -21,8 +21,6 @@ extension Spec {
         public var outputs: [String]
 
         public static let keys = ["sizes", "activation", "seed", "parameters", "inputs", "outputs"]
-        /// Bigger models are refused: a million parameters is already 3 million nodes.
-        public static let maximumParameterCount = 1_000_000
 
         public init(sizes: [Int], activation: Activation = .relu, weights: Weights, inputs: [String], outputs: [String]) {
             self.sizes = sizes
@@ -33,7 +31,10 @@ extension Spec {
         }
     }
 
-    static func parseModel(_ value: JSONValue) throws(SpecError) -> Model {
+    /// The model of a spec with `inputCount` inputs: together they may build at most
+    /// `Spec.maximumNodes` nodes, which bounds the parameters too (each weight is three nodes:
+    /// itself, its product and its sum).
+    static func parseModel(_ value: JSONValue, after inputCount: Int) throws(SpecError) -> Model {
         func fail(_ key: String, _ value: JSONValue, _ message: String) -> SpecError {
             SpecError(.member(["mlp", key], value.position), message)
         }
@@ -80,11 +81,6 @@ extension Spec {
         var sizes: [Int] = []
         for element in try array("sizes") { sizes.append(Int(try integer(element, "sizes", minimum: 1))) }
         guard sizes.count >= 2 else { throw fail("sizes", sizesValue, "expected the input width and at least one layer, like [3, 4, 4, 1]") }
-        guard let parameterCount = MLP.parameterCount(inputs: sizes[0], outputs: Array(sizes.dropFirst())),
-              parameterCount <= Model.maximumParameterCount
-        else {
-            throw fail("sizes", sizesValue, "the model would have over 1,000,000 parameters")
-        }
 
         var activation = Activation.relu
         if let found = members.first(where: { $0.key == "activation" })?.value {
@@ -93,6 +89,14 @@ extension Spec {
             }
             activation = chosen
         }
+        let widths = Array(sizes.dropFirst())
+        let nodes = MLP.nodeCount(inputs: sizes[0], outputs: widths, activation: activation)
+            .flatMap { nodes in inputCount.addingReportingOverflow(nodes).overflow ? nil : inputCount + nodes }
+        guard let nodes, nodes <= Spec.maximumNodes else {
+            throw SpecError(.member(["mlp", "sizes"], sizesValue.position), LimitExceeded(.nodes, maximum: Spec.maximumNodes, count: nodes ?? .max))
+        }
+        // The parameters are some of those nodes, so their count fits an Int.
+        let parameterCount = MLP.parameterCount(inputs: sizes[0], outputs: widths)!
 
         let seed = members.first { $0.key == "seed" }?.value
         let parameters = members.first { $0.key == "parameters" }?.value

@@ -67,6 +67,34 @@ public struct Spec: Sendable, Equatable {
     /// Titles of more lines are refused. Graphviz counts a label's lines in a `short`: 32,769
     /// lines crash it, and 1,000 took 13 s and 361 MB to PNG; 10 lines cost 0.07 s.
     public static let maximumTitleLines = 10
+    /// Specs that build more nodes are refused, counted as they are built (inputs, the
+    /// model, each op of each definition), so that the refusal comes before the work.
+    /// Measured with the release build on this 2-core machine (`benchmarks/run.sh bounds`):
+    /// the slowest spec at the limit, an MLP of 399,999 one-neuron layers, takes 3.1 to 3.3 s
+    /// of CPU and 275 MB to .dot; a 2,000,000-term sum writes the most, 754 MB of DOT (under
+    /// `--precision 17 --color grad`) in 1.5 s. Twice as many would leave a loaded machine no
+    /// room in the 10 s an accepted input may take. A 64 MiB sum is refused in 0.4 s.
+    public static let maximumNodes = 2_000_000
+    /// Expressions that nest deeper are refused as they are read: each open parenthesis or
+    /// call, unary sign, and operator waiting for its right operand (a run of `**`) is a level.
+    /// 100,000 levels of parentheses, of calls and of `**` take 0.1 s and 47 MB together, and
+    /// keep the promise of parentheses nested 100,000 deep (Python's parser stops at 200);
+    /// unbounded, 33 M parentheses took 22 s and 890 MB, and 64 M minus signs built 128 M
+    /// nodes in 128 s. A 64 MiB run of any of them is refused in 0.3 s.
+    public static let maximumExpressionDepth = 100_000
+    /// Specs with more inputs and definitions together are refused as they are read: a
+    /// definition may build no node (`y = x`, `k = 2 * 3`), yet each name costs a string,
+    /// a table entry and a binding. 500,000 names with 2,000,000 nodes take 2.5 s of CPU and
+    /// 225 MB to .dot. Refusing the 1,000,001st name took 0.65 s of CPU to read the million
+    /// before it (1.1 s on a loaded machine), too close to the 1 s a refusal may take; the
+    /// 500,001st is refused in 0.35 s.
+    public static let maximumNames = 500_000
+    /// JSON documents of more values are refused as they are read. The densest valid
+    /// document that fits 64 MiB, a dump of 506,024 nodes and 1,012,038 edges with ids of 1 to
+    /// 4 characters, holds 7,084,312 values and draws in 2.3 s and 494 MB; 8,000,001 values of
+    /// a 64 MiB array are refused after 0.6 s and 361 MB, where reading the whole array took
+    /// 4 s and 1.4 GB.
+    public static let maximumJSONValues = 8_000_000
     public static let keys = ["title", "inputs", "mlp", "define", "output", "expect"]
 
     /// Parses a spec file's bytes. Errors say where in the spec; the caller names the file.
@@ -134,7 +162,7 @@ public struct Spec: Sendable, Equatable {
             throw SpecError(.member(["define"], defineValue.position), "expected at least one \"name = expression\" entry")
         }
 
-        mlp = try member("mlp").map { (value) throws(SpecError) in try Spec.parseModel(value) }
+        mlp = try member("mlp").map { (value) throws(SpecError) in try Spec.parseModel(value, after: inputs.count) }
         expect = nil
         guard let expectValue = member("expect") else { return }
         guard case .object(let expectMembers) = expectValue.kind, !expectMembers.isEmpty else {

@@ -3,10 +3,18 @@
 public struct SpecError: Error, CustomStringConvertible, Equatable, Sendable {
     public var location: SpecLocation
     public var message: String
+    /// The limit the spec went over, when that is the problem.
+    public var exceeded: LimitExceeded?
 
     public init(_ location: SpecLocation, _ message: String) {
         self.location = location
         self.message = message
+    }
+
+    /// A limit gone over, worded by `LimitExceeded.description`.
+    public init(_ location: SpecLocation, _ exceeded: LimitExceeded) {
+        self.init(location, exceeded.description)
+        self.exceeded = exceeded
     }
 
     /// `"inputs"."x0" (line 3, column 9): expected a number, got a string`.
@@ -73,8 +81,62 @@ public struct TextPosition: Equatable, Sendable, CustomStringConvertible {
     public var description: String { "line \(line), column \(column)" }
 }
 
-/// What the expression parser reports: a column within one `define` entry.
+/// One of the limits that keep every input the limits accept within seconds and memory
+/// (docs/RELIABILITY.md has the figures that chose each): which, its value, and the count
+/// that went over it. Counts are taken as the input is read and built, and the work stops at
+/// the first one over, so `count` is how many there were by then, not in the whole input.
+public struct LimitExceeded: Error, Equatable, Sendable, CustomStringConvertible {
+    public enum Limit: Sendable, Equatable, CaseIterable {
+        /// `Spec.maximumNodes`: the nodes a spec builds (inputs, model and definitions).
+        case nodes
+        /// `Spec.maximumExpressionDepth`: how deep one expression nests.
+        case expressionDepth
+        /// `Spec.maximumNames`: a spec's inputs and definitions together.
+        case names
+        /// `Spec.maximumJSONValues`: the values of one JSON document.
+        case jsonValues
+    }
+
+    public var limit: Limit
+    public var maximum: Int
+    /// `Int.max` when the count overflows an Int, as a model's absurd sizes can make it.
+    public var count: Int
+
+    public init(_ limit: Limit, maximum: Int, count: Int) {
+        self.limit = limit
+        self.maximum = maximum
+        self.count = count
+    }
+
+    public var description: String {
+        switch limit {
+        case .nodes:
+            let nodes = count == .max ? "more nodes than an Int counts" : "\(count) nodes"
+            return "the graph would have \(nodes) here, over the limit of \(maximum) a spec may build"
+        case .expressionDepth:
+            return "the expression nests \(count) levels deep here, over the limit of \(maximum) (each '(', call, unary sign and '**' waiting for its operand is a level)"
+        case .names:
+            return "the spec names \(count) values by here (inputs and definitions), over the limit of \(maximum)"
+        case .jsonValues:
+            return "the JSON holds \(count) values by here, over the limit of \(maximum)"
+        }
+    }
+}
+
+/// What the expression parser reports: a column within one `define` entry, and the limit
+/// gone over when that is the problem.
 struct ExpressionError: Error {
     var column: Int
     var message: String
+    var exceeded: LimitExceeded?
+
+    init(column: Int, message: String) {
+        self.column = column
+        self.message = message
+    }
+
+    init(column: Int, _ exceeded: LimitExceeded) {
+        self.init(column: column, message: exceeded.description)
+        self.exceeded = exceeded
+    }
 }

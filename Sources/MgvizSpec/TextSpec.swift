@@ -28,12 +28,14 @@ struct TextLines: Sendable, Equatable {
 
     /// `error`, located in the text.
     func located(_ error: SpecError) -> SpecError {
+        var located = error
         switch error.location {
-        case .expression(let index, _, let column): return SpecError(.text(TextPosition(line: define[index], column: column)), error.message)
-        case .defineEntry(let index, _): return SpecError(.text(TextPosition(line: define[index], column: 1)), error.message)
-        case .member(["output"], _): return SpecError(.text(TextPosition(line: output, column: 1)), error.message)
-        default: return error
+        case .expression(let index, _, let column): located.location = .text(TextPosition(line: define[index], column: column))
+        case .defineEntry(let index, _): located.location = .text(TextPosition(line: define[index], column: 1))
+        case .member(["output"], _): located.location = .text(TextPosition(line: output, column: 1))
+        default: break
         }
+        return located
     }
 }
 
@@ -50,65 +52,91 @@ extension Spec {
     ///
     /// `#` starts a comment anywhere. It makes the spec its JSON twin would: the same inputs,
     /// defines, output and title, so the two draw byte for byte alike.
+    ///
+    /// It reads bytes, not Characters: every byte that shapes a statement (`=`, `#`, blanks,
+    /// line ends) is ASCII, and no other byte can be part of one, so lines are found in one
+    /// pass with nothing made for blank lines or comments, whatever the file's 64 MiB hold.
+    /// A column is the bytes before it plus 1, which is its character's place: the blanks
+    /// and the word before it are ASCII.
     public init(text bytes: [UInt8]) throws(SpecError) {
-        let text = try checkedText(bytes, emptyMeaning: "lines such as \"x = 2.0\" and \"y = x**2\"")
+        let textStart = try checkedTextStart(bytes, emptyMeaning: "lines such as \"x = 2.0\" and \"y = x**2\"")
         self.init(inputs: [], define: [])
         var lines = TextLines()
         var outputLine: Int?
         /// Where each name was defined, to refuse a second definition on the line that makes it.
         var definedOn: [String: Int] = [:]
-        // "\r\n" is one Character, so a Windows line end splits as "\n" does.
-        let fileLines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
-        for (offset, line) in fileLines.enumerated() {
-            let number = offset + 1
-            let comment = line.firstIndex(of: "#")
-            if number == 1, let comment, line[..<comment].allSatisfy(\.isSpaceOrTab) {
-                title = String(line[line.index(after: comment)...]).trimmingSpaces()
+        // Sized once, from the lines: a table that grows rehashes every name it holds.
+        definedOn.reserveCapacity(min(bytes.count { $0 == UInt8(ascii: "\n") } + 1, Spec.maximumNames))
+        func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+        func isSpaceOrTab(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        /// Letters, digits and _; and any byte of a non-ASCII character, so that `outputé` is one word.
+        func isWordByte(_ byte: UInt8) -> Bool {
+            let lower = byte | 0x20
+            return (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                || byte == UInt8(ascii: "_") || byte >= 0x80
+        }
+        var lineStart = textStart
+        var number = 0
+        // Lines end at "\n" or "\r\n"; the text after the last "\n" is a line too, empty or not.
+        while lineStart <= bytes.count {
+            number += 1
+            let newline = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            defer { lineStart = newline + 1 }
+            let lineEnd = newline < bytes.count && newline > lineStart && bytes[newline - 1] == UInt8(ascii: "\r") ? newline - 1 : newline
+            let comment = bytes[lineStart..<lineEnd].firstIndex(of: UInt8(ascii: "#"))
+            if number == 1, let comment, bytes[lineStart..<comment].allSatisfy(isSpaceOrTab) {
+                title = text((comment + 1)..<lineEnd).trimmingSpaces()
                 if let title, let problem = Spec.problem(withTitle: title) {
                     throw SpecError(.text(TextPosition(line: 1, column: 1)), problem)
                 }
             }
-            let statement = comment.map { line[..<$0] } ?? line
-            guard let start = statement.firstIndex(where: { !$0.isSpaceOrTab }) else { continue }
-            let column = statement.distance(from: statement.startIndex, to: start) + 1
+            let statementEnd = comment ?? lineEnd
+            guard let start = bytes[lineStart..<statementEnd].firstIndex(where: { !isSpaceOrTab($0) }) else { continue }
+            let column = start - lineStart + 1
             let at = TextPosition(line: number, column: column)
-            let firstWord = statement[start...].prefix { $0.isLetter || $0.isNumber || $0 == "_" }
-            let afterWord = statement[firstWord.endIndex...].drop(while: \.isSpaceOrTab)
-            if Spec.jsonOnly.contains(String(firstWord)) && afterWord.first != "=" {
+            let wordEnd = bytes[start..<statementEnd].firstIndex { !isWordByte($0) } ?? statementEnd
+            // Made only if it may be a keyword: the longest is "output".
+            let firstWord = wordEnd - start <= 6 ? text(start..<wordEnd) : ""
+            let afterWord = bytes[wordEnd..<statementEnd].firstIndex { !isSpaceOrTab($0) } ?? statementEnd
+            if Spec.jsonOnly.contains(firstWord) && (afterWord == statementEnd || bytes[afterWord] != UInt8(ascii: "=")) {
                 throw SpecError(
                     .text(at),
                     "\"\(firstWord)\" can only be given in a JSON spec; a text spec holds inputs (x = 2.0), definitions (y = x**2), comments and \"output NAME\"")
             }
-            guard let equals = statement.firstIndex(of: "=") else {
-                guard firstWord == "output", !afterWord.isEmpty else {
+            guard let equals = bytes[start..<statementEnd].firstIndex(of: UInt8(ascii: "=")) else {
+                guard firstWord == "output", afterWord < statementEnd else {
                     throw SpecError(.text(at), "expected \"name = number\", \"name = expression\" or \"output NAME\"")
                 }
                 if let outputLine {
                     throw SpecError(.text(at), "a second \"output\" line; line \(outputLine) gave the output already")
                 }
-                let name = String(afterWord).trimmingSpaces()
+                let name = text(afterWord..<statementEnd).trimmingSpaces()
                 if let problem = Spec.problem(withName: name) {
-                    throw SpecError(.text(TextPosition(line: number, column: column + statement[start...].distance(from: start, to: afterWord.startIndex))), problem)
+                    throw SpecError(.text(TextPosition(line: number, column: column + afterWord - start)), problem)
                 }
                 output = name
                 outputLine = number
                 continue
             }
-            let name = String(statement[..<equals]).trimmingSpaces()
-            let value = String(statement[statement.index(after: equals)...]).trimmingSpaces()
-            if let earlier = definedOn[name] {
+            let name = text(lineStart..<equals).trimmingSpaces()
+            // The value is read where it is: it may be an expression of megabytes.
+            let valueStart = bytes[(equals + 1)..<statementEnd].firstIndex { !isSpaceOrTab($0) } ?? statementEnd
+            let valueEnd = (bytes[valueStart..<statementEnd].lastIndex { !isSpaceOrTab($0) } ?? valueStart - 1) + 1
+            if !name.isEmpty, let earlier = definedOn.updateValue(number, forKey: name) {
                 throw SpecError(.text(at), "'\(echo(name))' is already defined on line \(earlier); names cannot be redefined")
             }
-            if let number = Spec.plainNumber(value) {
+            guard inputs.count + define.count < Spec.maximumNames else {
+                throw SpecError(.text(at), LimitExceeded(.names, maximum: Spec.maximumNames, count: inputs.count + define.count + 1))
+            }
+            if let number = Spec.plainNumber(bytes[valueStart..<valueEnd]) {
                 if let problem = Spec.problem(withName: name) { throw SpecError(.text(at), problem) }
-                guard number.isFinite else { throw SpecError(.text(at), "the number \(echo(value)) overflows a Double") }
+                guard number.isFinite else { throw SpecError(.text(at), "the number \(echo(text(valueStart..<valueEnd))) overflows a Double") }
                 inputs.append(Input(name: name, value: number))
             } else {
                 // The entry keeps the line's leading blanks, so that its columns are the line's.
-                define.append(String(line[..<statement.endIndex]))
+                define.append(text(lineStart..<statementEnd))
                 lines.define.append(number)
             }
-            if !name.isEmpty { definedOn[name] = number }
             lines.output = number
             if outputLine == nil { output = name }
         }
@@ -123,25 +151,30 @@ extension Spec {
         textLines = lines
     }
 
-    /// `value` as a number if it is a plain number literal, optionally signed: `2`, `-3.0`,
-    /// `.5`, `1e-3`; nil for anything else, which is an expression.
-    static func plainNumber(_ value: String) -> Double? {
-        var digits = Substring(value)
-        if digits.first == "+" || digits.first == "-" { digits.removeFirst() }
-        let mantissa = digits.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
-        guard mantissa.contains(where: \.isNumber), mantissa.filter({ $0 == "." }).count <= 1 else { return nil }
-        var rest = digits[mantissa.endIndex...]
-        if rest.first == "e" || rest.first == "E" {
-            rest.removeFirst()
-            if rest.first == "+" || rest.first == "-" { rest.removeFirst() }
-            guard !rest.isEmpty, rest.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-            rest = rest[rest.endIndex...]
+    /// `value`'s UTF-8 as a number if it is a plain number literal, optionally signed: `2`,
+    /// `-3.0`, `.5`, `1e-3`; nil for anything else, which is an expression (left at its first
+    /// byte that no number has).
+    static func plainNumber(_ value: ArraySlice<UInt8>) -> Double? {
+        value.withUnsafeBufferPointer { bytes -> Double? in
+            var i = 0
+            func isDigit(_ i: Int) -> Bool { i < bytes.count && bytes[i] >= UInt8(ascii: "0") && bytes[i] <= UInt8(ascii: "9") }
+            func skipSign() { if i < bytes.count && (bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-")) { i += 1 } }
+            skipSign()
+            var digits = 0, points = 0
+            while isDigit(i) || (i < bytes.count && bytes[i] == UInt8(ascii: ".")) {
+                if isDigit(i) { digits += 1 } else { points += 1 }
+                i += 1
+            }
+            guard digits > 0, points <= 1 else { return nil }
+            if i < bytes.count && bytes[i] | 0x20 == UInt8(ascii: "e") {
+                i += 1
+                skipSign()
+                guard isDigit(i) else { return nil }
+                while isDigit(i) { i += 1 }
+            }
+            guard i == bytes.count else { return nil }
+            // One that overflows is infinite, which the caller refuses, naming it.
+            return decimalValue(bytes) ?? .infinity
         }
-        guard rest.isEmpty else { return nil }
-        return Double(value.hasPrefix("+") ? String(value.dropFirst()) : value)
     }
-}
-
-extension Character {
-    var isSpaceOrTab: Bool { self == " " || self == "\t" }
 }

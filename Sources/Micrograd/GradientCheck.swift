@@ -36,6 +36,15 @@ public struct GradientCheck {
         self.method = method
     }
 
+    /// What `run(output:inputs:)` costs, up to a constant factor: inputs × the nodes up to the
+    /// output, or `Int.max` if that overflows. Each input's check evaluates again the nodes
+    /// after it (twice for the difference, once to restore them) and looks for a kink on the
+    /// way in two more passes, over tables as long as the graph up to the output.
+    public static func work(output: Value, inputs: [Value]) -> Int {
+        let (work, overflow) = inputs.count.multipliedReportingOverflow(by: Int(output.id) + 1)
+        return overflow ? .max : work
+    }
+
     /// Checks each input's grad, which backward from `output` must already have filled in.
     public func run(output: Value, inputs: [Value]) -> [Result] {
         inputs.map { input in

@@ -113,6 +113,23 @@ public struct MLP {
         return count
     }
 
+    /// How many nodes MLP(inputs, outputs) puts on its graph, built and run once forward, or
+    /// nil if that count overflows Int: per neuron its fan-in + 1 parameters, a product and a
+    /// sum per weight, and its activation's node (none for a linear layer).
+    public static func nodeCount(inputs: Int, outputs: [Int], activation: Activation) -> Int? {
+        var count = 0
+        for (index, (fanIn, width)) in zip([inputs] + outputs, outputs).enumerated() {
+            let isLinear = activation == .linear || (activation == .relu && index == outputs.count - 1)
+            let (weights, overflow1) = fanIn.multipliedReportingOverflow(by: 3)
+            let (neuron, overflow2) = weights.addingReportingOverflow(isLinear ? 1 : 2)
+            let (layer, overflow3) = neuron.multipliedReportingOverflow(by: width)
+            let (total, overflow4) = count.addingReportingOverflow(layer)
+            guard !overflow1, !overflow2, !overflow3, !overflow4 else { return nil }
+            count = total
+        }
+        return count
+    }
+
     /// The parameter count of positive sizes whose count fits an Int; sizes come from users.
     private static func checkedParameterCount(inputs: Int, outputs: [Int]) throws(MLPError) -> Int {
         guard inputs > 0, !outputs.isEmpty, outputs.allSatisfy({ $0 > 0 }) else {

@@ -154,6 +154,11 @@ struct Invocation: Equatable {
             // Reports go to stdout, unless the diagram does.
             Report(toStandardError: output == "-").print(drawing)
             if explain {
+                // Counted before the ledger is built: it would hold every line's texts.
+                let uses = try drawing.diagram.edgeCount
+                guard uses <= DrawOptions.maximumExplanationLines else {
+                    throw .explanationTooLong(lines: uses, maximum: DrawOptions.maximumExplanationLines)
+                }
                 // Focus and --no-backward are refused before; a dump may have no grads.
                 guard let ledger = drawing.backwardLedger else { throw .explainNeedsGrads }
                 let lines = ledger.explanation(in: try drawing.diagram).map { $0 + "\n" }.joined()
