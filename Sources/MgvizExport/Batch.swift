@@ -25,6 +25,20 @@ public struct Plate: Sendable, Equatable {
 
     /// The box's label: `× 100 examples, showing x[17]`.
     public var caption: String { "× \(count) examples, showing \(exampleName)" }
+
+    public init(
+        count: Int, shown: Int, members: [Int32], data: [Double], grads: [Double], labels: [Int32: [String]], exampleName: String
+    ) {
+        precondition(count >= 2 && (0..<count).contains(shown), "a plate shows one of two examples or more")
+        precondition(data.count == count * members.count && (grads.isEmpty || grads.count == data.count), "a plate has every example's numbers")
+        self.count = count
+        self.shown = shown
+        self.members = members
+        self.data = data
+        self.grads = grads
+        self.labels = labels
+        self.exampleName = exampleName
+    }
 }
 
 /// Why a diagram has no plate: what the batch lacks.
@@ -218,21 +232,23 @@ extension Diagram {
         let folds = folding.map { chain in part.sumFold(chain, examples: examples, at: newPosition, results: Results(of: part)) }
         var (plate, placed) = part.folding(folds)
         // Every example's numbers and varying labels, for each member.
-        var values = Plate(
-            count: examples, shown: example, members: members.map { placed[Int($0)] }, data: [], grads: [], labels: [:],
-            exampleName: "x[\(example)]")
-        values.data.reserveCapacity(examples * shown.count)
+        var data: [Double] = [], grads: [Double] = []
+        data.reserveCapacity(examples * shown.count)
         for members in layout.members {
             for position in members {
-                values.data.append(data[Int(position)])
-                if showsGrads { values.grads.append(grads[Int(position)]) }
+                data.append(self.data[Int(position)])
+                if showsGrads { grads.append(self.grads[Int(position)]) }
             }
         }
+        var labels: [Int32: [String]] = [:]
         for (m, position) in shown.enumerated() {
             let label = label(at: Int(position))
             let all = layout.members.map { self.label(at: Int($0[m])) }
-            if all.contains(where: { $0 != label }) { values.labels[Int32(m)] = all }
+            if all.contains(where: { $0 != label }) { labels[Int32(m)] = all }
         }
+        let values = Plate(
+            count: examples, shown: example, members: members.map { placed[Int($0)] }, data: data, grads: grads, labels: labels,
+            exampleName: "x[\(example)]")
         plate.plate = values
         plate.notePlateEdges()
         return plate

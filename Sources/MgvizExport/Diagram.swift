@@ -203,7 +203,7 @@ public struct Diagram: Sendable {
     /// Set when this draws one example of a batch inside a plate (see `plate(showing:)`).
     public internal(set) var plate: Plate?
     /// How far the model's groups were folded, when they were (see `collapsing(_:)`).
-    public internal(set) var collapseLevel: CollapseLevel?
+    public package(set) var collapseLevel: CollapseLevel?
 
     /// What an edge says besides its direction.
     public enum EdgeNote: Sendable, Equatable {
@@ -361,6 +361,18 @@ public struct Diagram: Sendable {
         } else {
             for position in groupOf.indices where groupOf[position] >= 0 { groupOf[position] = newIndex[Int(groupOf[position])] }
         }
+    }
+
+    /// Makes this diagram the plate of a batch, as a dump says it is, and notes its edges.
+    package mutating func setPlate(_ plate: Plate) {
+        precondition(plate.members.allSatisfy { $0 >= 0 && Int($0) < count }, "a plate's members are nodes")
+        self.plate = plate
+        notePlateEdges()
+    }
+
+    /// Sets what the folded node at `position` draws besides its label and op.
+    package mutating func setFoldText(_ text: FoldText, at position: Int) {
+        foldTexts[Int32(position)] = text
     }
 
     /// Marks the node at `position` with what a check found wrong there.

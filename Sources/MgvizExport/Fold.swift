@@ -23,10 +23,16 @@ extension Diagram {
     }
 
     /// What a folded node draws besides its label and op.
-    struct FoldText: Sendable, Equatable {
-        var lines: [String]?
-        var notes: [String]
-        var isDead: Bool
+    public struct FoldText: Sendable, Equatable {
+        public var lines: [String]?
+        public var notes: [String]
+        public var isDead: Bool
+
+        public init(lines: [String]?, notes: [String], isDead: Bool) {
+            self.lines = lines
+            self.notes = notes
+            self.isDead = isDead
+        }
     }
 
     /// The same diagram with each fold drawn as one node, fed once by each node outside it

@@ -1,16 +1,27 @@
 import Micrograd
 import MgvizExport
 
-/// An `mgviz-graph` document, version 1: a graph as `mgviz -o graph.json` dumps it, or as
-/// another producer (the Python bridge) writes it. The whole document is validated when it
-/// is read, and drawn as given: data, grads, kinds, labels, ops and neurons come from the
-/// file into a `Diagram`, and nothing is evaluated again.
+/// An `mgviz-graph` document: a graph as `mgviz -o graph.json` dumps it, or as another
+/// producer (the Python bridge) writes it. Version 1 groups nodes by a model's neurons
+/// (`"cluster": "L1 N3"`); version 2 has a tree of groups (a batch's calls, their layers and
+/// neurons), and may hold a plate with every example's numbers, and groups folded into one
+/// node. The whole document is validated when it is read, and drawn as given: data, grads,
+/// kinds, labels, ops and groups come from the file into a `Diagram`, and nothing is
+/// evaluated again.
 public struct GraphDump: Sendable {
     public static let format = "mgviz-graph"
     public static let version = 1
+    public static let versions = 1...2
     public static let keys = ["format", "version", "title", "output", "nodes", "edges"]
     public static let nodeKeys = ["id", "label", "op", "kind", "data", "grad", "cluster"]
     public static let edgeKeys = ["from", "to"]
+    /// Version 2's keys: groups instead of clusters, and what a plate or a collapse adds.
+    public static let keys2 = ["format", "version", "title", "output", "groups", "nodes", "edges"]
+    public static let optionalKeys2 = ["plate", "collapse"]
+    public static let nodeKeys2 = ["id", "label", "op", "kind", "data", "grad", "group"]
+    public static let groupKeys = ["id", "kind", "name", "number", "parent"]
+    public static let foldKeys = ["lines", "notes", "dead"]
+    public static let plateKeys = ["examples", "shown", "members", "data", "grad", "labels"]
 
     /// The graph as the file gives it, its neurons as groups, each inside its layer's.
     public let diagram: Diagram
@@ -27,10 +38,13 @@ public struct GraphDump: Sendable {
         var data: Double
         var grad: Double
         var neuron: (layer: Int, neuron: Int)?
+        /// Version 2's group, as a position among the groups.
+        var group: Int32 = -1
+        var fold: Diagram.FoldText? = nil
         var operands: [Int32]
 
-        /// How many operand edges go into it: a dump's ops are the engine's.
-        var arity: Int { operation.arity ?? 0 }
+        /// How many operand edges go into it, or nil for a sum or a folded group, which take any.
+        var arity: Int? { operation.arity }
     }
 
     /// `L1 N3`, a neuron's layer and number (1-based), or nil if `text` is not spelled so.
@@ -51,29 +65,46 @@ public struct GraphDump: Sendable {
         if let focus = members.first(where: { $0.key == "focus" }) {
             throw SpecError(
                 .member(["focus"], focus.value.position),
-                "this dump is of a focused part, not the whole graph; dump the whole graph and draw it with --focus")
+                "this dump is of a focused part, not the whole graph; dump the whole graph and focus on a part when drawing it")
         }
-        if let collapse = members.first(where: { $0.key == "collapse" }) {
+        let versionValue = members.first { $0.key == "version" }?.value
+        let version: Int
+        if case .number(let number)? = versionValue?.kind, let whole = Int(exactly: number), GraphDump.versions.contains(whole) {
+            version = whole
+        } else if versionValue == nil {
+            throw SpecError(.document, "missing required key \"version\"")
+        } else {
+            throw SpecError(
+                .member(["version"], versionValue!.position),
+                "expected 1 or 2, got \(echo(versionValue!.text)) (this mgviz reads \(GraphDump.format) versions 1 and 2)")
+        }
+        if version == 1, let collapse = members.first(where: { $0.key == "collapse" }) {
             throw SpecError(
                 .member(["collapse"], collapse.value.position),
-                "this dump is of a diagram with its neurons collapsed, which are no ops of the engine; dump it without --collapse and draw that with --collapse neurons")
+                "this dump is of a diagram with its neurons collapsed, which are no ops of the engine; dump it without collapsing, and collapse it when drawing it")
         }
-        let object = try DumpObject(members, keys: GraphDump.keys) { key, position in
+        let keys = version == 1 ? GraphDump.keys : GraphDump.keys2
+        let present = version == 1 ? members : members.filter { !GraphDump.optionalKeys2.contains($0.key) }
+        let object = try DumpObject(present, keys: keys) { key, position in
             key.map { .member([$0], position) } ?? .document
         }
         let format = try object.string("format")
         guard format == GraphDump.format else {
             throw SpecError(.member(["format"], object.position("format")), "unknown format \"\(echo(format))\" (this mgviz reads \"\(GraphDump.format)\")")
         }
-        let versionValue = object["version"]
-        guard case .number(let version) = versionValue.kind, version == Double(GraphDump.version) else {
-            throw SpecError(
-                .member(["version"], versionValue.position),
-                "expected \(GraphDump.version), got \(echo(versionValue.text)) (this mgviz reads \(GraphDump.format) version \(GraphDump.version))")
-        }
         let title = try object.optionalString("title")
         if let title, let problem = Spec.problem(withTitle: title) {
             throw SpecError(.member(["title"], object.position("title")), problem)
+        }
+        let groups = version == 2 ? try GraphDump.groups(object["groups"]) : []
+        var groupPositions: [String: Int32] = [:]
+        for (index, group) in groups.enumerated() { groupPositions[group.id] = Int32(index) }
+        var collapse: CollapseLevel?
+        if version == 2, let value = members.first(where: { $0.key == "collapse" })?.value {
+            guard case .string(let text) = value.kind, let level = CollapseLevel(rawValue: text) else {
+                throw SpecError(.member(["collapse"], value.position), "expected \"neurons\", \"layers\" or \"calls\", got \(echo(value.text))")
+            }
+            collapse = level
         }
 
         let nodesValue = object["nodes"]
@@ -86,7 +117,8 @@ public struct GraphDump: Sendable {
         positions.reserveCapacity(nodeValues.count)
         var grads: Bool?
         for (index, value) in nodeValues.enumerated() {
-            let node = try GraphDump.node(value, index: index, firstHadGrad: &grads)
+            let node = try GraphDump.node(
+                value, index: index, version: version, groups: groupPositions, folds: collapse != nil, firstHadGrad: &grads)
             if let earlier = positions.updateValue(Int32(index), forKey: node.id) {
                 throw SpecError(.dumpNode(index: index, id: node.id, key: "id", value.position), "duplicate id; node \(earlier) has it")
             }
@@ -115,17 +147,18 @@ public struct GraphDump: Sendable {
                     .dumpEdge(index: index, key: nil, value.position),
                     "goes from \"\(echo(nodes[from].id))\" (node \(from)) to \"\(echo(nodes[to].id))\" (node \(to)), which is not a later node: a dump lists operands before their results, so an edge back is a cycle")
             }
-            let arity = nodes[to].arity
+            let arity = nodes[to].arity ?? .max
             guard nodes[to].operands.count < arity else {
                 let op = nodes[to].operation == .leaf ? "a leaf, which takes no operands" : "'\(GraphDump.opText(of: nodeValues[to]))', which takes \(arity)"
                 throw SpecError(.dumpEdge(index: index, key: nil, value.position), "one edge too many into \"\(echo(nodes[to].id))\": it is \(op)")
             }
             nodes[to].operands.append(Int32(from))
         }
-        for (index, node) in nodes.enumerated() where node.operands.count != node.arity {
+        for (index, node) in nodes.enumerated() {
+            guard let arity = node.arity, node.operands.count != arity else { continue }
             throw SpecError(
                 .dumpNode(index: index, id: node.id, key: nil, nodeValues[index].position),
-                "'\(GraphDump.opText(of: nodeValues[index]))' takes \(node.arity) operand\(node.arity == 1 ? "" : "s"), but \(node.operands.count == 1 ? "1 edge goes" : "\(node.operands.count) edges go") into it")
+                "'\(GraphDump.opText(of: nodeValues[index]))' takes \(arity) operand\(arity == 1 ? "" : "s"), but \(node.operands.count == 1 ? "1 edge goes" : "\(node.operands.count) edges go") into it")
         }
 
         let outputID = try object.string("output")
@@ -143,16 +176,138 @@ public struct GraphDump: Sendable {
                 .dumpNode(index: stray, id: nodes[stray].id, key: nil, nodeValues[stray].position),
                 "does not reach the output \"\(echo(outputID))\"; a dump holds only the nodes its output depends on")
         }
-        diagram = GraphDump.diagram(of: nodes, title: title, hasGrads: hasGrads, output: Int(output))
+        var diagram = GraphDump.diagram(of: nodes, groups: groups, title: title, hasGrads: hasGrads, output: Int(output))
+        if let value = members.first(where: { $0.key == "plate" })?.value, version == 2 {
+            try diagram.setPlate(GraphDump.plate(value, positions: positions, hasGrads: hasGrads, count: nodes.count))
+        }
+        diagram.collapseLevel = collapse
+        self.diagram = diagram
     }
 
-    /// The nodes as a diagram: each neuron a group inside its layer's, made in the order the
-    /// file first names them.
-    private static func diagram(of nodes: [Node], title: String?, hasGrads: Bool, output: Int) -> Diagram {
+    /// Version 2's groups, each checked, its parent an earlier group.
+    private static func groups(_ value: JSONValue) throws(SpecError) -> [(id: String, group: Diagram.Group)] {
+        guard case .array(let elements) = value.kind else {
+            throw SpecError(.member(["groups"], value.position), "expected an array of groups, got \(value.typeName)")
+        }
+        var groups: [(id: String, group: Diagram.Group)] = []
+        var positions: [String: Int] = [:]
+        for (index, element) in elements.enumerated() {
+            let object = try DumpObject(element, keys: groupKeys) { key, position in .member(["groups", "\(index)"] + (key.map { [$0] } ?? []), position) }
+            let id = try object.string("id")
+            guard positions[id] == nil else {
+                throw SpecError(.member(["groups", "\(index)", "id"], object.position("id")), "duplicate group id \"\(echo(id))\"")
+            }
+            let kindText = try object.string("kind")
+            guard let kind = Diagram.Group.Kind(rawValue: kindText) else {
+                throw SpecError(
+                    .member(["groups", "\(index)", "kind"], object.position("kind")),
+                    "unknown kind \"\(echo(kindText))\" (expected one of: \(Diagram.Group.Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            let name = try object.string("name")
+            if name.unicodeScalars.count > Spec.maximumNameLength {
+                throw SpecError(.member(["groups", "\(index)", "name"], object.position("name")), "the name is over the limit of \(Spec.maximumNameLength) characters")
+            }
+            guard case .number(let number) = object["number"].kind, let whole = Int(exactly: number), whole >= 0 else {
+                throw SpecError(.member(["groups", "\(index)", "number"], object.position("number")), "expected a whole number of 0 or more")
+            }
+            var parent: Int?
+            if let parentID = try object.optionalString("parent") {
+                guard let found = positions[parentID] else {
+                    throw SpecError(
+                        .member(["groups", "\(index)", "parent"], object.position("parent")),
+                        "no earlier group has the id \"\(echo(parentID))\": a group's parent comes before it")
+                }
+                parent = found
+            }
+            positions[id] = groups.count
+            groups.append((id, Diagram.Group(kind: kind, name: name, parent: parent, number: whole)))
+        }
+        return groups
+    }
+
+    /// Version 2's plate: which nodes are the shown example's, and every example's numbers.
+    private static func plate(
+        _ value: JSONValue, positions: [String: Int32], hasGrads: Bool, count: Int
+    ) throws(SpecError) -> Plate {
+        let object = try DumpObject(value, keys: plateKeys) { key, position in .member(["plate"] + (key.map { [$0] } ?? []), position) }
+        func fail(_ key: String, _ message: String) -> SpecError { SpecError(.member(["plate", key], object.position(key)), message) }
+        guard case .number(let examplesNumber) = object["examples"].kind, let examples = Int(exactly: examplesNumber), examples >= 2 else {
+            throw fail("examples", "expected a whole number of 2 or more")
+        }
+        guard case .number(let shownNumber) = object["shown"].kind, let shown = Int(exactly: shownNumber), (0..<examples).contains(shown) else {
+            throw fail("shown", "expected an example from 0 to \(examples - 1)")
+        }
+        guard case .array(let memberValues) = object["members"].kind, !memberValues.isEmpty else {
+            throw fail("members", "expected a non-empty array of node ids")
+        }
+        var members: [Int32] = []
+        for element in memberValues {
+            guard case .string(let id) = element.kind, let position = positions[id] else {
+                throw fail("members", "expected the ids of nodes, got \(echo(element.text))")
+            }
+            guard members.last.map({ $0 < position }) ?? true else { throw fail("members", "expected nodes in the order of the nodes, each once") }
+            members.append(position)
+        }
+        func table(_ key: String) throws(SpecError) -> [Double] {
+            guard case .array(let rows) = object[key].kind, rows.count == examples else {
+                throw fail(key, "expected an array of \(examples) rows, one per example")
+            }
+            var values: [Double] = []
+            values.reserveCapacity(examples * members.count)
+            for row in rows {
+                guard case .array(let cells) = row.kind, cells.count == members.count else {
+                    throw fail(key, "expected a row of \(members.count) numbers, one per member")
+                }
+                for cell in cells {
+                    switch cell.kind {
+                    case .number(let number): values.append(number)
+                    case .string("NaN"): values.append(.nan)
+                    case .string("Infinity"): values.append(.infinity)
+                    case .string("-Infinity"): values.append(-.infinity)
+                    default: throw fail(key, "expected a number, got \(echo(cell.text))")
+                    }
+                }
+            }
+            return values
+        }
+        let data = try table("data")
+        var grads: [Double] = []
+        if case .null = object["grad"].kind {
+            guard !hasGrads else { throw fail("grad", "is null, while the nodes have grads") }
+        } else {
+            guard hasGrads else { throw fail("grad", "has grads, while the nodes have none") }
+            grads = try table("grad")
+        }
+        guard case .object(let labelMembers) = object["labels"].kind else { throw fail("labels", "expected an object of id: labels") }
+        var labels: [Int32: [String]] = [:]
+        for (id, list) in labelMembers {
+            guard let position = positions[id], let m = members.firstIndex(of: position) else {
+                throw fail("labels", "\"\(echo(id))\" is not a member of the plate")
+            }
+            guard case .array(let names) = list.kind, names.count == examples else {
+                throw fail("labels", "expected \(examples) labels for \"\(echo(id))\", one per example")
+            }
+            var strings: [String] = []
+            for name in names {
+                guard case .string(let text) = name.kind else { throw fail("labels", "expected a label, got \(echo(name.text))") }
+                strings.append(text)
+            }
+            labels[Int32(m)] = strings
+        }
+        return Plate(
+            count: examples, shown: shown, members: members, data: data, grads: grads, labels: labels, exampleName: "x[\(shown)]")
+    }
+
+    /// The nodes as a diagram: version 2's groups as given, or else each neuron a group inside
+    /// its layer's, made in the order the file first names them.
+    private static func diagram(
+        of nodes: [Node], groups: [(id: String, group: Diagram.Group)], title: String?, hasGrads: Bool, output: Int
+    ) -> Diagram {
         var diagram = Diagram(title: title, showsGrads: hasGrads, capacity: nodes.count)
+        for group in groups { diagram.addGroup(group.group) }
         var layerGroups: [Int: Int32] = [:], neuronGroups: [Int: Int32] = [:]
-        for node in nodes {
-            var group: Int32 = -1
+        for (position, node) in nodes.enumerated() {
+            var group = node.group
             if let (layer, neuron) = node.neuron {
                 let layerGroup: Int32
                 if let known = layerGroups[layer] {
@@ -173,6 +328,7 @@ public struct GraphDump: Sendable {
             diagram.append(
                 node.operation, kind: node.kind, label: node.label.isEmpty ? nil : node.label, data: node.data,
                 grad: node.grad, operands: node.operands, group: group)
+            if let fold = node.fold { diagram.setFoldText(fold, at: position) }
         }
         diagram.setOutput(output)
         return diagram
@@ -188,12 +344,20 @@ public struct GraphDump: Sendable {
 
     /// One node, all its members checked. `firstHadGrad` is whether the first node had a
     /// grad: every node has one, or none has.
-    private static func node(_ value: JSONValue, index: Int, firstHadGrad: inout Bool?) throws(SpecError) -> Node {
+    private static func node(
+        _ value: JSONValue, index: Int, version: Int, groups: [String: Int32], folds: Bool, firstHadGrad: inout Bool?
+    ) throws(SpecError) -> Node {
         var id: String?
         func location(_ key: String?, _ position: TextPosition?) -> SpecLocation {
             .dumpNode(index: index, id: id, key: key, position)
         }
-        let object = try DumpObject(value, keys: nodeKeys) { key, position in location(key, position) }
+        guard case .object(let allMembers) = value.kind else {
+            throw SpecError(location(nil, value.position), "expected an object, got \(value.typeName)")
+        }
+        let foldValue = version == 2 ? allMembers.first { $0.key == "fold" }?.value : nil
+        let object = try DumpObject(
+            allMembers.filter { foldValue == nil || $0.key != "fold" }, keys: version == 1 ? nodeKeys : nodeKeys2,
+            location: { key, position in location(key, position) }, position: value.position)
         id = try object.string("id")
         let label = try object.string("label")
         if label.unicodeScalars.count > Spec.maximumNameLength {
@@ -202,7 +366,17 @@ public struct GraphDump: Sendable {
                 "the label is \(label.unicodeScalars.count) characters long, over the limit of \(Spec.maximumNameLength)")
         }
         let opText = try object.string("op")
-        guard let operation = Diagram.Operation(engineName: opText) else {
+        var fold: Diagram.FoldText?
+        if let foldValue { fold = try GraphDump.fold(foldValue) { key, position in location(key, position) } }
+        let operation: Diagram.Operation
+        if fold != nil || (folds && Diagram.Operation(engineName: opText) == nil) {
+            // A group drawn as one node: what it computes, in words; a model's parameters, none.
+            operation = .folded(opText)
+        } else if version == 2 && opText == Diagram.Operation.sum.name {
+            operation = .sum
+        } else if let engine = Diagram.Operation(engineName: opText) {
+            operation = engine
+        } else {
             throw SpecError(location("op", object.position("op")), "unknown op '\(echo(opText))' (the engine has: \(Diagram.Operation.engineNames))")
         }
         let kindText = try object.string("kind")
@@ -212,6 +386,8 @@ public struct GraphDump: Sendable {
                 "unknown kind \"\(echo(kindText))\" (expected one of: \(NodeKind.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         switch (kind, operation) {
+        case (.op, .folded), (.parameter, .folded("")):
+            break
         case (.op, .leaf):
             throw SpecError(location("op", object.position("op")), "a node of kind \"op\" needs an op")
         case (.input, .leaf), (.parameter, .leaf):
@@ -233,17 +409,47 @@ public struct GraphDump: Sendable {
                 first ? "is null, while node 0 has a grad: a dump has every grad or none" : "is a number, while node 0's is null: a dump has every grad or none")
         }
         firstHadGrad = grad != nil
-        let clusterText = try object.optionalString("cluster")
         var neuron: (layer: Int, neuron: Int)?
-        if let clusterText {
+        var group: Int32 = -1
+        if version == 1, let clusterText = try object.optionalString("cluster") {
             guard let parsed = GraphDump.neuron(named: clusterText) else {
                 throw SpecError(location("cluster", object.position("cluster")), "expected a neuron such as \"L1 N3\" or null, got \"\(echo(clusterText))\"")
             }
             neuron = parsed
+        } else if version == 2, let groupID = try object.optionalString("group") {
+            guard let found = groups[groupID] else {
+                throw SpecError(location("group", object.position("group")), "no group has the id \"\(echo(groupID))\"")
+            }
+            group = found
         }
         return Node(
             id: id!, label: label, operation: operation, kind: kind, data: data, grad: grad ?? 0, neuron: neuron,
-            operands: [])
+            group: group, fold: fold, operands: [])
+    }
+
+    /// A folded node's lines and notes, and whether it is dead.
+    private static func fold(
+        _ value: JSONValue, location: @escaping (String?, TextPosition?) -> SpecLocation
+    ) throws(SpecError) -> Diagram.FoldText {
+        let object = try DumpObject(value, keys: foldKeys) { key, position in location(key.map { "fold." + $0 } ?? "fold", position) }
+        func strings(_ key: String) throws(SpecError) -> [String] {
+            guard case .array(let elements) = object[key].kind else {
+                throw SpecError(location("fold." + key, object.position(key)), "expected an array of strings")
+            }
+            var list: [String] = []
+            for element in elements {
+                guard case .string(let text) = element.kind else {
+                    throw SpecError(location("fold." + key, element.position), "expected a string, got \(element.typeName)")
+                }
+                list.append(text)
+            }
+            return list
+        }
+        let lines: [String]? = if case .null = object["lines"].kind { nil } else { try strings("lines") }
+        guard case .bool(let dead) = object["dead"].kind else {
+            throw SpecError(location("fold.dead", object.position("dead")), "expected true or false")
+        }
+        return Diagram.FoldText(lines: lines, notes: try strings("notes"), isDead: dead)
     }
 }
 

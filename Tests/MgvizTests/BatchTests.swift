@@ -2,64 +2,181 @@ import Foundation
 import Micrograd
 import MgvizExport
 import MgvizKit
-import MgvizRender
+import MgvizSpec
 import Testing
 
-/// micrograd's demo loss on the first `count` moons points, built as Python micrograd builds it.
+/// micrograd's demo loss on the first `count` moons points, built as its notebook builds it:
+/// hinge loss per point, the mean, and L2 regularisation with alpha 1e-4.
 func demoLoss(points count: Int, graph: Graph) throws -> (loss: Value, model: MLP) {
-    let data = sharedData()
+    let data = try MoonsData.shared()
     let model = try MLP(inputs: 2, outputs: [16, 16, 1], parameters: data.parameters, in: graph)
     let inputs = data.points.prefix(count).map { [Value($0.x, in: graph), Value($0.y, in: graph)] }
     let scores = inputs.map { model($0)[0] }
     let losses = zip(data.labels, scores).map { (1 + -$0 * $1).relu() }
+    // Python's `sum`: it starts from the int 0, which micrograd turns into a leaf.
     func pythonSum(_ values: [Value]) -> Value { values.dropFirst().reduce(values[0] + 0) { $0 + $1 } }
     let dataLoss = pythonSum(losses) * (1.0 / Double(losses.count))
     let regLoss = 1e-4 * pythonSum(model.parameters().map { $0 * $0 })
     return (dataLoss + regLoss, model)
 }
 
-struct SharedData {
+/// The moons points and the demo's starting weights, from ../shared/data.
+struct MoonsData {
     var points: [(x: Double, y: Double)] = []
     var labels: [Double] = []
     var parameters: [Double] = []
-}
 
-func sharedData() -> SharedData {
-    let folder = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
-    var data = SharedData()
-    let csv = try! String(contentsOf: folder.appendingPathComponent("moons.csv"), encoding: .utf8)
-    for line in csv.split(whereSeparator: \.isNewline).dropFirst() {
-        let fields = line.split(separator: ",").compactMap { Double($0) }
-        data.points.append((fields[0], fields[1]))
-        data.labels.append(fields[2])
+    static func shared() throws -> MoonsData {
+        let folder = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
+        var data = MoonsData()
+        let csv = try String(contentsOf: folder.appendingPathComponent("moons.csv"), encoding: .utf8)
+        for line in csv.split(whereSeparator: \.isNewline).dropFirst() {
+            let fields = line.split(separator: ",").compactMap { Double($0) }
+            data.points.append((fields[0], fields[1]))
+            data.labels.append(fields[2])
+        }
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("mlp_2_16_16_1_init.json")))
+        data.parameters = (json as? [String: Any])?["parameters"] as? [Double] ?? []
+        return data
     }
-    let json = try! JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("mlp_2_16_16_1_init.json"))) as! [String: Any]
-    data.parameters = json["parameters"] as! [Double]
-    return data
 }
 
 @Suite struct Batches {
-    @Test func scratch() throws {
+    /// Each call of the model is a group, its parameters are named by their neuron, its
+    /// inputs and score by the example.
+    @Test func callsAreGroupsAndTheModelNamesItsNodes() throws {
+        let graph = Graph()
+        try withExtendedLifetime(graph) {
+            let (loss, model) = try demoLoss(points: 4, graph: graph)
+            loss.backward()
+            let whole = Diagram(output: loss, title: nil, withGrad: true)
+            let calls = whole.groups.filter { $0.kind == .call }
+            #expect(calls.map(\.name) == ["MLP(x[0])", "MLP(x[1])", "MLP(x[2])", "MLP(x[3])"] && calls.map(\.number) == [0, 1, 2, 3])
+            let labels = Set(whole.nodes.map(\.label))
+            #expect(labels.isSuperset(of: ["L1 N1 w1", "L1 N1 w2", "L1 N1 b", "L3 N1 w16", "x[2][0]", "x[2][1]", "score[3]"]))
+            let w = try #require(whole.nodes.first { $0.label == "L2 N5 w7" })
+            #expect(w.kind == .parameter && w.data == model.layers[1].neurons[4].weights[6].data)
+            #expect(w.grad == model.layers[1].neurons[4].weights[6].grad)
+            // A parameter is in its neuron's group outside the calls; a call's nodes inside it.
+            #expect(w.group?.name == "L2 N5" && w.group.flatMap { whole.groups[$0.parent!].parent } == nil)
+            let score = try #require(whole.nodes.first { $0.label == "score[2]" })
+            #expect(score.group?.name == "L3 N1" && score.data == model([Value(0, in: graph)] + [Value(0, in: graph)])[0].data - score.data + score.data)
+        }
+    }
+
+    /// The plate shows one example's own nodes, with every example's numbers; the grads
+    /// outside are the batch's. Each edge from a parameter into the plate carries the
+    /// example's share of its grad: over all examples, with the regularisation's 2·alpha·p,
+    /// those add up to the parameter's grad.
+    @Test func thePlateShowsOneExampleAndTheSharesAddUp() throws {
+        let graph = Graph()
+        try withExtendedLifetime(graph) {
+            let points = 4
+            let (loss, model) = try demoLoss(points: points, graph: graph)
+            loss.backward()
+            let whole = Diagram(output: loss, title: nil, withGrad: true)
+            let parameters = model.parameters()
+            var shares = [Double](repeating: 0, count: parameters.count)
+            for example in 0..<points {
+                let plate = try whole.plate(showing: example)
+                let info = try #require(plate.plate)
+                #expect(info.count == points && info.shown == example && info.caption == "× 4 examples, showing x[\(example)]")
+                // Inside: this example's forward pass and loss term; its numbers are the whole graph's.
+                let inside = info.members.map { plate.nodes[Int($0)] }
+                #expect(inside.contains { $0.label == "score[\(example)]" } && !inside.contains { $0.label == "score[\((example + 1) % points)]" })
+                for (m, node) in inside.enumerated() {
+                    #expect(info.data[example * info.members.count + m].bitPattern == node.data.bitPattern)
+                    #expect(info.grads[example * info.members.count + m].bitPattern == node.grad!.bitPattern)
+                }
+                #expect(info.labels.values.contains { $0 == (0..<points).map { "score[\($0)]" } })
+                // Outside: every parameter with its whole grad, and the sum over the examples.
+                for (index, parameter) in parameters.enumerated() {
+                    let name = try #require(whole.nodes.first { $0.kind == .parameter && $0.data == parameter.data && $0.grad == parameter.grad }).label
+                    let position = try #require(plate.nodes.indices.first { plate.nodes[$0].label == name })
+                    #expect(plate.nodes[position].grad == parameter.grad)
+                    for result in plate.nodes.indices where plate.nodes[result].operands.contains(position) {
+                        for (k, operand) in plate.nodes[result].operands.enumerated() where operand == position {
+                            if case .contribution(let amount)? = plate.edgeNotes[Int32(plate.operandRange(of: result).lowerBound + k)] {
+                                shares[index] += amount
+                            }
+                        }
+                    }
+                }
+                #expect(plate.nodes.contains { $0.label == "Σ over 4 examples" && $0.op == "Σ" })
+                #expect(plate.nodes.contains { $0.label == "Σ of 337 terms" && $0.op == "Σ p*p" })
+            }
+            for (index, parameter) in parameters.enumerated() {
+                let regularisation = 2 * 1e-4 * parameter.data
+                #expect(abs(shares[index] + regularisation - parameter.grad) <= 1e-12 * max(1, abs(parameter.grad)), "\(index)")
+            }
+        }
+    }
+
+    /// A plate's dump holds every example's numbers and reads back into the same drawing; a
+    /// whole batch's dump reads back into the same diagram, its groups included.
+    @Test func platesAndBatchesRoundTripThroughTheDump() throws {
+        let graph = Graph()
+        try withExtendedLifetime(graph) {
+            let (loss, _) = try demoLoss(points: 3, graph: graph)
+            loss.backward()
+            let whole = Diagram(output: loss, title: "demo", withGrad: true)
+            guard case .graph(let dump) = try Document(bytes: JSONExporter().exportBytes(whole)) else {
+                Issue.record("not read as a dump")
+                return
+            }
+            #expect(dump.diagram == whole)
+            for view in [try whole.plate(showing: 1), try whole.plate(showing: 2).collapsing(.neurons)] {
+                let json = JSONExporter().exportBytes(view)
+                #expect(String(decoding: json.prefix(50), as: UTF8.self).contains("\"version\": 2"))
+                guard case .graph(let read) = try Document(bytes: json) else {
+                    Issue.record("not read as a dump")
+                    return
+                }
+                #expect(DOTExporter().exportBytes(read.diagram) == DOTExporter().exportBytes(view))
+                #expect(read.diagram.plate == view.plate)
+            }
+        }
+    }
+
+    /// Each collapse level folds one call's groups; the parameters fold into one node.
+    @Test func collapseLevels() throws {
         let graph = Graph()
         try withExtendedLifetime(graph) {
             let (loss, _) = try demoLoss(points: 4, graph: graph)
             loss.backward()
-            let whole = Diagram(output: loss, title: "demo, 4 points", withGrad: true)
-            let plate = try whole.plate(showing: 1)
-            let dot = DOTExporter().export(plate)
-            try dot.write(toFile: "/tmp/scratch/plate.dot", atomically: true, encoding: .utf8)
-            print("whole", whole.nodes.count, "plate", plate.nodes.count, plate.plate!.members.count)
-            let svg = try Renderer().render(dot, to: .svg)
-            try Data(svg).write(to: URL(fileURLWithPath: "/tmp/scratch/plate.svg"))
-            let png0 = try Renderer().render(dot, to: .png)
-            try Data(png0).write(to: URL(fileURLWithPath: "/tmp/scratch/plate.png"))
-            for level in CollapseLevel.allCases {
-                let collapsed = plate.collapsing(level)
-                let cdot = DOTExporter().export(collapsed)
-                let png = try Renderer().render(cdot, to: .png)
-                try Data(png).write(to: URL(fileURLWithPath: "/tmp/scratch/plate_\(level).png"))
-                print("collapsed", level, collapsed.nodes.count)
+            let plate = try Diagram(output: loss, title: nil, withGrad: true).plate(showing: 0)
+            let neurons = plate.collapsing(.neurons)
+            #expect(neurons.nodes.filter { $0.op.hasSuffix("(Σwx+b)") || $0.op == "Σwx+b" }.count == 33)
+            #expect(neurons.nodes.filter { $0.label == "parameters" && $0.kind == .parameter }.count == 1)
+            let layers = plate.collapsing(.layers)
+            #expect(layers.nodes.map(\.label).filter { $0.hasPrefix("L") } == ["L1: 16 neurons, ReLU", "L2: 16 neurons, ReLU", "L3: 1 neuron, linear"])
+            let calls = plate.collapsing(.calls)
+            let call = try #require(calls.nodes.first { $0.label == "MLP(x[0])" })
+            #expect(call.data == plate.nodes.first { $0.label == "score[0]" }?.data)
+            // All calls drawn, each one node.
+            let all = Diagram(output: loss, title: nil, withGrad: true).collapsing(.calls)
+            #expect(all.nodes.filter { $0.label.hasPrefix("MLP(x[") }.count == 4)
+        }
+    }
+
+    /// A neuron whose ReLU gives 0 for every example is drawn dead, with a note.
+    @Test func deadUnitsAreDrawnDead() throws {
+        let graph = Graph()
+        try withExtendedLifetime(graph) {
+            let (loss, _) = try demoLoss(points: 4, graph: graph)
+            loss.backward()
+            let whole = Diagram(output: loss, title: nil, withGrad: true)
+            let plate = try whole.plate(showing: 0).collapsing(.neurons)
+            // Independently: the neurons whose ReLU is 0 in all four calls.
+            var outputs: [String: [Double]] = [:]
+            for node in whole.nodes where node.op == "ReLU", let group = node.group, group.kind == .neuron {
+                outputs[group.name, default: []].append(node.data)
             }
+            let dead = Set(outputs.filter { $0.value.count == 4 && $0.value.allSatisfy { $0 == 0 } }.keys)
+            let drawnDead = Set(plate.nodes.indices.filter { plate.foldTexts[Int32($0)]?.isDead == true }.compactMap { plate.nodes[$0].group?.name })
+            #expect(drawnDead == dead)
+            let dot = DOTExporter().export(plate)
+            #expect(dead.isEmpty || dot.contains("dead for every example"))
         }
     }
 }

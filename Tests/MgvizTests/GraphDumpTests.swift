@@ -64,13 +64,14 @@ import Testing
     /// One line each, naming the node or edge, the key and the place.
     @Test(arguments: [
         // the document
-        (#""version": 1"#, #""version": 2"#, #"g.json: "version" (line 1, column 38): expected 1, got 2 (this mgviz reads mgviz-graph version 1)"#),
+        (#""version": 1"#, #""version": 3"#, #"g.json: "version" (line 1, column 38): expected 1 or 2, got 3 (this mgviz reads mgviz-graph versions 1 and 2)"#),
+        (#""version": 1"#, #""version": 2"#, #"g.json: missing required key "groups""#),
         (#""format": "mgviz-graph""#, #""format": "mgviz""#, #"g.json: "format" (line 1, column 12): unknown format "mgviz" (this mgviz reads "mgviz-graph")"#),
         (#""title": null, "#, "", #"g.json: missing required key "title""#),
         (#""title": null"#, #""title": null, "colour": 1"#, #"g.json: "colour" (line 1, column 66): unknown key "colour" (expected one of: format, version, title, output, nodes, edges)"#),
         (#""title": null"#, #""title": 3"#, #"g.json: "title" (line 1, column 50): expected a string or null, got a number"#),
-        (#""title": null"#, #""title": null, "focus": {}"#, #"g.json: "focus" (line 1, column 65): this dump is of a focused part, not the whole graph; dump the whole graph and draw it with --focus"#),
-        (#""title": null"#, #""title": null, "collapse": "neurons""#, #"g.json: "collapse" (line 1, column 68): this dump is of a diagram with its neurons collapsed, which are no ops of the engine; dump it without --collapse and draw that with --collapse neurons"#),
+        (#""title": null"#, #""title": null, "focus": {}"#, #"g.json: "focus" (line 1, column 65): this dump is of a focused part, not the whole graph; dump the whole graph and focus on a part when drawing it"#),
+        (#""title": null"#, #""title": null, "collapse": "neurons""#, #"g.json: "collapse" (line 1, column 68): this dump is of a diagram with its neurons collapsed, which are no ops of the engine; dump it without collapsing, and collapse it when drawing it"#),
         // the output is not a node
         (#""output": "c""#, #""output": "d""#, #"g.json: "output" (line 1, column 66): no node has the id "d""#),
         (#""output": "c""#, #""output": null"#, #"g.json: "output" (line 1, column 66): expected a string, got null"#),
