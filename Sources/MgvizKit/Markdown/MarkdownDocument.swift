@@ -29,19 +29,22 @@ public struct MarkdownDocument: Sendable {
     public static let linkStart = CommonMarkOutline.linkStart
     public static let linkEnd = CommonMarkOutline.linkEnd
 
-    /// The largest document read: cmark's tree takes up to 125 bytes of memory and 0.5 µs for
-    /// each byte of the worst documents (`mgviz-bench markdown`).
+    /// The largest document read: cmark's tree takes up to 125 bytes of memory and 0.25 µs for
+    /// each byte of the worst documents, 522 MB and 1 s at this size (`mgviz-bench markdown`).
     public static let maximumBytes = 4 << 20
 
     /// The most image openers times closing brackets, summed over runs of non-blank lines,
     /// that a document may hold: cmark 0.30.2's inline parser takes time proportional to it
-    /// in each paragraph (CVE-2023-22486, fixed in cmark 0.30.3), 3 to 6 ns each here.
+    /// in each paragraph (CVE-2023-22486, fixed in cmark 0.30.3), 2 to 6 ns each here, so that
+    /// a document at the limit parses in 0.3 to 1.2 s (`mgviz-bench markdown`).
     public static let maximumBracketWork = 200_000_000
 
     /// The most mgviz blocks one run draws, over all its documents, a PNG block counted by its
-    /// dpi (`MarkdownImages.Image.cost`): the slowest tiny block, a PNG at 96 dpi, takes
-    /// 4.5 ms to render or check, so that the largest run takes 7 s (`mgviz-bench markdown`).
-    public static let maximumBlocksPerRun = 1_500
+    /// dpi (`MarkdownImages.Image.cost`), so that one block at the highest dpi (2400, counted
+    /// 625 times) fits: the slowest tiny block, a PNG at 96 dpi, took up to 11 ms to render
+    /// and write (its fsync included) and 7 ms to check here, so that the largest run takes
+    /// about 7 s (`mgviz-bench markdown`; docs/RELIABILITY.md).
+    public static let maximumBlocksPerRun = 640
 
     public struct Block: Sendable {
         /// The opening fence's line in the document, 1-based.
@@ -113,15 +116,6 @@ public struct MarkdownDocument: Sendable {
                 continue
             }
             let close = fence.endLine
-            let closing = text.content(of: close)
-            // The closing fence is the run of backticks or tildes that ends its line, before
-            // spaces and tabs.
-            var fenceStart = closing.endIndex
-            while fenceStart > closing.startIndex, [UInt8(ascii: " "), UInt8(ascii: "\t")].contains(closing[fenceStart - 1]) { fenceStart -= 1 }
-            let fenceCharacter = closing[..<fenceStart].last
-            while fenceStart > closing.startIndex, closing[fenceStart - 1] == fenceCharacter { fenceStart -= 1 }
-            let prefix = bytes[closing.startIndex..<fenceStart]
-
             var existing: (replaced: Range<Int>, removable: Range<Int>, lines: [UInt8], endsWithLineEnd: Bool)?
             if let (start, image, end) = fence.linkLines,
                [(close + 1)..<start, (start + 1)..<image, (image + 1)..<end].joined().allSatisfy(text.isBlank) {
@@ -138,7 +132,7 @@ public struct MarkdownDocument: Sendable {
                 words: fence.info.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().map(String.init),
                 content: fence.literal,
                 replaced: existing?.replaced ?? insertion..<insertion,
-                prefix: prefix,
+                prefix: Self.prefix(ofClosingFence: text.content(of: close)),
                 lineEnd: closingEnd.isEmpty ? text.firstLineEnd : closingEnd,
                 startsWithLineEnd: existing == nil && closingEnd.isEmpty,
                 endsWithLineEnd: existing?.endsWithLineEnd ?? !closingEnd.isEmpty,
@@ -148,7 +142,20 @@ public struct MarkdownDocument: Sendable {
             notices.append(Notice(line: marker.line, kind: .strayMarker(marker.text)))
         }
         self.blocks = blocks
-        self.notices = notices.sorted { $0.line < $1.line }
+        self.notices = notices.sorted { ($0.line, $0.description) < ($1.line, $1.description) }
+    }
+
+    /// What comes before a closing fence on its line (its containers' prefixes and its
+    /// indentation): the fence is the run of backticks or tildes that ends the line, before
+    /// spaces and tabs.
+    private static func prefix(ofClosingFence line: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var fenceStart = line.endIndex
+        while fenceStart > line.startIndex, line[fenceStart - 1] == UInt8(ascii: " ") || line[fenceStart - 1] == UInt8(ascii: "\t") {
+            fenceStart -= 1
+        }
+        let fenceCharacter = line[..<fenceStart].last
+        while fenceStart > line.startIndex, line[fenceStart - 1] == fenceCharacter { fenceStart -= 1 }
+        return line[..<fenceStart]
     }
 
     /// The link block that `block` gets for `link` (the image link line, without a line end).
