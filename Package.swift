@@ -25,6 +25,8 @@ let package = Package(
         .target(name: "MgvizExport", dependencies: ["Micrograd"]),
         // Graphviz's C library, found through pkg-config.
         .systemLibrary(name: "CGraphviz", pkgConfig: "libgvc", providers: [.apt(["libgraphviz-dev"])]),
+        // CommonMark's reference parser, found through pkg-config: a Markdown document's blocks.
+        .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
         // Frees what Graphviz 2.42's dot layout leaks for clusters (see its header).
         .target(name: "CDotLeakFix"),
         // DOT → SVG, PNG or PDF in-process. The only Swift target that touches C.
@@ -33,7 +35,7 @@ let package = Package(
         // the rendered SVG. The viewer's script and style are files, embedded at build time.
         .target(
             name: "MgvizKit",
-            dependencies: ["Micrograd", "MgvizSpec", "MgvizExport", "MgvizRender"],
+            dependencies: ["Micrograd", "MgvizSpec", "MgvizExport", "MgvizRender", "CCmark"],
             resources: [.embedInCode("Viewer/viewer.js"), .embedInCode("Viewer/viewer.css")]
         ),
         .executableTarget(

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Builds the spec fuzzer (the MgvizFuzz target: MgvizKit's pipeline under every option set)
-# with libFuzzer and AddressSanitizer through swift build, and runs it for N seconds on
-# fuzz/corpus (what earlier runs found, minimized) and fuzz/seeds (the samples, the bad-input
-# tests and every crash found so far). New finds go to .build-fuzz/corpus, so that a run leaves
-# the checkout clean; merge them into fuzz/corpus by hand when they are worth keeping:
+# Builds the spec fuzzer (the MgvizFuzz target: MgvizKit's pipeline under every option set, and
+# Markdown documents' link blocks rewritten, trapping unless every other byte stays and a second
+# run changes nothing) with libFuzzer and AddressSanitizer through swift build, and runs it for
+# N seconds on fuzz/corpus (what earlier runs found, minimized) and fuzz/seeds (the samples, the
+# bad-input tests, Markdown documents and every crash found so far). New finds go to
+# .build-fuzz/corpus, so that a run leaves the checkout clean; merge them into fuzz/corpus by
+# hand when they are worth keeping:
 #   .build-fuzz/release/mgviz-fuzz -merge=1 fuzz/corpus .build-fuzz/corpus
 # Usage: fuzz/run.sh [seconds] [more libFuzzer flags]. Crashes land in .build-fuzz/.
 set -euo pipefail

@@ -281,24 +281,11 @@ enum LayoutChild {
     static let pollMicroseconds: UInt32 = 20_000
 
     static func run(_ shape: LayoutShape, format: String, tuned: Bool, limit: Double) throws -> Outcome {
-        var pipe: [Int32] = [0, 0]
-        guard Glibc.pipe(&pipe) == 0 else { throw BenchError("pipe: \(String(cString: strerror(errno)))") }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
-        posix_spawn_file_actions_addclose(&actions, pipe[0])
-        posix_spawn_file_actions_addclose(&actions, pipe[1])
         let arguments = ["mgviz-bench", "layout-case", shape.description, "--format", format] + (tuned ? ["--tuned"] : [])
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
         // This very program; the parent stays small, as a spawned child's peak RSS starts at
         // its parent's.
-        let status = posix_spawn(&pid, "/proc/self/exe", &actions, nil, argv, environ)
-        close(pipe[1])
-        defer { close(pipe[0]) }
-        guard status == 0 else { throw BenchError("posix_spawn: \(String(cString: strerror(status)))") }
+        let (pid, output) = try spawnWithOutputPipe("/proc/self/exe", arguments)
+        defer { close(output) }
 
         var timedOut = false
         var waitStatus: Int32 = 0
@@ -316,16 +303,9 @@ enum LayoutChild {
             }
             usleep(pollMicroseconds)
         }
-        var output: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = read(pipe[0], &buffer, buffer.count)
-            guard count > 0 else { break }
-            output += buffer[..<count]
-        }
         let exited = (waitStatus & 0x7f) == 0
         return Outcome(
-            report: Report(String(decoding: output, as: UTF8.self)), timedOut: timedOut,
+            report: Report(String(decoding: readToEnd(output), as: UTF8.self)), timedOut: timedOut,
             failed: !timedOut && !(exited && (waitStatus >> 8) & 0xff == 0),
             peakMB: Double(usage.ru_maxrss) / 1024)
     }

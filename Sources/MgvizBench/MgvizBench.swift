@@ -7,7 +7,7 @@ struct MgvizBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mgviz-bench",
         abstract: "Benchmarks for the Micrograd engine.",
-        subcommands: [Moons.self, Memory.self, Chain.self, Render.self, Export.self, LayoutBench.self, LayoutCase.self]
+        subcommands: [Moons.self, Memory.self, Chain.self, Render.self, Export.self, LayoutBench.self, LayoutCase.self, MarkdownBench.self, MarkdownCase.self]
     )
 }
 
@@ -121,5 +121,40 @@ struct Chain: ParsableCommand {
         }
         let free = stopwatch.lap()
         print("nodes \(nodes) build_seconds \(build) backward_seconds \(backward) free_seconds \(free) input_grad \(grad)")
+    }
+}
+
+/// Starts `executable` with `arguments` (argv[0] first), its standard output a pipe; returns
+/// the child and the pipe's read end, which the caller closes.
+func spawnWithOutputPipe(_ executable: String, _ arguments: [String]) throws -> (pid: pid_t, output: Int32) {
+    var pipe: [Int32] = [0, 0]
+    guard Glibc.pipe(&pipe) == 0 else { throw BenchError("pipe: \(String(cString: strerror(errno)))") }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
+    posix_spawn_file_actions_addclose(&actions, pipe[0])
+    posix_spawn_file_actions_addclose(&actions, pipe[1])
+    let argv = arguments.map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    let status = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+    close(pipe[1])
+    guard status == 0 else {
+        close(pipe[0])
+        throw BenchError("posix_spawn \(executable): \(String(cString: strerror(status)))")
+    }
+    return (pid, pipe[0])
+}
+
+/// What is left to read from `descriptor`, to its end.
+func readToEnd(_ descriptor: Int32) -> [UInt8] {
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let count = read(descriptor, &buffer, buffer.count)
+        if count < 0 && errno == EINTR { continue }
+        guard count > 0 else { return bytes }
+        bytes += buffer[..<count]
     }
 }

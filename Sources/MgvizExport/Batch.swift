@@ -228,6 +228,7 @@ extension Diagram {
             }
         }
         part.plate = nil
+        part.output = output >= 0 ? Int(newPosition[output]) : -1
         let members = shown.map { newPosition[Int($0)] }
         let folds = folding.map { chain in part.sumFold(chain, examples: examples, at: newPosition, results: Results(of: part)) }
         var (plate, placed) = part.folding(folds)

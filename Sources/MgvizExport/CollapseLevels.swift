@@ -144,7 +144,8 @@ extension Diagram {
         let plateColumn: [Int32: Int] = plate.map { plate in
             Dictionary(uniqueKeysWithValues: plate.members.enumerated().map { ($1, $0) })
         } ?? [:]
-        for (group, last) in lastOf.enumerated() where last >= 0 {
+        // A neuron's parameters, outside a batch's calls, are no output of it.
+        for (group, last) in lastOf.enumerated() where last >= 0 && isOp(at: last) {
             let key = neuronKey(of: group)
             guard engineOp(at: last) == .relu else {
                 alive.insert(key)

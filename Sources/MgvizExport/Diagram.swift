@@ -52,6 +52,10 @@ public struct Diagram: Sendable {
         public var problems: [Problem] = []
         /// The innermost group the node belongs to, or, for a folded node, the group it stands for.
         public var group: Group?
+        /// What each operand's edge says besides its direction, in operand order.
+        public var edgeNotes: [EdgeNote?] = []
+        /// For a folded node: what it draws besides its label and op.
+        public var fold: FoldText?
     }
 
     /// The nodes, operands before results: a collection whose elements are made as they are read.
@@ -487,7 +491,9 @@ public struct Diagram: Sendable {
             id: NodeNames.value(at: nameNumber(at: position)), label: label(at: position), op: opName(at: position),
             kind: kinds[position], data: data[position], grad: grad(at: position),
             operands: Array(operands(of: position)), problems: problems(at: position),
-            group: groupIndex(at: position).map { groups[$0] })
+            group: groupIndex(at: position).map { groups[$0] },
+            edgeNotes: operandRange(of: position).map { edgeNotes.isEmpty ? nil : edgeNotes[Int32($0)] },
+            fold: foldTexts.isEmpty ? nil : foldTexts[Int32(position)])
     }
 
     // MARK: making parts of a diagram

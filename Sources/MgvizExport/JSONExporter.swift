@@ -51,7 +51,10 @@ public struct JSONExporter: Sendable {
                 } else {
                     out.write("null")
                 }
-                if let text = diagram.foldTexts[Int32(index)] { write(text, &out) }
+                // A folded node says so, so that a reader takes its op for words, not an engine op.
+                if diagram.isFolded(at: index) {
+                    write(diagram.foldTexts[Int32(index)] ?? Diagram.FoldText(lines: nil, notes: [], isDead: false), &out)
+                }
                 out.write("}")
                 continue
             }

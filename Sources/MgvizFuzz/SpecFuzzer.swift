@@ -17,17 +17,31 @@ import Glibc
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSpec(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
-    // The same bytes as a Markdown document (its blocks found and its links placed; drawing
-    // them would run Graphviz) and as a text spec.
-    if let markdown = try? MarkdownDocument(bytes: bytes) {
-        _ = markdown.withLinks(markdown.blocks.map { _ in "![t](t.svg)" })
-        _ = markdown.blocks.map(markdown.existingLink(of:))
-    }
+    // The same bytes as a Markdown document (its blocks found and its link blocks placed;
+    // drawing them would run Graphviz) and as a text spec.
+    if let markdown = try? MarkdownDocument(bytes: bytes) { checkLinkBlocks(markdown) }
     for format in InputFormat.allCases {
         guard let document = try? Document(bytes: bytes, format: format) else { continue }
         draw(document)
     }
     return 0
+}
+
+/// Places a link block after each of the document's blocks and traps unless mgviz's promise
+/// holds: the document minus its link blocks is what it was, every byte, and a second run
+/// finds every block with its link and changes nothing. The links' alt text and path are cut
+/// from the document itself, so that any title and file name reach the escaping.
+private func checkLinkBlocks(_ markdown: MarkdownDocument) {
+    let text = String(decoding: markdown.bytes.prefix(80), as: UTF8.self)
+    let target = (try? MarkdownImages.linkTarget(String(decoding: markdown.bytes.suffix(40), as: UTF8.self))) ?? "t.svg"
+    let links = markdown.blocks.map { MarkdownImages.link(alt: "\(text) \($0.number)", target: target) }
+    let rewritten = markdown.withLinks(links)
+    guard let again = try? MarkdownDocument(bytes: rewritten) else { fatalError("the rewritten document is refused") }
+    precondition(again.withoutLinkBlocks() == markdown.withoutLinkBlocks(), "bytes outside the link blocks changed")
+    precondition(again.blocks.map(\.number) == markdown.blocks.map(\.number), "blocks were lost or found")
+    precondition(zip(again.blocks, links).allSatisfy { again.hasLink($1, for: $0) }, "a link block is not found after its block")
+    precondition(again.withLinks(links) == rewritten, "a second run changes the document")
+    precondition(again.notices.map(\.kind) == markdown.notices.map(\.kind), "the notices changed")
 }
 
 /// Draws `document` under every option set, as far as Graphviz.

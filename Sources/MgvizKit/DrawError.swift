@@ -98,6 +98,8 @@ extension FileError {
         case .cannotRead: return .noInput
         case .tooLarge: return .dataError
         case .cannotWrite: return .cannotCreate
+        // Only documents and their images must be files: the command line named the wrong one.
+        case .notARegularFile: return .usage
         }
     }
 }

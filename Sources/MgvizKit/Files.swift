@@ -9,6 +9,9 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
     case tooLarge(path: String, bytes: Int, limit: Int)
     /// `path` is `-` for standard output.
     case cannotWrite(path: String, reason: String)
+    /// Something other than a regular file where only a file will do (a Markdown document, its
+    /// images); `kind` says what: "a FIFO", "a character device", …
+    case notARegularFile(path: String, kind: String)
 
     public var description: String {
         switch self {
@@ -16,6 +19,7 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
         case .tooLarge(let path, let bytes, let limit): return "\(shown(path)): the file is \(bytes) bytes, over the limit of \(limit)"
         case .cannotWrite("-", let reason): return "cannot write to standard output: \(reason)"
         case .cannotWrite(let path, let reason): return "cannot write \(shown(path)): \(reason)"
+        case .notARegularFile(let path, let kind): return "\(shown(path)) is \(kind), not a regular file"
         }
     }
 }
@@ -95,6 +99,19 @@ private func descriptorNumber(named path: String) -> Int32? {
     }
 }
 
+/// What a file that is not a regular file is, in words: "a FIFO", "a folder", …
+private func kind(of mode: mode_t) -> String {
+    switch mode & S_IFMT {
+    case S_IFIFO: return "a FIFO"
+    case S_IFCHR: return "a character device"
+    case S_IFBLK: return "a block device"
+    case S_IFSOCK: return "a socket"
+    case S_IFDIR: return "a folder"
+    case S_IFLNK: return "a symbolic link"
+    default: return "not a regular file"
+    }
+}
+
 /// Which file a path names, to tell whether two paths are one: an existing file's device and
 /// inode, or else where it would be created.
 package enum FileIdentity: Hashable {
@@ -115,15 +132,8 @@ package enum FileIdentity: Hashable {
     package init?(output path: String) {
         guard path != "-", let target = try? OutputFile.target(of: path) else { return nil }
         switch target {
-        case .file(_, let existing?):
-            self.init(existing)
-        case .file(let end, nil):
-            let parent = folder(of: end)
-            let canonical = realpath(parent, nil).map { pointer in
-                defer { free(pointer) }
-                return String(cString: pointer)
-            }
-            self = .location(joinedPath(canonical ?? parent, name(of: end)))
+        case .file(let end, let existing):
+            self.init(file: end, existing: existing)
         case .descriptor(let number):
             var info = stat()
             guard fstat(number, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
@@ -131,6 +141,35 @@ package enum FileIdentity: Hashable {
         case .stream, .socket:
             return nil
         }
+    }
+
+    /// For an output that must be a regular file, replaced whole (a Markdown document's image):
+    /// a FIFO, device, socket or descriptor there is refused, as is what `OutputFile` refuses.
+    package init(regularOutput path: String) throws(FileError) {
+        switch try OutputFile.target(of: path) {
+        case .file(let end, let existing):
+            self.init(file: end, existing: existing)
+        case .stream(let end), .socket(let end):
+            var info = stat()
+            throw .notARegularFile(path: path, kind: stat(end, &info) == 0 ? kind(of: info.st_mode) : "not a regular file")
+        case .descriptor:
+            throw .notARegularFile(path: path, kind: "a descriptor of this process")
+        }
+    }
+
+    /// The file at the end of a path's links: its inode, or the canonical place it would be
+    /// created at.
+    private init(file end: String, existing: stat?) {
+        if let existing {
+            self.init(existing)
+            return
+        }
+        let parent = folder(of: end)
+        let canonical = realpath(parent, nil).map { pointer in
+            defer { free(pointer) }
+            return String(cString: pointer)
+        }
+        self = .location(joinedPath(canonical ?? parent, name(of: end)))
     }
 }
 
@@ -160,6 +199,26 @@ package enum InputFile {
             throw .cannotRead(path: path, reason: "not a regular file or a pipe")
         }
         return (readAll(from: descriptor, limit: limit), path)
+    }
+
+    /// A regular file's bytes, at most `limit` (refused before reading when the file is larger).
+    /// Anything else (a FIFO, a device, a socket, a folder) is refused before it is opened, so
+    /// that nothing blocks or has an effect on open, and again once it is open, non-blocking,
+    /// in case it was replaced in between.
+    package static func readRegularFile(_ path: String, limit: Int) throws(FileError) -> [UInt8] {
+        func check(_ info: stat) throws(FileError) {
+            guard (info.st_mode & S_IFMT) == S_IFREG else { throw .notARegularFile(path: path, kind: kind(of: info.st_mode)) }
+        }
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw .cannotRead(path: path, reason: systemError()) }
+        try check(info)
+        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        guard descriptor >= 0 else { throw .cannotRead(path: path, reason: systemError()) }
+        defer { close(descriptor) }
+        guard fstat(descriptor, &info) == 0 else { throw .cannotRead(path: path, reason: systemError()) }
+        try check(info)
+        guard Int(info.st_size) <= limit else { throw .tooLarge(path: path, bytes: Int(info.st_size), limit: limit) }
+        return readAll(from: descriptor, limit: limit)
     }
 
     private static func open(_ path: String) throws(FileError) -> Int32 {

@@ -29,75 +29,157 @@ extension Invocation {
         if let format, format != .svg && format != .png {
             throw ValidationError("--format \(format.rawValue): a Markdown image is svg or png")
         }
+        var info = stat()
+        if let outDir, stat(outDir, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR {
+            throw ValidationError("--out-dir \(shown(outDir)) is not a folder")
+        }
     }
 
-    /// Renders or checks each document in turn; a bad document does not stop the others.
+    /// A document read, with the images its blocks would write.
+    private struct LoadedDocument {
+        let path: String
+        let document: MarkdownDocument
+        let images: MarkdownImages
+    }
+
+    /// Reads every document and works out every image path first, and refuses a run that
+    /// would overwrite a document or write one image twice before anything is drawn, so that
+    /// a refusal leaves every file as it was. Then renders or checks each document in turn; a
+    /// bad document does not stop the others.
     func runDocuments() throws {
         var status = ExitStatus.success
-        for input in inputs {
-            let outcome = renderDocument(input)
+        var documents: [LoadedDocument] = []
+        do throws(CommandError) {
+            let limit = MarkdownDocument.maximumBlocksPerRun
+            var runCost = 0
+            for input in inputs {
+                guard let document = try readDocument(input, status: &status) else { continue }
+                // Every block counts at least once: a document far over the limit is refused
+                // before its images are worked out.
+                let blocks = document.blocks.count
+                guard runCost + blocks <= limit else {
+                    throw .tooManyBlocks(document: input, blocks: blocks, cost: blocks, runCost: runCost + blocks, limit: limit)
+                }
+                let images: MarkdownImages
+                do { images = try MarkdownImages(document, path: input, outDir: outDir, options: documentOptions, format: format ?? .svg) } catch {
+                    throw .imagesCannotBeLinked(document: input, error)
+                }
+                let cost = images.images.reduce(0) { $0 + $1.cost }
+                runCost += cost
+                guard runCost <= limit else {
+                    throw .tooManyBlocks(document: input, blocks: blocks, cost: cost, runCost: runCost, limit: limit)
+                }
+                documents.append(LoadedDocument(path: input, document: document, images: images))
+            }
+            try checkImagesAreDistinct(documents)
+        } catch {
+            report(.error, error.description)
+            throw ExitCode(error.exitStatus.rawValue)
+        }
+        for document in documents {
+            let outcome = renderDocument(document)
             if status == .success { status = outcome }
         }
         if status != .success { throw ExitCode(status.rawValue) }
     }
 
-    private func renderDocument(_ path: String) -> ExitStatus {
-        let name = shown(path)
+    /// The document at `path`, or nil when it cannot be read or parsed, which is reported and
+    /// recorded in `status`. A document that is not a regular file is refused, unread: a FIFO
+    /// would block the read.
+    private func readDocument(_ path: String, status: inout ExitStatus) throws(CommandError) -> MarkdownDocument? {
         let bytes: [UInt8]
-        do { bytes = try InputFile.read(path).0 } catch {
+        do { bytes = try InputFile.readRegularFile(path, limit: MarkdownDocument.maximumBytes) } catch {
+            if case .notARegularFile = error { throw .documentIsNotAFile(error) }
             report(.error, error.description)
-            return error.exitStatus
+            if status == .success { status = error.exitStatus }
+            return nil
         }
-        let document: MarkdownDocument
-        do { document = try MarkdownDocument(bytes: bytes) } catch {
-            report(.error, "\(name): \(error)")
-            return .dataError
+        do { return try MarkdownDocument(bytes: bytes) } catch {
+            report(.error, "\(shown(path)): \(error)")
+            if status == .success { status = .dataError }
+            return nil
         }
-        let rendering = MarkdownRendering(document, path: path, outDir: outDir, options: documentOptions, format: format ?? .svg)
+    }
+
+    /// Refuses an image that is a document of the run, or that two blocks (of one document or
+    /// of two) would both write, however links and relative paths name them, and an image path
+    /// where something other than a regular file is.
+    private func checkImagesAreDistinct(_ documents: [LoadedDocument]) throws(CommandError) {
+        var documentFiles: [FileIdentity: String] = [:]
+        for entry in documents {
+            guard let identity = FileIdentity(input: entry.path) else { continue }
+            if let first = documentFiles[identity] { throw .documentGivenTwice(first, entry.path) }
+            documentFiles[identity] = entry.path
+        }
+        var written: [FileIdentity: (MarkdownImages.Image, of: String)] = [:]
+        for entry in documents {
+            for image in entry.images.images {
+                let identity: FileIdentity
+                do { identity = try FileIdentity(regularOutput: image.path) } catch {
+                    throw .imageCannotBeWritten(image, of: entry.path, error)
+                }
+                if let document = documentFiles[identity] { throw .imageIsADocument(image, of: entry.path, document: document) }
+                if let first = written[identity] { throw .imagesCollide(first: first, second: (image, entry.path)) }
+                written[identity] = (image, entry.path)
+            }
+        }
+    }
+
+    private func renderDocument(_ entry: LoadedDocument) -> ExitStatus {
+        let name = shown(entry.path), document = entry.document
+        for notice in document.notices { report(.warning, "\(name): \(notice)") }
+        let rendering = MarkdownRendering(document, images: entry.images)
         guard let updated = rendering.document else {
             for failure in rendering.failures { report(.error, "\(name): \(failure)") }
             return .dataError
         }
         for diagram in rendering.diagrams {
-            for warning in diagram.warnings { report(.warning, "\(name): the mgviz block at line \(diagram.line): \(warning)") }
+            for warning in diagram.warnings { report(.warning, "\(name): the mgviz block at line \(diagram.block.line): \(warning)") }
         }
-        let staleDiagrams = rendering.diagrams.filter { (try? InputFile.read($0.path).0) != $0.bytes }
-        let staleLinks = zip(document.blocks, rendering.diagrams).filter { document.existingLink(of: $0) != $1.link }.map(\.1)
+        let staleImages = rendering.diagrams.map(isStale)
+        let staleLinks = rendering.diagrams.map { !document.hasLink($0.link, for: $0.block) }
+        let isCurrent = !staleImages.contains(true) && !staleLinks.contains(true)
         if check {
-            for diagram in rendering.diagrams {
-                let image = staleDiagrams.contains { $0.path == diagram.path }
+            for (k, diagram) in rendering.diagrams.enumerated() {
+                let image = staleImages[k]
                     ? (FileIdentity(input: diagram.path) == nil ? "\(shown(diagram.path)) is missing" : "\(shown(diagram.path)) is stale")
                     : nil
-                let link = staleLinks.contains { $0.path == diagram.path } ? "its image link is missing or out of date" : nil
+                let link = staleLinks[k] ? "its image link is missing or out of date" : nil
                 let problems = [image, link].compactMap { $0 }
                 if !problems.isEmpty {
-                    writeAll("\(name): the mgviz block at line \(diagram.line): \(problems.joined(separator: "; "))\n", to: STDOUT_FILENO)
+                    writeAll("\(name): the mgviz block at line \(diagram.block.line): \(problems.joined(separator: "; "))\n", to: STDOUT_FILENO)
                 }
             }
-            let isCurrent = staleDiagrams.isEmpty && updated == bytes
-            if isCurrent { writeAll("\(name): \(counted(rendering.diagrams.count)), all current\n", to: STDOUT_FILENO) }
-            return isCurrent ? .success : .wrong
+            // A block that cannot be drawn is never current.
+            let isComplete = !document.notices.contains(where: \.isFailure)
+            if isCurrent && isComplete { writeAll("\(name): \(counted(rendering.diagrams.count)), all current\n", to: STDOUT_FILENO) }
+            return isCurrent && isComplete ? .success : .wrong
         }
         do throws(FileError) {
-            if let outDir, !staleDiagrams.isEmpty, !OutputFile.makeFolder(outDir) {
+            if let outDir, staleImages.contains(true), !OutputFile.makeFolder(outDir) {
                 throw .cannotWrite(path: outDir, reason: systemError())
             }
-            for diagram in staleDiagrams {
+            for (diagram, isStale) in zip(rendering.diagrams, staleImages) where isStale {
                 try OutputFile.write(diagram.bytes, to: diagram.path)
                 writeAll("\(name): wrote \(shown(diagram.path))\n", to: STDOUT_FILENO)
             }
-            if updated != bytes {
-                try OutputFile.write(updated, to: path)
-                writeAll("\(name): updated \(staleLinks.count) image link\(staleLinks.count == 1 ? "" : "s")\n", to: STDOUT_FILENO)
+            let updatedLinks = staleLinks.filter { $0 }.count
+            if updatedLinks > 0 {
+                try OutputFile.write(updated, to: entry.path)
+                writeAll("\(name): updated \(updatedLinks) image link\(updatedLinks == 1 ? "" : "s")\n", to: STDOUT_FILENO)
             }
         } catch {
             report(.error, error.description)
             return error.exitStatus
         }
-        if staleDiagrams.isEmpty && updated == bytes {
-            writeAll("\(name): \(counted(rendering.diagrams.count)), all current\n", to: STDOUT_FILENO)
-        }
+        if isCurrent { writeAll("\(name): \(counted(rendering.diagrams.count)), all current\n", to: STDOUT_FILENO) }
         return .success
+    }
+
+    /// Whether the file at the diagram's path does not hold its bytes: read only when it is a
+    /// regular file no larger than they are.
+    private func isStale(_ diagram: MarkdownRendering.Diagram) -> Bool {
+        (try? InputFile.readRegularFile(diagram.path, limit: diagram.bytes.count)) != diagram.bytes
     }
 }
 

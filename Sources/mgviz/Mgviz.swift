@@ -288,6 +288,21 @@ enum CommandError: Error, CustomStringConvertible {
     /// Two inputs would write one output.
     case outputsCollide(String, String, String)
     case cannotCreateFolder(String, reason: String)
+    /// A document that is a FIFO, a device, a socket or a folder.
+    case documentIsNotAFile(FileError)
+    /// One document named twice, through links or relative paths.
+    case documentGivenTwice(String, String)
+    /// A document's block whose image would overwrite a document of the run (`document`).
+    case imageIsADocument(MarkdownImages.Image, of: String, document: String)
+    /// Two blocks that would write one image: each with its document.
+    case imagesCollide(first: (MarkdownImages.Image, of: String), second: (MarkdownImages.Image, of: String))
+    /// A block's image path where no image file can be written.
+    case imageCannotBeWritten(MarkdownImages.Image, of: String, FileError)
+    /// A document whose images' paths no Markdown link can hold.
+    case imagesCannotBeLinked(document: String, MarkdownLinkError)
+    /// A run's documents hold more blocks than one run draws; `document`, whose blocks count
+    /// as `cost` (PNG blocks by their dpi), brings the run's count to `runCost`.
+    case tooManyBlocks(document: String, blocks: Int, cost: Int, runCost: Int, limit: Int)
 
     var description: String {
         switch self {
@@ -299,12 +314,34 @@ enum CommandError: Error, CustomStringConvertible {
             return "\(shown(first)) and \(shown(second)) would both write \(shown(output)); rename one or run them separately"
         case .cannotCreateFolder(let folder, let reason):
             return "cannot create the --out-dir folder \(shown(folder)): \(reason)"
+        case .documentIsNotAFile(let error):
+            return "\(error); a Markdown document must be one"
+        case .documentGivenTwice(let first, let second):
+            return "\(shown(first)) and \(shown(second)) are one document; give it once"
+        case .imageIsADocument(let image, let document, let overwritten):
+            return "\(shown(document)): the mgviz block at line \(image.block.line) would write its image \(shown(image.path)) over the document \(shown(overwritten)) (they are one file); give the block another id= or choose another --out-dir"
+        case .imagesCollide(let first, let second) where first.of == second.of:
+            return "\(shown(first.of)): the mgviz blocks at lines \(first.0.block.line) and \(second.0.block.line) would both write \(shown(second.0.path)); give one another id="
+        case .imagesCollide(let first, let second):
+            return "\(shown(first.of)) (the mgviz block at line \(first.0.block.line)) and \(shown(second.of)) (line \(second.0.block.line)) would both write \(shown(second.0.path)); give one another id=, or run them separately"
+        case .imageCannotBeWritten(let image, let document, let error):
+            return "\(shown(document)): the mgviz block at line \(image.block.line): \(error)"
+        case .imagesCannotBeLinked(let document, let error):
+            return "\(shown(document)): \(error)"
+        case .tooManyBlocks(let document, let blocks, let cost, let runCost, let limit):
+            let counted = cost == blocks ? "" : ", which count as \(cost) (a PNG block at D dpi counts as (D/96)² blocks)"
+            return cost == runCost
+                ? "\(shown(document)) has \(blocks) mgviz blocks\(counted), over the limit of \(limit) a run; split the document"
+                : "\(shown(document)) has \(blocks) mgviz blocks\(counted), which bring the run to \(runCost), over the limit of \(limit) a run; run the documents in smaller groups"
         }
     }
 
     var exitStatus: ExitStatus {
         switch self {
-        case .outputIsItsSpec, .outputIsAnotherSpec, .outputsCollide: return .usage
+        case .outputIsItsSpec, .outputIsAnotherSpec, .outputsCollide, .documentIsNotAFile, .documentGivenTwice, .imageIsADocument, .imagesCollide,
+            .imageCannotBeWritten, .imagesCannotBeLinked:
+            return .usage
+        case .tooManyBlocks: return .dataError
         case .cannotCreateFolder: return .cannotCreate
         }
     }

@@ -41,6 +41,15 @@ struct MoonsData {
     }
 }
 
+/// A model's parameters' names, in `parameters()` order: `L1 N1 w1`, …, `L1 N1 b`, ….
+func parameterNames(_ model: MLP) -> [String] {
+    model.layers.enumerated().flatMap { l, layer in
+        layer.neurons.enumerated().flatMap { n, neuron in
+            (1...neuron.weights.count).map { "L\(l + 1) N\(n + 1) w\($0)" } + ["L\(l + 1) N\(n + 1) b"]
+        }
+    }
+}
+
 @Suite struct Batches {
     /// Each call of the model is a group, its parameters are named by their neuron, its
     /// inputs and score by the example.
@@ -60,7 +69,7 @@ struct MoonsData {
             // A parameter is in its neuron's group outside the calls; a call's nodes inside it.
             #expect(w.group?.name == "L2 N5" && w.group.flatMap { whole.groups[$0.parent!].parent } == nil)
             let score = try #require(whole.nodes.first { $0.label == "score[2]" })
-            #expect(score.group?.name == "L3 N1" && score.data == model([Value(0, in: graph)] + [Value(0, in: graph)])[0].data - score.data + score.data)
+            #expect(score.group?.name == "L3 N1" && whole.groups[whole.groups[whole.groups.firstIndex(of: score.group!)!].parent!].parent.map { whole.groups[$0].name } == "MLP(x[2])")
         }
     }
 
@@ -90,17 +99,18 @@ struct MoonsData {
                 }
                 #expect(info.labels.values.contains { $0 == (0..<points).map { "score[\($0)]" } })
                 // Outside: every parameter with its whole grad, and the sum over the examples.
-                for (index, parameter) in parameters.enumerated() {
-                    let name = try #require(whole.nodes.first { $0.kind == .parameter && $0.data == parameter.data && $0.grad == parameter.grad }).label
-                    let position = try #require(plate.nodes.indices.first { plate.nodes[$0].label == name })
-                    #expect(plate.nodes[position].grad == parameter.grad)
-                    for result in plate.nodes.indices where plate.nodes[result].operands.contains(position) {
-                        for (k, operand) in plate.nodes[result].operands.enumerated() where operand == position {
-                            if case .contribution(let amount)? = plate.edgeNotes[Int32(plate.operandRange(of: result).lowerBound + k)] {
-                                shares[index] += amount
-                            }
-                        }
+                let nodes = Array(plate.nodes)
+                var share: [Int: Double] = [:]
+                for result in nodes {
+                    for (operand, note) in zip(result.operands, result.edgeNotes) {
+                        if case .contribution(let amount)? = note { share[operand, default: 0] += amount }
                     }
+                }
+                let positionOf = Dictionary(nodes.indices.map { (nodes[$0].label, $0) }, uniquingKeysWith: { a, _ in a })
+                for (index, name) in parameterNames(model).enumerated() {
+                    let position = try #require(positionOf[name])
+                    #expect(nodes[position].grad == parameters[index].grad && nodes[position].kind == .parameter)
+                    shares[index] += share[position] ?? 0
                 }
                 #expect(plate.nodes.contains { $0.label == "Σ over 4 examples" && $0.op == "Σ" })
                 #expect(plate.nodes.contains { $0.label == "Σ of 337 terms" && $0.op == "Σ p*p" })
@@ -169,11 +179,12 @@ struct MoonsData {
             let plate = try whole.plate(showing: 0).collapsing(.neurons)
             // Independently: the neurons whose ReLU is 0 in all four calls.
             var outputs: [String: [Double]] = [:]
-            for node in whole.nodes where node.op == "ReLU", let group = node.group, group.kind == .neuron {
+            for node in whole.nodes where node.op == "ReLU" {
+                guard let group = node.group, group.kind == .neuron else { continue }
                 outputs[group.name, default: []].append(node.data)
             }
             let dead = Set(outputs.filter { $0.value.count == 4 && $0.value.allSatisfy { $0 == 0 } }.keys)
-            let drawnDead = Set(plate.nodes.indices.filter { plate.foldTexts[Int32($0)]?.isDead == true }.compactMap { plate.nodes[$0].group?.name })
+            let drawnDead = Set(plate.nodes.filter { $0.fold?.isDead == true }.compactMap { $0.group?.name })
             #expect(drawnDead == dead)
             let dot = DOTExporter().export(plate)
             #expect(dead.isEmpty || dot.contains("dead for every example"))
