@@ -39,7 +39,7 @@ public struct Drawing {
     /// and the HTML page replays. Nil for a focused part, or a drawing without grads.
     public var backwardLedger: BackwardLedger? {
         guard let diagram = try? diagram else { return nil }
-        return BackwardLedger(diagram, expanded: checkedDiagram, precision: options.precision)
+        return BackwardLedger(diagram, precision: options.precision)
     }
 
     /// Whether no check or expectation is WRONG.
