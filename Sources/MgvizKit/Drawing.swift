@@ -28,6 +28,9 @@ public struct Drawing {
     public let nonFinite: NonFiniteWarning?
     /// A model drawn neuron by neuron with more than `DrawOptions.collapseSuggestedAbove` nodes.
     public let suggestsCollapsing: Bool
+    /// What the drawing chose that the options did not ask for: a plate too big to lay out
+    /// expanded, drawn with its neurons collapsed.
+    public let viewNote: String?
     /// Which engine node each of `checkedDiagram`'s nodes was copied from, and the graph's
     /// output, for a drawing of a spec or a Value.
     private let source: (output: Value, ids: ValueIDs)?
@@ -153,30 +156,39 @@ public struct Drawing {
         }
         self.expectations = expectations
         self.nonFinite = nonFinite
-        drawn = Self.view(of: checked, options: options)
+        (drawn, viewNote) = Self.view(of: checked, options: options)
         let drawnCount = (try? drawn.get())?.nodes.count ?? 0
         suggestsCollapsing = checked.hasNeurons && options.collapse == nil && options.focus == nil
             && drawnCount > DrawOptions.collapseSuggestedAbove
     }
 
-    /// What `options` ask to be drawn of the whole diagram: a batch's plate, collapsed, focused.
-    private static func view(of checked: Diagram, options: DrawOptions) -> Result<Diagram, DrawError> {
+    /// What `options` ask to be drawn of the whole diagram: a batch's plate, collapsed,
+    /// focused; and a note when a plate too big to lay out expanded is drawn collapsed.
+    private static func view(of checked: Diagram, options: DrawOptions) -> (Result<Diagram, DrawError>, note: String?) {
         var viewed = checked
+        var note: String?
         if options.batch == .plate {
             do throws(PlateRefusal) {
                 viewed = try checked.plate(showing: options.example ?? 0)
             } catch {
                 // A graph that is no batch, or whose examples differ, is drawn whole, unless an
                 // example was asked for.
-                if options.example != nil || error.isAboutTheOptions { return .failure(.plate(error)) }
+                if options.example != nil || error.isAboutTheOptions { return (.failure(.plate(error)), nil) }
             }
         }
-        if let level = options.collapse { viewed = viewed.collapsing(level) }
-        guard let focus = options.focus else { return .success(viewed) }
+        var collapse = options.collapse
+        if viewed.plate != nil && collapse == nil && options.focus == nil
+            && (viewed.nodes.count > options.maximumNodes || viewed.layoutCost.isTooCostly) {
+            // One example alone is too big to lay out: its neurons fold, as asking would.
+            note = "one example's plate has \(viewed.nodes.count) nodes, too many to lay out expanded: drawn with the model's neurons collapsed"
+            collapse = .neurons
+        }
+        if let level = collapse { viewed = viewed.collapsing(level) }
+        guard let focus = options.focus else { return (.success(viewed), note) }
         do throws(FocusError) {
-            return .success(viewed.focusing(on: try viewed.position(named: focus), depth: options.focusDepth))
+            return (.success(viewed.focusing(on: try viewed.position(named: focus), depth: options.focusDepth)), note)
         } catch {
-            return .failure(.focus(error))
+            return (.failure(.focus(error)), note)
         }
     }
 }

@@ -171,6 +171,7 @@ struct Invocation: Equatable {
             // A focus on a missing name is an error even when --check alone writes nothing.
             _ = try drawing.diagram
             if writesDiagrams {
+                if let note = drawing.viewNote { report(.note, "\(shown(name)): \(note)") }
                 if drawing.suggestsCollapsing {
                     report(.note, "\(shown(name)): the model's graph has \(try drawing.diagram.nodes.count) nodes; --collapse neurons draws each neuron as one node")
                 }
