@@ -7,7 +7,9 @@ let package = Package(
     name: "mgviz",
     products: [
         .library(name: "Micrograd", targets: ["Micrograd"]),
-        .library(name: "MgvizKit", targets: ["MgvizKit"]),
+        // MgvizKit's API speaks in the types of the layers below it (a `Spec`, a `Diagram`, a
+        // `RenderError`): a program imports the module each type lives in.
+        .library(name: "MgvizKit", targets: ["MgvizKit", "MgvizSpec", "MgvizExport", "MgvizRender"]),
         .executable(name: "mgviz", targets: ["mgviz"]),
         .executable(name: "mgviz-bench", targets: ["MgvizBench"]),
         .executable(name: "mgviz-fuzz", targets: ["MgvizFuzz"]),

@@ -37,7 +37,7 @@ public struct Drawing {
 
     /// backward step by step as micrograd runs it, on what is drawn: what `--explain` prints
     /// and the HTML page replays. Nil for a focused part, or a drawing without grads.
-    public var backwardLedger: BackwardLedger? {
+    package var backwardLedger: BackwardLedger? {
         guard let diagram = try? diagram else { return nil }
         return BackwardLedger(diagram, expanded: checkedDiagram, precision: options.precision)
     }
@@ -82,7 +82,7 @@ public struct Drawing {
     }
 
     /// Draws what an input file holds: a spec, evaluated, or a dump, as given.
-    public init(document: consuming Document, options: DrawOptions = DrawOptions()) throws(DrawError) {
+    public init(document: consuming InputDocument, options: DrawOptions = DrawOptions()) throws(DrawError) {
         switch consume document {
         case .spec(let spec): try self.init(spec: spec, options: options)
         case .graph(let dump): try self.init(dump: dump, options: options)

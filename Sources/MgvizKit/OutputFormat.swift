@@ -17,7 +17,7 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     }
 
     /// The Graphviz format for the layout formats; nil for what mgviz writes itself.
-    var renderFormat: Format? {
+    var renderFormat: RenderFormat? {
         switch self {
         case .svg, .html: return .svg
         case .png: return .png

@@ -58,11 +58,10 @@ extension Drawing {
             } else {
                 rendering = try render()
             }
+        } catch .resolutionTooLow(let dotsPerInch, let size) {
+            throw .resolutionTooLow(dotsPerInch: dotsPerInch, size: size)
         } catch {
             throw .render(error)
-        }
-        if let used = rendering.reducedDotsPerInch, used < size.minimumDotsPerInch {
-            throw .resolutionTooLow(dotsPerInch: used, size: size)
         }
         return rendering
     }

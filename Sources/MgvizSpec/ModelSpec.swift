@@ -20,7 +20,7 @@ extension Spec {
         public var inputs: [String]
         public var outputs: [String]
 
-        public static let keys = ["sizes", "activation", "seed", "parameters", "inputs", "outputs"]
+        package static let keys = ["sizes", "activation", "seed", "parameters", "inputs", "outputs"]
 
         public init(sizes: [Int], activation: Activation = .relu, weights: Weights, inputs: [String], outputs: [String]) {
             self.sizes = sizes

@@ -33,7 +33,7 @@ public struct Spec: Sendable, Equatable {
         public var tolerance: Double
 
         public static let defaultTolerance = 1e-5
-        public static let keys = ["output", "grads", "tolerance"]
+        package static let keys = ["output", "grads", "tolerance"]
 
         public init(output: Double? = nil, grads: [Input] = [], tolerance: Double = defaultTolerance) {
             self.output = output
@@ -95,7 +95,7 @@ public struct Spec: Sendable, Equatable {
     /// a 64 MiB array are refused after 0.6 s and 361 MB, where reading the whole array took
     /// 4 s and 1.4 GB.
     public static let maximumJSONValues = 8_000_000
-    public static let keys = ["title", "inputs", "mlp", "define", "output", "expect"]
+    package static let keys = ["title", "inputs", "mlp", "define", "output", "expect"]
 
     /// Parses a spec file's bytes. Errors say where in the spec; the caller names the file.
     public init(bytes: [UInt8]) throws(SpecError) {

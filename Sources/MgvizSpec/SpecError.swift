@@ -6,13 +6,13 @@ public struct SpecError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The limit the spec went over, when that is the problem.
     public var exceeded: LimitExceeded?
 
-    public init(_ location: SpecLocation, _ message: String) {
+    package init(_ location: SpecLocation, _ message: String) {
         self.location = location
         self.message = message
     }
 
     /// A limit gone over, worded by `LimitExceeded.description`.
-    public init(_ location: SpecLocation, _ exceeded: LimitExceeded) {
+    package init(_ location: SpecLocation, _ exceeded: LimitExceeded) {
         self.init(location, exceeded.description)
         self.exceeded = exceeded
     }
@@ -73,7 +73,7 @@ public struct TextPosition: Equatable, Sendable, CustomStringConvertible {
     public var line: Int
     public var column: Int
 
-    public init(line: Int, column: Int) {
+    package init(line: Int, column: Int) {
         self.line = line
         self.column = column
     }
@@ -102,7 +102,7 @@ public struct LimitExceeded: Error, Equatable, Sendable, CustomStringConvertible
     /// `Int.max` when the count overflows an Int, as a model's absurd sizes can make it.
     public var count: Int
 
-    public init(_ limit: Limit, maximum: Int, count: Int) {
+    package init(_ limit: Limit, maximum: Int, count: Int) {
         self.limit = limit
         self.maximum = maximum
         self.count = count

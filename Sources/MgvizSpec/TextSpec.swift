@@ -9,7 +9,7 @@ public enum InputFormat: String, Sendable, CaseIterable {
     }
 }
 
-extension Document {
+extension InputDocument {
     /// Parses an input file written in `format`. Errors say where in the file; the caller names it.
     public init(bytes: [UInt8], format: InputFormat) throws(SpecError) {
         switch format {

@@ -290,7 +290,7 @@ public struct Value: @unchecked Sendable {
 
     /// Applies a function chosen at run time, as an expression's call does:
     /// `x.applying(.tanh)` is `x.tanh()`.
-    public func applying(_ function: UnaryFunction) -> Value { Value.unary(function.op, self) }
+    package func applying(_ function: UnaryFunction) -> Value { Value.unary(function.op, self) }
 
     public func exp() -> Value { Value.unary(.exp, self) }
     public func log() -> Value { Value.unary(.log, self) }
@@ -329,7 +329,7 @@ extension Value: CustomStringConvertible {
 
 /// Python's `repr` of a float: shortest round-trip digits, `2.0` not `2`, and exponents
 /// outside [1e-4, 1e16) as `1e-05`, `1e+16`.
-public func pythonRepr(_ x: Double) -> String {
+package func pythonRepr(_ x: Double) -> String {
     if x.isNaN { return "nan" }
     if x.isInfinite { return x < 0 ? "-inf" : "inf" }
     // Swift's description has the same digits, and differs only in when it uses exponents.

@@ -1,6 +1,6 @@
 /// What an input file holds: a spec, to evaluate, or a graph dumped in the `mgviz-graph`
 /// format, to draw as given. A top-level object with a `"format"` key is a dump.
-public enum Document {
+public enum InputDocument {
     case spec(Spec)
     case graph(GraphDump)
 
