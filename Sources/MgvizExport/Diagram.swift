@@ -39,10 +39,13 @@ public struct Diagram: Sendable {
     public struct Node: Sendable {
         /// `n0`, `n1`, …: the position in `nodes`, or, once focused, in the whole diagram's.
         public var id: String
+        /// The Value's label; empty for none.
         public var label: String
         /// micrograd's `_op`; empty for leaves.
         public var op: String
+        /// Input, constant, parameter or op: what the node's fill says under `Coloring.kind`.
         public var kind: NodeKind
+        /// The Value's data when the diagram was made.
         public var data: Double
         /// nil when backward was not run.
         public var grad: Double?
@@ -193,6 +196,7 @@ public struct Diagram: Sendable {
             + Op.allCases.filter { !$0.isBinary && $0 != .leaf && $0 != .power }.map(\.name).joined(separator: ", ")
     }
 
+    /// Drawn above the diagram.
     public internal(set) var title: String?
     /// The nodes that reach the output, operands before results.
     public var nodes: Nodes { Nodes(diagram: self) }

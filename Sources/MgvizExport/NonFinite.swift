@@ -1,9 +1,14 @@
 /// Where a NaN or an infinity first shows up in a diagram, and what made it.
 public struct NonFiniteOrigin: Equatable, Sendable {
+    /// Which of the node's numbers is not finite.
     public enum Quantity: Sendable, Equatable {
-        case data, grad
+        /// Its data, from the forward pass.
+        case data
+        /// Its grad, from backward.
+        case grad
     }
 
+    /// What made the number.
     public enum Cause: Sendable, Equatable {
         /// A leaf holds it.
         case input
@@ -17,8 +22,11 @@ public struct NonFiniteOrigin: Equatable, Sendable {
 
     /// The node's position in the diagram.
     public var position: Int
+    /// Its data or its grad.
     public var quantity: Quantity
+    /// The number: NaN, infinity or minus infinity.
     public var value: Double
+    /// What made it.
     public var cause: Cause
 }
 

@@ -9,6 +9,7 @@ import MgvizSpec
 ///     spec or Value → graph → backward → checks → diagram → collapse, focus → format → bytes
 ///     dump → diagram → collapse, focus → format → bytes
 public struct Drawing {
+    /// The options the drawing was made with.
     public let options: DrawOptions
     /// The graph and its names, for a drawing of a spec.
     public let evaluation: Evaluation?
@@ -187,7 +188,9 @@ public struct Drawing {
 public struct NodeReference: Sendable, Equatable, CustomStringConvertible {
     /// `n7`, as the node's tooltip shows it.
     public var id: String
+    /// The node's label; empty for none.
     public var label: String
+    /// The node in a few words: `'p'`, `the log of 'p3'`, `the constant 2`.
     public let description: String
 
     init(_ position: Int, in diagram: Diagram) {
@@ -212,6 +215,7 @@ public struct NodeReference: Sendable, Equatable, CustomStringConvertible {
 
 /// A gradient check's finding for one input, with the diagram's names.
 public struct GradientVerdict: Sendable {
+    /// The check's numbers and verdict.
     public let result: GradientCheck.Result
     /// The input's label.
     public let inputLabel: String
@@ -234,8 +238,11 @@ public struct GradientVerdict: Sendable {
 /// Where a NaN or an infinity first appears, in the diagram's names:
 /// `NaN first appears at the log of 'p' (log of -0.5)`.
 public struct NonFiniteWarning: Sendable, CustomStringConvertible {
+    /// Where the number is, which number, and what made it.
     public let origin: NonFiniteOrigin
+    /// The node, named as the drawing shows it.
     public let node: NodeReference
+    /// The warning, one line.
     public let description: String
 
     init(_ origin: NonFiniteOrigin, in diagram: Diagram) {

@@ -5,6 +5,7 @@ import MgvizSpec
 
 /// A drawing's bytes in one format.
 public struct Rendering: Sendable {
+    /// The file's contents.
     public var bytes: [UInt8]
     /// For a PNG drawn at less than `DrawOptions.dotsPerInch` to stay within the pixel cap, the
     /// resolution it was drawn at.

@@ -47,6 +47,7 @@ public final class Graph: @unchecked Sendable {
     /// that `truncate(to:)` can skip the labels when it cuts above it.
     var highestLabelled: Int32 = -1
 
+    /// An empty graph, with a tape of its own.
     public init() {
         tape = Tape.take()
         generation = tape.pointee.generation
