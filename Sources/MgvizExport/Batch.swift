@@ -45,8 +45,7 @@ package struct Plate: Sendable, Equatable {
 public enum PlateRefusal: Error, Sendable, Equatable {
     /// No model ran on two examples or more.
     case notABatch
-    /// The examples' computations differ in shape: member `index` of example `example`
-    /// differs from example 0's.
+    /// The examples' computations differ in shape: example `example` differs from example 0's.
     case examplesDiffer(example: Int)
     /// A node outside the examples uses an example's node other than through a sum over them.
     case sharedNodeUsesAnExample(position: Int)

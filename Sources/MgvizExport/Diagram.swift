@@ -27,9 +27,10 @@ public enum NodeKind: String, Sendable, CaseIterable {
 /// groups a user named) that nodes belong to.
 ///
 /// A Diagram is a value: it owns every number it shows, copied from an engine graph when it
-/// is made (`init(output:title:withGrad:parameters:neurons:problems:)`) or read from a dump,
-/// so changing or freeing the graph afterwards changes nothing drawn. Collapse, focus, the
-/// ledger and every exporter read only the Diagram.
+/// is made (`Diagram.capturing(output:title:withGrad:problems:)`) or read from a dump, so
+/// changing or freeing the graph afterwards changes nothing drawn. Collapse, focus, the
+/// ledger and every exporter read only the Diagram. A program reads one from a drawing
+/// (MgvizKit's `Drawing.diagram`): its `nodes`, `title` and `output`.
 ///
 /// Storage is a column per field, about 30 bytes a node; what only some nodes have (labels,
 /// exponents, what a check found, a folded group's words) is in tables of their own.

@@ -35,7 +35,7 @@ package struct Focus: Sendable, Equatable {
     }
 }
 
-/// Why a focus could not be made; the CLI words it.
+/// Why a focus could not be made; MgvizKit words it.
 public enum FocusError: Error, Equatable {
     /// No node has this label or id; `nearMatches` are labels and ids close to it.
     case unknownName(String, nearMatches: [String])

@@ -39,8 +39,8 @@ public struct BitmapSize: Sendable, Equatable {
     public var dotsPerInch: Double
     /// The most pixels the PNG may have; past it the resolution is lowered.
     public var maximumPixels: Int
-    /// Below this resolution nothing is drawn: the caller is told the resolution it would
-    /// have taken and gets no bytes (cairo draws nothing at all below about 1 dpi).
+    /// Below this resolution nothing is drawn: rendering throws `RenderError.resolutionTooLow`
+    /// with the resolution the PNG would have had (cairo draws nothing at all below about 1 dpi).
     public var minimumDotsPerInch: Double
 
     package init(dotsPerInch: Double = defaultDotsPerInch, maximumPixels: Int = defaultMaximumPixels, minimumDotsPerInch: Double = 0) {
