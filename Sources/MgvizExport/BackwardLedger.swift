@@ -8,56 +8,56 @@ import Micrograd
 ///
 /// It is what `--explain` prints and what the HTML page replays. A collapsed neuron is one
 /// step, its operands' contributions those its nodes made to them; a focused part has none.
-public struct BackwardLedger: Sendable {
+package struct BackwardLedger: Sendable {
     /// One node's `_backward`.
-    public struct Step: Sendable {
+    package struct Step: Sendable {
         /// The node's position in the diagram.
-        public let node: Int
+        package let node: Int
         /// Its grad when it runs: final, since every node that uses it ran before.
-        public let grad: Double
+        package let grad: Double
         /// Its operands' contributions, one per use, in operand order; none for a leaf.
-        public let uses: [Use]
+        package let uses: [Use]
         /// `grad` at the diagram's precision.
-        public let gradText: String
+        package let gradText: String
     }
 
     /// One `operand.grad += local * node.grad`.
-    public struct Use: Sendable {
+    package struct Use: Sendable {
         /// The operand's position in the diagram.
-        public let operand: Int
+        package let operand: Int
         /// Which of the node's operands it is: the edge's place among the node's edges.
-        public let slot: Int
+        package let slot: Int
         /// ∂node/∂operand.
-        public let local: Double
+        package let local: Double
         /// What is added: `local * grad`, as backward computes it.
-        public let amount: Double
+        package let amount: Double
         /// The operand's grad once it is added.
-        public let total: Double
+        package let total: Double
         /// The notebook's terms, with the numbers at the diagram's precision:
         /// `a.grad += b.data * d.grad = -3.0000 * -2.0000 = 6.0000`.
-        public let text: String
+        package let text: String
         /// `local`, `amount` and the operand's grad once it is added, at the diagram's precision.
-        public let localText: String
-        public let amountText: String
-        public let totalText: String
+        package let localText: String
+        package let amountText: String
+        package let totalText: String
     }
 
     /// The node whose grad backward sets first, and to what (1, unless a dump says otherwise).
-    public let output: Int
-    public let seed: Double
-    public let seedText: String
+    package let output: Int
+    package let seed: Double
+    package let seedText: String
     /// Steps in backward's order, the output's first.
-    public let steps: [Step]
+    package let steps: [Step]
 
     /// How many contributions there are: one per operand use on backward's path.
-    public var contributionCount: Int { steps.reduce(0) { $0 + $1.uses.count } }
+    package var contributionCount: Int { steps.reduce(0) { $0 + $1.uses.count } }
 
     /// The ledger of what `diagram` draws; nil when it is a focused part, or shows no grads.
     /// A folded node (a collapsed neuron, layer or call, a sum over a batch) is one step,
     /// with the local derivatives and amounts its fold worked out through its nodes (see
     /// `Diagram.folding`). Numbers in the texts have `precision` decimals, as the diagram
     /// draws them.
-    public init?(_ diagram: Diagram, precision: Int) {
+    package init?(_ diagram: Diagram, precision: Int) {
         guard diagram.focus == nil, diagram.showsGrads, diagram.output >= 0 else { return nil }
         func fixed(_ x: Double) -> String { displayText(x, decimals: precision) }
         var running = [Double](repeating: 0, count: diagram.count)
@@ -107,7 +107,7 @@ public struct BackwardLedger: Sendable {
     /// `--explain`: one line per contribution, in backward's order, with the step it is made in
     /// and the operand's running grad: `step 3  a.grad += b.data * d.grad = -3.0000 * -2.0000
     /// = 6.0000   (a.grad now 6.0000)`.
-    public func explanation(in diagram: Diagram) -> [String] {
+    package func explanation(in diagram: Diagram) -> [String] {
         var lines: [String] = []
         for (index, step) in steps.enumerated() {
             for use in step.uses {

@@ -36,12 +36,12 @@ extension Diagram {
     }
 
     /// What a folded node draws besides its label and op.
-    public struct FoldText: Sendable, Equatable {
-        public var lines: [String]?
-        public var notes: [String]
-        public var isDead: Bool
+    package struct FoldText: Sendable, Equatable {
+        package var lines: [String]?
+        package var notes: [String]
+        package var isDead: Bool
 
-        public init(lines: [String]?, notes: [String], isDead: Bool) {
+        package init(lines: [String]?, notes: [String], isDead: Bool) {
             self.lines = lines
             self.notes = notes
             self.isDead = isDead

@@ -2,13 +2,13 @@
 /// for a graph whose only groups are a model's layers and neurons, version 2, with its tree
 /// of groups, for a batch's calls, a plate, or a collapse past neurons. Keys are in a fixed
 /// order and numbers round-trip, so the output is byte-stable.
-public struct JSONExporter: Sendable {
-    public init() {}
+package struct JSONExporter: Sendable {
+    package init() {}
 
-    public func export(_ diagram: Diagram) -> String { String(decoding: exportBytes(diagram), as: UTF8.self) }
+    package func export(_ diagram: Diagram) -> String { String(decoding: exportBytes(diagram), as: UTF8.self) }
 
     /// The dump as UTF-8, without the cost of making a String of it.
-    public func exportBytes(_ diagram: Diagram) -> [UInt8] {
+    package func exportBytes(_ diagram: Diagram) -> [UInt8] {
         TextWriter.bytes(capacity: 200 * diagram.count + 200) { write(diagram, to: &$0) }
     }
 

@@ -9,6 +9,7 @@ import MgvizSpec
 ///     spec or Value → graph → backward → checks → diagram → collapse, focus → format → bytes
 ///     dump → diagram → collapse, focus → format → bytes
 public struct Drawing {
+    /// The options the drawing was made with.
     public let options: DrawOptions
     /// The graph and its names, for a drawing of a spec.
     public let evaluation: Evaluation?
@@ -40,7 +41,7 @@ public struct Drawing {
 
     /// backward step by step as micrograd runs it, on what is drawn: what `--explain` prints
     /// and the HTML page replays. Nil for a focused part, or a drawing without grads.
-    public var backwardLedger: BackwardLedger? {
+    package var backwardLedger: BackwardLedger? {
         guard let diagram = try? diagram else { return nil }
         return BackwardLedger(diagram, precision: options.precision)
     }
@@ -85,7 +86,7 @@ public struct Drawing {
     }
 
     /// Draws what an input file holds: a spec, evaluated, or a dump, as given.
-    public init(document: consuming Document, options: DrawOptions = DrawOptions()) throws(DrawError) {
+    public init(document: consuming InputDocument, options: DrawOptions = DrawOptions()) throws(DrawError) {
         switch consume document {
         case .spec(let spec): try self.init(spec: spec, options: options)
         case .graph(let dump): try self.init(dump: dump, options: options)
@@ -199,7 +200,9 @@ public struct Drawing {
 public struct NodeReference: Sendable, Equatable, CustomStringConvertible {
     /// `n7`, as the node's tooltip shows it.
     public var id: String
+    /// The node's label; empty for none.
     public var label: String
+    /// The node in a few words: `'p'`, `the log of 'p3'`, `the constant 2`.
     public let description: String
 
     init(_ position: Int, in diagram: Diagram) {
@@ -224,6 +227,7 @@ public struct NodeReference: Sendable, Equatable, CustomStringConvertible {
 
 /// A gradient check's finding for one input, with the diagram's names.
 public struct GradientVerdict: Sendable {
+    /// The check's numbers and verdict.
     public let result: GradientCheck.Result
     /// The input's label.
     public let inputLabel: String
@@ -246,8 +250,11 @@ public struct GradientVerdict: Sendable {
 /// Where a NaN or an infinity first appears, in the diagram's names:
 /// `NaN first appears at the log of 'p' (log of -0.5)`.
 public struct NonFiniteWarning: Sendable, CustomStringConvertible {
+    /// Where the number is, which number, and what made it.
     public let origin: NonFiniteOrigin
+    /// The node, named as the drawing shows it.
     public let node: NodeReference
+    /// The warning, one line.
     public let description: String
 
     init(_ origin: NonFiniteOrigin, in diagram: Diagram) {

@@ -2,9 +2,13 @@ import Micrograd
 
 /// A spec evaluated into an engine graph.
 public struct Evaluation {
+    /// The graph the spec was built on, which its Values need alive.
     public let graph: Graph
+    /// The node the spec draws and runs backward from.
     public let output: Value
+    /// The output's name: the spec's `output`, or the last name defined.
     public let outputName: String
+    /// The spec's title, drawn above the diagram.
     public let title: String?
     /// Every defined or input name that stands for a node.
     public let values: [String: Value]
@@ -21,10 +25,15 @@ public struct Evaluation {
 public struct ExpectationResult {
     /// `output`, or the name whose grad was expected.
     public var name: String
+    /// Whether the entry expects a grad rather than the output's data.
     public var isGrad: Bool
+    /// The node the entry is about.
     public var value: Value
+    /// The number the spec expects.
     public var expected: Double
+    /// The number the graph holds: the node's grad or data.
     public var computed: Double
+    /// Whether |computed - expected| is within the expectation's tolerance.
     public var isRight: Bool
 }
 

@@ -9,19 +9,19 @@ import MgvizExport
 /// kinds, labels, ops and groups come from the file into a `Diagram`, and nothing is
 /// evaluated again.
 public struct GraphDump: Sendable {
-    public static let format = "mgviz-graph"
-    public static let version = 1
-    public static let versions = 1...2
-    public static let keys = ["format", "version", "title", "output", "nodes", "edges"]
-    public static let nodeKeys = ["id", "label", "op", "kind", "data", "grad", "cluster"]
-    public static let edgeKeys = ["from", "to"]
+    package static let format = "mgviz-graph"
+    package static let version = 1
+    package static let versions = 1...2
+    package static let keys = ["format", "version", "title", "output", "nodes", "edges"]
+    package static let nodeKeys = ["id", "label", "op", "kind", "data", "grad", "cluster"]
+    package static let edgeKeys = ["from", "to"]
     /// Version 2's keys: groups instead of clusters, and what a plate or a collapse adds.
-    public static let keys2 = ["format", "version", "title", "output", "groups", "nodes", "edges"]
-    public static let optionalKeys2 = ["plate", "collapse"]
-    public static let nodeKeys2 = ["id", "label", "op", "kind", "data", "grad", "group"]
-    public static let groupKeys = ["id", "kind", "name", "number", "parent"]
-    public static let foldKeys = ["lines", "notes", "dead", "uses"]
-    public static let plateKeys = ["examples", "shown", "members", "data", "grad", "labels"]
+    package static let keys2 = ["format", "version", "title", "output", "groups", "nodes", "edges"]
+    package static let optionalKeys2 = ["plate", "collapse"]
+    package static let nodeKeys2 = ["id", "label", "op", "kind", "data", "grad", "group"]
+    package static let groupKeys = ["id", "kind", "name", "number", "parent"]
+    package static let foldKeys = ["lines", "notes", "dead", "uses"]
+    package static let plateKeys = ["examples", "shown", "members", "data", "grad", "labels"]
 
     /// The graph as the file gives it, its neurons as groups, each inside its layer's.
     public let diagram: Diagram

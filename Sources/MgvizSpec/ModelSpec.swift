@@ -5,6 +5,7 @@ extension Spec {
     ///          "inputs": ["x1", "x2", "x3"], "outputs": ["y"]}`: a micrograd MLP whose outputs
     /// become names that `define` can use.
     public struct Model: Sendable, Equatable {
+        /// Where the model's weights and biases come from.
         public enum Weights: Sendable, Equatable {
             /// micrograd's init after Python's `random.seed(n)`.
             case seed(UInt64)
@@ -16,12 +17,16 @@ extension Spec {
         public var sizes: [Int]
         /// `.relu` (micrograd's nn: the last layer linear) or `.tanh` (the lecture's: all tanh).
         public var activation: Activation
+        /// A seed, or every parameter.
         public var weights: Weights
+        /// The names of the model's inputs, which the spec's `inputs` define.
         public var inputs: [String]
+        /// The names the model's outputs get, for `define` to use.
         public var outputs: [String]
 
-        public static let keys = ["sizes", "activation", "seed", "parameters", "inputs", "outputs"]
+        package static let keys = ["sizes", "activation", "seed", "parameters", "inputs", "outputs"]
 
+        /// A model as a spec's `mlp` describes it.
         public init(sizes: [Int], activation: Activation = .relu, weights: Weights, inputs: [String], outputs: [String]) {
             self.sizes = sizes
             self.activation = activation

@@ -3,9 +3,11 @@ import Micrograd
 /// A spec, format v1: named inputs, a list of `name = expression` definitions, the output
 /// to draw and run backward from, and an optional title.
 public struct Spec: Sendable, Equatable {
+    /// Drawn above the diagram.
     public var title: String?
     /// Input names and values, in file order: each becomes a labelled leaf.
     public var inputs: [Input]
+    /// `name = expression` entries, evaluated in order; each name labels the node it makes.
     public var define: [String]
     /// The name to draw; nil means the last name defined.
     public var output: String?
@@ -18,9 +20,14 @@ public struct Spec: Sendable, Equatable {
     /// Where a text spec's statements are; nil for a JSON spec.
     var textLines: TextLines?
 
+    /// A name and a number: an input (a labelled leaf), or an expected grad.
     public struct Input: Sendable, Equatable {
+        /// The name, as expressions use it.
         public var name: String
+        /// The number.
         public var value: Double
+
+        /// An input named `name` holding `value`.
         public init(name: String, value: Double) {
             self.name = name
             self.value = value
@@ -30,13 +37,18 @@ public struct Spec: Sendable, Equatable {
     /// `"expect": {"output": 2.1755, "grads": {"x0": 0.0418}, "tolerance": 1e-4}`, like the
     /// notebook's `ans = [...]`: each entry is right when |computed - expected| <= tolerance.
     public struct Expectation: Sendable, Equatable {
+        /// The output's expected data.
         public var output: Double?
+        /// Expected grads, by the name of the node that has them.
         public var grads: [Input]
+        /// How far a computed number may be from the expected one.
         public var tolerance: Double
 
+        /// The tolerance of an `expect` that gives none.
         public static let defaultTolerance = 1e-5
-        public static let keys = ["output", "grads", "tolerance"]
+        package static let keys = ["output", "grads", "tolerance"]
 
+        /// What a spec's `expect` says.
         public init(output: Double? = nil, grads: [Input] = [], tolerance: Double = defaultTolerance) {
             self.output = output
             self.grads = grads
@@ -44,6 +56,7 @@ public struct Spec: Sendable, Equatable {
         }
     }
 
+    /// A spec made in code, as its JSON would give it: validated when it is evaluated.
     public init(
         title: String? = nil, inputs: [Input], define: [String], output: String? = nil, expect: Expectation? = nil,
         mlp: Model? = nil, batch: Batch? = nil
@@ -98,7 +111,7 @@ public struct Spec: Sendable, Equatable {
     /// a 64 MiB array are refused after 0.6 s and 361 MB, where reading the whole array took
     /// 4 s and 1.4 GB.
     public static let maximumJSONValues = 8_000_000
-    public static let keys = ["title", "inputs", "mlp", "batch", "define", "output", "expect"]
+    package static let keys = ["title", "inputs", "mlp", "batch", "define", "output", "expect"]
 
     /// Parses a spec file's bytes. Errors say where in the spec; the caller names the file.
     public init(bytes: [UInt8]) throws(SpecError) {

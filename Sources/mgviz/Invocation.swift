@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import MgvizExport
 import MgvizKit
 import Micrograd
 import MgvizSpec
@@ -146,10 +147,10 @@ struct Invocation: Equatable {
         do throws(DrawError) {
             let bytes: [UInt8]
             do { (bytes, name) = try InputFile.read(input) } catch { throw .file(error) }
-            let document: Document
+            let document: InputDocument
             // Consumed, as is the document by Drawing: a big input's bytes are not kept while it is drawn.
             let format = inputFormat ?? InputFormat(path: input) ?? .json
-            do { document = try Document(bytes: consume bytes, format: format) } catch { throw .spec(error) }
+            do { document = try InputDocument(bytes: consume bytes, format: format) } catch { throw .spec(error) }
             let drawing = try Drawing(document: consume document, options: options)
             // Reports go to stdout, unless the diagram does.
             Report(toStandardError: output == "-").print(drawing)

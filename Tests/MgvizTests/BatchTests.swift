@@ -130,7 +130,7 @@ func parameterNames(_ model: MLP) -> [String] {
             let (loss, _) = try demoLoss(points: 3, graph: graph)
             loss.backward()
             let whole = Diagram(output: loss, title: "demo", withGrad: true)
-            guard case .graph(let dump) = try Document(bytes: JSONExporter().exportBytes(whole)) else {
+            guard case .graph(let dump) = try InputDocument(bytes: JSONExporter().exportBytes(whole)) else {
                 Issue.record("not read as a dump")
                 return
             }
@@ -138,7 +138,7 @@ func parameterNames(_ model: MLP) -> [String] {
             for view in [try whole.plate(showing: 1), try whole.plate(showing: 2).collapsing(.neurons)] {
                 let json = JSONExporter().exportBytes(view)
                 #expect(String(decoding: json.prefix(50), as: UTF8.self).contains("\"version\": 2"))
-                guard case .graph(let read) = try Document(bytes: json) else {
+                guard case .graph(let read) = try InputDocument(bytes: json) else {
                     Issue.record("not read as a dump")
                     return
                 }
