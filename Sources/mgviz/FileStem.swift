@@ -1,5 +1,5 @@
 import Glibc
-import MgvizKit
+import MgvizFiles
 
 /// The file name at the end of `path` without its extension, as Foundation's
 /// `URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent` gives it: trailing

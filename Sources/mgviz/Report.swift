@@ -1,6 +1,7 @@
 import Glibc
 import MgvizExport
 import MgvizKit
+import MgvizProcess
 import MgvizSpec
 
 /// Prints the verdicts of --check and of a spec's "expect", one aligned line each, in the

@@ -65,8 +65,9 @@ import Testing
             guard case .spec(let specError) = error as? DrawError else { return false }
             return specError.location == .expression(index: 0, name: "y", column: 8)
         }
-        #expect(throws: InvalidOption(.precision, "must be from 0 to 17, got 18")) { try DrawOptions(precision: 18).validate() }
-        #expect(DrawError.tooManyNodes(count: 3, maximum: 2, format: .svg).exitStatus == .dataError)
+        #expect(throws: InvalidOption.integer(.precision, 18, allowed: 0...17)) { try DrawOptions(precision: 18).validate() }
+        #expect(throws: InvalidOption.number(.dotsPerInch, 0, allowed: 10...2400)) { try DrawOptions(dotsPerInch: 0).validate() }
+        #expect(throws: InvalidOption.exampleWithoutPlate) { try DrawOptions(batch: .all, example: 2).validate() }
     }
 
     @Test func checksAndExpectationsAreVerdictsNotPrintedLines() throws {
