@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the README's "Use as a library" example as a package of its own, outside the repo,
-# in a temp folder: its Package.swift and main.swift are the README's blocks marked
-# `<!-- library-example: PATH -->`, used as written: `../mgviz` is a link to this checkout.
+# Builds the "Use as a library" example of docs/library.md as a package of its own, outside
+# the repo, in a temp folder: its Package.swift and main.swift are that document's blocks
+# marked `<!-- library-example: PATH -->`, used as written: `../mgviz` is a link to this
+# checkout.
 # Then checks that it prints what its comment says, draws o.svg, and built neither
 # swift-argument-parser nor the command's or the benchmarks' modules. (SwiftPM still clones
 # swift-argument-parser to resolve the package graph; it compiles nothing of it.) Then runs the
@@ -13,10 +14,10 @@ trap 'rm -rf "$work"' EXIT
 demo="$work/demo"
 mkdir -p "$demo"
 ln -s "$root" "$work/mgviz"
-python3 - "$root/README.md" "$demo" <<'PY'
+python3 - "$root/docs/library.md" "$demo" <<'PY'
 import os, re, sys
-readme, demo = sys.argv[1:]
-text = open(readme).read()
+document, demo = sys.argv[1:]
+text = open(document).read()
 blocks = re.findall(r"<!-- library-example: (\S+) -->\n```swift\n(.*?)```", text, re.S)
 assert [path for path, _ in blocks] == ["Package.swift", "Sources/Demo/main.swift"], blocks
 for path, body in blocks:
@@ -35,7 +36,7 @@ built=$(cd "$demo/.build/debug" && for folder in ArgumentParser*.build mgviz.bui
 done)
 [ -z "$built" ] || { echo "library-check: the example built what it does not use: $built" >&2; exit 1; }
 [ -n "$(find "$demo/.build/debug/MgvizKit.build" -name '*.o')" ] || { echo "library-check: MgvizKit was not built where expected" >&2; exit 1; }
-echo "library-check: the README's example builds outside the repo, prints what it says and draws o.svg"
+echo "library-check: the example of docs/library.md builds outside the repo, prints what it says and draws o.svg"
 
 # The command plugin, from the same package: a document's mgviz block drawn beside it, its
 # link put after the block, and --check content afterwards.

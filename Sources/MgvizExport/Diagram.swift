@@ -236,6 +236,8 @@ public struct Diagram: Sendable {
     var foldedMembers: [Int32: [Int32]]
     /// What folded nodes draw besides their label and op.
     var foldTexts: [Int32: FoldText]
+    /// What each folded node adds to each operand's grad, in its operands' order.
+    var foldUses: [Int32: [FoldUse]]
     /// Each node's innermost group, as a position in `groups`, or -1; empty when no node has one.
     var groupOf: [Int32]
     /// What checks found wrong, by position.
@@ -274,6 +276,7 @@ public struct Diagram: Sendable {
         foldedOps = [:]
         foldedMembers = [:]
         foldTexts = [:]
+        foldUses = [:]
         groupOf = []
         problemsAt = [:]
         edgeNotes = [:]
@@ -374,9 +377,11 @@ public struct Diagram: Sendable {
         notePlateEdges()
     }
 
-    /// Sets what the folded node at `position` draws besides its label and op.
-    package mutating func setFoldText(_ text: FoldText, at position: Int) {
+    /// Sets what the folded node at `position` draws besides its label and op, and what it
+    /// adds to its operands' grads.
+    package mutating func setFold(_ text: FoldText, uses: [FoldUse]?, at position: Int) {
         foldTexts[Int32(position)] = text
+        if let uses { foldUses[Int32(position)] = uses }
     }
 
     /// Marks the node at `position` with what a check found wrong there.
@@ -511,7 +516,7 @@ public struct Diagram: Sendable {
         part.nameNumbers = nameNumbers
         part.output = -1
         var newPosition: [Int32: Int32] = [:]
-        let sparse = !problemsAt.isEmpty || plate != nil || !foldedMembers.isEmpty || !foldTexts.isEmpty
+        let sparse = !problemsAt.isEmpty || plate != nil || !foldedMembers.isEmpty || !foldTexts.isEmpty || !foldUses.isEmpty
         var list: [Int32] = []
         for (position, index) in kept.enumerated() {
             list.removeAll(keepingCapacity: true)
@@ -535,6 +540,9 @@ public struct Diagram: Sendable {
         }
         for (index, text) in foldTexts {
             if let position = newPosition[index] { part.foldTexts[position] = text }
+        }
+        for (index, uses) in foldUses {
+            if let position = newPosition[index] { part.foldUses[position] = uses }
         }
         if let plate { part.plate = plate.keeping { newPosition[$0] } }
         if part.groupOf.contains(where: { $0 >= 0 }) == false { part.groupOf = [] }
@@ -642,7 +650,7 @@ extension Diagram: Equatable {
             && a.showsGrads == b.showsGrads && a.codes == b.codes && a.kinds == b.kinds && sameBits(a.data, b.data)
             && sameBits(a.grads, b.grads) && a.operandStart == b.operandStart && a.operandList == b.operandList
             && a.labels == b.labels && a.powers == b.powers && a.foldedOps == b.foldedOps
-            && a.foldedMembers == b.foldedMembers && a.foldTexts == b.foldTexts && a.groupOf == b.groupOf
+            && a.foldedMembers == b.foldedMembers && a.foldTexts == b.foldTexts && a.foldUses == b.foldUses && a.groupOf == b.groupOf
             && a.problemsAt == b.problemsAt && a.edgeNotes == b.edgeNotes && a.plate == b.plate && a.collapseLevel == b.collapseLevel
             && a.nameNumbers == b.nameNumbers && a.basePositions == b.basePositions
     }

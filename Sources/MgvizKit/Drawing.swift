@@ -39,7 +39,7 @@ public struct Drawing {
     /// and the HTML page replays. Nil for a focused part, or a drawing without grads.
     public var backwardLedger: BackwardLedger? {
         guard let diagram = try? diagram else { return nil }
-        return BackwardLedger(diagram, expanded: checkedDiagram, precision: options.precision)
+        return BackwardLedger(diagram, precision: options.precision)
     }
 
     /// Whether no check or expectation is WRONG.
@@ -153,10 +153,10 @@ public struct Drawing {
         }
         self.expectations = expectations
         self.nonFinite = nonFinite
-        suggestsCollapsing = checked.hasNeurons && options.collapse == nil && options.focus == nil
-            && checked.nodes.count > DrawOptions.collapseSuggestedAbove
-
         drawn = Self.view(of: checked, options: options)
+        let drawnCount = (try? drawn.get())?.nodes.count ?? 0
+        suggestsCollapsing = checked.hasNeurons && options.collapse == nil && options.focus == nil
+            && drawnCount > DrawOptions.collapseSuggestedAbove
     }
 
     /// What `options` ask to be drawn of the whole diagram: a batch's plate, collapsed, focused.

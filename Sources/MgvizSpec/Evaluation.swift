@@ -70,7 +70,7 @@ extension Spec {
         }
         var parameters: [Value] = []
         if let mlp {
-            parameters = try build(mlp, graph: graph, bindings: &bindings)
+            parameters = try build(mlp, graph: graph, bindings: &bindings, nodeCeiling: nodeCeiling)
         }
         // Room for what the definitions add, so that the graph does not grow by copying itself
         // whole (a million-term sum would briefly hold a graph and a half); no more than the
@@ -84,7 +84,8 @@ extension Spec {
             bindings[name] = result
             lastName = name
         }
-        let outputName = output ?? lastName!
+        // A batch's total loss is the output unless the spec says otherwise.
+        let outputName = output ?? lastName ?? Batch.totalLoss
         guard let outputOperand = bindings[outputName] else {
             throw SpecError(.member(["output"], nil), "unknown name '\(echo(outputName))' (expected an input or a defined name)")
         }
@@ -112,8 +113,11 @@ extension Spec {
     }
 
     /// Builds the model on `graph` and runs it on its inputs, which the graph records as a
-    /// call; binds the outputs' names and returns the parameters.
-    private func build(_ mlp: Model, graph: Graph, bindings: inout [String: Operand]) throws(SpecError) -> [Value] {
+    /// call, or on the batch's examples; binds the outputs' names, or the batch's, and
+    /// returns the parameters.
+    private func build(
+        _ mlp: Model, graph: Graph, bindings: inout [String: Operand], nodeCeiling: Int
+    ) throws(SpecError) -> [Value] {
         var x: [Value] = []
         for name in mlp.inputs {
             guard case .value(let value)? = bindings[name] else {
@@ -136,7 +140,12 @@ extension Spec {
         } catch {
             throw SpecError(.member(["mlp"], nil), error.description)
         }
-        for (name, value) in zip(mlp.outputs, model(x)) {
+        let outputs = try batch.map { (batch) throws(SpecError) in try batch.evaluate(model, graph: graph, nodeCeiling: nodeCeiling) }
+            ?? Array(zip(mlp.outputs, model(x)))
+        for (name, value) in outputs {
+            guard bindings[name] == nil else {
+                throw SpecError(.member(["batch"], nil), "'\(echo(name))' is already an input; a batch names its losses \(name)")
+            }
             value.label = name
             bindings[name] = .value(value)
         }

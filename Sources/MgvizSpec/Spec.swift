@@ -13,6 +13,8 @@ public struct Spec: Sendable, Equatable {
     public var expect: Expectation?
     /// A model built before `define`, whose outputs `define` can use.
     public var mlp: Model?
+    /// The model run on a batch of examples, with a loss over them, which `define` can use.
+    public var batch: Batch?
     /// Where a text spec's statements are; nil for a JSON spec.
     var textLines: TextLines?
 
@@ -44,7 +46,7 @@ public struct Spec: Sendable, Equatable {
 
     public init(
         title: String? = nil, inputs: [Input], define: [String], output: String? = nil, expect: Expectation? = nil,
-        mlp: Model? = nil
+        mlp: Model? = nil, batch: Batch? = nil
     ) {
         self.title = title
         self.inputs = inputs
@@ -52,6 +54,7 @@ public struct Spec: Sendable, Equatable {
         self.output = output
         self.expect = expect
         self.mlp = mlp
+        self.batch = batch
     }
 
     /// Larger files are refused before they are read.
@@ -95,7 +98,7 @@ public struct Spec: Sendable, Equatable {
     /// a 64 MiB array are refused after 0.6 s and 361 MB, where reading the whole array took
     /// 4 s and 1.4 GB.
     public static let maximumJSONValues = 8_000_000
-    public static let keys = ["title", "inputs", "mlp", "define", "output", "expect"]
+    public static let keys = ["title", "inputs", "mlp", "batch", "define", "output", "expect"]
 
     /// Parses a spec file's bytes. Errors say where in the spec; the caller names the file.
     public init(bytes: [UInt8]) throws(SpecError) {
@@ -139,30 +142,42 @@ public struct Spec: Sendable, Equatable {
         }
         output = try string("output")
 
-        guard let inputsValue = member("inputs") else { throw SpecError(.document, "missing required key \"inputs\"") }
-        guard case .object(let inputMembers) = inputsValue.kind else {
-            throw SpecError(.member(["inputs"], inputsValue.position), "expected an object of name: number, got \(inputsValue.typeName)")
-        }
-        inputs = try namedNumbers(inputMembers, at: ["inputs"])
-
-        guard let defineValue = member("define") else { throw SpecError(.document, "missing required key \"define\"") }
-        guard case .array(let entries) = defineValue.kind else {
-            throw SpecError(
-                .member(["define"], defineValue.position),
-                "expected an array of \"name = expression\" strings, got \(defineValue.typeName)")
-        }
-        define = []
-        for (index, entry) in entries.enumerated() {
-            guard case .string(let text) = entry.kind else {
-                throw SpecError(.defineEntry(index: index, entry.position), "expected a \"name = expression\" string, got \(entry.typeName)")
+        // A batch defines its loss: then the spec needs no inputs or definitions of its own.
+        let hasBatch = member("batch") != nil
+        inputs = []
+        if let inputsValue = member("inputs") {
+            guard case .object(let inputMembers) = inputsValue.kind else {
+                throw SpecError(.member(["inputs"], inputsValue.position), "expected an object of name: number, got \(inputsValue.typeName)")
             }
-            define.append(text)
-        }
-        guard !define.isEmpty else {
-            throw SpecError(.member(["define"], defineValue.position), "expected at least one \"name = expression\" entry")
+            inputs = try namedNumbers(inputMembers, at: ["inputs"])
+        } else if !hasBatch {
+            throw SpecError(.document, "missing required key \"inputs\"")
         }
 
-        mlp = try member("mlp").map { (value) throws(SpecError) in try Spec.parseModel(value, after: inputs.count) }
+        define = []
+        if let defineValue = member("define") {
+            guard case .array(let entries) = defineValue.kind else {
+                throw SpecError(
+                    .member(["define"], defineValue.position),
+                    "expected an array of \"name = expression\" strings, got \(defineValue.typeName)")
+            }
+            for (index, entry) in entries.enumerated() {
+                guard case .string(let text) = entry.kind else {
+                    throw SpecError(.defineEntry(index: index, entry.position), "expected a \"name = expression\" string, got \(entry.typeName)")
+                }
+                define.append(text)
+            }
+            guard !define.isEmpty || hasBatch else {
+                throw SpecError(.member(["define"], defineValue.position), "expected at least one \"name = expression\" entry")
+            }
+        } else if !hasBatch {
+            throw SpecError(.document, "missing required key \"define\"")
+        }
+
+        mlp = try member("mlp").map { (value) throws(SpecError) in
+            try Spec.parseModel(value, after: inputs.count, isBatchModel: hasBatch)
+        }
+        batch = try member("batch").map { (value) throws(SpecError) in try Spec.parseBatch(value, model: mlp) }
         expect = nil
         guard let expectValue = member("expect") else { return }
         guard case .object(let expectMembers) = expectValue.kind, !expectMembers.isEmpty else {

@@ -150,7 +150,7 @@ struct Invocation: Equatable {
             _ = try drawing.diagram
             if writesDiagrams {
                 if drawing.suggestsCollapsing {
-                    report(.note, "\(shown(name)): the model's graph has \(drawing.checkedDiagram.nodes.count) nodes; --collapse neurons draws each neuron as one node")
+                    report(.note, "\(shown(name)): the model's graph has \(try drawing.diagram.nodes.count) nodes; --collapse neurons draws each neuron as one node")
                 }
                 try write(drawing, as: try resolvedFormat(outputPath), to: outputPath, inputName: name)
             }
