@@ -38,7 +38,7 @@ extension Invocation {
             case .flag(let set, _):
                 guard attached == nil else { return nil }
                 set(&settings, true)
-            case .value(_, let read, _, _):
+            case .value(_, let read, _, _, _):
                 let value: String
                 if let attached {
                     value = attached

@@ -20,7 +20,7 @@ extension MarkdownImages.Settings {
                 case "false": set(&settings, false)
                 default: throw .flagValue(name)
                 }
-            case .value(_, let read, let expected, _):
+            case .value(_, let read, _, let expected, _):
                 guard let value else { throw .needsValue(name) }
                 if let (values, expectation) = option.blockValues, !values.contains(value) {
                     throw .badValue(name, value: value, expected: expectation)

@@ -43,11 +43,12 @@ struct CommandOption: Sendable {
         /// whether it is set as given.
         case flag(set: @Sendable (inout Settings, Bool) -> Void, isSet: @Sendable (Settings) -> Bool)
         /// Takes a value, shown as `<valueName>`: `read` converts it as ArgumentParser does
-        /// and sets it, or says false when it does not convert; `expected` says what converts,
-        /// for a block's message; `current` is the value now as text, nil when unset.
+        /// and sets it, or says false when it does not convert; `choices` are the values it
+        /// takes, if they are few; `expected` says what converts, for a block's message;
+        /// `current` is the value now as text, nil when unset.
         case value(
-            valueName: String, read: @Sendable (inout Settings, String) -> Bool, expected: @Sendable () -> String,
-            current: @Sendable (Settings) -> String?)
+            valueName: String, read: @Sendable (inout Settings, String) -> Bool, choices: @Sendable () -> [String],
+            expected: @Sendable () -> String, current: @Sendable (Settings) -> String?)
     }
 
     /// `--name` on the command line, `name=` in a block.
@@ -76,7 +77,7 @@ struct CommandOption: Sendable {
     }
 
     var valueName: String? {
-        if case .value(let valueName, _, _, _) = kind { return valueName }
+        if case .value(let valueName, _, _, _, _) = kind { return valueName }
         return nil
     }
 
@@ -84,7 +85,7 @@ struct CommandOption: Sendable {
     /// a value unset.
     func current(_ settings: Settings) -> String? {
         switch kind {
-        case .value(_, _, _, let current): return current(settings)
+        case .value(_, _, _, _, let current): return current(settings)
         case .flag(_, let isSet): return isSet(settings) ? "true" : "false"
         }
     }
@@ -148,14 +149,14 @@ extension CommandOption {
             help: "With -o page.html: open the page in quiz mode, the grads hidden for the learner to find. Example: -o quiz.html --quiz"),
         value(
             "step", \.options.gradientStep,
-            help: "The h of --check (default \(DrawOptions().gradientStep)). Example: --check --step 1e-4",
+            help: "The h of --check. Example: --check --step 1e-4",
             range: .numbers(DrawOptions.gradientStepRange), checkedAs: .gradientStep),
         value(
             "method", \.options.gradientMethod,
             help: "The estimate --check compares with, as section 1 of the notebook computes both: central (f(x+h) - f(x-h)) / 2h, the default, whose error shrinks as h², or forward (f(x+h) - f(x)) / h, whose error shrinks as h. Example: --check --method forward"),
         value(
             "tolerance", \.options.gradientTolerance,
-            help: "What --check allows: |autograd - numeric| <= T + T * |numeric| (default \(DrawOptions().gradientTolerance)). Example: --check --tolerance 1e-7",
+            help: "What --check allows: |autograd - numeric| <= T + T * |numeric|. Example: --check --tolerance 1e-7",
             range: .numbers(DrawOptions.gradientToleranceRange), checkedAs: .gradientTolerance),
         value(
             "collapse", \.options.collapse, places: [.commandLine, .block],
@@ -172,7 +173,7 @@ extension CommandOption {
             help: "Draw only the values within --depth ops of the node with this label (or id, like n42), on both sides; each cut edge gets a stub saying how many nodes lie beyond it. Backward still runs on the whole graph. Example: --focus h1 --depth 2"),
         value(
             "depth", \.options.focusDepth, places: [.commandLine, .block],
-            help: "With --focus: how many ops away from the focused node to draw (default \(DrawOptions().focusDepth)). Example: --depth 3",
+            help: "With --focus: how many ops away from the focused node to draw. Example: --depth 3",
             range: .integers(DrawOptions.focusDepthRange), checkedAs: .focusDepth),
         value(
             "max-nodes", \.options.maximumNodes, places: [.commandLine, .block],
@@ -184,7 +185,7 @@ extension CommandOption {
             range: .integers(Settings.maxLayoutSecondsRange)),
         value(
             "dpi", \.options.dotsPerInch, valueName: "n", places: [.commandLine, .block],
-            help: "PNG resolution in dots per inch (default \(Int(DrawOptions().dotsPerInch))). A big graph is drawn at less, to stay within \(DrawOptions.maximumPixels / 1_000_000) megapixels; mgviz says so. Example: --dpi 192",
+            help: "PNG resolution in dots per inch. A big graph is drawn at less, to stay within \(DrawOptions.maximumPixels / 1_000_000) megapixels; mgviz says so. Example: --dpi 192",
             range: .numbers(DrawOptions.dotsPerInchRange), checkedAs: .dotsPerInch, formats: ([.png], "has no pixels")),
     ]
 
@@ -219,7 +220,7 @@ extension CommandOption {
                 settings[keyPath: keyPath] = value
                 return true
             },
-            expected: { expectation(of: Value.self) },
+            choices: { Value.allValueStrings }, expected: { expectation(of: Value.self) },
             current: { $0[keyPath: keyPath].defaultValueDescription })
         return CommandOption(
             name: name, shortName: short, help: help, kind: kind, places: places, blockValues: blockValues, range: range,
@@ -241,7 +242,7 @@ extension CommandOption {
                 settings[keyPath: keyPath] = value
                 return true
             },
-            expected: { expected ?? expectation(of: Value.self) },
+            choices: { Value.allValueStrings }, expected: { expected ?? expectation(of: Value.self) },
             current: { $0[keyPath: keyPath]?.defaultValueDescription })
         return CommandOption(
             name: name, shortName: short, help: help, kind: kind, places: places, blockValues: blockValues, range: range,

@@ -100,7 +100,8 @@ struct Mgviz: ParsableCommand {
 
     // ArgumentParser's view of the options, for help and usage errors: each takes its names,
     // help and value name from its declaration (`CommandOption`), its type from the setting
-    // the declaration sets, and its default, which --help shows, from `Settings()`.
+    // the declaration sets, and its default, which --help shows, from `Settings()`: the
+    // defaults of DrawOptions and of the command.
 
     @Argument(help: ArgumentHelp(
         "The spec or graph dump, or - for standard input. Several with --out-dir: mgviz samples/*.json --out-dir docs --format svg",
@@ -119,17 +120,17 @@ struct Mgviz: ParsableCommand {
     @Flag(name: .declared("check"), help: .declared("check")) var check = false
     @Flag(name: .declared("explain"), help: .declared("explain")) var explain = false
     @Flag(name: .declared("quiz"), help: .declared("quiz")) var quiz = false
-    @Option(name: .declared("step"), help: .declared("step")) var step: Double?
-    @Option(name: .declared("method"), help: .declared("method")) var method: FiniteDifference?
-    @Option(name: .declared("tolerance"), help: .declared("tolerance")) var tolerance: Double?
+    @Option(name: .declared("step"), help: .declared("step")) var step = Settings().options.gradientStep
+    @Option(name: .declared("method"), help: .declared("method")) var method = Settings().options.gradientMethod
+    @Option(name: .declared("tolerance"), help: .declared("tolerance")) var tolerance = Settings().options.gradientTolerance
     @Option(name: .declared("collapse"), help: .declared("collapse")) var collapse: DrawOptions.Collapse?
     @Option(name: .declared("batch"), help: .declared("batch")) var batch = Settings().options.batch
     @Option(name: .declared("example"), help: .declared("example")) var example: Int?
     @Option(name: .declared("focus"), help: .declared("focus")) var focus: String?
-    @Option(name: .declared("depth"), help: .declared("depth")) var depth: Int?
+    @Option(name: .declared("depth"), help: .declared("depth")) var depth = Settings().options.focusDepth
     @Option(name: .declared("max-nodes"), help: .declared("max-nodes")) var maxNodes = Settings().options.maximumNodes
     @Option(name: .declared("max-layout-seconds"), help: .declared("max-layout-seconds")) var maxLayoutSeconds = Settings().maxLayoutSeconds
-    @Option(name: .declared("dpi"), help: .declared("dpi")) var dpi: Double?
+    @Option(name: .declared("dpi"), help: .declared("dpi")) var dpi = Settings().options.dotsPerInch
 }
 
 extension NameSpecification {
