@@ -163,7 +163,7 @@ struct Invocation: Equatable {
 
     /// DOT and JSON go into the file as they are made; the layout formats are rendered whole,
     /// under --max-layout-seconds, and a reduced PNG is noted before it is written.
-    private func write(_ drawing: Drawing, as format: OutputFormat, to path: String, inputName: String?) throws(DrawError) {
+    private func write(_ drawing: Drawing, as format: OutputFormat, to path: String, inputName: String) throws(DrawError) {
         guard format.needsLayout else { return try drawing.write(as: format, to: path) }
         let rendering = try render(drawing, as: format, inputName: inputName)
         if let used = rendering.reducedDotsPerInch { report(.note, reducedResolution(used, asked: options.dotsPerInch)) }

@@ -183,6 +183,27 @@ import Testing
         return (rendering, rendering.failures(with: refused).map(\.message))
     }
 
+    /// `batch=` and `example=` in a block draw what `--batch` and `--example` draw: the
+    /// example a plate shows, or every example.
+    @Test func blocksTakeBatchAndExample() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let spec = #"{"mlp": {"sizes": [2, 3, 1], "seed": 1}, "batch": {"inputs": [[0.5, 1], [2, -1], [1, 1]], "targets": [1, -1, 1], "loss": "hinge"}}"#
+        try Data(spec.utf8).write(to: folder.appendingPathComponent("spec.json"))
+        let blocks = [("plate", "", [String]()), ("all", " batch=all", ["--batch", "all"]), ("second", " example=1", ["--example", "1"])]
+        let document = blocks.map { "```mgviz id=\($0.0)\($0.1)\n\(spec)\n```\n" }.joined(separator: "\n")
+        try Data(document.utf8).write(to: folder.appendingPathComponent("guide.md"))
+        let run = try runMgviz(["guide.md"], in: folder)
+        #expect(run.status == MgvizProcess.ExitStatus.success.rawValue && run.stderr.isEmpty, "\(run.stderr)")
+        var images: [Data] = []
+        for (id, _, options) in blocks {
+            let drawn = try runMgviz(["spec.json", "-o", "-"] + options, in: folder)
+            images.append(try Data(contentsOf: folder.appendingPathComponent("\(id).svg")))
+            #expect(images.last == drawn.stdout, "\(id)")
+        }
+        #expect(Set(images).count == 3)
+    }
+
     /// cmark's tree and iterator are freed on every parse: a document of 64 KB, parsed 300 times
     /// in one process, grew resident memory by 1 MB a parse with its tree left unfreed, and by
     /// about 0.3 KB (the allocator's noise) with it freed.
