@@ -289,10 +289,11 @@ package enum OutputFile {
     /// Writes to `path` what `produce` writes, as it is made: the writer hands each 64 KiB on
     /// with write(2), so a diagram of millions of nodes is never whole in memory. Everything
     /// `write(_:to:)` promises holds: a file is replaced atomically through a temp file, which
-    /// an error, a failed write or a signal removes; a file that already holds exactly these
-    /// bytes is left alone, since nothing is written while the bytes made match it; streams,
-    /// devices, sockets and standard output are written in place. An error `produce` throws
-    /// is thrown on, after the temp file is gone.
+    /// an error or a failed write removes (and a signal, where the command has installed its
+    /// handler: see `TemporaryFile.path`); a file that already holds exactly these bytes is
+    /// left alone, since nothing is written while the bytes made match it; streams, devices,
+    /// sockets and standard output are written in place. An error `produce` throws is thrown
+    /// on, after the temp file is gone.
     package static func write(to path: String, _ produce: (inout TextWriter) throws(FileError) -> Void) throws(FileError) {
         try writing.withLock { _ throws(FileError) in try writeLocked(to: path, produce) }
     }

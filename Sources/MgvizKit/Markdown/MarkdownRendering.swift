@@ -203,11 +203,6 @@ public struct MarkdownRendering: Sendable {
 public struct MarkdownError: Error, Sendable {
     public let line: Int
     public let reason: DrawError
-
-    public init(line: Int, reason: DrawError) {
-        self.line = line
-        self.reason = reason
-    }
 }
 
 /// `file` as a path relative to `folder`, both taken from the current folder when relative.
