@@ -9,7 +9,7 @@ let package = Package(
         .library(name: "Micrograd", targets: ["Micrograd"]),
         // MgvizKit's API speaks in the types of the layers below it (a `Spec`, a `Diagram`, a
         // `RenderError`): a program imports the module each type lives in.
-        .library(name: "MgvizKit", targets: ["MgvizKit", "MgvizSpec", "MgvizExport", "MgvizRender"]),
+        .library(name: "MgvizKit", targets: ["MgvizKit", "MgvizSpec", "MgvizExport", "MgvizRender", "MgvizFiles"]),
         .executable(name: "mgviz", targets: ["mgviz"]),
         .executable(name: "mgviz-bench", targets: ["MgvizBench"]),
         .executable(name: "mgviz-fuzz", targets: ["MgvizFuzz"]),
@@ -35,30 +35,40 @@ let package = Package(
         .target(name: "CDotLeakFix"),
         // DOT → SVG, PNG or PDF in-process. The only Swift target that touches C.
         .target(name: "MgvizRender", dependencies: ["CGraphviz", "CDotLeakFix"]),
+        // Files read within a size limit, and written whole: a file is replaced through a temp
+        // file beside it, never left partial. It never handles a signal or ends the process:
+        // the command removes the temp file on a signal (MgvizProcess).
+        .target(name: "MgvizFiles", dependencies: ["MgvizExport"]),
         // The pipeline: spec or Value → annotated diagram → bytes, the HTML page built around
         // the rendered SVG. The viewer's script and style are files, embedded at build time.
+        // A library: it returns values and throws typed errors, and never prints, exits,
+        // handles signals or arms timers.
         .target(
             name: "MgvizKit",
-            dependencies: ["Micrograd", "MgvizSpec", "MgvizExport", "MgvizRender", "CCmark"],
+            dependencies: ["Micrograd", "MgvizSpec", "MgvizExport", "MgvizRender", "MgvizFiles", "CCmark"],
             resources: [.embedInCode("Viewer/viewer.js"), .embedInCode("Viewer/viewer.css")]
         ),
+        // What the executables do to their process, which the library never does: exit
+        // statuses, one-line diagnostics on standard error, the temp file removed on a signal,
+        // and the CPU-time limit on a layout.
+        .target(name: "MgvizProcess", dependencies: ["MgvizFiles", "MgvizRender", "MgvizSpec"]),
         .executableTarget(
             name: "mgviz",
             dependencies: [
-                "Micrograd", "MgvizSpec", "MgvizExport", "MgvizRender", "MgvizKit",
+                "Micrograd", "MgvizSpec", "MgvizExport", "MgvizRender", "MgvizFiles", "MgvizKit", "MgvizProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "MgvizBench",
             dependencies: [
-                "Micrograd", "MgvizSpec", "MgvizExport", "MgvizRender", "MgvizKit",
+                "Micrograd", "MgvizSpec", "MgvizExport", "MgvizRender", "MgvizKit", "MgvizProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // libFuzzer's target, built by fuzz/run.sh with -sanitize=fuzzer,address -DFUZZING;
         // a plain build replays the files it is given.
-        .executableTarget(name: "MgvizFuzz", dependencies: ["Micrograd", "MgvizExport", "MgvizKit", "MgvizSpec"]),
+        .executableTarget(name: "MgvizFuzz", dependencies: ["Micrograd", "MgvizExport", "MgvizFiles", "MgvizKit", "MgvizSpec"]),
         // `swift package --allow-writing-to-package-directory mgviz Docs/guide.md` in any
         // package that depends on this one: the command's Markdown rendering.
         .plugin(
@@ -72,7 +82,9 @@ let package = Package(
         .testTarget(name: "MicrogradTests", dependencies: ["Micrograd"]),
         .testTarget(
             name: "MgvizTests",
-            dependencies: ["Micrograd", "MgvizSpec", "MgvizExport", "MgvizRender", "MgvizKit", "mgviz", "MgvizBench"],
+            dependencies: [
+                "Micrograd", "MgvizSpec", "MgvizExport", "MgvizRender", "MgvizFiles", "MgvizKit", "MgvizProcess", "mgviz", "MgvizBench",
+            ],
             exclude: ["Golden"]
         ),
     ]

@@ -33,7 +33,7 @@ output=$(cd "$demo" && "$(swift build --show-bin-path)/Demo")
 [ "$output" = "$expected" ] || { printf 'library-check: printed\n%s\nexpected\n%s\n' "$output" "$expected" >&2; exit 1; }
 head -c 5 "$demo/o.svg" | grep -q '<?xml' || { echo "library-check: o.svg is not an SVG" >&2; exit 1; }
 # SwiftPM plans a folder for every target of the graph; a compiled one holds object files.
-built=$(cd "$demo/.build/debug" && for folder in ArgumentParser*.build mgviz.build MgvizBench.build MgvizFuzz.build; do
+built=$(cd "$demo/.build/debug" && for folder in ArgumentParser*.build mgviz.build MgvizProcess.build MgvizBench.build MgvizFuzz.build; do
     [ ! -d "$folder" ] || find "$folder" -name '*.o'
 done)
 [ -z "$built" ] || { echo "library-check: the example built what it does not use: $built" >&2; exit 1; }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MgvizKit
+import MgvizProcess
 
 /// The figures behind the Markdown limits: what a run of tiny blocks costs per block, whole
 /// process, rendered and then checked, up to `MarkdownDocument.maximumBlocksPerRun` and past

@@ -1,5 +1,6 @@
 import Micrograd
 import MgvizExport
+import MgvizFiles
 import MgvizKit
 import MgvizSpec
 
@@ -92,7 +93,7 @@ enum FuzzerMain {
         exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzSpec))
         #else
         for path in CommandLine.arguments.dropFirst() {
-            let bytes = try InputFile.read(path).0
+            let bytes = try InputFile.read(path, limit: Spec.maximumFileBytes)
             _ = bytes.withUnsafeBufferPointer { fuzzSpec($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count) }
         }
         #endif

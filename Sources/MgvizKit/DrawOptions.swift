@@ -2,8 +2,8 @@ import Micrograd
 import MgvizExport
 import MgvizRender
 
-/// How to draw: every option of the `mgviz` command, each with its default and its valid
-/// range defined here once; `Option.flag` gives each one's spelling on the command line.
+/// How to draw: each option with its default, and its valid range where it has one, defined
+/// here once. The command's options set these (Sources/mgviz/CommandOption.swift).
 public struct DrawOptions: Sendable, Equatable {
     /// What `collapse` folds into single nodes: a model's neurons, layers or calls.
     public typealias Collapse = CollapseLevel
@@ -18,23 +18,7 @@ public struct DrawOptions: Sendable, Equatable {
 
     /// The options `validate()` can refuse.
     public enum Option: Sendable, CaseIterable {
-        case precision, checksGradients, gradientStep, gradientTolerance, focusDepth, dotsPerInch, example
-        case maximumNodes, maximumLayoutSeconds
-
-        /// The option as the command spells it.
-        public var flag: String {
-            switch self {
-            case .precision: return "--precision"
-            case .checksGradients: return "--check"
-            case .gradientStep: return "--step"
-            case .gradientTolerance: return "--tolerance"
-            case .focusDepth: return "--depth"
-            case .dotsPerInch: return "--dpi"
-            case .example: return "--example"
-            case .maximumNodes: return "--max-nodes"
-            case .maximumLayoutSeconds: return "--max-layout-seconds"
-            }
-        }
+        case precision, gradientStep, gradientTolerance, maximumNodes, focusDepth, example, dotsPerInch, checksGradients
     }
 
     /// `.leftToRight` as micrograd draws, or `.topToBottom`.
@@ -51,33 +35,35 @@ public struct DrawOptions: Sendable, Equatable {
     /// How close a quiz answer must be to the grad, when the spec's `expect` has no tolerance.
     public static let quizTolerance = 1e-4
     /// Whether grads are drawn. A spec is run backward first; a `Value` is drawn with the grads
-    /// it has. `false` is the command's `--no-backward`.
+    /// it has.
     public var showsGradients: Bool
-    /// Whether each input's grad is checked against the central difference, as `--check` does.
+    /// Whether each input's grad is checked against the central difference.
     public var checksGradients: Bool
     /// The h of the central difference (f(x+h) - f(x-h)) / 2h.
     public var gradientStep: Double
+    /// Positive and finite.
+    public static let gradientStepRange = Double.leastNonzeroMagnitude...Double.greatestFiniteMagnitude
     /// Central (f(x+h) - f(x-h)) / 2h, or forward (f(x+h) - f(x)) / h.
     public var gradientMethod: FiniteDifference
     /// What the check allows: |autograd - numeric| <= T + T * |numeric|.
     public var gradientTolerance: Double
+    /// 0 or more, and finite.
+    public static let gradientToleranceRange = 0...Double.greatestFiniteMagnitude
     public var collapse: Collapse?
     /// A batch drawn as a plate showing one example, or whole.
     public var batch: BatchView
     /// The example the plate shows, 0-based; nil for the first.
     public var example: Int?
+    public static let exampleRange = 0...Int.max
     /// Draws only the values within `focusDepth` ops of the node with this label or id.
     public var focus: String?
     public var focusDepth: Int
-    /// Graphs with more values are not laid out (svg, png, pdf, html); dot and json have no limit.
+    public static let focusDepthRange = 0...Int.max
+    /// Graphs with more values are not laid out (`OutputFormat.needsLayout`); dot and json have
+    /// no limit. A layout that runs long despite the limits and `LayoutCost` cannot be stopped
+    /// from here (libgvc cannot cancel one): the command ends its own process then.
     public var maximumNodes: Int
-    /// CPU seconds (of the whole process) a layout may take before the process ends with
-    /// `ExitStatus.dataError`; nil for no limit, the default, since a library caller may not
-    /// afford to lose its process: it relies on the refusals of `LayoutCost`.
-    public var maximumLayoutSeconds: Int?
-    public static let layoutSecondsRange = 1...86_400
-    /// The command's limit, which it sets unless told otherwise.
-    public static let commandLayoutSeconds = 10
+    public static let maximumNodesRange = 1...Int.max
     /// PNG resolution; a big graph is drawn at less, to stay within `BitmapSize`'s pixel cap.
     public var dotsPerInch: Double
     /// From `minimumUsefulDotsPerInch`: below it Graphviz draws nothing, or text no one reads.
@@ -94,8 +80,8 @@ public struct DrawOptions: Sendable, Equatable {
     /// 100 ns a node in a check; sin 55, tanh 70, a sum 18): 200 inputs before 200,000 of
     /// them, at the limit, take 3.9 s of CPU; at 200,000,000 they took 10.8 s.
     public static let maximumCheckWork = 40_000_000
-    /// `--explain` refuses a graph of more operand uses, the lines it would print, before it
-    /// builds them: each holds the notebook's arithmetic in four strings. At the limit it
+    /// An explanation of backward (`BackwardLedger.explanation`) is refused for a graph of more
+    /// operand uses, the lines it would have, before it is built: each holds the notebook's arithmetic in four strings. At the limit it
     /// takes 0.6 to 0.7 s and 195 MB; the 2,000,000 lines of a 1,000,000-term sum took 7 s of CPU
     /// (17 s on a loaded machine) and 1.55 GB.
     public static let maximumExplanationLines = 250_000
@@ -117,7 +103,6 @@ public struct DrawOptions: Sendable, Equatable {
         focus: String? = nil,
         focusDepth: Int = 2,
         maximumNodes: Int = LayoutCost.defaultMaximumValues,
-        maximumLayoutSeconds: Int? = nil,
         dotsPerInch: Double = BitmapSize.defaultDotsPerInch
     ) {
         self.rankDirection = rankDirection
@@ -136,36 +121,31 @@ public struct DrawOptions: Sendable, Equatable {
         self.focus = focus
         self.focusDepth = focusDepth
         self.maximumNodes = maximumNodes
-        self.maximumLayoutSeconds = maximumLayoutSeconds
         self.dotsPerInch = dotsPerInch
     }
 
-    /// Throws for the first option out of its range.
+    /// Throws for the first option out of its range, or given with another that leaves it
+    /// nothing to do.
     public func validate() throws(InvalidOption) {
-        guard Self.precisionRange.contains(precision) else {
-            throw InvalidOption(.precision, "must be from \(Self.precisionRange.lowerBound) to \(Self.precisionRange.upperBound), got \(precision)")
+        guard Self.precisionRange.contains(precision) else { throw .integer(.precision, precision, allowed: Self.precisionRange) }
+        guard Self.gradientStepRange.contains(gradientStep) else {
+            throw .number(.gradientStep, gradientStep, allowed: Self.gradientStepRange)
         }
-        guard gradientStep > 0, gradientStep.isFinite else { throw InvalidOption(.gradientStep, "must be a positive number, got \(gradientStep)") }
-        guard gradientTolerance >= 0, gradientTolerance.isFinite else {
-            throw InvalidOption(.gradientTolerance, "must be 0 or more, got \(gradientTolerance)")
+        guard Self.gradientToleranceRange.contains(gradientTolerance) else {
+            throw .number(.gradientTolerance, gradientTolerance, allowed: Self.gradientToleranceRange)
         }
-        guard maximumNodes > 0 else { throw InvalidOption(.maximumNodes, "must be positive, got \(maximumNodes)") }
-        if let maximumLayoutSeconds, !Self.layoutSecondsRange.contains(maximumLayoutSeconds) {
-            throw InvalidOption(
-                .maximumLayoutSeconds,
-                "must be from \(Self.layoutSecondsRange.lowerBound) to \(Self.layoutSecondsRange.upperBound), got \(maximumLayoutSeconds)")
+        guard Self.maximumNodesRange.contains(maximumNodes) else {
+            throw .integer(.maximumNodes, maximumNodes, allowed: Self.maximumNodesRange)
         }
-        guard focusDepth >= 0 else { throw InvalidOption(.focusDepth, "must be 0 or more, got \(focusDepth)") }
+        guard Self.focusDepthRange.contains(focusDepth) else { throw .integer(.focusDepth, focusDepth, allowed: Self.focusDepthRange) }
         if let example {
-            guard example >= 0 else { throw InvalidOption(.example, "must be 0 or more, got \(example)") }
-            guard batch == .plate else { throw InvalidOption(.example, "picks the example a plate shows: drop --batch all") }
+            guard Self.exampleRange.contains(example) else { throw .integer(.example, example, allowed: Self.exampleRange) }
+            guard batch == .plate else { throw .exampleWithoutPlate }
         }
         guard Self.dotsPerInchRange.contains(dotsPerInch) else {
-            throw InvalidOption(.dotsPerInch, "must be from \(Int(Self.dotsPerInchRange.lowerBound)) to \(Int(Self.dotsPerInchRange.upperBound)), got \(dotsPerInch)")
+            throw .number(.dotsPerInch, dotsPerInch, allowed: Self.dotsPerInchRange)
         }
-        if checksGradients && !showsGradients {
-            throw InvalidOption(.checksGradients, "compares backward's grads: drop --no-backward")
-        }
+        if checksGradients && !showsGradients { throw .checkWithoutGradients }
     }
 
     /// The exporter these options describe.
@@ -175,16 +155,24 @@ public struct DrawOptions: Sendable, Equatable {
     var bitmapSize: BitmapSize { BitmapSize(dotsPerInch: dotsPerInch, minimumDotsPerInch: Self.minimumUsefulDotsPerInch) }
 }
 
-/// An option out of its valid range: `--precision must be from 0 to 17, got 18`.
-public struct InvalidOption: Error, Equatable, Sendable, CustomStringConvertible {
-    public var option: DrawOptions.Option
-    /// What is wrong, after the option's name.
-    public var problem: String
+/// An option out of its valid range, or given with another that leaves it nothing to do.
+public enum InvalidOption: Error, Equatable, Sendable {
+    /// A whole-number option outside `allowed`.
+    case integer(DrawOptions.Option, Int, allowed: ClosedRange<Int>)
+    /// A number option outside `allowed`, whose bounds are finite: NaN and the infinities are
+    /// outside every such range.
+    case number(DrawOptions.Option, Double, allowed: ClosedRange<Double>)
+    /// `example` picks the example a plate shows, and `batch` is `.all`, which draws no plate.
+    case exampleWithoutPlate
+    /// `checksGradients` compares backward's grads, and `showsGradients` is false.
+    case checkWithoutGradients
 
-    public init(_ option: DrawOptions.Option, _ problem: String) {
-        self.option = option
-        self.problem = problem
+    /// The option refused.
+    public var option: DrawOptions.Option {
+        switch self {
+        case .integer(let option, _, _), .number(let option, _, _): return option
+        case .exampleWithoutPlate: return .example
+        case .checkWithoutGradients: return .checksGradients
+        }
     }
-
-    public var description: String { "\(option.flag) \(problem)" }
 }

@@ -22,6 +22,10 @@ public enum OutputFormat: String, Sendable, CaseIterable {
         self.init(rawValue: path[path.index(after: dot)...].lowercased())
     }
 
+    /// Whether Graphviz lays it out: svg, png, pdf and html, which `DrawOptions.maximumNodes`
+    /// and `LayoutCost` limit. DOT and the dump are written as the diagram is walked.
+    public var needsLayout: Bool { renderFormat != nil }
+
     /// The Graphviz format for the layout formats; nil for what mgviz writes itself.
     var renderFormat: RenderFormat? {
         switch self {

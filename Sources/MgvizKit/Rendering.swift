@@ -1,5 +1,6 @@
 import Micrograd
 import MgvizExport
+import MgvizFiles
 import MgvizRender
 import MgvizSpec
 
@@ -7,18 +8,17 @@ import MgvizSpec
 public struct Rendering: Sendable {
     /// The file's contents.
     public var bytes: [UInt8]
-    /// For a PNG drawn at less than `DrawOptions.dotsPerInch` to stay within the pixel cap, the
-    /// resolution it was drawn at.
+    /// For a PNG drawn at less than `DrawOptions.dotsPerInch` to stay within the pixel cap
+    /// (`DrawOptions.maximumPixels`, `BitmapSize.maximumSide`), the resolution it was drawn at.
     public var reducedDotsPerInch: Double?
-    /// `the PNG is drawn at 40 dpi, not 96, to stay within …`, for a reduced PNG.
-    public var note: String?
 }
 
 extension Drawing {
     /// The diagram as `format`: DOT and the JSON dump are written directly, SVG, PNG and PDF
     /// are laid out and rendered by Graphviz in this process, and the HTML page is built around
-    /// the SVG. `inputName` is what the line of a layout that runs out of time calls the input.
-    public func rendered(as format: OutputFormat, inputName: String? = nil) throws(DrawError) -> Rendering {
+    /// the SVG. A layout runs to its end: the limits (`DrawOptions.maximumNodes`, `LayoutCost`)
+    /// refuse before it starts what is known to be slow.
+    public func rendered(as format: OutputFormat) throws(DrawError) -> Rendering {
         let diagram = try diagram
         let exporter = options.dotExporter
         if options.theme == .auto && (format == .png || format == .pdf) { throw .autoThemeNeedsSVG(format) }
@@ -38,9 +38,7 @@ extension Drawing {
         func render() throws(RenderError) -> Rendering {
             if format == .png {
                 let (png, used) = try Renderer().renderPNG(dot, size: size)
-                guard used < size.dotsPerInch else { return Rendering(bytes: Array(png)) }
-                let note = "the PNG is drawn at \(fixedText(used, decimals: 0)) dpi, not \(fixedText(size.dotsPerInch, decimals: 0)), \(size.limitsInWords); write .svg or .pdf for every detail"
-                return Rendering(bytes: Array(png), reducedDotsPerInch: used, note: note)
+                return Rendering(bytes: Array(png), reducedDotsPerInch: used < size.dotsPerInch ? used : nil)
             }
             var rendered = Array(try Renderer().render(dot, to: renderFormat))
             if options.theme == .auto { rendered = withDarkModeStyle(rendered) }
@@ -53,12 +51,7 @@ extension Drawing {
         }
         let rendering: Rendering
         do throws(RenderError) {
-            if let seconds = options.maximumLayoutSeconds {
-                let line = Diagnostic.error.line((inputName.map { shown($0) + ": " } ?? "") + DrawError.layoutTimedOut(seconds: seconds))
-                rendering = try LayoutWatchdog.run(seconds: seconds, message: line, render)
-            } else {
-                rendering = try render()
-            }
+            rendering = try render()
         } catch .resolutionTooLow(let dotsPerInch, let size) {
             throw .resolutionTooLow(dotsPerInch: dotsPerInch, size: size)
         } catch {
@@ -71,25 +64,23 @@ extension Drawing {
 extension Drawing {
     /// Writes the diagram to `path` as `format`. DOT and the JSON dump go into the file as they
     /// are made, a buffer at a time, so that a graph of millions of nodes is never whole in
-    /// memory; the layout formats are rendered as `rendered(as:)` renders them, then written,
-    /// and `note` hears what their rendering notes (a reduced PNG) before they are. Either way
-    /// a file at `path` is replaced whole, and only once the drawing is complete; byte for
-    /// byte, what is written is what `rendered(as:)` returns.
-    public func write(
-        as format: OutputFormat, to path: String, inputName: String? = nil, note: (String) -> Void = { _ in }
-    ) throws(DrawError) {
-        guard format.renderFormat == nil else {
-            let rendering = try rendered(as: format, inputName: inputName)
-            if let text = rendering.note { note(text) }
-            do { try OutputFile.write(rendering.bytes, to: path) } catch { throw .file(error) }
-            return
-        }
+    /// memory; the layout formats are rendered as `rendered(as:)` renders them, then written
+    /// (`write(_:to:)`). Either way a file at `path` is replaced whole, and only once the
+    /// drawing is complete; byte for byte, what is written is what `rendered(as:)` returns.
+    public func write(as format: OutputFormat, to path: String) throws(DrawError) {
+        guard !format.needsLayout else { return try Self.write(rendered(as: format), to: path) }
         let diagram = try diagram
         do {
             try OutputFile.write(to: path) { out in export(diagram, as: format, to: &out) }
         } catch {
             throw .file(error)
         }
+    }
+
+    /// Writes a rendering to `path`, replacing a file there whole through a temp file beside it,
+    /// so that a failure or a kill never leaves a partial file; `-` is standard output.
+    public static func write(_ rendering: Rendering, to path: String) throws(DrawError) {
+        do { try OutputFile.write(rendering.bytes, to: path) } catch { throw .file(error) }
     }
 
     /// DOT or the JSON dump, to a writer that keeps it or drains it to a file.

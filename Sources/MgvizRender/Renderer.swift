@@ -90,6 +90,27 @@ public enum RenderError: Error, Sendable, Equatable {
     case resolutionTooLow(dotsPerInch: Double, size: BitmapSize)
 }
 
+extension RenderError: CustomStringConvertible {
+    /// One line: what failed, then what Graphviz said, its lines joined by `; `.
+    public var description: String {
+        switch self {
+        case .libraryFolderNotFound: return "Graphviz: cannot find libgvc's folder"
+        case .pluginFolderUnreadable(let path, let reason): return "Graphviz: cannot read its plugin folder \(path): \(reason)"
+        case .pluginMissing(let plugin, let folder): return "Graphviz: no \(plugin) plugin (libgvplugin_\(plugin).so.N) in \(folder)"
+        case .pluginUnloadable(let plugin, let reason): return "Graphviz: cannot load the \(plugin) plugin: \(reason)"
+        case .contextUnavailable: return "Graphviz: could not create a context"
+        case .unreadableGraph(let messages): return Self.failure("could not read the DOT", messages)
+        case .layoutFailed(let engine, let messages): return Self.failure("layout '\(engine)' failed", messages)
+        case .renderingFailed(let format, let messages): return Self.failure("rendering '\(format)' failed", messages)
+        case .resolutionTooLow(let dotsPerInch, _): return "the PNG would be drawn at \(dotsPerInch) dpi, below its floor"
+        }
+    }
+
+    private static func failure(_ what: String, _ messages: [String]) -> String {
+        messages.isEmpty ? "Graphviz: \(what)" : "Graphviz: \(what): " + messages.joined(separator: "; ")
+    }
+}
+
 /// Renders DOT in-process with libgvc. It never runs the `dot` program.
 ///
 /// libgvc is not thread-safe, so every call goes through one process-wide lock. Each

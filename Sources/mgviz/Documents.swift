@@ -1,6 +1,10 @@
-import ArgumentParser
 import Glibc
+import MgvizExport
+import MgvizFiles
 import MgvizKit
+import MgvizProcess
+import MgvizRender
+import MgvizSpec
 
 /// `mgviz guide.md …`: every mgviz block of each Markdown document drawn into an image beside
 /// it (or in --out-dir), and its link put right after the block; with --check, only the
@@ -17,36 +21,33 @@ extension Invocation {
         return options
     }
 
-    func validateDocuments() throws {
-        do { try documentOptions.validate() } catch { throw ValidationError(error.description) }
-        guard inputs.allSatisfy({ $0.hasSuffix(".md") }) else {
-            throw ValidationError("give Markdown documents (.md) on their own, without specs")
-        }
-        guard output == nil else {
-            throw ValidationError("a document's diagrams go beside it or into --out-dir, named after their blocks: -o does not apply")
-        }
-        if explain { throw ValidationError("--explain is for a spec; a document's blocks are drawn, not explained") }
-        if let format, format != .svg && format != .png {
-            throw ValidationError("--format \(format.rawValue): a Markdown image is svg or png")
-        }
+    /// What every block starts from: the command's options, and --format's image format.
+    private var documentSettings: MarkdownImages.Settings { MarkdownImages.Settings(options: documentOptions, format: format ?? .svg) }
+
+    func validateDocuments() throws(UsageError) {
+        try validate(documentOptions)
+        guard inputs.allSatisfy({ $0.hasSuffix(".md") }) else { throw .documentsWithSpecs }
+        guard output == nil else { throw .outputForDocuments }
+        if explain { throw .explainForDocuments }
+        if let format, format != .svg && format != .png { throw .imageFormat(format) }
         var info = stat()
-        if let outDir, stat(outDir, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR {
-            throw ValidationError("--out-dir \(shown(outDir)) is not a folder")
-        }
+        if let outDir, stat(outDir, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR { throw .outDirIsNotAFolder(outDir) }
     }
 
-    /// A document read, with the images its blocks would write.
+    /// A document read, with the images its blocks would write, and the blocks whose words
+    /// are not options, which get none.
     private struct LoadedDocument {
         let path: String
         let document: MarkdownDocument
         let images: MarkdownImages
+        let refusedBlocks: [BlockFailure]
     }
 
     /// Reads every document and works out every image path first, and refuses a run that
     /// would overwrite a document or write one image twice before anything is drawn, so that
     /// a refusal leaves every file as it was. Then renders or checks each document in turn; a
     /// bad document does not stop the others.
-    func runDocuments() throws {
+    func runDocuments() -> ExitStatus {
         var status = ExitStatus.success
         var documents: [LoadedDocument] = []
         do throws(CommandError) {
@@ -60,8 +61,8 @@ extension Invocation {
                 guard runCost + blocks <= limit else {
                     throw .tooManyBlocks(document: input, blocks: blocks, cost: blocks, runCost: runCost + blocks, limit: limit)
                 }
-                let images: MarkdownImages
-                do { images = try MarkdownImages(document, path: input, outDir: outDir, options: documentOptions, format: format ?? .svg) } catch {
+                let (images, refused): (MarkdownImages, [BlockFailure])
+                do { (images, refused) = try MarkdownImages.reading(document, path: input, outDir: outDir, over: documentSettings) } catch {
                     throw .imagesCannotBeLinked(document: input, error)
                 }
                 let cost = images.images.reduce(0) { $0 + $1.cost }
@@ -69,18 +70,18 @@ extension Invocation {
                 guard runCost <= limit else {
                     throw .tooManyBlocks(document: input, blocks: blocks, cost: cost, runCost: runCost, limit: limit)
                 }
-                documents.append(LoadedDocument(path: input, document: document, images: images))
+                documents.append(LoadedDocument(path: input, document: document, images: images, refusedBlocks: refused))
             }
             try checkImagesAreDistinct(documents)
         } catch {
-            report(.error, error.description)
-            throw ExitCode(error.exitStatus.rawValue)
+            report(.error, error.message)
+            return error.exitStatus
         }
         for document in documents {
             let outcome = renderDocument(document)
             if status == .success { status = outcome }
         }
-        if status != .success { throw ExitCode(status.rawValue) }
+        return status
     }
 
     /// The document at `path`, or nil when it cannot be read or parsed, which is reported and
@@ -90,7 +91,7 @@ extension Invocation {
         let bytes: [UInt8]
         do { bytes = try InputFile.readRegularFile(path, limit: MarkdownDocument.maximumBytes) } catch {
             if case .notARegularFile = error { throw .documentIsNotAFile(error) }
-            report(.error, error.description)
+            report(.error, error.message)
             if status == .success { status = error.exitStatus }
             return nil
         }
@@ -128,9 +129,12 @@ extension Invocation {
     private func renderDocument(_ entry: LoadedDocument) -> ExitStatus {
         let name = shown(entry.path), document = entry.document
         for notice in document.notices { report(.warning, "\(name): \(notice)") }
-        let rendering = MarkdownRendering(document, images: entry.images)
-        guard let updated = rendering.document else {
-            for failure in rendering.failures { report(.error, "\(name): \(failure)") }
+        let rendering = MarkdownRendering(document, images: entry.images) { drawing, format throws(DrawError) in
+            try render(drawing, as: format, inputName: nil)
+        }
+        let failures = rendering.failures(with: entry.refusedBlocks)
+        guard failures.isEmpty, let updated = rendering.document else {
+            for failure in failures { report(.error, "\(name): \(failure.message)") }
             return .dataError
         }
         for diagram in rendering.diagrams {
@@ -169,7 +173,7 @@ extension Invocation {
                 writeAll("\(name): updated \(updatedLinks) image link\(updatedLinks == 1 ? "" : "s")\n", to: STDOUT_FILENO)
             }
         } catch {
-            report(.error, error.description)
+            report(.error, error.message)
             return error.exitStatus
         }
         if isCurrent { writeAll("\(name): \(counted(rendering.diagrams.count)), all current\n", to: STDOUT_FILENO) }

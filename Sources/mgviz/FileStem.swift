@@ -1,5 +1,9 @@
 import Glibc
+import MgvizExport
+import MgvizFiles
 import MgvizKit
+import MgvizRender
+import MgvizSpec
 
 /// The file name at the end of `path` without its extension, as Foundation's
 /// `URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent` gives it: trailing

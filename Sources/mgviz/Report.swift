@@ -1,6 +1,9 @@
 import Glibc
 import MgvizExport
+import MgvizFiles
 import MgvizKit
+import MgvizProcess
+import MgvizRender
 import MgvizSpec
 
 /// Prints the verdicts of --check and of a spec's "expect", one aligned line each, in the

@@ -1,6 +1,7 @@
 import Foundation
 import MgvizExport
 import MgvizKit
+import MgvizProcess
 import MgvizRender
 import Testing
 
@@ -32,11 +33,11 @@ import Testing
         }
         // 300 tanh make a drawing about 87,000 points wide: 32,759 pixels is 27 dpi.
         let thin = try runMgviz(["-", "-o", "-", "--format", "png"], stdin: chain(300))
-        #expect(thin.status == MgvizKit.ExitStatus.success.rawValue)
+        #expect(thin.status == MgvizProcess.ExitStatus.success.rawValue)
         #expect(pixels(thin.stdout).width <= BitmapSize.maximumSide)
         #expect(thin.stderr.hasPrefix("mgviz: note: the PNG is drawn at ") && !thin.stderr.contains("cairo"), "\(thin.stderr)")
         let tooThin = try runMgviz(["-", "-o", "-", "--format", "png"], stdin: chain(2000))
-        #expect(tooThin.status == MgvizKit.ExitStatus.dataError.rawValue && tooThin.stdout.isEmpty)
+        #expect(tooThin.status == MgvizProcess.ExitStatus.dataError.rawValue && tooThin.stdout.isEmpty)
         #expect(tooThin.stderr.hasPrefix("mgviz: error: <stdin>: the PNG would be drawn at "))
         #expect(tooThin.stderr.hasSuffix(" dpi to stay within 32 megapixels and 32767 pixels a side, too small to read; write .svg or .pdf, or draw a part with --focus NAME --depth K\n"))
     }
@@ -44,7 +45,7 @@ import Testing
     /// The expanded moons MLP once made a 1.16 GB PNG.
     @Test func bigPNGsStayWithinTheCap() throws {
         let result = try runMgviz([sample("moons_point").path, "-o", "-", "--format", "png"])
-        #expect(result.status == MgvizKit.ExitStatus.success.rawValue)
+        #expect(result.status == MgvizProcess.ExitStatus.success.rawValue)
         let (width, height) = pixels(result.stdout)
         #expect(width * height <= BitmapSize.defaultMaximumPixels && width * height > BitmapSize.defaultMaximumPixels * 9 / 10)
         let notes = result.stderr.split(separator: "\n")
@@ -55,23 +56,23 @@ import Testing
 
     @Test func collapseIsSuggestedForBigModelsOnly() throws {
         let collapsed = try runMgviz([sample("moons_point").path, "-o", "-", "--format", "dot", "--collapse", "neurons"])
-        #expect(collapsed.status == MgvizKit.ExitStatus.success.rawValue && collapsed.stderr.isEmpty)
+        #expect(collapsed.status == MgvizProcess.ExitStatus.success.rawValue && collapsed.stderr.isEmpty)
         let lecture = try runMgviz([sample("mlp_lecture").path, "-o", "-", "--format", "dot"])
-        #expect(lecture.status == MgvizKit.ExitStatus.success.rawValue && lecture.stderr.isEmpty)
+        #expect(lecture.status == MgvizProcess.ExitStatus.success.rawValue && lecture.stderr.isEmpty)
     }
 
     @Test func dpiScalesThePNG() throws {
         let normal = pixels(try runMgviz([sample("softmax").path, "-o", "-", "--format", "png"]).stdout)
         let double = try runMgviz([sample("softmax").path, "-o", "-", "--format", "png", "--dpi", "192"])
-        #expect(double.status == MgvizKit.ExitStatus.success.rawValue && double.stderr.isEmpty)
+        #expect(double.status == MgvizProcess.ExitStatus.success.rawValue && double.stderr.isEmpty)
         let sharp = pixels(double.stdout)
         #expect(abs(sharp.width - 2 * normal.width) <= 2 && abs(sharp.height - 2 * normal.height) <= 2)
         let half = pixels(try runMgviz([sample("softmax").path, "-o", "-", "--format", "png", "--dpi", "48"]).stdout)
         #expect(abs(2 * half.width - normal.width) <= 2)
         let svg = try runMgviz([sample("softmax").path, "-o", "-", "--dpi", "192"])
-        #expect(svg.status == MgvizKit.ExitStatus.usage.rawValue && svg.stderr == "mgviz: error: --dpi is for PNG output; svg has no pixels; see 'mgviz --help'\n")
+        #expect(svg.status == MgvizProcess.ExitStatus.usage.rawValue && svg.stderr == "mgviz: error: --dpi is for PNG output; svg has no pixels; see 'mgviz --help'\n")
         let zero = try runMgviz([sample("softmax").path, "-o", "-", "--format", "png", "--dpi", "0"])
-        #expect(zero.status == MgvizKit.ExitStatus.usage.rawValue && zero.stderr == "mgviz: error: --dpi must be from 10 to 2400, got 0.0; see 'mgviz --help'\n")
+        #expect(zero.status == MgvizProcess.ExitStatus.usage.rawValue && zero.stderr == "mgviz: error: --dpi must be from 10 to 2400, got 0.0; see 'mgviz --help'\n")
     }
 }
 
@@ -92,7 +93,7 @@ import Testing
     @Test(arguments: ["LR", "TB"])
     func layersAreColumnsWithNeuronsInOrder(_ direction: String) throws {
         let result = try runMgviz([sample("mlp_lecture").path, "-o", "-", "--rankdir", direction])
-        #expect(result.status == MgvizKit.ExitStatus.success.rawValue)
+        #expect(result.status == MgvizProcess.ExitStatus.success.rawValue)
         let boxes = try clusterBoxes(String(decoding: result.stdout, as: UTF8.self))
         #expect(boxes.count == 9)
         let acrossLayers = direction == "LR" ? { (box: (Double, Double, Double, Double)) in (box.0, box.1) } : { ($0.2, $0.3) }
@@ -181,22 +182,22 @@ import Testing
         let evaluation = try evaluate(spec)
         #expect(!Diagram(output: evaluation.output, title: nil, withGrad: false).layoutCost.isTooCostly)
         let stopped = try runMgviz(["fan.json", "-o", "fan.svg", "--max-layout-seconds", "1"], in: folder)
-        #expect(stopped.status == MgvizKit.ExitStatus.dataError.rawValue)
+        #expect(stopped.status == MgvizProcess.ExitStatus.dataError.rawValue)
         #expect(stopped.stderr == "mgviz: error: fan.json: dot did not finish this layout within --max-layout-seconds 1 of CPU time; draw a part with --focus NAME --depth K, write .dot or .json, or raise the limit\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["fan.json"])
     }
 
     @Test func tooCostlyLayoutsAreRefusedBeforeLayout() throws {
         let refused = try runMgviz(["-", "-o", "-"], stdin: Data(sum(of: "a", 200).utf8))
-        #expect(refused.status == MgvizKit.ExitStatus.dataError.rawValue && refused.stdout.isEmpty)
+        #expect(refused.status == MgvizProcess.ExitStatus.dataError.rawValue && refused.stdout.isEmpty)
         #expect(refused.stderr == "mgviz: error: <stdin>: this graph is likely to take dot over 10 s to lay out: 399 nodes, layout cost 39405 (at most 35000), fan-out reach 79800 (at most 30000); draw a part with --focus NAME --depth K, or write .dot or .json\n")
         // The same graph as DOT or JSON, and a part of it, are fine.
-        #expect(try runMgviz(["-", "-o", "-", "--format", "json"], stdin: Data(sum(of: "a", 200).utf8)).status == MgvizKit.ExitStatus.success.rawValue)
-        #expect(try runMgviz(["-", "-o", "-", "--focus", "n100", "--depth", "1"], stdin: Data(sum(of: "a", 200).utf8)).status == MgvizKit.ExitStatus.success.rawValue)
+        #expect(try runMgviz(["-", "-o", "-", "--format", "json"], stdin: Data(sum(of: "a", 200).utf8)).status == MgvizProcess.ExitStatus.success.rawValue)
+        #expect(try runMgviz(["-", "-o", "-", "--focus", "n100", "--depth", "1"], stdin: Data(sum(of: "a", 200).utf8)).status == MgvizProcess.ExitStatus.success.rawValue)
         // 150 uses of tanh(a): a cost under its limit, but one value used 150 times across 301
         // ranks (a at rank 0, tanh k's op at 1, the k-th sum's op at 2k + 1).
         let fan = try runMgviz(["-", "-o", "-"], stdin: Data(sum(of: "tanh(a)", 150).utf8))
-        #expect(fan.status == MgvizKit.ExitStatus.dataError.rawValue && fan.stderr.contains("layout cost 22055 (at most 35000), fan-out reach 45150 (at most 30000)"), "\(fan.stderr)")
+        #expect(fan.status == MgvizProcess.ExitStatus.dataError.rawValue && fan.stderr.contains("layout cost 22055 (at most 35000), fan-out reach 45150 (at most 30000)"), "\(fan.stderr)")
         // MLP(3, [32, 32, 1]) spreads more virtual nodes over many: accepted.
         let mlp = #"{"inputs": {"x1": 0.1, "x2": 0.2, "x3": 0.3}, "mlp": {"sizes": [3, 32, 32, 1], "seed": 1, "inputs": ["x1", "x2", "x3"], "outputs": ["y"]}, "define": ["loss = (y - 1)**2"]}"#
         let model = try evaluate(mlp)

@@ -2,8 +2,10 @@ import Foundation
 import Micrograd
 import MgvizExport
 import MgvizKit
+import MgvizProcess
 import MgvizSpec
 import Testing
+@testable import mgviz
 
 /// Issue 22: every input the limits accept is bounded, and one over a limit is refused where it
 /// goes over, with the limit named. Each test checks the refusal's fields and that it stopped
@@ -224,7 +226,7 @@ import Testing
         let text = names.map { "\($0) = 0.5\n" }.joined() + "y = " + terms.joined(separator: " + ") + "\n"
         try Data(text.utf8).write(to: folder.appendingPathComponent("big.mg"))
         let result = try runMgviz(["big.mg", "--check", "-o", "out.svg"], in: folder)
-        #expect(result.status == MgvizKit.ExitStatus.dataError.rawValue)
+        #expect(result.status == MgvizProcess.ExitStatus.dataError.rawValue)
         #expect(result.stderr == "mgviz: error: big.mg: --check evaluates the graph again for each input: 1000 inputs × 40001 nodes, over the limit of 40000000; check a smaller spec (fewer inputs or nodes), or draw this one without --check\n")
         let left = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         #expect(result.stdout.isEmpty && left == ["big.mg"])
@@ -250,7 +252,7 @@ import Testing
 
         try write(terms: limit / 2 + 2)
         let over = try runMgviz(["sum.json", "--explain", "-o", "out.svg"], in: folder)
-        #expect(over.status == MgvizKit.ExitStatus.dataError.rawValue)
+        #expect(over.status == MgvizProcess.ExitStatus.dataError.rawValue)
         #expect(over.stderr == "mgviz: error: sum.json: --explain prints a line per operand use, and this graph has 250002, over the limit of 250000; explain a smaller spec, or write the grads with -o graph.json\n")
         let left = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         #expect(over.stdout.isEmpty && left == ["sum.json"])

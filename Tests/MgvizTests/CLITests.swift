@@ -1,5 +1,6 @@
 import Foundation
 import MgvizKit
+import MgvizProcess
 import Testing
 
 /// End to end: the built `mgviz` binary, as a user runs it.
@@ -17,7 +18,7 @@ import Testing
         for (ext, isRight) in checks {
             let out = folder.appendingPathComponent("softmax.\(ext)")
             let result = try runMgviz([sample("softmax").path, "-o", out.path])
-            #expect(result.status == MgvizKit.ExitStatus.success.rawValue && result.stderr.isEmpty, "\(ext): \(result.stderr)")
+            #expect(result.status == MgvizProcess.ExitStatus.success.rawValue && result.stderr.isEmpty, "\(ext): \(result.stderr)")
             #expect(isRight(try Data(contentsOf: out)), "\(ext)")
         }
         // No temp files are left beside the outputs.
@@ -29,14 +30,14 @@ import Testing
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try runMgviz([sample("neuron").path], in: folder)
-        #expect(result.status == MgvizKit.ExitStatus.success.rawValue)
+        #expect(result.status == MgvizProcess.ExitStatus.success.rawValue)
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("neuron.svg").path))
     }
 
     @Test func standardInputAndOutput() throws {
         let spec = try Data(contentsOf: sample("softmax"))
         let result = try runMgviz(["-", "-o", "-", "--format", "json"], stdin: spec)
-        #expect(result.status == MgvizKit.ExitStatus.success.rawValue)
+        #expect(result.status == MgvizProcess.ExitStatus.success.rawValue)
         let dump = try Dump(result.stdout)
         #expect(dump.nodes.last?.data.value == 2.1755153626167147)
         let svg = try runMgviz(["-", "-o", "-"], stdin: spec)
@@ -47,7 +48,7 @@ import Testing
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let out = folder.appendingPathComponent("graph.txt")
-        #expect(try runMgviz([sample("neuron").path, "-o", out.path, "--format", "dot"]).status == MgvizKit.ExitStatus.success.rawValue)
+        #expect(try runMgviz([sample("neuron").path, "-o", out.path, "--format", "dot"]).status == MgvizProcess.ExitStatus.success.rawValue)
         #expect(try String(contentsOf: out, encoding: .utf8).hasPrefix("digraph"))
     }
 
@@ -77,17 +78,17 @@ import Testing
             #expect(help.contains(option), "\(option)")
         }
         let version = try runMgviz(["--version"])
-        #expect(version.status == MgvizKit.ExitStatus.success.rawValue && String(decoding: version.stdout, as: UTF8.self) == "0.1.0\n")
+        #expect(version.status == MgvizProcess.ExitStatus.success.rawValue && String(decoding: version.stdout, as: UTF8.self) == "0.1.0\n")
     }
 
     /// Bad input: one line on stderr, the right exit code, and the existing output untouched.
     @Test(arguments: [
-        ("{\"inputs\": {\"x\": 1}, \"define\": [\"y = x +* 2\"]}", MgvizKit.ExitStatus.dataError, "mgviz: error: spec.json: define[0] (y), column 8: expected a number, a name, a function or '(', got '*'"),
-        ("{\"inputs\": {\"x\": 1}, \"define\": [\"y = q\"]}", MgvizKit.ExitStatus.dataError, "mgviz: error: spec.json: define[0] (y), column 5: unknown name 'q' (expected an input or a name defined earlier)"),
-        ("not json", MgvizKit.ExitStatus.dataError, "mgviz: error: spec.json: line 1, column 1: invalid JSON: expected a JSON value (true, false or null?)"),
-        ("", MgvizKit.ExitStatus.dataError, "mgviz: error: spec.json: the file is empty (expected a JSON object with \"inputs\" and \"define\")"),
+        ("{\"inputs\": {\"x\": 1}, \"define\": [\"y = x +* 2\"]}", MgvizProcess.ExitStatus.dataError, "mgviz: error: spec.json: define[0] (y), column 8: expected a number, a name, a function or '(', got '*'"),
+        ("{\"inputs\": {\"x\": 1}, \"define\": [\"y = q\"]}", MgvizProcess.ExitStatus.dataError, "mgviz: error: spec.json: define[0] (y), column 5: unknown name 'q' (expected an input or a name defined earlier)"),
+        ("not json", MgvizProcess.ExitStatus.dataError, "mgviz: error: spec.json: line 1, column 1: invalid JSON: expected a JSON value (true, false or null?)"),
+        ("", MgvizProcess.ExitStatus.dataError, "mgviz: error: spec.json: the file is empty (expected a JSON object with \"inputs\" and \"define\")"),
     ])
-    func badSpecLeavesTheOutputAlone(_ text: String, _ status: MgvizKit.ExitStatus, _ message: String) throws {
+    func badSpecLeavesTheOutputAlone(_ text: String, _ status: MgvizProcess.ExitStatus, _ message: String) throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let input = folder.appendingPathComponent("spec.json"), output = folder.appendingPathComponent("out.svg")
@@ -104,12 +105,12 @@ import Testing
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let missing = try runMgviz(["/nonexistent/spec.json", "-o", "x.svg"], in: folder)
-        #expect(missing.status == MgvizKit.ExitStatus.noInput.rawValue && missing.stderr == "mgviz: error: cannot read /nonexistent/spec.json: No such file or directory\n")
+        #expect(missing.status == MgvizProcess.ExitStatus.noInput.rawValue && missing.stderr == "mgviz: error: cannot read /nonexistent/spec.json: No such file or directory\n")
         let folderAsInput = try runMgviz(["/tmp", "-o", "x.svg"], in: folder)
-        #expect(folderAsInput.status == MgvizKit.ExitStatus.noInput.rawValue && folderAsInput.stderr == "mgviz: error: cannot read /tmp: not a regular file or a pipe\n")
+        #expect(folderAsInput.status == MgvizProcess.ExitStatus.noInput.rawValue && folderAsInput.stderr == "mgviz: error: cannot read /tmp: not a regular file or a pipe\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
         let unwritable = try runMgviz([sample("neuron").path, "-o", "/nonexistent/out.svg"])
-        #expect(unwritable.status == MgvizKit.ExitStatus.cannotCreate.rawValue && unwritable.stderr == "mgviz: error: cannot write /nonexistent/out.svg: No such file or directory\n")
+        #expect(unwritable.status == MgvizProcess.ExitStatus.cannotCreate.rawValue && unwritable.stderr == "mgviz: error: cannot write /nonexistent/out.svg: No such file or directory\n")
     }
 
     @Test func refusesToOverwriteTheSpec() throws {
@@ -118,20 +119,20 @@ import Testing
         let spec = try Data(contentsOf: sample("neuron"))
         try spec.write(to: folder.appendingPathComponent("spec.json"))
         let result = try runMgviz(["spec.json", "-o", "./spec.json"], in: folder)
-        #expect(result.status == MgvizKit.ExitStatus.usage.rawValue && result.stderr == "mgviz: error: spec.json: the output would overwrite the spec itself; choose another -o\n")
+        #expect(result.status == MgvizProcess.ExitStatus.usage.rawValue && result.stderr == "mgviz: error: spec.json: the output would overwrite the spec itself; choose another -o\n")
         #expect(try Data(contentsOf: folder.appendingPathComponent("spec.json")) == spec)
     }
 
     @Test func usageErrorsHaveTheirOwnExitCode() throws {
         let unknownExtension = try runMgviz([sample("neuron").path, "-o", "out.gif"])
-        #expect(unknownExtension.status == MgvizKit.ExitStatus.usage.rawValue)
+        #expect(unknownExtension.status == MgvizProcess.ExitStatus.usage.rawValue)
         #expect(unknownExtension.stderr.hasPrefix("mgviz: error: cannot tell the format of 'out.gif' from its extension"))
         let unknownFormat = try runMgviz([sample("neuron").path, "-o", "out.svg", "--format", "gif"])
-        #expect(unknownFormat.status == MgvizKit.ExitStatus.usage.rawValue && unknownFormat.stderr.contains("'gif' is invalid for '--format <format>'"))
+        #expect(unknownFormat.status == MgvizProcess.ExitStatus.usage.rawValue && unknownFormat.stderr.contains("'gif' is invalid for '--format <format>'"))
         let precision = try runMgviz([sample("neuron").path, "-o", "-", "--precision", "40"])
-        #expect(precision.status == MgvizKit.ExitStatus.usage.rawValue && precision.stderr.contains("--precision must be from 0 to 17"))
+        #expect(precision.status == MgvizProcess.ExitStatus.usage.rawValue && precision.stderr.contains("--precision must be from 0 to 17"))
         let noOutput = try runMgviz(["-"])
-        #expect(noOutput.status == MgvizKit.ExitStatus.usage.rawValue && noOutput.stderr.contains("needs -o"))
+        #expect(noOutput.status == MgvizProcess.ExitStatus.usage.rawValue && noOutput.stderr.contains("needs -o"))
     }
 
     /// ArgumentParser's errors and mgviz's own come out in one format: one line, one prefix.
@@ -146,7 +147,7 @@ import Testing
         ]
         for arguments in cases {
             let result = try runMgviz(arguments)
-            #expect(result.status == MgvizKit.ExitStatus.usage.rawValue, "\(arguments)")
+            #expect(result.status == MgvizProcess.ExitStatus.usage.rawValue, "\(arguments)")
             #expect(result.stderr.hasPrefix("mgviz: error: ") && result.stderr.hasSuffix("; see 'mgviz --help'\n"), "\(result.stderr)")
             #expect(result.stderr.utf8.count { $0 == UInt8(ascii: "\n") } == 1, "\(result.stderr)")
         }

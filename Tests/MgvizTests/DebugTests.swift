@@ -1,5 +1,6 @@
 import Foundation
 import MgvizKit
+import MgvizProcess
 import Testing
 
 /// Issue 4 end to end: --check, "expect", --color grad, NaN alarms and --max-nodes.
@@ -10,7 +11,7 @@ import Testing
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try runMgviz([sample("derivatives").path, "--check"], in: folder)
-        #expect(result.status == MgvizKit.ExitStatus.success.rawValue && result.stderr.isEmpty)
+        #expect(result.status == MgvizProcess.ExitStatus.success.rawValue && result.stderr.isEmpty)
         #expect(output(result) == """
             OK    a  autograd -12.3535533906  numeric -12.3535533914
             OK    b  autograd  10.2569902711  numeric  10.2569902740
@@ -23,14 +24,14 @@ import Testing
 
     @Test func toleranceAndStepOptions() throws {
         let strict = try runMgviz([sample("softmax").path, "--check", "--tolerance", "1e-12"])
-        #expect(strict.status == MgvizKit.ExitStatus.wrong.rawValue)
+        #expect(strict.status == MgvizProcess.ExitStatus.wrong.rawValue)
         #expect(output(strict).split(separator: "\n").allSatisfy { $0.hasPrefix("WRONG ") })
         let coarse = try runMgviz([sample("derivatives").path, "--check", "--step", "0.5"])
-        #expect(coarse.status == MgvizKit.ExitStatus.wrong.rawValue)
+        #expect(coarse.status == MgvizProcess.ExitStatus.wrong.rawValue)
         // By hand: -(2.5³ - 1.5³) - (√2.5 - √1.5) = -12.6063939587.
         #expect(output(coarse).hasPrefix("WRONG a  autograd -12.3535533906  numeric -12.6063939587"))
         let loose = try runMgviz([sample("derivatives").path, "--check", "--step", "0.5", "--tolerance", "0.5"])
-        #expect(loose.status == MgvizKit.ExitStatus.success.rawValue)
+        #expect(loose.status == MgvizProcess.ExitStatus.success.rawValue)
     }
 
     /// What only --check uses is refused without it, rather than silently ignored, in both
@@ -41,7 +42,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         for given in [option, [option.joined(separator: "=")]] {
             let result = try runMgviz([sample("derivatives").path, "-o", "out.svg"] + given, in: folder)
-            #expect(result.status == MgvizKit.ExitStatus.usage.rawValue)
+            #expect(result.status == MgvizProcess.ExitStatus.usage.rawValue)
             #expect(result.stderr == "mgviz: error: \(option[0]) goes with --check; see 'mgviz --help'\n", "\(given)")
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
@@ -57,17 +58,17 @@ import Testing
             (["--max-nodes", "-3"], "--max-nodes must be positive, got -3"),
         ] {
             let result = try runMgviz([sample("softmax").path] + arguments)
-            #expect(result.status == MgvizKit.ExitStatus.usage.rawValue)
+            #expect(result.status == MgvizProcess.ExitStatus.usage.rawValue)
             #expect(result.stderr == "mgviz: error: \(message); see 'mgviz --help'\n", "\(arguments)")
         }
         // After --, a negative number is an input like any other.
         let input = try runMgviz(["--precision", "3", "--", "-1"])
-        #expect(input.status == MgvizKit.ExitStatus.noInput.rawValue && input.stderr.contains("-1"))
+        #expect(input.status == MgvizProcess.ExitStatus.noInput.rawValue && input.stderr.contains("-1"))
     }
 
     @Test func wrongInputsAreMarkedOnTheDiagram() throws {
         let result = try runMgviz([sample("neuron").path, "--check", "--tolerance", "0", "-o", "-", "--format", "dot"])
-        #expect(result.status == MgvizKit.ExitStatus.wrong.rawValue)
+        #expect(result.status == MgvizProcess.ExitStatus.wrong.rawValue)
         let dot = output(result)
         // Verdicts go to stderr when the diagram goes to stdout.
         #expect(result.stderr.contains("WRONG x1  autograd"))
@@ -79,7 +80,7 @@ import Testing
     @Test func checkWhenTheOutputIsAnInput() throws {
         let spec = #"{"inputs": {"x": 1}, "define": ["xpe = x"]}"#
         let result = try runMgviz(["-", "--check"], stdin: Data(spec.utf8))
-        #expect(result.status == MgvizKit.ExitStatus.success.rawValue)
+        #expect(result.status == MgvizProcess.ExitStatus.success.rawValue)
         #expect(output(result) == "OK    x  autograd 1.0000000000  numeric 1.0000000000\n")
     }
 
@@ -88,7 +89,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let spec = #"{"inputs": {"x": 0.0, "w": 2.0}, "define": ["h = relu(x * w)", "y = h * 3 + x"]}"#
         let result = try runMgviz(["-", "--check", "-o", "out.json"], stdin: Data(spec.utf8), in: folder)
-        #expect(result.status == MgvizKit.ExitStatus.success.rawValue)
+        #expect(result.status == MgvizProcess.ExitStatus.success.rawValue)
         #expect(output(result) == """
             SKIP  x  autograd 1.0000000000  numeric 4.0000000000  not differentiable here: ReLU of 0.0 at 'h'
             SKIP  w  autograd 0.0000000000  numeric 0.0000000000  not differentiable here: ReLU of 0.0 at 'h'
@@ -98,7 +99,7 @@ import Testing
 
     @Test func expectReportsAndMarks() throws {
         let result = try runMgviz([sample("wrong_expect").path, "-o", "-", "--format", "dot"])
-        #expect(result.status == MgvizKit.ExitStatus.wrong.rawValue)
+        #expect(result.status == MgvizProcess.ExitStatus.wrong.rawValue)
         #expect(result.stderr == """
             OK    output  expected 6.336362190988558  computed 6.336362190988558
             OK    grad a  expected -12.353553390593273  computed -12.353553390593273
@@ -114,15 +115,15 @@ import Testing
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let passing = try runMgviz(["-", "-o", "out.json"], stdin: Data(right.utf8), in: folder)
-        #expect(passing.status == MgvizKit.ExitStatus.success.rawValue)
+        #expect(passing.status == MgvizProcess.ExitStatus.success.rawValue)
         #expect(output(passing) == "OK    output  expected 9.0  computed 9.0\nOK    grad x  expected 6.0001  computed 6.0\n")
         let forwardOnly = try runMgviz(["-", "-o", "out.json", "--no-backward"], stdin: Data(right.utf8), in: folder)
-        #expect(forwardOnly.status == MgvizKit.ExitStatus.usage.rawValue && forwardOnly.stderr == "mgviz: error: <stdin>: \"expect\" has grads, which --no-backward does not compute\n")
+        #expect(forwardOnly.status == MgvizProcess.ExitStatus.usage.rawValue && forwardOnly.stderr == "mgviz: error: <stdin>: \"expect\" has grads, which --no-backward does not compute\n")
     }
 
     @Test func gradPaletteAndLegend() throws {
         let result = try runMgviz([sample("dead_relu").path, "-o", "-", "--format", "dot", "--color", "grad"])
-        #expect(result.status == MgvizKit.ExitStatus.success.rawValue)
+        #expect(result.status == MgvizProcess.ExitStatus.success.rawValue)
         let dot = output(result)
         #expect(dot.contains("subgraph cluster_legend {"))
         #expect(dot.contains("label=\"grad colour (log scale)\""))
@@ -147,7 +148,7 @@ import Testing
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let nan = try runMgviz([sample("nan").path, "-o", "out.dot"], in: folder)
-        #expect(nan.status == MgvizKit.ExitStatus.success.rawValue && nan.stderr == "mgviz: warning: NaN first appears at the log of 'p' (log of -0.5)\n")
+        #expect(nan.status == MgvizProcess.ExitStatus.success.rawValue && nan.stderr == "mgviz: warning: NaN first appears at the log of 'p' (log of -0.5)\n")
         let overflow = #"{"inputs": {"x": 800.0}, "define": ["e = exp(x)", "y = e * 0 + x"]}"#
         let inf = try runMgviz(["-", "-o", "out.dot"], stdin: Data(overflow.utf8), in: folder)
         #expect(inf.stderr == "mgviz: warning: Infinity first appears at 'e' (exp of 800)\n")
@@ -164,14 +165,14 @@ import Testing
         let spec = folder.appendingPathComponent("big.json")
         try Data(#"{"inputs": {"x": 1}, "define": ["y = \#(chain)"]}"#.utf8).write(to: spec)
         let refused = try runMgviz(["big.json", "-o", "big.svg"], in: folder)
-        #expect(refused.status == MgvizKit.ExitStatus.dataError.rawValue)
+        #expect(refused.status == MgvizProcess.ExitStatus.dataError.rawValue)
         #expect(refused.stderr == "mgviz: error: big.json: the graph has 10001 nodes, more than --max-nodes 10000 allows for a svg layout (Graphviz slows down on big graphs); write .dot or .json instead, or raise --max-nodes\n")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("big.svg").path))
         for format in ["dot", "json"] {
-            #expect(try runMgviz(["big.json", "-o", "out.\(format)"], in: folder).status == MgvizKit.ExitStatus.success.rawValue, "\(format)")
+            #expect(try runMgviz(["big.json", "-o", "out.\(format)"], in: folder).status == MgvizProcess.ExitStatus.success.rawValue, "\(format)")
         }
         let small = try runMgviz([sample("softmax").path, "-o", "-", "--max-nodes", "15"])
-        #expect(small.status == MgvizKit.ExitStatus.dataError.rawValue && small.stderr.contains("the graph has 16 nodes, more than --max-nodes 15"))
-        #expect(try runMgviz([sample("softmax").path, "-o", "-", "--max-nodes", "16"]).status == MgvizKit.ExitStatus.success.rawValue)
+        #expect(small.status == MgvizProcess.ExitStatus.dataError.rawValue && small.stderr.contains("the graph has 16 nodes, more than --max-nodes 15"))
+        #expect(try runMgviz([sample("softmax").path, "-o", "-", "--max-nodes", "16"]).status == MgvizProcess.ExitStatus.success.rawValue)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import MgvizExport
 import MgvizKit
+import MgvizProcess
 import Testing
 
 /// Issue 10: `--focus NAME --depth K` draws one corner of a big graph, with stubs on the cuts.
@@ -45,7 +46,7 @@ import Testing
     /// Each format from the command line; the dump says it is focused and where it was cut.
     @Test func dumpAndDrawingOfAFocus() throws {
         let dump = try runMgviz([sample("softmax").path, "--focus", "p3", "--depth", "1", "-o", "-", "--format", "json"])
-        #expect(dump.status == MgvizKit.ExitStatus.success.rawValue)
+        #expect(dump.status == MgvizProcess.ExitStatus.success.rawValue)
         let text = String(decoding: dump.stdout, as: UTF8.self)
         #expect(text.hasPrefix("{\"format\": \"mgviz-graph\", \"version\": 1, \"title\": \"softmax + negative log likelihood\", \"output\": null,"))
         #expect(text.hasSuffix("""
@@ -68,7 +69,7 @@ import Testing
 
     @Test func unknownAndAmbiguousNames() throws {
         let unknown = try runMgviz([sample("softmax").path, "--focus", "e5", "-o", "-"])
-        #expect(unknown.status == MgvizKit.ExitStatus.usage.rawValue)
+        #expect(unknown.status == MgvizProcess.ExitStatus.usage.rawValue)
         #expect(unknown.stderr == "mgviz: error: \(sample("softmax").path): --focus: no node is labelled 'e5' or has that id; did you mean 'e0', 'e1', 'e2', 'e3'?\n")
         let far = try runMgviz([sample("softmax").path, "--focus", "weights", "-o", "-"])
         #expect(far.stderr.hasSuffix("--focus: no node is labelled 'weights' or has that id\n"))
@@ -81,7 +82,7 @@ import Testing
              "edges": [{"from": "n0", "to": "n2"}, {"from": "n1", "to": "n2"}]}
             """#
         let ambiguous = try runMgviz(["-", "--focus", "b", "-o", "-"], stdin: Data(twice.utf8))
-        #expect(ambiguous.status == MgvizKit.ExitStatus.usage.rawValue)
+        #expect(ambiguous.status == MgvizProcess.ExitStatus.usage.rawValue)
         #expect(ambiguous.stderr.hasSuffix("--focus: 2 nodes are labelled 'b'; name one by its id: n0, n1\n"))
         // Each layer-1 neuron has three weights, then its bias: n3 to n5, then its b at n6, and so on.
         let byID = try runMgviz([sample("mlp_lecture").path, "--focus", "n10", "--depth", "0", "-o", "-", "--format", "json"])
@@ -92,7 +93,7 @@ import Testing
             #expect(try Dump(neuron.stdout).nodes.map(\.label) == ["L3 N1 y"], "\(name)")
         }
         let depthAlone = try runMgviz([sample("softmax").path, "--depth", "3", "-o", "-"])
-        #expect(depthAlone.status == MgvizKit.ExitStatus.usage.rawValue && depthAlone.stderr.contains("--depth goes with --focus NAME"))
+        #expect(depthAlone.status == MgvizProcess.ExitStatus.usage.rawValue && depthAlone.stderr.contains("--depth goes with --focus NAME"))
     }
 
     /// `y = x + x + … + x`, N terms: x, then sums s1 … s(N-1). Around s(k), one op out: x,
@@ -106,7 +107,7 @@ import Testing
         try Data(#"{"inputs": {"x": 0.5}, "define": ["y = \#(Array(repeating: "x", count: terms).joined(separator: " + "))"]}"#.utf8)
             .write(to: folder.appendingPathComponent("sum.json"))
         let result = try runMgviz(["sum.json", "--focus", "n\(k)", "--depth", "1", "-o", "out.\(format)"], in: folder)
-        #expect(result.status == MgvizKit.ExitStatus.success.rawValue && result.stderr.isEmpty, "\(result.stderr)")
+        #expect(result.status == MgvizProcess.ExitStatus.success.rawValue && result.stderr.isEmpty, "\(result.stderr)")
         let bytes = try Data(contentsOf: folder.appendingPathComponent("out.\(format)"))
         switch format {
         case "json":

@@ -2,6 +2,7 @@ import Foundation
 import Micrograd
 import MgvizExport
 import MgvizKit
+import MgvizProcess
 import MgvizSpec
 import Testing
 
@@ -118,7 +119,7 @@ import Testing
         let bad = folder.appendingPathComponent("g.json")
         try Data(Self.spoiled(#""op": "*""#, #""op": "times""#).utf8).write(to: bad)
         let refused = try runMgviz([bad.path, "-o", folder.appendingPathComponent("g.svg").path])
-        #expect(refused.status == MgvizKit.ExitStatus.dataError.rawValue)
+        #expect(refused.status == MgvizProcess.ExitStatus.dataError.rawValue)
         #expect(refused.stderr.hasPrefix("mgviz: error: \(bad.path): node 2 \"c\", \"op\" (line 5, column 35): unknown op 'times'"))
         #expect(refused.stderr.filter { $0 == "\n" }.count == 1)
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("g.svg").path))
@@ -127,7 +128,7 @@ import Testing
         let good = folder.appendingPathComponent("good.json")
         try Data(Self.base.utf8).write(to: good)
         let check = try runMgviz([good.path, "--check"])
-        #expect(check.status == MgvizKit.ExitStatus.usage.rawValue)
+        #expect(check.status == MgvizProcess.ExitStatus.usage.rawValue)
         #expect(check.stderr == "mgviz: error: \(good.path): --check evaluates the graph again, and a dump (\"format\": \"mgviz-graph\") is drawn as given, with no expressions; check the spec it came from\n")
     }
 

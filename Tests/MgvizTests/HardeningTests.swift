@@ -1,6 +1,7 @@
 import Foundation
 import MgvizExport
 import MgvizKit
+import MgvizProcess
 import MgvizSpec
 import Testing
 
@@ -56,7 +57,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         try Data(#"{"inputs": {"x\u001b[2J": 1}, "define": ["y = 1"]}"#.utf8).write(to: folder.appendingPathComponent("a\nb.json"))
         let result = try runMgviz(["a\nb.json", "-o", "out.svg"], in: folder)
-        #expect(result.status == MgvizKit.ExitStatus.dataError.rawValue)
+        #expect(result.status == MgvizProcess.ExitStatus.dataError.rawValue)
         #expect(result.stderr == #"mgviz: error: a\nb.json: "inputs"."x\u{1B}[2J" (line 1, column 27): 'x\u{1B}[2J' is not a valid name (expected letters, digits and _, not starting with a digit)"# + "\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["a\nb.json"])
     }
@@ -69,19 +70,19 @@ import Testing
         try FileManager.default.createDirectory(at: folder.appendingPathComponent(deep), withIntermediateDirectories: true)
         let output = deep + "/missing/out.svg"
         let result = try runMgviz([sample("neuron").path, "-o", output], in: folder)
-        #expect(result.status == MgvizKit.ExitStatus.cannotCreate.rawValue)
+        #expect(result.status == MgvizProcess.ExitStatus.cannotCreate.rawValue)
         #expect(result.stderr == "mgviz: error: cannot write …\(output.suffix(200)): No such file or directory\n")
     }
 
     /// ArgumentParser's messages echo option values too.
     @Test func optionValuesAreEscapedInUsageErrors() throws {
         let result = try runMgviz([sample("neuron").path, "-o", "-", "--format", "gi\nf\u{1B}[2J"])
-        #expect(result.status == MgvizKit.ExitStatus.usage.rawValue)
+        #expect(result.status == MgvizProcess.ExitStatus.usage.rawValue)
         #expect(result.stderr.hasPrefix(#"mgviz: error: The value 'gi\nf\u{1B}[2J' is invalid for '--format <format>'."#))
         #expect(!result.stderr.contains("\u{1B}") && !result.stderr.contains("gi\n"))
         for option in ["--format=x\u{1B}[2J", "--rankdir=x\nZZ", "--step=1\n2"] {
             let joined = try runMgviz([sample("neuron").path, "-o", "-", option])
-            #expect(joined.status == MgvizKit.ExitStatus.usage.rawValue && !joined.stderr.contains("\u{1B}") && !joined.stderr.contains("x\nZZ") && !joined.stderr.contains("1\n2"), "\(joined.stderr)")
+            #expect(joined.status == MgvizProcess.ExitStatus.usage.rawValue && !joined.stderr.contains("\u{1B}") && !joined.stderr.contains("x\nZZ") && !joined.stderr.contains("1\n2"), "\(joined.stderr)")
         }
     }
 
@@ -90,7 +91,7 @@ import Testing
     @Test func modelSizesThatOverflowAreAnError() throws {
         let spec = #"{"inputs": {"x": 1}, "mlp": {"sizes": [4294967296, 4294967296], "seed": 1, "inputs": ["x"], "outputs": ["y"]}, "define": ["z = y"]}"#
         let result = try runMgviz(["-", "-o", "-"], stdin: Data(spec.utf8))
-        #expect(result.status == MgvizKit.ExitStatus.dataError.rawValue)
+        #expect(result.status == MgvizProcess.ExitStatus.dataError.rawValue)
         #expect(result.stderr == "mgviz: error: <stdin>: \"mlp\".\"sizes\" (line 1, column 39): the graph would have more nodes than an Int counts here, over the limit of 2000000 a spec may build\n")
         let many = #"{"inputs": {"x": 1}, "mlp": {"sizes": [1, 9007199254740992, 9007199254740992, 9007199254740992], "seed": 1, "inputs": ["x"], "outputs": ["y"]}, "define": ["z = y"]}"#
         #expect(specError(many)?.hasSuffix("the graph would have more nodes than an Int counts here, over the limit of 2000000 a spec may build") == true)
@@ -113,7 +114,7 @@ import Testing
         let title = "<!--<script> & </script> \u{2028}\u{2029} >"
         let spec = #"{"title": "<!--<script> & </script> \u2028\u2029 >", "inputs": {"x": 1}, "define": ["y = x * 2"]}"#
         let result = try runMgviz(["-", "-o", "-", "--format", "html"], stdin: Data(spec.utf8))
-        #expect(result.status == MgvizKit.ExitStatus.success.rawValue)
+        #expect(result.status == MgvizProcess.ExitStatus.success.rawValue)
         let page = output(result)
         let island = try #require(page.components(separatedBy: "id=\"mgviz-data\">").dropFirst().first?.components(separatedBy: "</script>").first)
         for forbidden in ["<", ">", "&", "\u{2028}", "\u{2029}"] { #expect(!island.contains(forbidden), "\(forbidden)") }
@@ -126,7 +127,7 @@ import Testing
     @Test func checkGivesBothNaNAVerdictOfItsOwn() throws {
         let spec = #"{"inputs": {"x": -1.0}, "define": ["y = log(x) * x"]}"#
         let result = try runMgviz(["-", "--check"], stdin: Data(spec.utf8))
-        #expect(result.status == MgvizKit.ExitStatus.success.rawValue)
+        #expect(result.status == MgvizProcess.ExitStatus.success.rawValue)
         #expect(output(result) == "NAN   x  autograd NaN  numeric NaN  NaN first appears at the log of 'x' (log of -1)\n")
     }
 
@@ -134,7 +135,7 @@ import Testing
         // d/dx log(x) at -1 is -1 by the chain rule, but log(-1 ± h) is NaN.
         let spec = #"{"inputs": {"x": -1.0, "w": 2.0}, "define": ["y = log(x) + w"]}"#
         let result = try runMgviz(["-", "--check"], stdin: Data(spec.utf8))
-        #expect(result.status == MgvizKit.ExitStatus.wrong.rawValue)
+        #expect(result.status == MgvizProcess.ExitStatus.wrong.rawValue)
         #expect(output(result) == """
             WRONG x  autograd -1.0000000000  numeric NaN
             WRONG w  autograd  1.0000000000  numeric NaN
@@ -145,7 +146,7 @@ import Testing
     @Test func nonFiniteNumbersAreSpelledOut() throws {
         let nan = #"{"inputs": {"x": -1.0}, "define": ["y = log(x)"], "expect": {"output": 1.0}}"#
         let result = try runMgviz(["-", "-o", "-", "--format", "json"], stdin: Data(nan.utf8))
-        #expect(result.status == MgvizKit.ExitStatus.wrong.rawValue)
+        #expect(result.status == MgvizProcess.ExitStatus.wrong.rawValue)
         #expect(result.stderr == "WRONG output  expected 1.0  computed NaN\nmgviz: warning: NaN first appears at 'y' (log of -1)\n")
         #expect(fixedText(-.nan, decimals: 4) == "NaN" && fixedText(.infinity, decimals: 2) == "Infinity")
         #expect(fixedText(-.infinity, decimals: 0) == "-Infinity" && exactText(-.nan) == "NaN")
@@ -178,6 +179,6 @@ import Testing
         let title = ([line] + Array(repeating: "W", count: 9)).joined(separator: "\\n")
         let spec = #"{"title": "\#(title)", "inputs": {"x": 1}, "define": ["y = x * 2"]}"#
         let result = try runMgviz(["-", "-o", "-", "--format", format], stdin: Data(spec.utf8))
-        #expect(result.status == MgvizKit.ExitStatus.success.rawValue && result.stderr.isEmpty && result.stdout.count > 1000, "\(result.stderr)")
+        #expect(result.status == MgvizProcess.ExitStatus.success.rawValue && result.stderr.isEmpty && result.stdout.count > 1000, "\(result.stderr)")
     }
 }

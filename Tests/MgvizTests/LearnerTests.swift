@@ -2,6 +2,7 @@ import Foundation
 import Micrograd
 import MgvizExport
 import MgvizKit
+import MgvizProcess
 import MgvizSpec
 import Testing
 
@@ -114,14 +115,14 @@ import Testing
 
     @Test func explainRefusesWhatItCannotReplay() throws {
         let forward = try runMgviz([sample("softmax").path, "--explain", "--no-backward"])
-        #expect(forward.status == MgvizKit.ExitStatus.usage.rawValue)
+        #expect(forward.status == MgvizProcess.ExitStatus.usage.rawValue)
         #expect(forward.stderr == "mgviz: error: --explain replays backward: drop --no-backward; see 'mgviz --help'\n")
         // A dump written without grads has no backward to replay either.
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         _ = try runMgviz([sample("softmax").path, "--no-backward", "-o", "g.json"], in: folder)
         let dump = try runMgviz(["g.json", "--explain"], in: folder)
-        #expect(dump.status == MgvizKit.ExitStatus.usage.rawValue)
+        #expect(dump.status == MgvizProcess.ExitStatus.usage.rawValue)
         #expect(dump.stderr == "mgviz: error: g.json: --explain replays backward, and this dump has no grads (it was written with --no-backward); dump the graph with its grads\n")
     }
 
@@ -166,7 +167,7 @@ import Testing
             #expect(abs(central.gradientChecks[i].result.numeric - exact[i]) < abs(forward.gradientChecks[i].result.numeric - exact[i]))
         }
         let coarse = try runMgviz([sample("derivatives").path, "--check", "--method", "forward", "--step", "1e-3"])
-        #expect(coarse.status == MgvizKit.ExitStatus.wrong.rawValue)
+        #expect(coarse.status == MgvizProcess.ExitStatus.wrong.rawValue)
         #expect(output(coarse).hasPrefix("WRONG a  autograd -12.3535533906  numeric -12.3595102075\n"))
     }
 

@@ -65,8 +65,9 @@ import Testing
             guard case .spec(let specError) = error as? DrawError else { return false }
             return specError.location == .expression(index: 0, name: "y", column: 8)
         }
-        #expect(throws: InvalidOption(.precision, "must be from 0 to 17, got 18")) { try DrawOptions(precision: 18).validate() }
-        #expect(DrawError.tooManyNodes(count: 3, maximum: 2, format: .svg).exitStatus == .dataError)
+        #expect(throws: InvalidOption.integer(.precision, 18, allowed: 0...17)) { try DrawOptions(precision: 18).validate() }
+        #expect(throws: InvalidOption.number(.dotsPerInch, 0, allowed: 10...2400)) { try DrawOptions(dotsPerInch: 0).validate() }
+        #expect(throws: InvalidOption.exampleWithoutPlate) { try DrawOptions(batch: .all, example: 2).validate() }
     }
 
     @Test func checksAndExpectationsAreVerdictsNotPrintedLines() throws {
@@ -96,5 +97,39 @@ import Testing
         #expect(script.contains("const opSuffix = \"\(NodeNames.opSuffix)\";"))
                 let page = String(decoding: try lectureL().rendered(as: .html), as: UTF8.self)
         #expect(page.contains(script) && page.contains("<title>n4_op&#45;&gt;n4</title>"))
+    }
+
+    /// A Swift program that draws through MgvizKit keeps its process as it set it up: the
+    /// library installs no signal handler, arms or stops no timer and blocks no signal (the
+    /// limit on a layout's CPU time is the command's alone), and never exits; the program's own
+    /// profiling timer ticks through every layout, and the program ends when it chooses.
+    @Test func aProgramKeepsItsProcess() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bench = mgvizBinary.deletingLastPathComponent().appendingPathComponent("mgviz-bench")
+        let lines = try run(bench, ["library-process", folder.path]).split(separator: "\n")
+        #expect(lines.last == "the process is as the program set it", "\(lines)")
+        let ticks = lines.first?.split(separator: " ").last.flatMap { Int($0) } ?? 0
+        #expect(ticks > 0, "\(lines)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["probe.html", "probe.json", "probe.png", "probe.svg"])
+    }
+
+    /// The library, and the modules it brings, never end the process, take or send a signal,
+    /// arm a timer or print: only the executables' MgvizProcess does.
+    @Test func theLibraryNeverActsOnTheProcess() throws {
+        // A call, not a method of the same name (`AgIdDisc.print`).
+        let call = /_exit\(|[^\w.]exit\(|signal\(|sigaction|setitimer|[^\w.](?:print|abort|raise|kill)\(/
+        var files = 0
+        for target in ["Micrograd", "MgvizSpec", "MgvizExport", "MgvizRender", "MgvizFiles", "MgvizKit"] {
+            let folder = packageRoot.appendingPathComponent("Sources/\(target)")
+            let enumerator = try #require(FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil))
+            for case let file as URL in enumerator where file.pathExtension == "swift" {
+                files += 1
+                let text = try String(contentsOf: file, encoding: .utf8)
+                let found = text.firstMatch(of: call).map { String($0.output) }
+                #expect(found == nil, "\(file.lastPathComponent): \(found ?? "")")
+            }
+        }
+        #expect(files > 50)
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
 import MgvizKit
+import MgvizProcess
 import Testing
+@testable import mgviz
 
 /// `mgviz guide.md`: diagrams from a document's mgviz blocks, their links kept after them.
 @Suite struct MarkdownDocuments {
@@ -124,7 +126,7 @@ import Testing
         try FileManager.default.removeItem(at: files[2])
         let changed = try Data(contentsOf: document)
         let stale = try runMgviz([document.path, "--check"], in: folder)
-        #expect(stale.status == MgvizKit.ExitStatus.wrong.rawValue)
+        #expect(stale.status == MgvizProcess.ExitStatus.wrong.rawValue)
         #expect(String(decoding: stale.stdout, as: UTF8.self) == """
             \(document.path): the mgviz block at line 13: \(folder.path)/guide-1.svg is stale
             \(document.path): the mgviz block at line 29: \(folder.path)/softmax.svg is missing
@@ -139,7 +141,7 @@ import Testing
         let fresh = folder.appendingPathComponent("fresh.md")
         try Data("Intro\n\n```mgviz id=x\nx = 2.0\ny = x**2\n```\n".utf8).write(to: fresh)
         let check = try runMgviz([fresh.path, "--check"], in: folder)
-        #expect(check.status == MgvizKit.ExitStatus.wrong.rawValue)
+        #expect(check.status == MgvizProcess.ExitStatus.wrong.rawValue)
         #expect(String(decoding: check.stdout, as: UTF8.self)
             == "\(fresh.path): the mgviz block at line 3: \(folder.path)/x.svg is missing; its image link is missing or out of date\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["fresh.md"])
@@ -150,7 +152,7 @@ import Testing
         let badText = "# Bad\n\n```mgviz id=good\nx = 1\ny = x * 2\n```\n\n```mgviz\nx = 1\ny = x +\n```\n"
         try Data(badText.utf8).write(to: bad)
         let run = try runMgviz([bad.path, fresh.path], in: folder)
-        #expect(run.status == MgvizKit.ExitStatus.dataError.rawValue)
+        #expect(run.status == MgvizProcess.ExitStatus.dataError.rawValue)
         #expect(run.stderr == "mgviz: error: \(bad.path): the mgviz block at line 8: line 2, column 8: expected a number, a name, a function or '(', got the end of the expression\n")
         #expect(try String(contentsOf: bad, encoding: .utf8) == badText)
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("good.svg").path))
@@ -159,7 +161,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("```mgviz colour=grad\nx = 1\n```\n", "the mgviz block at line 1: unknown option 'colour' (a block takes: id, format, rankdir, precision, color, theme, collapse, focus, depth, no-backward, dpi, max-nodes)"),
+        ("```mgviz colour=grad\nx = 1\n```\n", "the mgviz block at line 1: unknown option 'colour' (a block takes: id, format, rankdir, precision, no-backward, color, theme, collapse, batch, example, focus, depth, max-nodes, dpi)"),
         ("```mgviz format=pdf\nx = 1\n```\n", "the mgviz block at line 1: format=pdf: expected svg or png, a format a Markdown image can show"),
         ("```mgviz precision=99\nx = 1\n```\n", "the mgviz block at line 1: --precision must be from 0 to 17, got 99"),
         ("```mgviz id=../up\nx = 1\n```\n", "the mgviz block at line 1: id=../up: expected letters, digits, '-', '_' and '.', not starting with '.' (it names the image file)"),
@@ -169,9 +171,37 @@ import Testing
     ])
     func blockErrors(text: String, message: String) throws {
         let document = try MarkdownDocument(bytes: Array(text.utf8))
-        let rendering = try MarkdownRendering(document, path: "doc.md")
-        #expect(rendering.failures.map(\.description) == [message])
+        let (rendering, failures) = try commandRendering(document)
+        #expect(failures == [message])
         #expect(rendering.document == nil)
+    }
+
+    /// A document drawn as the command draws it: each block's words read as its options.
+    func commandRendering(_ document: MarkdownDocument) throws -> (MarkdownRendering, failures: [String]) {
+        let (images, refused) = try MarkdownImages.reading(document, path: "doc.md", outDir: nil, over: MarkdownImages.Settings())
+        let rendering = MarkdownRendering(document, images: images)
+        return (rendering, rendering.failures(with: refused).map(\.message))
+    }
+
+    /// `batch=` and `example=` in a block draw what `--batch` and `--example` draw: the
+    /// example a plate shows, or every example.
+    @Test func blocksTakeBatchAndExample() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let spec = #"{"mlp": {"sizes": [2, 3, 1], "seed": 1}, "batch": {"inputs": [[0.5, 1], [2, -1], [1, 1]], "targets": [1, -1, 1], "loss": "hinge"}}"#
+        try Data(spec.utf8).write(to: folder.appendingPathComponent("spec.json"))
+        let blocks = [("plate", "", [String]()), ("all", " batch=all", ["--batch", "all"]), ("second", " example=1", ["--example", "1"])]
+        let document = blocks.map { "```mgviz id=\($0.0)\($0.1)\n\(spec)\n```\n" }.joined(separator: "\n")
+        try Data(document.utf8).write(to: folder.appendingPathComponent("guide.md"))
+        let run = try runMgviz(["guide.md"], in: folder)
+        #expect(run.status == MgvizProcess.ExitStatus.success.rawValue && run.stderr.isEmpty, "\(run.stderr)")
+        var images: [Data] = []
+        for (id, _, options) in blocks {
+            let drawn = try runMgviz(["spec.json", "-o", "-"] + options, in: folder)
+            images.append(try Data(contentsOf: folder.appendingPathComponent("\(id).svg")))
+            #expect(images.last == drawn.stdout, "\(id)")
+        }
+        #expect(Set(images).count == 3)
     }
 
     /// cmark's tree and iterator are freed on every parse: a document of 64 KB, parsed 300 times
@@ -192,16 +222,16 @@ import Testing
         #expect(try MarkdownDocument(bytes: Array(nested.utf8)).blocks.isEmpty)
         let windows = "Intro\r\n```mgviz id=w\r\nx = 1\r\ny = x*2\r\n```\r\nafter\r\n"
         let document = try MarkdownDocument(bytes: Array(windows.utf8))
-        let rendered = try #require(try MarkdownRendering(document, path: "doc.md").document)
+        let rendered = try #require(try commandRendering(document).0.document)
         #expect(String(decoding: rendered, as: UTF8.self)
             == "Intro\r\n```mgviz id=w\r\nx = 1\r\ny = x*2\r\n```\r\n<!-- mgviz-image -->\r\n![w](w.svg)\r\n<!-- /mgviz-image -->\r\nafter\r\n")
         // In a list item, the link keeps the block's indentation, and stays in the item.
         let listed = "- step one:\n\n  ```mgviz id=l\n  x = 1\n  y = x * 2\n  ```\n- step two\n"
-        let inList = try #require(try MarkdownRendering(MarkdownDocument(bytes: Array(listed.utf8)), path: "doc.md").document)
+        let inList = try #require(try commandRendering(MarkdownDocument(bytes: Array(listed.utf8))).0.document)
         #expect(String(decoding: inList, as: UTF8.self)
             == "- step one:\n\n  ```mgviz id=l\n  x = 1\n  y = x * 2\n  ```\n  <!-- mgviz-image -->\n  ![l](l.svg)\n  <!-- /mgviz-image -->\n- step two\n")
         let stale = "```mgviz id=w\nx = 1\ny = x\n```\n<!-- mgviz-image -->\n![old](old.svg)\n<!-- /mgviz-image -->\nafter\n"
-        let refreshed = try #require(try MarkdownRendering(MarkdownDocument(bytes: Array(stale.utf8)), path: "doc.md").document)
+        let refreshed = try #require(try commandRendering(MarkdownDocument(bytes: Array(stale.utf8))).0.document)
         #expect(String(decoding: refreshed, as: UTF8.self)
             == "```mgviz id=w\nx = 1\ny = x\n```\n<!-- mgviz-image -->\n![w](w.svg)\n<!-- /mgviz-image -->\nafter\n")
     }

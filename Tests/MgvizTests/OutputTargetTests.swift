@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import MgvizKit
+import MgvizProcess
 import Testing
 
 /// Issue 9: writing by what the output is (file, link, device, pipe, folder), interrupted
@@ -17,7 +18,7 @@ import Testing
     /// The diagram as `-o -` writes it, to compare with what reached a file or a pipe.
     func reference(_ name: String, format: String = "svg") throws -> Data {
         let result = try runMgviz([sample(name).path, "-o", "-", "--format", format])
-        #expect(result.status == MgvizKit.ExitStatus.success.rawValue)
+        #expect(result.status == MgvizProcess.ExitStatus.success.rawValue)
         return result.stdout
     }
 
@@ -33,13 +34,13 @@ import Testing
         reader.standardOutput = received
         try reader.run()
         let result = try runMgviz([sample("neuron").path, "-o", "fifo.svg"], in: folder)
-        if result.status != MgvizKit.ExitStatus.success.rawValue {
+        if result.status != MgvizProcess.ExitStatus.success.rawValue {
             // Let the reader, still waiting for a writer, see the end.
             close(open(fifo.path, O_WRONLY | O_NONBLOCK))
         }
         let bytes = received.fileHandleForReading.readDataToEndOfFile()
         reader.waitUntilExit()
-        #expect(result.status == MgvizKit.ExitStatus.success.rawValue && result.stderr.isEmpty, "\(result.stderr)")
+        #expect(result.status == MgvizProcess.ExitStatus.success.rawValue && result.stderr.isEmpty, "\(result.stderr)")
         #expect(bytes == (try reference("neuron")))
         #expect(kind(fifo) == S_IFIFO)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["fifo.svg"])
@@ -54,7 +55,7 @@ import Testing
         let device: dev_t = (1 << 8) | 3
         #expect(mknod(null.path, S_IFCHR | 0o666, device) == 0)
         let result = try runMgviz([sample("neuron").path, "-o", "null", "--format", "svg"], in: folder)
-        #expect(result.status == MgvizKit.ExitStatus.success.rawValue && result.stderr.isEmpty, "\(result.stderr)")
+        #expect(result.status == MgvizProcess.ExitStatus.success.rawValue && result.stderr.isEmpty, "\(result.stderr)")
         #expect(kind(null) == S_IFCHR)
         #expect(status(null)?.st_rdev == device)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["null"])
@@ -63,7 +64,7 @@ import Testing
         let full = folder.appendingPathComponent("full")
         #expect(mknod(full.path, S_IFCHR | 0o666, (1 << 8) | 7) == 0)
         let refused = try runMgviz([sample("neuron").path, "-o", "full", "--format", "svg"], in: folder)
-        #expect(refused.status == MgvizKit.ExitStatus.cannotCreate.rawValue && refused.stderr == "mgviz: error: cannot write full: No space left on device\n", "\(refused.stderr)")
+        #expect(refused.status == MgvizProcess.ExitStatus.cannotCreate.rawValue && refused.stderr == "mgviz: error: cannot write full: No space left on device\n", "\(refused.stderr)")
         #expect(kind(full) == S_IFCHR && status(full)?.st_rdev == (1 << 8) | 7)
     }
 
@@ -75,7 +76,7 @@ import Testing
         // Major 240 is for local use and has no driver here: even a wrong open could not write.
         guard mknod(disk.path, S_IFBLK | 0o600, (240 << 8) | 0) == 0 else { return }  // refused in some containers
         let result = try runMgviz([sample("neuron").path, "-o", "disk", "--format", "svg"], in: folder)
-        #expect(result.status == MgvizKit.ExitStatus.cannotCreate.rawValue)
+        #expect(result.status == MgvizProcess.ExitStatus.cannotCreate.rawValue)
         #expect(result.stderr == "mgviz: error: cannot write disk: it is a block device; mgviz writes only files, pipes and character devices\n")
         #expect(kind(disk) == S_IFBLK)
     }
@@ -85,7 +86,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("out"), withIntermediateDirectories: false)
         let result = try runMgviz([sample("neuron").path, "-o", "out", "--format", "svg"], in: folder)
-        #expect(result.status == MgvizKit.ExitStatus.cannotCreate.rawValue)
+        #expect(result.status == MgvizProcess.ExitStatus.cannotCreate.rawValue)
         #expect(result.stderr == "mgviz: error: cannot write out: it is a folder; to write into a folder use --out-dir out\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("out").path).isEmpty)
     }
@@ -100,7 +101,7 @@ import Testing
         // Relative, so read against the link's folder, not the current one.
         let link = folder.appendingPathComponent("link.svg")
         try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "real/target.svg")
-        #expect(try runMgviz([sample("neuron").path, "-o", link.path]).status == MgvizKit.ExitStatus.success.rawValue)
+        #expect(try runMgviz([sample("neuron").path, "-o", link.path]).status == MgvizProcess.ExitStatus.success.rawValue)
         #expect(kind(link) == S_IFLNK)
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link.path) == "real/target.svg")
         #expect(try Data(contentsOf: target) == (try reference("neuron")))
@@ -111,14 +112,14 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: chain.path, withDestinationPath: "dangling.json")
         try FileManager.default.createSymbolicLink(
             atPath: folder.appendingPathComponent("dangling.json").path, withDestinationPath: real.appendingPathComponent("new.json").path)
-        #expect(try runMgviz([sample("neuron").path, "-o", "chain.json"], in: folder).status == MgvizKit.ExitStatus.success.rawValue)
+        #expect(try runMgviz([sample("neuron").path, "-o", "chain.json"], in: folder).status == MgvizProcess.ExitStatus.success.rawValue)
         #expect(kind(chain) == S_IFLNK && kind(folder.appendingPathComponent("dangling.json")) == S_IFLNK)
         #expect(try Data(contentsOf: real.appendingPathComponent("new.json")) == (try reference("neuron", format: "json")))
 
         // A loop is an error, not a hang.
         try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("loop.svg").path, withDestinationPath: "loop.svg")
         let loop = try runMgviz([sample("neuron").path, "-o", "loop.svg"], in: folder)
-        #expect(loop.status == MgvizKit.ExitStatus.cannotCreate.rawValue && loop.stderr == "mgviz: error: cannot write loop.svg: Too many levels of symbolic links\n")
+        #expect(loop.status == MgvizProcess.ExitStatus.cannotCreate.rawValue && loop.stderr == "mgviz: error: cannot write loop.svg: Too many levels of symbolic links\n")
     }
 
     @Test(arguments: [0o600, 0o640, 0o755] as [mode_t])
@@ -131,7 +132,7 @@ import Testing
         // As root, another user's file stays theirs.
         let owner: (uid_t, gid_t)? = getuid() == 0 ? (1234, 5678) : nil
         if let owner { #expect(chown(out.path, owner.0, owner.1) == 0) }
-        #expect(try runMgviz([sample("neuron").path, "-o", "out.svg"], in: folder).status == MgvizKit.ExitStatus.success.rawValue)
+        #expect(try runMgviz([sample("neuron").path, "-o", "out.svg"], in: folder).status == MgvizProcess.ExitStatus.success.rawValue)
         let info = try #require(status(out))
         #expect(info.st_mode & 0o7777 == mode)
         if let owner { #expect(info.st_uid == owner.0 && info.st_gid == owner.1) }
@@ -145,7 +146,7 @@ import Testing
         let out = folder.appendingPathComponent("out.svg")
         try Data("old".utf8).write(to: out)
         #expect(chmod(out.path, 0o6755) == 0)
-        #expect(try runMgviz([sample("neuron").path, "-o", "out.svg"], in: folder).status == MgvizKit.ExitStatus.success.rawValue)
+        #expect(try runMgviz([sample("neuron").path, "-o", "out.svg"], in: folder).status == MgvizProcess.ExitStatus.success.rawValue)
         #expect(try #require(status(out)).st_mode & 0o7777 == 0o755)
     }
 
@@ -170,7 +171,7 @@ import Testing
         }
         reader.start()
         let result = try runMgviz([sample("neuron").path, "-o", "out.svg"], in: folder)
-        #expect(result.status == MgvizKit.ExitStatus.success.rawValue && result.stderr.isEmpty, "\(result.stderr)")
+        #expect(result.status == MgvizProcess.ExitStatus.success.rawValue && result.stderr.isEmpty, "\(result.stderr)")
         while reader.isExecuting || !reader.isFinished { usleep(1000) }
         #expect(received.withLock { $0 } == (try reference("neuron")))
         #expect(try #require(status(URL(fileURLWithPath: path))).st_mode & S_IFMT == S_IFSOCK)
@@ -184,7 +185,7 @@ import Testing
         #expect(name.utf8.count == 255)
         for spec in ["neuron", "softmax"] {
             let result = try runMgviz([sample(spec).path, "-o", name], in: folder)
-            #expect(result.status == MgvizKit.ExitStatus.success.rawValue && result.stderr.isEmpty, "\(result.stderr)")
+            #expect(result.status == MgvizProcess.ExitStatus.success.rawValue && result.stderr.isEmpty, "\(result.stderr)")
             #expect(try Data(contentsOf: folder.appendingPathComponent(name)) == (try reference(spec)))
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == [name])
@@ -229,7 +230,7 @@ import Testing
             } else {
                 // The rename came first: the whole new diagram, never part of it.
                 #expect(contents.hasPrefix("digraph mgviz {") && contents.hasSuffix("}\n"))
-                #expect(process.terminationStatus == MgvizKit.ExitStatus.success.rawValue || process.terminationStatus == 128 + signal)
+                #expect(process.terminationStatus == MgvizProcess.ExitStatus.success.rawValue || process.terminationStatus == 128 + signal)
             }
         }
         #expect(caughtMidWrite, "no signal arrived during a write")
@@ -245,11 +246,11 @@ import Testing
             return (result.status, result.stderr)
         }
         let (status, message) = try bash(#""$0" <(cat spec.json) -o out.svg"#)
-        #expect(status == MgvizKit.ExitStatus.success.rawValue && message.isEmpty, "\(message)")
+        #expect(status == MgvizProcess.ExitStatus.success.rawValue && message.isEmpty, "\(message)")
         #expect(try Data(contentsOf: folder.appendingPathComponent("out.svg")) == (try reference("neuron")))
         // The size limit holds for a pipe as for standard input: it counts what was read.
         let (over, refusal) = try bash(#""$0" <(head -c 67108865 /dev/zero) -o big.svg"#)
-        #expect(over == MgvizKit.ExitStatus.dataError.rawValue)
+        #expect(over == MgvizProcess.ExitStatus.dataError.rawValue)
         #expect(refusal.hasPrefix("mgviz: error: /dev/fd/") && refusal.hasSuffix(" bytes, over the limit of 67108864\n"), "\(refusal)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["out.svg", "spec.json"])
     }
@@ -284,7 +285,7 @@ import Testing
         let bytes = FileHandle(fileDescriptor: output[0], closeOnDealloc: true).readDataToEndOfFile()
         let message = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus == MgvizKit.ExitStatus.success.rawValue && message.isEmpty, "\(message)")
+        #expect(process.terminationStatus == MgvizProcess.ExitStatus.success.rawValue && message.isEmpty, "\(message)")
         #expect(bytes == (try reference("neuron")))
         #expect(kind(folder.appendingPathComponent("in.json")) == S_IFLNK && kind(folder.appendingPathComponent("out.svg")) == S_IFLNK)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["in.json", "out.svg"])
@@ -304,7 +305,7 @@ import Testing
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try runMgviz([sample("neuron").path, sample("softmax").path, "--out-dir", "docs/figures/v1"], in: folder)
-        #expect(result.status == MgvizKit.ExitStatus.success.rawValue && result.stderr.isEmpty, "\(result.stderr)")
+        #expect(result.status == MgvizProcess.ExitStatus.success.rawValue && result.stderr.isEmpty, "\(result.stderr)")
         let out = folder.appendingPathComponent("docs/figures/v1")
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted() == ["neuron.svg", "softmax.svg"])
         // mgviz runs with this process's umask, which /proc reports without changing it.
@@ -317,7 +318,7 @@ import Testing
         }
         try Data("a file".utf8).write(to: folder.appendingPathComponent("plain"))
         let underAFile = try runMgviz([sample("neuron").path, "--out-dir", "plain/figures"], in: folder)
-        #expect(underAFile.status == MgvizKit.ExitStatus.cannotCreate.rawValue)
+        #expect(underAFile.status == MgvizProcess.ExitStatus.cannotCreate.rawValue)
         #expect(underAFile.stderr == "mgviz: error: cannot create the --out-dir folder plain/figures: Not a directory\n")
     }
 
@@ -330,7 +331,7 @@ import Testing
         }
         let before = try snapshot(folder)
         let sameName = try runMgviz(["a/x.json", "b/x.json", "--out-dir", "out"], in: folder)
-        #expect(sameName.status == MgvizKit.ExitStatus.usage.rawValue)
+        #expect(sameName.status == MgvizProcess.ExitStatus.usage.rawValue)
         #expect(sameName.stderr == "mgviz: error: a/x.json and b/x.json would both write out/x.svg; rename one or run them separately\n")
         #expect(sameName.stdout.isEmpty)
         #expect(try snapshot(folder) == before)  // not even the out-dir is made
@@ -339,7 +340,7 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("b/y.svg").path, withDestinationPath: "x.svg")
         try Data(contentsOf: sample("neuron")).write(to: folder.appendingPathComponent("a/y.json"))
         let linked = try runMgviz(["a/x.json", "a/y.json", "--out-dir", "b"], in: folder)
-        #expect(linked.status == MgvizKit.ExitStatus.usage.rawValue)
+        #expect(linked.status == MgvizProcess.ExitStatus.usage.rawValue)
         #expect(linked.stderr == "mgviz: error: a/x.json and a/y.json would both write b/y.svg; rename one or run them separately\n")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("b/x.svg").path))
     }
@@ -355,7 +356,7 @@ import Testing
         }
         let before = try snapshot(folder)
         let direct = try runMgviz(["one/x.json", "out/x.json", "--out-dir", "out", "--format", "json"], in: folder)
-        #expect(direct.status == MgvizKit.ExitStatus.usage.rawValue)
+        #expect(direct.status == MgvizProcess.ExitStatus.usage.rawValue)
         #expect(direct.stderr == "mgviz: error: the output out/x.json of one/x.json would overwrite the spec out/x.json; choose another --out-dir\n")
         #expect(try snapshot(folder) == before)
 
@@ -364,10 +365,10 @@ import Testing
         try Data(contentsOf: sample("softmax")).write(to: folder.appendingPathComponent("one/z.json"))
         let linkedBefore = try snapshot(folder)
         let linked = try runMgviz(["one/z.json", "./one/../specs/z.json", "--out-dir", "out", "--format", "json"], in: folder)
-        #expect(linked.status == MgvizKit.ExitStatus.usage.rawValue)
+        #expect(linked.status == MgvizProcess.ExitStatus.usage.rawValue)
         #expect(linked.stderr == "mgviz: error: the output out/z.json of one/z.json would overwrite the spec ./one/../specs/z.json; choose another --out-dir\n")
         let itself = try runMgviz(["specs/z.json", "--out-dir", "./out/", "--format", "json"], in: folder)
-        #expect(itself.status == MgvizKit.ExitStatus.usage.rawValue)
+        #expect(itself.status == MgvizProcess.ExitStatus.usage.rawValue)
         #expect(itself.stderr == "mgviz: error: specs/z.json: the output would overwrite the spec itself; choose another --out-dir\n")
         #expect(try snapshot(folder) == linkedBefore)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import MgvizKit
+import MgvizProcess
 import Testing
 
 /// Issue 6: limits, and output that survives a kill.
@@ -13,11 +14,11 @@ import Testing
         try handle.truncate(atOffset: 64 << 20 + 1)
         try handle.close()
         let result = try runMgviz(["big.json", "-o", "out.svg"], in: folder)
-        #expect(result.status == MgvizKit.ExitStatus.dataError.rawValue)
+        #expect(result.status == MgvizProcess.ExitStatus.dataError.rawValue)
         #expect(result.stderr == "mgviz: error: big.json: the file is 67108865 bytes, over the limit of 67108864\n")
         // Standard input is held to the same limit.
         let piped = try runMgviz(["-", "-o", "-", "--format", "json"], stdin: Data(count: 64 << 20 + 1))
-        #expect(piped.status == MgvizKit.ExitStatus.dataError.rawValue && piped.stderr.hasPrefix("mgviz: error: <stdin>: the file is "))
+        #expect(piped.status == MgvizProcess.ExitStatus.dataError.rawValue && piped.stderr.hasPrefix("mgviz: error: <stdin>: the file is "))
     }
 
     @Test func longFlatSumExportsWithoutRecursion() throws {
@@ -27,7 +28,7 @@ import Testing
         try Data(#"{"inputs": {"x": 0.5}, "define": ["y = \#(terms)"]}"#.utf8).write(to: folder.appendingPathComponent("sum.json"))
         for format in ["json", "dot"] {
             let result = try runMgviz(["sum.json", "-o", "out.\(format)"], in: folder)
-            #expect(result.status == MgvizKit.ExitStatus.success.rawValue, "\(format): \(result.stderr)")
+            #expect(result.status == MgvizProcess.ExitStatus.success.rawValue, "\(format): \(result.stderr)")
         }
         let dump = try Dump(Data(contentsOf: folder.appendingPathComponent("out.json")))
         #expect(dump.nodes.count == 200_000 && dump.nodes.last?.data.value == 100_000)
@@ -64,7 +65,7 @@ import Testing
         #expect(left.count == 1, "\(left)")
         try Data(contentsOf: sample("neuron")).write(to: folder.appendingPathComponent("neuron.json"))
         let next = try runMgviz(["neuron.json", "-o", "neuron.dot"], in: folder)
-        #expect(next.status == MgvizKit.ExitStatus.success.rawValue && next.stderr.isEmpty, "\(next.stderr)")
+        #expect(next.status == MgvizProcess.ExitStatus.success.rawValue && next.stderr.isEmpty, "\(next.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["neuron.dot", "neuron.json", "out.dot", "slow.json"])
         #expect(try String(contentsOf: target, encoding: .utf8) == "precious")
     }

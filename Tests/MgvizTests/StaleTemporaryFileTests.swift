@@ -1,5 +1,6 @@
 import Foundation
 import MgvizKit
+import MgvizProcess
 import Testing
 
 /// Issue 22: a run removes the temp files that killed runs left in the folder it writes to,
@@ -32,7 +33,7 @@ extension OutputTargets {
         let before = try snapshot(folder)
 
         let result = try runMgviz(["neuron.json", "-o", "out.svg"], in: folder)
-        #expect(result.status == MgvizKit.ExitStatus.success.rawValue && result.stderr.isEmpty, "\(result.stderr)")
+        #expect(result.status == MgvizProcess.ExitStatus.success.rawValue && result.stderr.isEmpty, "\(result.stderr)")
         var expected = before
         for url in stale { expected[url.lastPathComponent] = nil }
         expected["out.svg"] = try reference("neuron")
@@ -80,13 +81,13 @@ extension OutputTargets {
             if try temporaryFile()?.name == seen.name {
                 caughtMidWrite = true
                 let other = try runMgviz(["neuron.json", "-o", "neuron.svg"], in: folder)
-                #expect(other.status == MgvizKit.ExitStatus.success.rawValue && other.stderr.isEmpty, "\(other.stderr)")
+                #expect(other.status == MgvizProcess.ExitStatus.success.rawValue && other.stderr.isEmpty, "\(other.stderr)")
                 let kept = try temporaryFile()
                 #expect(kept?.name == seen.name && kept.map { $0.size >= seen.size } == true)
             }
             kill(process.processIdentifier, SIGCONT)
             process.waitUntilExit()
-            #expect(process.terminationReason == .exit && process.terminationStatus == MgvizKit.ExitStatus.success.rawValue)
+            #expect(process.terminationReason == .exit && process.terminationStatus == MgvizProcess.ExitStatus.success.rawValue)
             #expect(try Data(contentsOf: folder.appendingPathComponent("out.dot")) == dot)
             #expect(try temporaryFile() == nil)
         }

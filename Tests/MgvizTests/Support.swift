@@ -2,6 +2,7 @@ import Foundation
 import Micrograd
 import MgvizExport
 import MgvizKit
+import MgvizProcess
 import MgvizSpec
 
 let packageRoot = URL(fileURLWithPath: #filePath)
@@ -102,7 +103,7 @@ func temporaryFolder() throws -> URL {
 func run(_ program: URL, _ arguments: [String]) throws -> String {
     let result = try runProgram(program, arguments)
     struct Failed: Error { var status: Int32, stderr: String }
-    guard result.status == MgvizKit.ExitStatus.success.rawValue else { throw Failed(status: result.status, stderr: result.stderr) }
+    guard result.status == MgvizProcess.ExitStatus.success.rawValue else { throw Failed(status: result.status, stderr: result.stderr) }
     return String(decoding: result.stdout, as: UTF8.self)
 }
 

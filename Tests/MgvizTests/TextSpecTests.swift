@@ -1,5 +1,6 @@
 import Foundation
 import MgvizKit
+import MgvizProcess
 import MgvizSpec
 import Testing
 
@@ -101,7 +102,7 @@ import Testing
         #expect(fromStdin.status == 0 && fromStdin.stdout == twin.stdout && fromFile.stdout == twin.stdout)
         // Read as JSON, a text spec is a JSON error.
         let asJSON = try runMgviz(["-", "-o", "-"], stdin: spec)
-        #expect(asJSON.status == MgvizKit.ExitStatus.dataError.rawValue)
+        #expect(asJSON.status == MgvizProcess.ExitStatus.dataError.rawValue)
         #expect(asJSON.stderr == "mgviz: error: <stdin>: line 1, column 1: invalid JSON: expected a JSON value, got '#'\n")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import MgvizKit
+import MgvizProcess
 import Testing
 
 /// `--theme light|dark|auto`: every text readable on its fill, in every theme and colouring.
@@ -122,7 +123,7 @@ import Testing
     func everyTextIsReadable(theme: String, coloring: String) throws {
         for (name, flags) in Self.drawings {
             let result = try runMgviz([sample(name).path, "-o", "-", "--format", "svg", "--theme", theme, "--color", coloring] + flags)
-            #expect(result.status == 0 || result.status == MgvizKit.ExitStatus.wrong.rawValue, "\(result.stderr)")
+            #expect(result.status == 0 || result.status == MgvizProcess.ExitStatus.wrong.rawValue, "\(result.stderr)")
             let svg = String(decoding: result.stdout, as: UTF8.self)
             let light = Self.worstContrast(svg, dark: nil)
             #expect(light.ratio >= 4.5, "\(name) \(flags) \(theme) \(coloring): \(light.ratio) at \(light.where)")
@@ -150,7 +151,7 @@ import Testing
         #expect(dark.contains("fill=\"#1f3b61\"") && !dark.contains("#cfe2ff"))
         // A bitmap cannot follow the reader.
         let png = try runMgviz([sample("softmax").path, "-o", "-", "--format", "png", "--theme", "auto"])
-        #expect(png.status == MgvizKit.ExitStatus.usage.rawValue && png.stdout.isEmpty)
+        #expect(png.status == MgvizProcess.ExitStatus.usage.rawValue && png.stdout.isEmpty)
         #expect(png.stderr == "mgviz: error: --theme auto follows the reader's light or dark preference, which only SVG (and HTML) can; png takes --theme light or dark\n")
     }
 }

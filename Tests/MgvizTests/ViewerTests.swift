@@ -1,5 +1,6 @@
 import Foundation
 import MgvizKit
+import MgvizProcess
 import Testing
 
 /// Issue 5: the HTML viewer's page, and batch mode. The viewer's behaviour in a real browser
@@ -7,7 +8,7 @@ import Testing
 @Suite struct Viewer {
     @Test func pageIsSelfContained() throws {
         let result = try runMgviz([sample("softmax").path, "-o", "-", "--format", "html"])
-        #expect(result.status == MgvizKit.ExitStatus.success.rawValue)
+        #expect(result.status == MgvizProcess.ExitStatus.success.rawValue)
         let page = String(decoding: result.stdout, as: UTF8.self)
         #expect(page.hasPrefix("<!DOCTYPE html>") && page.contains("<svg") && !page.contains("<?xml"))
         // Nothing is fetched: the only URLs are XML namespaces.
@@ -51,7 +52,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let specs = ["softmax", "neuron", "mlp_lecture"].map { sample($0).path }
         let first = try runMgviz(specs + ["--out-dir", folder.path, "--format", "svg"])
-        #expect(first.status == MgvizKit.ExitStatus.success.rawValue)
+        #expect(first.status == MgvizProcess.ExitStatus.success.rawValue)
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
         #expect(names == ["mlp_lecture.svg", "neuron.svg", "softmax.svg"])
         func stamps() throws -> [Date] {
@@ -60,7 +61,7 @@ import Testing
         let before = try stamps()
         let contents = try names.map { try Data(contentsOf: folder.appendingPathComponent($0)) }
         usleep(20_000)
-        #expect(try runMgviz(specs + ["--out-dir", folder.path, "--format", "svg"]).status == MgvizKit.ExitStatus.success.rawValue)
+        #expect(try runMgviz(specs + ["--out-dir", folder.path, "--format", "svg"]).status == MgvizProcess.ExitStatus.success.rawValue)
         #expect(try stamps() == before)
         // One process renders each the same as a process of its own.
         for (name, data) in zip(names, contents) {
@@ -75,10 +76,10 @@ import Testing
         let bad = folder.appendingPathComponent("bad.json")
         try Data("{".utf8).write(to: bad)
         let result = try runMgviz([bad.path, sample("neuron").path, "--out-dir", folder.path])
-        #expect(result.status == MgvizKit.ExitStatus.dataError.rawValue)
+        #expect(result.status == MgvizProcess.ExitStatus.dataError.rawValue)
         #expect(result.stderr.contains("bad.json: line 1, column 2: invalid JSON"))
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("neuron.svg").path))
         let usage = try runMgviz([sample("neuron").path, sample("softmax").path, "-o", "x.svg"])
-        #expect(usage.status == MgvizKit.ExitStatus.usage.rawValue && usage.stderr.contains("several inputs need --out-dir"))
+        #expect(usage.status == MgvizProcess.ExitStatus.usage.rawValue && usage.stderr.contains("several inputs need --out-dir"))
     }
 }

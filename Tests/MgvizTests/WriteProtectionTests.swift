@@ -1,5 +1,6 @@
 import Foundation
 import MgvizKit
+import MgvizProcess
 import Testing
 
 /// Issue 22: a file that the shell's `>` could not open for writing is refused, on every path
@@ -62,7 +63,7 @@ extension OutputTargets {
 
         for name in ["out.svg", "same.svg", "link.svg"] {
             let result = try runMgvizUnprivileged(["neuron.json", "-o", name], in: folder)
-            #expect(result.status == MgvizKit.ExitStatus.cannotCreate.rawValue, "\(name)")
+            #expect(result.status == MgvizProcess.ExitStatus.cannotCreate.rawValue, "\(name)")
             #expect(result.stderr == "mgviz: error: cannot write \(name): Permission denied\n", "\(name): \(result.stderr)")
         }
         #expect(try snapshot(folder) == before)
@@ -73,7 +74,7 @@ extension OutputTargets {
         }
 
         let open = try runMgvizUnprivileged(["neuron.json", "-o", "open.svg"], in: folder)
-        #expect(open.status == MgvizKit.ExitStatus.success.rawValue && open.stderr.isEmpty, "\(open.stderr)")
+        #expect(open.status == MgvizProcess.ExitStatus.success.rawValue && open.stderr.isEmpty, "\(open.stderr)")
         #expect(try Data(contentsOf: folder.appendingPathComponent("open.svg")) == svg)
         #expect(try temporaryFiles(in: folder).isEmpty)
     }
@@ -90,7 +91,7 @@ extension OutputTargets {
         try write("precious", to: folder.appendingPathComponent("out/softmax.svg"), mode: 0o444)
         try giveToUnprivileged(folder)
         let result = try runMgvizUnprivileged(["softmax.json", "neuron.json", "--out-dir", "out"], in: folder)
-        #expect(result.status == MgvizKit.ExitStatus.cannotCreate.rawValue)
+        #expect(result.status == MgvizProcess.ExitStatus.cannotCreate.rawValue)
         #expect(result.stderr == "mgviz: error: cannot write out/softmax.svg: Permission denied\n", "\(result.stderr)")
         #expect(try String(contentsOf: folder.appendingPathComponent("out/softmax.svg"), encoding: .utf8) == "precious")
         #expect(try Data(contentsOf: folder.appendingPathComponent("out/neuron.svg")) == (try reference("neuron")))
@@ -108,14 +109,14 @@ extension OutputTargets {
         try write("precious", to: image, mode: 0o444)
         try giveToUnprivileged(folder)
         let refusedImage = try runMgvizUnprivileged(["guide.md"], in: folder)
-        #expect(refusedImage.status == MgvizKit.ExitStatus.cannotCreate.rawValue)
+        #expect(refusedImage.status == MgvizProcess.ExitStatus.cannotCreate.rawValue)
         #expect(refusedImage.stderr == "mgviz: error: cannot write tanh.svg: Permission denied\n", "\(refusedImage.stderr)")
         #expect(try String(contentsOf: image, encoding: .utf8) == "precious")
         #expect(try String(contentsOf: document, encoding: .utf8) == text)
 
         #expect(chmod(image.path, 0o644) == 0 && chmod(document.path, 0o444) == 0)
         let refusedDocument = try runMgvizUnprivileged(["guide.md"], in: folder)
-        #expect(refusedDocument.status == MgvizKit.ExitStatus.cannotCreate.rawValue)
+        #expect(refusedDocument.status == MgvizProcess.ExitStatus.cannotCreate.rawValue)
         #expect(refusedDocument.stderr == "mgviz: error: cannot write guide.md: Permission denied\n", "\(refusedDocument.stderr)")
         #expect(try String(contentsOf: document, encoding: .utf8) == text)
         #expect(try String(contentsOf: image, encoding: .utf8).hasPrefix("<?xml"))
@@ -132,12 +133,12 @@ extension OutputTargets {
         try write("precious", to: out, mode: 0o444)
         #expect(chown(out.path, 1234, 5678) == 0)
         let result = try runMgviz([sample("neuron").path, "-o", "out.svg"], in: folder)
-        #expect(result.status == MgvizKit.ExitStatus.success.rawValue && result.stderr.isEmpty, "\(result.stderr)")
+        #expect(result.status == MgvizProcess.ExitStatus.success.rawValue && result.stderr.isEmpty, "\(result.stderr)")
         #expect(try Data(contentsOf: out) == (try reference("neuron")))
         let info = try #require(status(out))
         #expect(info.st_mode & 0o7777 == 0o444 && info.st_uid == 1234 && info.st_gid == 5678)
         let again = try runMgviz([sample("neuron").path, "-o", "out.svg"], in: folder)
-        #expect(again.status == MgvizKit.ExitStatus.success.rawValue && again.stderr.isEmpty, "\(again.stderr)")
+        #expect(again.status == MgvizProcess.ExitStatus.success.rawValue && again.stderr.isEmpty, "\(again.stderr)")
         #expect(status(out)?.st_ino == info.st_ino)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["out.svg"])
     }
@@ -173,7 +174,7 @@ extension OutputTargets {
         let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
         #expect(line.hasPrefix("leased"), "\(line)")
         let result = try runMgviz([sample("neuron").path, "-o", "out.svg"], in: folder)
-        #expect(result.status == MgvizKit.ExitStatus.success.rawValue && result.stderr.isEmpty, "\(result.stderr)")
+        #expect(result.status == MgvizProcess.ExitStatus.success.rawValue && result.stderr.isEmpty, "\(result.stderr)")
         #expect(try Data(contentsOf: out) == (try reference("neuron")))
     }
 }

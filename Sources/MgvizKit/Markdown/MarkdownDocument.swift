@@ -249,20 +249,6 @@ package enum MarkdownLimitError: Error, Sendable, Equatable, CustomStringConvert
     }
 }
 
-/// A problem with a document's block: the block's line in the document, and what.
-package struct MarkdownError: Error, Sendable, CustomStringConvertible {
-    package var line: Int
-    package var message: String
-
-    package init(line: Int, message: String) {
-        self.line = line
-        self.message = message
-    }
-
-    /// `the mgviz block at line 12: line 3, column 9: unknown name 'z'`.
-    package var description: String { "the mgviz block at line \(line): \(message)" }
-}
-
 /// A document's lines as cmark numbers them: split at "\n", "\r\n" or "\r", counted from 1
 /// after a UTF-8 byte order mark, which cmark is not given.
 private struct Lines {

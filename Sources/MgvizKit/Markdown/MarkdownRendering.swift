@@ -1,22 +1,37 @@
 import Glibc
 import MgvizExport
+import MgvizFiles
 import MgvizRender
 import MgvizSpec
 
-/// Where a document's blocks' images go, with what options, and the destination of each
+/// Where a document's blocks' images go, with what settings, and the destination of each
 /// link: all known before anything is drawn, so that a run whose images would overwrite a
-/// document or each other is refused before it draws. Blocks with bad options are listed, one
-/// error each, and get no image.
+/// document or each other is refused before it draws. The caller reads each block's settings
+/// from its words (the command reads them as its options); a block it gives none gets no image.
 package struct MarkdownImages: Sendable {
+    /// What a block's image is drawn with.
+    package struct Settings: Sendable, Equatable {
+        package var options: DrawOptions
+        /// svg or png: what a Markdown image shows.
+        package var format: OutputFormat
+        /// Names the image file, `ID.svg`; nil for the document's name and the block's number,
+        /// `guide-3.svg`.
+        package var id: String?
+
+        package init(options: DrawOptions = DrawOptions(), format: OutputFormat = .svg, id: String? = nil) {
+            self.options = options
+            self.format = format
+            self.id = id
+        }
+    }
+
     package struct Image: Sendable {
         package let block: MarkdownDocument.Block
-        /// Where the file goes, as the command names it (beside the document, or in `outDir`).
+        /// Where the file goes (beside the document, or in the folder the caller names).
         package let path: String
         /// The link's destination: the file's path from the document's folder, percent-encoded.
         let target: String
-        let options: DrawOptions
-        let format: OutputFormat
-        let id: String?
+        package let settings: Settings
         /// The alt text when the spec has no title.
         let fallbackTitle: String
 
@@ -24,122 +39,41 @@ package struct MarkdownImages: Sendable {
         /// a PNG's pixels, and its time, grow with the square of its dpi, so a PNG block at D
         /// dpi counts (D / 96)² times, and at least once (`mgviz-bench markdown`).
         package var cost: Int {
-            guard format == .png else { return 1 }
-            let scale = options.dotsPerInch / BitmapSize.defaultDotsPerInch
+            guard settings.format == .png else { return 1 }
+            let scale = settings.options.dotsPerInch / BitmapSize.defaultDotsPerInch
             return max(1, Int((scale * scale).rounded(.up)))
         }
     }
 
     package let images: [Image]
-    /// The blocks whose options are bad.
-    package let failures: [MarkdownError]
 
-    /// The options a block may give, with the command's long option names.
-    package static let optionNames = ["id", "format", "rankdir", "precision", "color", "theme", "collapse", "focus", "depth", "no-backward", "dpi", "max-nodes"]
-
-    /// The images of `document`, which is at `path`, with `options` and `format` (svg or png)
-    /// as the defaults a block's own options override. Diagrams go beside the document, or
-    /// into `outDir`. Throws when an image's path cannot be written in a link.
+    /// The images of `document`, which is at `path`: `settings` gives each block's, in the
+    /// document's order, or nil for a block that gets none (the caller refused its words).
+    /// Diagrams go beside the document, or into `outDir`. Throws when an image's path cannot
+    /// be written in a link.
     package init(
-        _ document: MarkdownDocument, path: String, outDir: String? = nil, options: DrawOptions = DrawOptions(),
-        format: OutputFormat = .svg
+        _ document: MarkdownDocument, path: String, outDir: String? = nil,
+        settings: (MarkdownDocument.Block) -> Settings? = { _ in Settings() }
     ) throws(MarkdownLinkError) {
         let stem = Self.stem(of: path)
         let documentFolder = folder(of: path)
         var images: [Image] = []
-        var failures: [MarkdownError] = []
         for block in document.blocks {
-            let resolved: (DrawOptions, OutputFormat, String?)
-            do { resolved = try Self.options(block, over: options, format: format) } catch {
-                failures.append(error)
-                continue
-            }
-            let (blockOptions, format, id) = resolved
-            let name = (id ?? "\(stem)-\(block.number)") + "." + format.rawValue
+            guard let blockSettings = settings(block) else { continue }
+            let id = blockSettings.id
+            let name = (id ?? "\(stem)-\(block.number)") + "." + blockSettings.format.rawValue
             let file = outDir.map { joinedPath($0, name) } ?? (documentFolder == "." ? name : joinedPath(documentFolder, name))
             let target = outDir.map { relativePath(from: documentFolder, to: joinedPath($0, name)) } ?? name
             images.append(Image(
-                block: block, path: file, target: try Self.linkTarget(target), options: blockOptions, format: format, id: id,
+                block: block, path: file, target: try Self.linkTarget(target), settings: blockSettings,
                 fallbackTitle: id ?? "\(stem) diagram \(block.number)"))
         }
         self.images = images
-        self.failures = failures
     }
 
     /// The image link line: `![alt](target)`, the alt text escaped so that the line is one
     /// image and nothing else, and stays one line.
     package static func link(alt: String, target: String) -> String { "![\(escapedAlt(alt))](\(target))" }
-
-    /// The block's options over the defaults, its image format and its id.
-    private static func options(
-        _ block: MarkdownDocument.Block, over defaults: DrawOptions, format: OutputFormat
-    ) throws(MarkdownError) -> (DrawOptions, OutputFormat, String?) {
-        var options = defaults
-        var format = format
-        var id: String?
-        func fail(_ message: String) -> MarkdownError { MarkdownError(line: block.line, message: message) }
-        var given: Set<String> = []
-        for word in block.words {
-            // `key=value`; a bare word is a flag (`no-backward`).
-            let parts = word.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-            let key = parts[0], value = parts.count == 2 ? parts[1] : nil
-            guard !key.isEmpty else { throw fail("'\(echo(word))' has no option name before '='") }
-            guard given.insert(key).inserted else { throw fail("the option \(echo(key)) is given twice") }
-            if key == "no-backward" {
-                switch value {
-                case nil, "true": options.showsGradients = false
-                case "false": options.showsGradients = true
-                default: throw fail("no-backward is a flag: write no-backward, or no-backward=true or false")
-                }
-                continue
-            }
-            guard Self.optionNames.contains(key) else {
-                throw fail("unknown option '\(echo(key))' (a block takes: \(Self.optionNames.joined(separator: ", ")))")
-            }
-            guard let value else { throw fail("\(key) needs a value: \(key)=…") }
-            func bad(_ expected: String) -> MarkdownError { fail("\(key)=\(echo(value)): expected \(expected)") }
-            switch key {
-            case "id":
-                guard !value.isEmpty, !value.hasPrefix("."), value.utf8.allSatisfy({ isIDCharacter($0) }) else {
-                    throw bad("letters, digits, '-', '_' and '.', not starting with '.' (it names the image file)")
-                }
-                id = value
-            case "format":
-                guard let image = OutputFormat(rawValue: value), image == .svg || image == .png else {
-                    throw bad("svg or png, a format a Markdown image can show")
-                }
-                format = image
-            case "rankdir":
-                guard let direction = RankDirection(rawValue: value) else { throw bad("LR or TB") }
-                options.rankDirection = direction
-            case "precision":
-                guard let decimals = Int(value) else { throw bad("a whole number") }
-                options.precision = decimals
-            case "color":
-                guard let coloring = Coloring(rawValue: value) else { throw bad(Coloring.allCases.map(\.rawValue).joined(separator: " or ")) }
-                options.coloring = coloring
-            case "theme":
-                guard let theme = Theme(rawValue: value) else { throw bad(Theme.allCases.map(\.rawValue).joined(separator: ", ")) }
-                options.theme = theme
-            case "collapse":
-                guard let collapse = DrawOptions.Collapse(rawValue: value) else { throw bad("neurons") }
-                options.collapse = collapse
-            case "focus":
-                options.focus = value
-            case "depth":
-                guard let depth = Int(value) else { throw bad("a whole number") }
-                options.focusDepth = depth
-            case "dpi":
-                guard let dpi = Double(value) else { throw bad("a number") }
-                options.dotsPerInch = dpi
-            default:  // max-nodes
-                guard let maximum = Int(value) else { throw bad("a whole number") }
-                options.maximumNodes = maximum
-            }
-        }
-        do { try options.validate() } catch { throw fail(error.description) }
-        return (options, format, id)
-    }
 
     /// The document's name without its extension.
     private static func stem(of path: String) -> String {
@@ -185,16 +119,9 @@ package struct MarkdownImages: Sendable {
 }
 
 /// An image path that no Markdown link can hold.
-package enum MarkdownLinkError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum MarkdownLinkError: Error, Sendable, Equatable {
     /// `path` is the image's path from the document's folder.
     case controlCharacter(path: String)
-
-    package var description: String {
-        switch self {
-        case .controlCharacter(let path):
-            return "the image path \(shown(path)) holds a control character, which a Markdown link cannot hold; rename the document or choose another --out-dir"
-        }
-    }
 }
 
 /// What rendering a document's blocks makes: each block's diagram, in the file its
@@ -204,7 +131,7 @@ package struct MarkdownRendering: Sendable {
     /// One block's diagram.
     package struct Diagram: Sendable {
         package let block: MarkdownDocument.Block
-        /// Where the file goes, as the command names it.
+        /// Where the file goes, as `MarkdownImages` names it.
         package let path: String
         package let bytes: [UInt8]
         /// The link between the markers: `![title](path from the document)`.
@@ -216,61 +143,67 @@ package struct MarkdownRendering: Sendable {
     package let diagrams: [Diagram]
     /// The blocks that could not be drawn, in the document's order.
     package let failures: [MarkdownError]
-    /// The document with every link in place; nil when a block failed.
+    /// The document with every link in place; nil unless every block has its diagram.
     package let document: [UInt8]?
 
-    /// Draws every image of `images`, the images of `document`.
-    package init(_ document: MarkdownDocument, images: MarkdownImages) {
+    /// Draws every image of `images`, the images of `document`; `render` makes each one's
+    /// bytes, as `Drawing.rendered(as:)` does unless the caller wraps it (the command limits
+    /// each layout's CPU time).
+    package init(
+        _ document: MarkdownDocument, images: MarkdownImages,
+        render: (Drawing, OutputFormat) throws(DrawError) -> Rendering = { drawing, format throws(DrawError) in try drawing.rendered(as: format) }
+    ) {
         var diagrams: [Diagram] = []
-        var failures = images.failures
+        var failures: [MarkdownError] = []
         for image in images.images {
-            do throws(MarkdownError) {
-                let (bytes, title, warnings) = try Self.draw(image)
+            do throws(DrawError) {
+                let drawing = try Self.drawing(image)
+                let rendering = try render(drawing, image.settings.format)
                 diagrams.append(Diagram(
-                    block: image.block, path: image.path, bytes: bytes,
-                    link: MarkdownImages.link(alt: title ?? image.fallbackTitle, target: image.target), warnings: warnings))
+                    block: image.block, path: image.path, bytes: rendering.bytes,
+                    link: MarkdownImages.link(alt: drawing.title ?? image.fallbackTitle, target: image.target),
+                    warnings: Self.warnings(drawing)))
             } catch {
-                failures.append(error)
+                failures.append(MarkdownError(line: image.block.line, reason: error))
             }
         }
         self.diagrams = diagrams
-        self.failures = failures.sorted { $0.line < $1.line }
-        self.document = failures.isEmpty ? document.withLinks(diagrams.map(\.link)) : nil
+        self.failures = failures
+        self.document = diagrams.count == document.blocks.count ? document.withLinks(diagrams.map(\.link)) : nil
     }
 
-    /// Draws every block of `document`, which is at `path`: `MarkdownImages` says where each
-    /// image goes and with what options.
+    /// Draws every block of `document`, which is at `path`, with the settings `settings` gives
+    /// it: `MarkdownImages` says where each image goes.
     package init(
-        _ document: MarkdownDocument, path: String, outDir: String? = nil, options: DrawOptions = DrawOptions(),
-        format: OutputFormat = .svg
+        _ document: MarkdownDocument, path: String, outDir: String? = nil,
+        settings: (MarkdownDocument.Block) -> MarkdownImages.Settings? = { _ in MarkdownImages.Settings() }
     ) throws(MarkdownLinkError) {
-        self.init(document, images: try MarkdownImages(document, path: path, outDir: outDir, options: options, format: format))
+        self.init(document, images: try MarkdownImages(document, path: path, outDir: outDir, settings: settings))
     }
 
-    /// The image's diagram, its title and its warnings.
-    private static func draw(_ image: MarkdownImages.Image) throws(MarkdownError) -> ([UInt8], String?, [String]) {
+    private static func warnings(_ drawing: Drawing) -> [String] {
+        let wrong = drawing.expectations.filter { !$0.isRight }.map {
+            "\"expect\" is WRONG for \($0.isGrad ? "the grad of \($0.name)" : "the output"): expected \(exactText($0.expected)), computed \(exactText($0.computed))"
+        }
+        return [drawing.nonFinite?.description].compactMap { $0 } + wrong
+    }
+
+    /// The image's spec, evaluated and checked as its options say: a JSON spec when its first
+    /// character is `{`, else a text spec.
+    private static func drawing(_ image: MarkdownImages.Image) throws(DrawError) -> Drawing {
         let content = image.block.content
         let firstCharacter = content.first { ![0x20, 0x09, 0x0a, 0x0d].contains($0) }
         let inputFormat: InputFormat = firstCharacter == UInt8(ascii: "{") ? .json : .mg
-        do throws(DrawError) {
-            let document: InputDocument
-            do { document = try InputDocument(bytes: content, format: inputFormat) } catch { throw .spec(error) }
-            let drawing = try Drawing(document: document, options: image.options)
-            let rendering = try drawing.rendered(as: image.format)
-            let wrong = drawing.expectations.filter { !$0.isRight }.map {
-                "\"expect\" is WRONG for \($0.isGrad ? "the grad of \($0.name)" : "the output"): expected \(exactText($0.expected)), computed \(exactText($0.computed))"
-            }
-            return (rendering.bytes, drawing.title, ([drawing.nonFinite?.description].compactMap { $0 } + wrong))
-        } catch {
-            throw MarkdownError(line: image.block.line, message: error.description)
-        }
+        let document: InputDocument
+        do { document = try InputDocument(bytes: content, format: inputFormat) } catch { throw .spec(error) }
+        return try Drawing(document: document, options: image.settings.options)
     }
 }
 
-private func isIDCharacter(_ byte: UInt8) -> Bool {
-    (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-        || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
-        || byte == UInt8(ascii: ".")
+/// A block that could not be drawn: its opening fence's line, and why.
+package struct MarkdownError: Error, Sendable {
+    package let line: Int
+    package let reason: DrawError
 }
 
 /// `file` as a path relative to `folder`, both taken from the current folder when relative.

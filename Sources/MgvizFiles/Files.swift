@@ -1,33 +1,22 @@
 import Glibc
 import MgvizExport
-import MgvizRender
-import MgvizSpec
+import Synchronization
 
-/// A file that cannot be read or written, and why.
-public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
+/// A file that cannot be read or written, and why. The command words it.
+public enum FileError: Error, Equatable, Sendable {
     /// `reason` is the system's word for it, or what is there instead of a file.
     case cannotRead(path: String, reason: String)
     case tooLarge(path: String, bytes: Int, limit: Int)
     /// `path` is `-` for standard output.
     case cannotWrite(path: String, reason: String)
+    /// A folder where a file is to be written.
+    case outputIsAFolder(path: String)
+    /// A block device where a file is to be written: only files, pipes and character devices are.
+    case outputIsABlockDevice(path: String)
     /// Something other than a regular file where only a file will do (a Markdown document, its
     /// images); `kind` says what: "a FIFO", "a character device", …
     case notARegularFile(path: String, kind: String)
-
-    public var description: String {
-        switch self {
-        case .cannotRead(let path, let reason): return "cannot read \(shown(path)): \(reason)"
-        case .tooLarge(let path, let bytes, let limit): return "\(shown(path)): the file is \(bytes) bytes, over the limit of \(limit)"
-        case .cannotWrite("-", let reason): return "cannot write to standard output: \(reason)"
-        case .cannotWrite(let path, let reason): return "cannot write \(shown(path)): \(reason)"
-        case .notARegularFile(let path, let kind): return "\(shown(path)) is \(kind), not a regular file"
-        }
-    }
 }
-
-/// A path as messages show it: escaped, and cut to its last characters if it is very long.
-/// Paths are shown up to 200 characters, keeping their end, where the file name is.
-package func shown(_ path: String) -> String { echo(path, limit: 200, keepingEnd: true) }
 
 package func systemError(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 
@@ -175,14 +164,10 @@ package enum FileIdentity: Hashable {
 }
 
 package enum InputFile {
-    /// The spec's bytes and the name to use in messages. Refuses files over the size limit
-    /// before reading them; a pipe is read as standard input is.
-    package static func read(_ path: String) throws(FileError) -> ([UInt8], String) {
-        let limit = Spec.maximumFileBytes
-        if path == "-" {
-            let bytes = readAll(from: STDIN_FILENO, limit: limit)
-            return (bytes, "<stdin>")
-        }
+    /// The bytes of the file at `path`, or of standard input for `-`, at most `limit`. Refuses
+    /// a file over the limit before reading it; a pipe is read as standard input is.
+    package static func read(_ path: String, limit: Int) throws(FileError) -> [UInt8] {
+        if path == "-" { return readAll(from: STDIN_FILENO, limit: limit) }
         let descriptor = try open(path)
         defer { close(descriptor) }
         var info = stat()
@@ -199,7 +184,7 @@ package enum InputFile {
         default:
             throw .cannotRead(path: path, reason: "not a regular file or a pipe")
         }
-        return (readAll(from: descriptor, limit: limit), path)
+        return readAll(from: descriptor, limit: limit)
     }
 
     /// A regular file's bytes, at most `limit` (refused before reading when the file is larger).
@@ -235,7 +220,7 @@ package enum InputFile {
         throw .cannotRead(path: path, reason: systemError(failure))
     }
 
-    /// Reads to the end, or to one byte past `limit` so that the spec parser can refuse it.
+    /// Reads to the end, or to one byte past `limit` so that the caller can refuse it.
     private static func readAll(from descriptor: Int32, limit: Int) -> [UInt8] {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
@@ -250,7 +235,8 @@ package enum InputFile {
 }
 
 package enum OutputFile {
-    private static let writing = Lock()
+    /// One temp file at a time: `TemporaryFile.path` holds its name.
+    private static let writing = Mutex(())
 
     /// What writing to a path means, by what is there.
     enum Target {
@@ -278,9 +264,9 @@ package enum OutputFile {
             case S_IFREG:
                 return .file(end, info)
             case S_IFDIR:
-                throw .cannotWrite(path: path, reason: "it is a folder; to write into a folder use --out-dir \(shown(path))")
+                throw .outputIsAFolder(path: path)
             case S_IFBLK:
-                throw .cannotWrite(path: path, reason: "it is a block device; mgviz writes only files, pipes and character devices")
+                throw .outputIsABlockDevice(path: path)
             case S_IFSOCK:
                 return .socket(end)
             default:
@@ -303,14 +289,16 @@ package enum OutputFile {
     /// Writes to `path` what `produce` writes, as it is made: the writer hands each 64 KiB on
     /// with write(2), so a diagram of millions of nodes is never whole in memory. Everything
     /// `write(_:to:)` promises holds: a file is replaced atomically through a temp file, which
-    /// an error, a failed write or a signal removes; a file that already holds exactly these
-    /// bytes is left alone, since nothing is written while the bytes made match it; streams,
-    /// devices, sockets and standard output are written in place. An error `produce` throws
-    /// is thrown on, after the temp file is gone.
+    /// an error or a failed write removes (and a signal, where the command has installed its
+    /// handler: see `TemporaryFile.path`); a file that already holds exactly these bytes is
+    /// left alone, since nothing is written while the bytes made match it; streams, devices,
+    /// sockets and standard output are written in place. An error `produce` throws is thrown
+    /// on, after the temp file is gone.
     package static func write(to path: String, _ produce: (inout TextWriter) throws(FileError) -> Void) throws(FileError) {
-        // One temp file at a time: its name is kept for the signal handler.
-        writing.lock()
-        defer { writing.unlock() }
+        try writing.withLock { _ throws(FileError) in try writeLocked(to: path, produce) }
+    }
+
+    private static func writeLocked(to path: String, _ produce: (inout TextWriter) throws(FileError) -> Void) throws(FileError) {
         if path == "-" { return try stream(to: STDOUT_FILENO, reportingAs: "-", produce) }
         switch try target(of: path) {
         case .file(let end, let existing):
@@ -602,43 +590,23 @@ package enum OutputFile {
     }
 }
 
-/// The path of the temp file being written, if any, as a C string: the signal handler reads it,
-/// so it lives in a buffer allocated before any handler is installed, and is only changed with
-/// the signals blocked (and `OutputFile.write` holds a lock while the file exists).
-nonisolated(unsafe) private let temporaryPath: UnsafeMutablePointer<CChar> = {
-    let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(PATH_MAX))
-    buffer.initialize(repeating: 0, count: Int(PATH_MAX))
-    return buffer
-}()
-
-private func removeTemporaryFileAndExit(_ signal: Int32) {
-    if temporaryPath.pointee != 0 { unlink(temporaryPath) }
-    _exit(128 + signal)
-}
-
-/// The one temp file mgviz has at a time, removed if mgviz is interrupted.
+/// The one temp file a process writes at a time (`OutputFile.write` holds a lock while it
+/// exists).
 package enum TemporaryFile {
-    private static let cleanedUpOn = [SIGINT, SIGTERM, SIGHUP]
+    /// Its path as a C string, empty when there is none, for a signal handler that removes it
+    /// and may read nothing else: a buffer allocated once, changed only with
+    /// `signalsReadingPath` held back.
+    nonisolated(unsafe) package static let path: UnsafeMutablePointer<CChar> = {
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(PATH_MAX))
+        buffer.initialize(repeating: 0, count: Int(PATH_MAX))
+        return buffer
+    }()
 
-    /// On SIGINT, SIGTERM and SIGHUP, removes the temp file and exits with 128 + the signal.
-    /// A signal ignored at start-up stays ignored, as `nohup mgviz …` expects; one blocked by
-    /// the parent's mask (Foundation's Process passes on its thread's) is unblocked, or a kill
-    /// would wait until mgviz had finished and then be dropped.
-    package static func removeOnSignals() {
-        _ = temporaryPath.pointee  // allocated now, not in the handler
-        var handled = sigset_t()
-        sigemptyset(&handled)
-        for signal in cleanedUpOn {
-            var previous = sigaction()
-            sigaction(signal, nil, &previous)
-            if unsafeBitCast(previous.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) {
-                continue
-            }
-            Glibc.signal(signal, removeTemporaryFileAndExit)
-            sigaddset(&handled, signal)
-        }
-        pthread_sigmask(SIG_UNBLOCK, &handled, nil)
-    }
+    /// The signals whose handlers read `path`: held back while it changes, so that a handler
+    /// never reads a name half written, or one that mkstemp tried and another process owns.
+    /// Nil unless the command installed such handlers (MgvizProcess), so that a program that
+    /// uses the library keeps its signal mask as it set it. Set before any write starts.
+    nonisolated(unsafe) package static var signalsReadingPath: sigset_t?
 
     /// A new private file named `.mgviz-XXXXXX` in `folder`: a short name, so that a target of
     /// any length the file system takes can have one beside it. It is locked (see
@@ -650,18 +618,18 @@ package enum TemporaryFile {
             errno = ENAMETOOLONG
             return -1
         }
-        return withSignalsBlocked {
+        return holdingPathReaders {
             // Ends: another run takes a file from under this one only while cleaning its
             // folder, which it does once.
             while true {
-                template.withUnsafeBufferPointer { temporaryPath.update(from: $0.baseAddress!, count: $0.count) }
-                let descriptor = mkstemp(temporaryPath)
+                template.withUnsafeBufferPointer { path.update(from: $0.baseAddress!, count: $0.count) }
+                let descriptor = mkstemp(path)
                 if descriptor < 0 || isLockedAndNamed(descriptor) {
-                    if descriptor < 0 { temporaryPath.pointee = 0 }
+                    if descriptor < 0 { path.pointee = 0 }
                     return descriptor
                 }
                 // Another run's removeStale has it, and removes it.
-                temporaryPath.pointee = 0
+                path.pointee = 0
                 close(descriptor)
             }
         }
@@ -742,21 +710,19 @@ package enum TemporaryFile {
     /// Renames the temp file to `target`, or removes it when `target` is nil; returns whether
     /// that worked, with errno set if not.
     static func settle(renamingTo target: String?) -> Bool {
-        withSignalsBlocked {
-            let done = target.map { rename(temporaryPath, $0) == 0 } ?? (unlink(temporaryPath) == 0)
+        holdingPathReaders {
+            let done = target.map { rename(path, $0) == 0 } ?? (unlink(path) == 0)
             // A failed rename leaves the file there for the caller's settle(renamingTo: nil).
-            if done || target == nil { temporaryPath.pointee = 0 }
+            if done || target == nil { path.pointee = 0 }
             return done
         }
     }
 
-    /// Runs `body` with the cleanup signals held back, so that the handler never sees a name
-    /// half written, or one that mkstemp tried and another process owns.
-    private static func withSignalsBlocked<T>(_ body: () -> T) -> T {
-        var blocked = sigset_t(), previous = sigset_t()
-        sigemptyset(&blocked)
-        for signal in cleanedUpOn { sigaddset(&blocked, signal) }
-        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
+    /// Runs `body`, which changes `path`, with `signalsReadingPath` held back.
+    private static func holdingPathReaders<T>(_ body: () -> T) -> T {
+        guard var held = signalsReadingPath else { return body() }
+        var previous = sigset_t()
+        pthread_sigmask(SIG_BLOCK, &held, &previous)
         let result = body()
         let failure = errno
         pthread_sigmask(SIG_SETMASK, &previous, nil)

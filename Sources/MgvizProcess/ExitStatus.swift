@@ -1,6 +1,6 @@
-/// mgviz's exit statuses, with the names and numbers of BSD's sysexits.h; all below 128,
-/// which the shell keeps for deaths by signal.
-public enum ExitStatus: Int32, Sendable {
+/// The command's exit statuses, with the names and numbers of BSD's sysexits.h; all below
+/// 128, which the shell keeps for deaths by signal.
+package enum ExitStatus: Int32, Sendable {
     case success = 0
     /// A `--check` or `expect` entry is WRONG.
     case wrong = 1
