@@ -14,7 +14,7 @@ import subprocess
 import sys
 
 from ._errors import MgvizFailed, MgvizNotFound, MgvizTypeError, MgvizValueError
-from ._trace import NodeLimit, _shown, document_text, traced
+from ._trace import NodeLimit, _shown, traced
 
 __all__ = ["draw", "show", "Drawing", "find_mgviz"]
 
@@ -79,7 +79,9 @@ _OPTIONS, _SPELLING_OF = _options(
     (("--step",), _Option(_NUMBER)),
     (("--method",), _Option(("forward", "central"))),
     (("--tolerance",), _Option(_NUMBER)),
-    (("--collapse",), _Option(("neurons",))),
+    (("--collapse",), _Option(("neurons", "layers", "calls"))),
+    (("--batch",), _Option(("plate", "all"))),
+    (("--example",), _Option(_NUMBER)),
     (("--focus",), _Option(_TEXT)),
     (("--depth",), _Option(_NUMBER)),
     (("--max-nodes",), _Option(_NUMBER)),
@@ -155,16 +157,22 @@ def _draw(caller, root, output, options):
     limit = _node_limit(caller, output, options)
     binary = find_mgviz()
     try:
-        document = traced(root, node_limit=limit, **trace_kwargs)
-    except NodeLimit:
+        # A batch is drawn as a plate unless batch="all": then mgviz checks the plate's size.
+        graph = traced(root, node_limit=limit, plate=options.get("batch") != "all", **trace_kwargs)
+    except NodeLimit as refusal:
         fmt = _output_format(output, options)
+        layout = "%s %s layout" % ("an" if fmt in ("svg", "html") else "a", fmt)
+        if refusal.traced_limit is None:
+            size = "more than max_nodes=%d nodes, too many for %s (Graphviz slows down on big graphs)" % (limit, layout)
+        else:
+            size = ("more than {:,} nodes, more than the bridge traces for %s of a batch's plate, whose size mgviz "
+                    "checks against max_nodes=%d").format(refusal.traced_limit) % (layout, limit)
         raise MgvizValueError(
-            "%s: the graph has more than max_nodes=%d nodes, too many for %s %s layout (Graphviz slows down "
-            "on big graphs); draw it to a .dot or .json path instead, draw a part with focus=NAME, depth=K, "
+            "%s: the graph has %s; draw it to a .dot or .json path instead, draw a part with focus=NAME, depth=K, "
             "fold a model's neurons with model=MODEL, collapse=\"neurons\", or raise max_nodes="
-            % (caller, limit, "an" if fmt in ("svg", "html") else "a", fmt), max_nodes=limit, format=fmt) from None
+            % (caller, size), max_nodes=limit, format=fmt) from None
     command = [binary, "-", "--output=" + output] + arguments
-    return _run(caller, command, document_text(document).encode("utf-8"), options)
+    return _run(caller, command, graph.text().encode("utf-8"), options)
 
 
 def _arguments(caller, options):
