@@ -45,6 +45,10 @@ def layers_of(model):
             kind, layers = "Layer", [list(model.neurons)]
         else:
             kind, layers = "Neuron", [[model]]
+        if not any(layers):
+            raise refuse("has no neurons")
+        if not all(layers):
+            raise refuse("has a layer without neurons")
         for layer in layers:
             for neuron in layer:
                 if not (hasattr(neuron, "w") and hasattr(neuron, "b")):

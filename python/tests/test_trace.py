@@ -212,6 +212,9 @@ def test_a_model_must_have_neurons():
         (list(range(1000)), "this list has no w and b"),
         (Object(layers=None), "cannot be read: 'NoneType' object is not iterable"),
         (Object(layers="abc"), "has a layer without neurons"),
+        (Object(layers=[]), "has no neurons"),
+        (Object(neurons=[]), "has no neurons"),
+        (Object(layers=[Object(neurons=[nn.Neuron(1)]), Object(neurons=[])]), "has a layer without neurons"),
         (Object(w=[1.0], b=Value(1.0)), "has a weight or bias that is not a Value: float"),
     ]:
         with pytest.raises(TypeError, match="^mgviz.trace: model must be a micrograd MLP, Layer or Neuron .*" + why):

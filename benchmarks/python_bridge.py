@@ -1,0 +1,107 @@
+"""The Python bridge on micrograd's demo loss (issue 24): MLP(2, [16, 16, 1]) on the 100 moons
+points, hinge loss, mean, L2 with alpha 1e-4, built by the PyPI micrograd from the shared
+starting weights (65,818 values). Prints medians of `--runs` runs:
+
+- tracing: `mgviz.trace(total)` and `mgviz.trace(total, model=model)` in µs per node, and
+  the dump's text on top (`mgviz.dumps`), against the target of 4 µs a node;
+- end to end through `mgviz.draw` and the mgviz binary (`--mgviz`, the release build that
+  scripts/mgviz runs), each as a ratio to its target: the plate (2 s), collapsed to neurons
+  (1 s), every call as one node (`batch="all", collapse="calls"`, 2 s), the 4-point batch's
+  plate (1 s); and whether the plate's parameters have micrograd's grads (to 1e-12).
+
+`--bridge FOLDER` imports the mgviz package from FOLDER instead of python/ (an older
+checkout's, for a before figure); `--trace-only` skips the drawings (an older bridge has no
+batches). Needs micrograd 0.1.0 (scripts/python-test.sh makes /tmp/mgviz-python-venv with it).
+
+Usage: /tmp/mgviz-python-venv/bin/python benchmarks/python_bridge.py --mgviz .build-release/release/mgviz
+"""
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+TRACE_TARGET = 4.0   # µs a node
+DRAW_TARGETS = [      # (what, points, keywords, output, seconds)
+    ("the plate", 100, {}, "loss.svg", 2.0),
+    ("collapsed to neurons", 100, {"collapse": "neurons"}, "loss.svg", 1.0),
+    ("every call one node", 100, {"batch": "all", "collapse": "calls"}, "loss.svg", 2.0),
+    ("4 points, the plate", 4, {}, "loss.svg", 1.0),
+]
+
+
+def median_seconds(run, runs):
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mgviz", default=os.path.join(ROOT, ".build-release", "release", "mgviz"))
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--bridge", default=os.path.join(ROOT, "python"))
+    parser.add_argument("--trace-only", action="store_true")
+    args = parser.parse_args()
+    sys.path.insert(0, args.bridge)
+    sys.path.insert(0, os.path.join(ROOT, "python", "tests"))
+    os.environ.setdefault("MGVIZ_REPO", ROOT)
+    import mgviz
+    from micrograd import nn
+    from micrograd.engine import Value
+
+    import demo
+
+    print("bridge: %s; load %s" % (os.path.dirname(os.path.abspath(mgviz.__file__)), open("/proc/loadavg").read().split()[0]))
+    loss = demo.Loss(Value, nn.MLP, count=100)
+    nodes = len(mgviz.trace(loss.total)["nodes"])
+    with warnings.catch_warnings():
+        # An older bridge warns of every neuron of a batch.
+        warnings.simplefilter("ignore")
+        for what, run in [
+            ("trace(total)", lambda: mgviz.trace(loss.total)),
+            ("trace(total, model=model)", lambda: mgviz.trace(loss.total, model=loss.model)),
+            ("dumps(total, model=model)", lambda: mgviz.dumps(loss.total, model=loss.model)),
+        ]:
+            seconds = median_seconds(run, args.runs)
+            micro = seconds / nodes * 1e6
+            print("%-28s %6d nodes  %.3f s  %5.2f µs/node  %.2f of the target (%g µs/node)"
+                  % (what, nodes, seconds, micro, micro / TRACE_TARGET, TRACE_TARGET))
+    if args.trace_only:
+        return
+    os.environ["MGVIZ"] = os.path.abspath(args.mgviz)
+    small = demo.Loss(Value, nn.MLP, count=4)
+    with tempfile.TemporaryDirectory() as folder:
+        for what, points, options, output, target in DRAW_TARGETS:
+            batch = loss if points == 100 else small
+            path = os.path.join(folder, output)
+            try:
+                seconds = median_seconds(lambda: mgviz.draw(batch.total, path, model=batch.model, **options), args.runs)
+            except mgviz.MgvizError as error:
+                print("%-28s refused: %s" % (what, error))
+                continue
+            print("%-28s %6d nodes  %.3f s  %.2f of the target (%g s)"
+                  % (what, len(mgviz.trace(batch.total)["nodes"]), seconds, seconds / target, target))
+        dumped = os.path.join(folder, "plate.json")
+        mgviz.draw(loss.total, dumped, model=loss.model)
+        with open(dumped, encoding="utf-8") as f:
+            drawn = {node["label"]: node for node in json.load(f)["nodes"]}
+        worst = 0.0
+        for l, layer in enumerate(loss.model.layers, 1):
+            for n, neuron in enumerate(layer.neurons, 1):
+                for name, p in [("w%d" % i, w) for i, w in enumerate(neuron.w, 1)] + [("b", neuron.b)]:
+                    worst = max(worst, abs(drawn["L%d N%d %s" % (l, n, name)]["grad"] - p.grad))
+        print("the plate's 337 parameters: largest |grad - micrograd's| = %.3g (at most 1e-12: %s)"
+              % (worst, "yes" if worst <= 1e-12 else "NO"))
+
+
+if __name__ == "__main__":
+    main()
