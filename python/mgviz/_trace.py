@@ -386,6 +386,34 @@ def _hash(*chunks):
     return h.digest()
 
 
+class _BreadthFirst:
+    """A walk from the root, breadth-first, for the messages about a malformed node: it
+    steps over what is malformed, and knows the shortest path to each Value it yields
+    (`parent`, and `slot`: which operand, from 1, where _prev has an order, else 0). Yields
+    each Value's position, the Value, its operands (none for a _prev that is no collection)
+    and whether they have an order."""
+
+    def __init__(self, root):
+        self.values, self.parent, self.slot = [root], [-1], [0]
+
+    def __iter__(self):
+        seen = {id(self.values[0])}
+        for i, value in enumerate(self.values):
+            prev = getattr(value, "_prev", ())
+            try:
+                children = list(prev)
+            except TypeError:
+                children = []
+            is_ordered = isinstance(prev, (tuple, list))
+            yield i, value, children, is_ordered
+            for k, child in enumerate(children, 1):
+                if id(child) not in seen and _is_value(child):
+                    seen.add(id(child))
+                    self.values.append(child)
+                    self.parent.append(i)
+                    self.slot.append(k if is_ordered else 0)
+
+
 class _Tie(Exception):
     """Two distinct operands of one node are alike from below: the fast order cannot tell
     them apart, and the full one (with refinement) takes over."""
@@ -531,21 +559,11 @@ class _Graph:
     def not_a_value(self):
         """The error for an operand that is no Value: the first that a breadth-first walk
         from the root meets, placed by its user's path and which operand it is."""
-        values, seen = [self.root], {id(self.root)}
-        for value in values:
-            prev = getattr(value, "_prev", ())
-            try:
-                children = list(prev)
-            except TypeError:
-                continue
-            is_ordered = isinstance(prev, (tuple, list))
+        for _, value, children, is_ordered in _BreadthFirst(self.root):
             for k, child in enumerate(children, 1):
                 if not _is_value(child):
                     return self.malformed(MgvizTypeError, value, "%s is %s, not a micrograd Value (it has no data and "
                                           "_prev)" % ("operand %d" % k if is_ordered else "an operand", _shown(child)))
-                if id(child) not in seen:
-                    seen.add(id(child))
-                    values.append(child)
         raise AssertionError("an operand that is no Value was met, and not found again")
 
     def _checked(self, value, field, x):
@@ -566,23 +584,11 @@ class _Graph:
         """`loss -> the + node -> the * node (operand 2)`: a shortest path from the root to
         `target`, each node by its label or op; the middle of a long one left out. A walk
         of its own, breadth-first, which steps over what is malformed."""
-        values, parent, slot = [self.root], [-1], [0]
-        seen = {id(self.root)}
-        for i, value in enumerate(values):
+        walk = _BreadthFirst(self.root)
+        for i, value, _, _ in walk:
             if value is target:
                 break
-            prev = getattr(value, "_prev", ())
-            try:
-                children = list(prev)
-            except TypeError:
-                continue
-            is_ordered = isinstance(prev, (tuple, list))
-            for k, child in enumerate(children, 1):
-                if id(child) not in seen and _is_value(child):
-                    seen.add(id(child))
-                    values.append(child)
-                    parent.append(i)
-                    slot.append(k if is_ordered else 0)
+        values, parent, slot = walk.values, walk.parent, walk.slot
         chain = []
         while i >= 0:
             chain.append(i)
