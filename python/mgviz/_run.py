@@ -259,6 +259,7 @@ def _run(caller, command, stdin, options):
 
 
 _HELP_SUFFIX = "; see 'mgviz --help'"
+_FILE_SIZE = "the file is"
 
 # A token that can be an option's value where a message names the option: a number, a
 # placeholder (NAME, K) or a word (one of the option's choices, else no value).
@@ -287,6 +288,9 @@ def _spoken(caller, line, options):
         text = text[len("<stdin>: "):]
     if text.endswith(_HELP_SUFFIX):
         text = text[:-len(_HELP_SUFFIX)]
+    # Its input is no file of the user's: it is the traced graph.
+    if text.startswith(_FILE_SIZE):
+        text = "the traced graph's dump is" + text[len(_FILE_SIZE):]
 
     def keyword(match):
         spelling = match.group(1) or match.group(2)

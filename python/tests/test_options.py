@@ -91,6 +91,9 @@ def test_messages_hard_to_reach_are_put_in_keywords():
         ("mgviz: error: Missing value for '--output <output>'; see 'mgviz --help'",
          "mgviz.draw: Missing value for draw()'s path"),
         ("mgviz: error: cannot write -o.svg: Permission denied", "mgviz.draw: cannot write -o.svg: Permission denied"),
+        # Its input is the traced graph, not a file of the user's.
+        ("mgviz: error: <stdin>: the file is 67112960 bytes, over the limit of 67108864",
+         "mgviz.draw: the traced graph's dump is 67112960 bytes, over the limit of 67108864"),
         # A line that is not mgviz's diagnostic (a verdict on standard error) is left alone.
         ("OK    x1  autograd -1.5000000000", "OK    x1  autograd -1.5000000000"),
     ]:
