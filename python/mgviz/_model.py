@@ -89,15 +89,11 @@ class _Pass:
         self.nodes, self.inputs, self.output = nodes, inputs, output
 
 
-def model_nodes(graph, shape, order):
+def model_nodes(graph, shape, order, position):
     """The ModelNodes of `graph` (a traced _Graph) for the model `shape`, its nodes listed
-    in `order`. Warns, at the user's line, of what it cannot group."""
+    in `order` (`position` is each node's place in it). Warns, at the user's line, of what
+    it cannot group."""
     index = graph.index
-    n = len(order)
-    position = [0] * n
-    for k, i in enumerate(order):
-        position[i] = k
-
     passes, stray_neurons, misshapen = [], [], []
     for l, layer in enumerate(shape.layers):
         passes.append([])

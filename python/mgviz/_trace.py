@@ -12,7 +12,8 @@ import json
 import math
 import reprlib
 
-from ._errors import MgvizError, MgvizTypeError, MgvizValueError
+from ._errors import MgvizTypeError, MgvizValueError
+from ._model import layers_of, model_nodes
 
 __all__ = ["trace", "dumps", "dump", "document_text"]
 
@@ -73,16 +74,17 @@ def traced(root, names=None, parameters=None, title=None, model=None, node_limit
     `node_limit` nodes, as soon as the walk meets one more; unless `plate` (mgviz will draw
     a batch's plate) and a model is given: then the walk goes on up to PLATE_TRACE_LIMIT
     nodes, and the limit holds only if the model did not run on a batch of alike calls."""
-    from ._model import layers_of, model_nodes
-
     if title is not None and not isinstance(title, str):
         raise MgvizTypeError("mgviz.trace: title must be a string or None, not %s" % type(title).__name__)
     if title is not None and _unencodable(title):
         raise MgvizValueError("mgviz.trace: title %s" % _unencodable(title))
     _require_value(root, "root")
     shape = None if model is None else layers_of(model)
+    # A model's parameters, in its order: parameters() is micrograd's, not every class has it.
+    model_parameters = [] if shape is None else [
+        p for layer in shape.layers for neuron in layer for p in list(neuron.w) + [neuron.b]]
     if model is not None and parameters is None:
-        parameters = [p for layer in shape.layers for neuron in layer for p in list(neuron.w) + [neuron.b]]
+        parameters = model_parameters
 
     # Keep the named and parameter Values alive while their ids are used as keys.
     keep = []
@@ -108,7 +110,7 @@ def traced(root, names=None, parameters=None, title=None, model=None, node_limit
     plated = plate and model is not None and node_limit is not None
     cap = max(node_limit, PLATE_TRACE_LIMIT) if plated else node_limit
     # The walk makes a few objects per node and frees none: the cyclic collector would sweep
-    # the user's whole graph again and again for nothing (a third of the time, measured).
+    # the user's whole graph again and again for nothing (half the time on the demo's loss).
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -116,13 +118,14 @@ def traced(root, names=None, parameters=None, title=None, model=None, node_limit
             graph = _Graph(root, name_of, parameter_ids, cap)
         except NodeLimit:
             raise NodeLimit(node_limit, cap if plated and cap > node_limit else None) from None
-        first = [] if shape is None else [p for layer in shape.layers for neuron in layer
-                                          for p in list(neuron.w) + [neuron.b]]
-        order = graph.canonical(first)
-        found = None if shape is None else model_nodes(graph, shape, order)
+        order = graph.canonical(model_parameters)
+        position = [0] * len(order)
+        for k, i in enumerate(order):
+            position[i] = k
+        found = None if shape is None else model_nodes(graph, shape, order, position)
         if node_limit is not None and len(order) > node_limit and not (plated and found.is_alike_batch):
             raise NodeLimit(node_limit)
-        return Traced(graph, order, found, title)
+        return Traced(graph, order, position, found, title)
     finally:
         del keep
         if collecting:
@@ -179,16 +182,11 @@ class Traced:
     """A traced graph in its canonical order, with what the model says of its nodes: the
     document as a dict (document()) or as text (text(), without making the dict)."""
 
-    def __init__(self, graph, order, found, title):
+    def __init__(self, graph, order, position, found, title):
         self.title = title
-        self.order = order
+        self.order, self.position = order, position
         self.operands = graph.kids
         self.data, self.grad, self.op = graph.data, graph.grad, graph.op
-        n = len(order)
-        position = [0] * n
-        for k, index in enumerate(order):
-            position[index] = k
-        self.position = position
         if found is None:
             self.label, self.kind = graph.label, graph.kind
             self.groups, self.group_of, self.version = [], None, 1
