@@ -6,6 +6,7 @@ model's calls (_model.py). Nothing recurses: the walks use explicit stacks, and 
 structural key is a fixed-size hash, so a 100,000-deep chain costs no Python or C stack.
 """
 
+import contextlib
 import gc
 import hashlib
 import json
@@ -66,7 +67,9 @@ def trace(root, names=None, parameters=None, title=None, model=None):
     is not a number or is beyond a float's range) raises MgvizTypeError or MgvizValueError,
     whose message says where it is, as a path from the root.
     """
-    return traced(root, names, parameters, title, model).document()
+    graph = traced(root, names, parameters, title, model)
+    with _uncollected():
+        return graph.document()
 
 
 def traced(root, names=None, parameters=None, title=None, model=None, node_limit=None, plate=False):
@@ -109,25 +112,34 @@ def traced(root, names=None, parameters=None, title=None, model=None, node_limit
 
     plated = plate and model is not None and node_limit is not None
     cap = max(node_limit, PLATE_TRACE_LIMIT) if plated else node_limit
-    # The walk makes a few objects per node and frees none: the cyclic collector would sweep
-    # the user's whole graph again and again for nothing (half the time on the demo's loss).
+    try:
+        with _uncollected():
+            try:
+                graph = _Graph(root, name_of, parameter_ids, cap)
+            except NodeLimit:
+                raise NodeLimit(node_limit, cap if plated and cap > node_limit else None) from None
+            order = graph.canonical(model_parameters)
+            position = [0] * len(order)
+            for k, i in enumerate(order):
+                position[i] = k
+            found = None if shape is None else model_nodes(graph, shape, order, position)
+            if node_limit is not None and len(order) > node_limit and not (plated and found.is_alike_batch):
+                raise NodeLimit(node_limit)
+            return Traced(graph, order, position, found, title)
+    finally:
+        del keep
+
+
+@contextlib.contextmanager
+def _uncollected():
+    """The cyclic garbage collector held off: tracing makes a few objects per node and frees
+    none, and the collector would sweep the user's whole graph again and again for nothing
+    (half the time of a trace of the demo's loss)."""
     collecting = gc.isenabled()
     gc.disable()
     try:
-        try:
-            graph = _Graph(root, name_of, parameter_ids, cap)
-        except NodeLimit:
-            raise NodeLimit(node_limit, cap if plated and cap > node_limit else None) from None
-        order = graph.canonical(model_parameters)
-        position = [0] * len(order)
-        for k, i in enumerate(order):
-            position[i] = k
-        found = None if shape is None else model_nodes(graph, shape, order, position)
-        if node_limit is not None and len(order) > node_limit and not (plated and found.is_alike_batch):
-            raise NodeLimit(node_limit)
-        return Traced(graph, order, position, found, title)
+        yield
     finally:
-        del keep
         if collecting:
             gc.enable()
 
@@ -220,13 +232,11 @@ class Traced:
         member = self._membership()
         last = "group" if self.version == 2 else "cluster"
         label, op, kind, data, grad = self.label, self.op, self.kind, self.data, self.grad
-        nodes = [{"id": "n%d" % k, "label": label[i], "op": op[i], "kind": kind[i], "data": data[i],
-                  "grad": grad[i], last: member[i]} for k, i in enumerate(self.order)]
-        edges = []
-        for index in self.order:
-            to = "n%d" % position[index]
-            for operand in self.operands[index]:
-                edges.append({"from": "n%d" % position[operand], "to": to})
+        ids = ["n%d" % k for k in range(len(self.order))]
+        nodes = [{"id": ids[k], "label": label[i], "op": op[i], "kind": kind[i], "data": data[i], "grad": grad[i],
+                  last: member[i]} for k, i in enumerate(self.order)]
+        operands = self.operands
+        edges = [{"from": ids[position[j]], "to": ids[k]} for k, i in enumerate(self.order) for j in operands[i]]
         document = {"format": "mgviz-graph", "version": self.version, "title": self.title,
                     "output": "n%d" % (len(self.order) - 1)}
         if self.version == 2:
@@ -443,12 +453,11 @@ class _Graph:
                 i = ~i
                 state[i] = 2
                 kids = kids_of[i]
-                if kids:
-                    h = 0
-                    for j in kids:
-                        if height[j] >= h:
-                            h = height[j] + 1
-                    height[i] = h
+                if len(kids) == 2:
+                    a, b = height[kids[0]], height[kids[1]]
+                    height[i] = (a if a > b else b) + 1
+                elif kids:
+                    height[i] = max([height[j] for j in kids]) + 1
                 done(i)
                 continue
             if state[i]:
@@ -506,12 +515,14 @@ class _Graph:
                     height.append(0)
                     state.append(0)
                     push(j)
-                elif state[j] == 0:
-                    # Met before, not yet opened: opened above this node, so that it closes first.
-                    push(j)
-                elif state[j] == 1:
-                    # Open: it is above this node, which is above it.
-                    raise MgvizValueError("mgviz.trace: the graph has a cycle (a Value is its own operand)")
+                else:
+                    seen_state = state[j]
+                    if seen_state == 0:
+                        # Met before, not yet opened: opened above this node, so that it closes first.
+                        push(j)
+                    elif seen_state == 1:
+                        # Open: this node is below it (an operand of an operand ...), and above it.
+                        raise MgvizValueError("mgviz.trace: the graph has a cycle (a Value is its own operand)")
                 kids.append(j)
             if len(kids) == 1 and not is_ordered and op in BINARY_OPS:
                 # micrograd's set collapsed `a * a` into one child: it was used twice.
