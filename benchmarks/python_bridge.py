@@ -10,7 +10,8 @@ starting weights (65,818 values). Prints medians of `--runs` runs:
 - end to end through `mgviz.draw` and the mgviz binary (`--mgviz`, the release build that
   scripts/mgviz runs), each as a ratio to its target: the plate (2 s), collapsed to neurons
   (1 s), every call as one node (`batch="all", collapse="calls"`, 2 s), the 4-point batch's
-  plate (1 s); and whether the plate's parameters have micrograd's grads (to 1e-12).
+  plate (1 s); whether the plate's parameters have micrograd's grads (to 1e-12); and, once,
+  the plate of the largest batch the bridge traces for one (PLATE_TRACE_LIMIT nodes).
 
 `--bridge FOLDER` imports the mgviz package from FOLDER instead of python/ (an older
 checkout's, for a before figure); `--trace-only` skips the drawings (an older bridge has no
@@ -119,6 +120,24 @@ def main():
                     worst = max(worst, abs(drawn["L%d N%d %s" % (l, n, name)]["grad"] - p.grad))
         print("the plate's 337 parameters: largest |grad - micrograd's| = %.3g (at most 1e-12: %s)"
               % (worst, "yes" if worst <= 1e-12 else "NO"))
+        # The largest batch the bridge traces for a plate (mgviz._trace.PLATE_TRACE_LIMIT): the
+        # demo's loss over as many points as fit, the 100 points again and again, each round
+        # moved by a part in 10^9 so that no two examples are alike.
+        limit = mgviz._trace.PLATE_TRACE_LIMIT
+        count = (limit - 1018) // 648
+        points = demo.points()
+        model = nn.MLP(2, [16, 16, 1])
+        for p, value in zip(model.parameters(), demo.starting_parameters()):
+            p.data = value
+        inputs = [[Value(x * (1 + 1e-9 * (k // 100))), Value(y)] for k, (x, y, _) in
+                  ((k, points[k % 100]) for k in range(count))]
+        losses = [(1 + -points[k % 100][2] * model(x)).relu() for k, x in enumerate(inputs)]
+        total = sum(losses) * (1.0 / count) + 1e-4 * sum(p * p for p in model.parameters())
+        total.backward()
+        size = len(mgviz.dumps(total, model=model).encode("utf-8"))
+        wall, cpu = medians(lambda: mgviz.draw(total, path, model=model), 1)
+        print("%d points, the plate     %6d nodes (PLATE_TRACE_LIMIT %d), a dump of %.1f MB: wall %.2f s, cpu %.2f s"
+              % (count, len(mgviz.trace(total)["nodes"]), limit, size / 1e6, wall, cpu))
 
 
 if __name__ == "__main__":

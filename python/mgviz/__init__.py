@@ -98,7 +98,7 @@ keyword or a flag given a value; MgvizValueError (a ValueError) for a number bey
 float's range (10**400), a cycle, or a graph with more than max_nodes= nodes for a layout
 (svg, png, pdf, html without focus= or collapse=), found while tracing, before mgviz runs
 (but for a model run on a batch of alike calls, which mgviz draws as a plate unless
-batch="all": mgviz checks the plate's size, and the bridge traces up to 500,000 nodes);
+batch="all": mgviz checks the plate's size, and the bridge traces up to 250,000 nodes);
 MgvizNotFound (a FileNotFoundError) for no binary; MgvizFailed (a RuntimeError) when mgviz
 fails. A malformed Value's message says where it is, as a path from the root
 (`loss -> the * node -> a leaf (operand 1)`); mgviz's messages are put in draw()'s terms
