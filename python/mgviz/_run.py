@@ -10,6 +10,7 @@ import difflib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 
@@ -243,19 +244,30 @@ def _run(caller, command, stdin, options):
     if result.returncode != 0:
         errors = [line for line in lines if line.startswith("mgviz: error:")]
         if errors:
-            message = errors[0]
-        elif lines:
-            message = lines[-1]
+            message = spoken = errors[0]
         elif result.returncode < 0:
-            message = "mgviz was ended by signal %d" % -result.returncode
+            # A crash's first line says what failed; its backtrace follows.
+            message = "mgviz was ended by signal %d (%s)%s" % (
+                -result.returncode, _signal_name(-result.returncode), ": " + lines[0] if lines else "")
+            spoken = "%s: %s" % (caller, message)
+        elif lines:
+            message = spoken = lines[-1]
         else:
             message = "mgviz exited with status %d and said nothing" % result.returncode
-        raise MgvizFailed(_spoken(caller, message, options), message=message, returncode=result.returncode,
+            spoken = "%s: %s" % (caller, message)
+        raise MgvizFailed(_spoken(caller, spoken, options), message=message, returncode=result.returncode,
                           stderr=stderr, command=command)
     # Its warnings and notes, in draw()'s terms.
     for line in lines:
         sys.stderr.write(_spoken(caller, line, options) + "\n")
     return result.stdout
+
+
+def _signal_name(number):
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return "an unknown signal"
 
 
 _HELP_SUFFIX = "; see 'mgviz --help'"
