@@ -3,6 +3,7 @@ lecture's Value and EurekaLabs' micrograd; grouped and named as mgviz groups and
 Swift model's calls (dump version 2), numbered in the order the loss adds the examples up;
 the plate mgviz draws from it; and warnings for what the bridge cannot group."""
 
+import hashlib
 import json
 import os
 import random
@@ -136,6 +137,32 @@ def test_the_demo_batch_is_grouped_and_named_as_mgviz_does():
     # Nothing else is named.
     names = {label for label in labelled(document) if label}
     assert len(names) == 337 + 100 * 3
+
+
+def structure(document):
+    """A hash of what a dump says of its nodes but their numbers: each node's label, op, kind
+    and groups, and each edge between two such, as multisets."""
+    path = {}
+    for group in document["groups"]:
+        path[group["id"]] = group["name"] + ("/" + path[group["parent"]] if group["parent"] else "")
+    nodes = {n["id"]: "%s|%s|%s|%s" % (n["label"], n["op"], n["kind"], path.get(n["group"], "")) for n in document["nodes"]}
+    lines = sorted(nodes.values()) + sorted("%s -> %s" % (nodes[e["from"]], nodes[e["to"]]) for e in document["edges"])
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+# structure() of mgviz's own dump of the same losses built in Swift: demoLoss(points:) of
+# Tests/MgvizTests/BatchTests.swift, backpropagated, as Diagram(output:title:withGrad:) and
+# JSONExporter write it (6 December 2026).
+SWIFT_STRUCTURE = {
+    4: "0d3754b9ef80e1db8310dda9f9adc9cf3feac41ae5a111ee395c9a8f6eec90b8",
+    100: "5b3a6aa6c2270aa2e5cf7268bdf3a266cd2c0b154b40fc479a7442bea6fce303",
+}
+
+
+def test_the_same_loss_built_in_swift_has_the_same_structure():
+    for count, expected in SWIFT_STRUCTURE.items():
+        loss = demo.Loss(Value, nn.MLP, count=count)
+        assert structure(mgviz.trace(loss.total, model=loss.model)) == expected, count
 
 
 def test_examples_are_numbered_as_the_loss_adds_them_up():
