@@ -121,9 +121,14 @@ def draw(root, path, **options):
     `rankdir="TB"` gives `--rankdir=TB`, `no_backward=True` gives `--no-backward`, and False
     or None leaves the option out. Any path is a file's, `-x.svg` or `-` too. Returns `path`.
 
+    A `model=` run on a batch is drawn as a plate, one example of it (`example=K`, 0 unless
+    given), unless `batch="all"`; `collapse="neurons"`, `"layers"` or `"calls"` folds each
+    neuron, layer or call into one node.
+
     Raises MgvizNotFound when there is no binary, MgvizTypeError or MgvizValueError for a
     keyword or a Value it cannot take, or for a graph with more nodes than `max_nodes=`
-    (default 10,000) allows for a layout (found while tracing, before mgviz runs), and
+    (default 10,000) allows for a layout (found while tracing, before mgviz runs; for a
+    batch's plate, mgviz checks the plate, and the bridge traces up to 250,000 nodes), and
     MgvizFailed when mgviz fails. All are MgvizError.
     """
     path = os.fsdecode(path)
