@@ -1,8 +1,8 @@
 """Tracing a micrograd Value into an mgviz-graph document, and writing it as text.
 
-A trace is three steps over flat lists indexed by node: the walk (each Value read once), the
-canonical order (one sweep for heights, one depth-first listing), and, with `model=`, the
-model's calls (_model.py). Nothing recurses: the walks use explicit stacks, and every
+A trace is three steps over flat lists indexed by node: the walk (each Value read once, its
+height taken and cycles found on the way), the canonical order (one depth-first listing),
+and, with `model=`, the model's calls (_model.py). Nothing recurses: the walks use explicit stacks, and every
 structural key is a fixed-size hash, so a 100,000-deep chain costs no Python or C stack.
 """
 
@@ -36,8 +36,9 @@ _PATH_STEPS = 6
 
 # The most nodes traced for a layout when a model may have run on a batch: mgviz then draws
 # one example (a plate), so max_nodes= is checked on the plate, but the whole graph is still
-# traced, written and read. The demo's loss over 385 points (250,498 nodes) is a dump of 50 MB
-# (mgviz reads 64 MiB at most) and is drawn as a plate in 5.3 s here, 1.2 s of it tracing.
+# traced, written and read. The demo's loss over 384 points (249,850 nodes) is a dump of 50 MB
+# (mgviz reads 64 MiB at most), drawn as a plate in 5 s of CPU here, 1.1 s of it tracing
+# (benchmarks/python_bridge.py).
 PLATE_TRACE_LIMIT = 250000
 
 
@@ -206,11 +207,6 @@ class Traced:
         else:
             self.label, self.kind = found.labels, found.kinds
             self.groups, self.group_of, self.version = found.groups, found.group_of, found.version
-        self.is_batch = found is not None and found.is_alike_batch
-
-    @property
-    def node_count(self):
-        return len(self.order)
 
     def _membership(self):
         """Each node's group as the document writes it: a neuron's name (version 1's
