@@ -305,10 +305,16 @@ def _named_and_grouped(graph, shape, calls):
         groups.append((kind, name, number, parent))
         return len(groups) - 1
 
-    neuron_groups = []
-    for l, layer in enumerate(shape.layers):
-        layer_group = group("layer", "L%d" % (l + 1), l + 1, -1)
-        neuron_groups.append([group("neuron", _neuron_name(l, m), m + 1, layer_group) for m in range(len(layer))])
+    def layer_groups(parent):
+        """A group per layer, in `parent` (-1 for none), holding a group per neuron: the
+        neurons' groups, layer by layer."""
+        neurons = []
+        for l, layer in enumerate(shape.layers):
+            layer_group = group("layer", "L%d" % (l + 1), l + 1, parent)
+            neurons.append([group("neuron", _neuron_name(l, m), m + 1, layer_group) for m in range(len(layer))])
+        return neurons
+
+    neuron_groups = layer_groups(-1)
     group_of = [-1] * n
     names = {}
     if calls:
@@ -324,13 +330,7 @@ def _named_and_grouped(graph, shape, calls):
     outputs = len(shape.layers[-1])
     for k, call in enumerate(calls):
         example = "[%d]" % k if batch else ""
-        call_groups = neuron_groups
-        if batch:
-            call_group = group("call", "%s(x%s)" % (shape.kind, example), k, -1)
-            call_groups = []
-            for l, layer in enumerate(shape.layers):
-                layer_group = group("layer", "L%d" % (l + 1), l + 1, call_group)
-                call_groups.append([group("neuron", _neuron_name(l, m), m + 1, layer_group) for m in range(len(layer))])
+        call_groups = layer_groups(group("call", "%s(x%s)" % (shape.kind, example), k, -1)) if batch else neuron_groups
         for p in call[0].values():
             for i, x in enumerate(p.inputs):
                 if not graph.kids[x]:
