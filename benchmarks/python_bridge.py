@@ -65,6 +65,8 @@ def main():
     parser.add_argument("--bridge", default=os.path.join(ROOT, "python"))
     parser.add_argument("--trace-only", action="store_true")
     args = parser.parse_args()
+    # Nothing written into the checkout (or the older bridge's folder) by the imports.
+    sys.dont_write_bytecode = True
     sys.path.insert(0, args.bridge)
     sys.path.insert(0, os.path.join(ROOT, "python", "tests"))
     os.environ.setdefault("MGVIZ_REPO", ROOT)
