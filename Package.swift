@@ -7,7 +7,9 @@ let package = Package(
     name: "mgviz",
     products: [
         .library(name: "Micrograd", targets: ["Micrograd"]),
-        .library(name: "MgvizKit", targets: ["MgvizKit"]),
+        // MgvizKit's API speaks in the types of the layers below it (a `Spec`, a `Diagram`, a
+        // `RenderError`): a program imports the module each type lives in.
+        .library(name: "MgvizKit", targets: ["MgvizKit", "MgvizSpec", "MgvizExport", "MgvizRender"]),
         .executable(name: "mgviz", targets: ["mgviz"]),
         .executable(name: "mgviz-bench", targets: ["MgvizBench"]),
         .executable(name: "mgviz-fuzz", targets: ["MgvizFuzz"]),
@@ -15,6 +17,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // `swift package generate-documentation`: the DocC catalogs of Micrograd and MgvizKit.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // The engine: depends on nothing but the toolchain.

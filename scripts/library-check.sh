@@ -1,22 +1,25 @@
 #!/usr/bin/env bash
-# Builds the README's "Use as a library" example as a package of its own, outside the repo,
-# in a temp folder: its Package.swift and main.swift are the README's blocks marked
-# `<!-- library-example: PATH -->`, used as written: `../mgviz` is a link to this checkout.
+# Builds the "Use as a library" example of docs/library.md as a package of its own, outside
+# the repo, in a temp folder: its Package.swift and main.swift are that document's blocks
+# marked `<!-- library-example: PATH -->`, used as written: `../mgviz` is a link to this
+# checkout.
 # Then checks that it prints what its comment says, draws o.svg, and built neither
 # swift-argument-parser nor the command's or the benchmarks' modules. (SwiftPM still clones
 # swift-argument-parser to resolve the package graph; it compiles nothing of it.) Then runs the
-# command plugin from that package on a Markdown document of its own.
+# command plugin from that package on a Markdown document of its own. A document given as
+# the argument is read instead of docs/library.md: a proposed text checked before it is written.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+readme=$(realpath "${1:-$root/docs/library.md}")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 demo="$work/demo"
 mkdir -p "$demo"
 ln -s "$root" "$work/mgviz"
-python3 - "$root/README.md" "$demo" <<'PY'
+python3 - "$readme" "$demo" <<'PY'
 import os, re, sys
-readme, demo = sys.argv[1:]
-text = open(readme).read()
+document, demo = sys.argv[1:]
+text = open(document).read()
 blocks = re.findall(r"<!-- library-example: (\S+) -->\n```swift\n(.*?)```", text, re.S)
 assert [path for path, _ in blocks] == ["Package.swift", "Sources/Demo/main.swift"], blocks
 for path, body in blocks:
@@ -35,7 +38,37 @@ built=$(cd "$demo/.build/debug" && for folder in ArgumentParser*.build mgviz.bui
 done)
 [ -z "$built" ] || { echo "library-check: the example built what it does not use: $built" >&2; exit 1; }
 [ -n "$(find "$demo/.build/debug/MgvizKit.build" -name '*.o')" ] || { echo "library-check: MgvizKit was not built where expected" >&2; exit 1; }
-echo "library-check: the README's example builds outside the repo, prints what it says and draws o.svg"
+echo "library-check: the example of docs/library.md builds outside the repo, prints what it says and draws o.svg"
+
+# The DocC catalogs' code, in the same package: each page's Swift blocks, in order, are one
+# program, which builds against the API it documents and prints what its comments say.
+pages=$(python3 - "$root" "$demo" <<'PY'
+import glob, os, re, sys
+root, demo = sys.argv[1:]
+products = '[.product(name: "Micrograd", package: "mgviz"), .product(name: "MgvizKit", package: "mgviz")]'
+targets = []
+for page in sorted(glob.glob(os.path.join(root, "Sources", "*", "*.docc", "*.md"))):
+    blocks = re.findall(r"```swift\n(.*?)```", open(page).read(), re.S)
+    if not blocks:
+        continue
+    name = os.path.basename(os.path.dirname(page)).removesuffix(".docc") + os.path.splitext(os.path.basename(page))[0]
+    os.makedirs(os.path.join(demo, "Sources", name))
+    open(os.path.join(demo, "Sources", name, "main.swift"), "w").write("".join(blocks))
+    targets.append(name)
+manifest = open(os.path.join(demo, "Package.swift")).read()
+added = "".join(f'\n        .executableTarget(name: "{name}", dependencies: {products}),' for name in targets)
+assert manifest.count("targets: [") == 1, "the example's Package.swift has one targets list"
+open(os.path.join(demo, "Package.swift"), "w").write(manifest.replace("targets: [", "targets: [" + added))
+print(" ".join(targets))
+PY
+)
+(cd "$demo" && swift build 2>&1 | tail -n 1)
+for page in $pages; do
+    expected=$(sed -n 's|^ *print(.*) *// ||p' "$demo/Sources/$page/main.swift")
+    output=$(cd "$demo" && "$(swift build --show-bin-path)/$page")
+    [ "$output" = "$expected" ] || { printf 'library-check: %s printed\n%s\nexpected\n%s\n' "$page" "$output" "$expected" >&2; exit 1; }
+done
+echo "library-check: the DocC pages' code ($pages) builds against the API and prints what it says"
 
 # The command plugin, from the same package: a document's mgviz block drawn beside it, its
 # link put after the block, and --check content afterwards.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Re-renders the samples' images listed in samples/renderings.tsv into docs/, refreshes the
-# golden DOT the tests compare against, and redraws the README's mgviz blocks (the same
-# images, drawn from its own blocks). Run it after changing how diagrams look, and commit all.
+# golden DOT the tests compare against, and redraws the mgviz blocks of README.md and
+# docs/*.md (the same images, drawn from their own blocks). Run it after changing how
+# diagrams look, and commit all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/quietly.sh
@@ -15,4 +16,4 @@ while IFS=$'\t' read -r name rendering flags; do
     said=$("$mgviz" "samples/$name.json" -o "docs/$rendering" $flags) || [ $? -eq 1 ]
     said=$("$mgviz" "samples/$name.json" -o "Tests/MgvizTests/Golden/$name.dot") || [ $? -eq 1 ]
 done < samples/renderings.tsv
-"$mgviz" README.md --out-dir docs
+"$mgviz" README.md docs/*.md --out-dir docs

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The test command: sets up the machine, fuzzes the pipeline for 60 seconds, builds the
-# README's library example as a package outside the repo, installs a release build into a
-# temp prefix with scripts/install.sh, checks that the README's diagrams are current, drives
-# the HTML viewer in headless Chromium (its pages in a temp folder, its screenshots in
-# .build/viewer-screenshots), then runs the whole suite (last, so that its summary
-# closes the output).
+# library example (docs/library.md) and the DocC pages' code as a package outside the repo,
+# builds the DocC documentation in .build (warnings as errors, every public symbol
+# documented), installs a release build into a temp prefix with scripts/install.sh, checks
+# that the diagrams of README.md and of every document in docs/ are current, drives the HTML
+# viewer in headless Chromium (its pages in a temp folder, its screenshots in
+# .build/viewer-screenshots), then runs the whole suite (last, so that its summary closes
+# the output).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/quietly.sh
@@ -14,6 +16,9 @@ scripts/setup.sh --browser
 checkout_before=$(git status --porcelain 2>&1 || true)
 fuzz/run.sh 60 2>&1 | tail -n 8
 scripts/library-check.sh
+# The DocC documentation of Micrograd and MgvizKit (with the modules MgvizKit's API speaks in),
+# into .build, warnings as errors, and a doc comment on every public symbol.
+scripts/docs.sh
 # The viewer's script is a file of its own, so that it can be checked as JavaScript.
 if [ -n "$(command -v node || true)" ]; then node --check Sources/MgvizKit/Viewer/viewer.js; fi
 quietly swift build --product mgviz
@@ -31,8 +36,9 @@ mgviz: $installed/bin is not on PATH; add it there, or run $installed/bin/mgviz"
 "$mgviz" samples/softmax.json -o "$installed/debug.svg"
 cmp "$installed/softmax.svg" "$installed/debug.svg"
 echo "install: scripts/install.sh PREFIX installs a release mgviz that draws softmax.json as the debug build does"
-# The README's diagrams come from its mgviz blocks: they are current.
-"$mgviz" README.md --out-dir docs --check
+# The diagrams of README.md and docs/*.md come from their mgviz blocks, and all are drawn
+# into docs/ (where a block in docs/ writes by default too): they are current.
+"$mgviz" README.md docs/*.md --out-dir docs --check
 python3 scripts/browser-test.py "$mgviz" .build/viewer-screenshots
 scripts/python-test.sh "$mgviz"
 swift test --disable-xctest

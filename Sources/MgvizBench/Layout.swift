@@ -344,7 +344,7 @@ struct LayoutCase: ParsableCommand {
         fflush(nil)
         guard !refused else { return }
         let renderer = Renderer()
-        let format = Format(rawValue: format)!
+        let format = RenderFormat(rawValue: format)!
         // Plugins and fonts load on the first render; the figure is the layout and drawing.
         _ = try renderer.render("digraph { a }", to: format)
         let dot = DOTExporter(layoutTuning: tuned ? .bySize : .never).export(diagram)

@@ -7,7 +7,7 @@ struct MgvizBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mgviz-bench",
         abstract: "Benchmarks for the Micrograd engine.",
-        subcommands: [Moons.self, Memory.self, Chain.self, Render.self, Export.self, LayoutBench.self, LayoutCase.self, MarkdownBench.self, MarkdownCase.self]
+        subcommands: [Moons.self, Memory.self, Chain.self, Render.self, Export.self, LayoutBench.self, LayoutCase.self, MarkdownBench.self, MarkdownCase.self, BatchBench.self]
     )
 }
 

@@ -8,67 +8,57 @@ import Micrograd
 ///
 /// It is what `--explain` prints and what the HTML page replays. A collapsed neuron is one
 /// step, its operands' contributions those its nodes made to them; a focused part has none.
-public struct BackwardLedger: Sendable {
+package struct BackwardLedger: Sendable {
     /// One node's `_backward`.
-    public struct Step: Sendable {
+    package struct Step: Sendable {
         /// The node's position in the diagram.
-        public let node: Int
+        package let node: Int
         /// Its grad when it runs: final, since every node that uses it ran before.
-        public let grad: Double
+        package let grad: Double
         /// Its operands' contributions, one per use, in operand order; none for a leaf.
-        public let uses: [Use]
+        package let uses: [Use]
         /// `grad` at the diagram's precision.
-        public let gradText: String
+        package let gradText: String
     }
 
     /// One `operand.grad += local * node.grad`.
-    public struct Use: Sendable {
+    package struct Use: Sendable {
         /// The operand's position in the diagram.
-        public let operand: Int
+        package let operand: Int
         /// Which of the node's operands it is: the edge's place among the node's edges.
-        public let slot: Int
+        package let slot: Int
         /// ∂node/∂operand.
-        public let local: Double
+        package let local: Double
         /// What is added: `local * grad`, as backward computes it.
-        public let amount: Double
+        package let amount: Double
         /// The operand's grad once it is added.
-        public let total: Double
+        package let total: Double
         /// The notebook's terms, with the numbers at the diagram's precision:
         /// `a.grad += b.data * d.grad = -3.0000 * -2.0000 = 6.0000`.
-        public let text: String
+        package let text: String
         /// `local`, `amount` and the operand's grad once it is added, at the diagram's precision.
-        public let localText: String
-        public let amountText: String
-        public let totalText: String
+        package let localText: String
+        package let amountText: String
+        package let totalText: String
     }
 
     /// The node whose grad backward sets first, and to what (1, unless a dump says otherwise).
-    public let output: Int
-    public let seed: Double
-    public let seedText: String
+    package let output: Int
+    package let seed: Double
+    package let seedText: String
     /// Steps in backward's order, the output's first.
-    public let steps: [Step]
+    package let steps: [Step]
 
     /// How many contributions there are: one per operand use on backward's path.
-    public var contributionCount: Int { steps.reduce(0) { $0 + $1.uses.count } }
+    package var contributionCount: Int { steps.reduce(0) { $0 + $1.uses.count } }
 
-    /// `expanded` is the whole diagram, with every op node, that `diagram` was drawn from
-    /// (itself, or collapsed); nil when `diagram` is a focused part, or shows no grads.
-    /// Numbers in the texts have `precision` decimals, as the diagram draws them.
-    public init?(_ diagram: Diagram, expanded: Diagram, precision: Int) {
-        guard diagram.focus == nil, diagram.showsGrads, expanded.focus == nil, diagram.output >= 0 else { return nil }
-        // Where each node of the expanded diagram is drawn: itself, or the neuron it was folded into.
-        var drawnAt = [Int?](repeating: nil, count: expanded.count)
-        if let base = diagram.basePositions {
-            for (position, index) in base.enumerated() { drawnAt[Int(index)] = position }
-        } else {
-            for position in 0..<expanded.count { drawnAt[position] = position }
-        }
-        // A folded node stands for its members (a weight that a regularisation term uses too
-        // is drawn as itself, not folded).
-        for (position, members) in diagram.foldedMembers {
-            for member in members { drawnAt[Int(member)] = Int(position) }
-        }
+    /// The ledger of what `diagram` draws; nil when it is a focused part, or shows no grads.
+    /// A folded node (a collapsed neuron, layer or call, a sum over a batch) is one step,
+    /// with the local derivatives and amounts its fold worked out through its nodes (see
+    /// `Diagram.folding`). Numbers in the texts have `precision` decimals, as the diagram
+    /// draws them.
+    package init?(_ diagram: Diagram, precision: Int) {
+        guard diagram.focus == nil, diagram.showsGrads, diagram.output >= 0 else { return nil }
         func fixed(_ x: Double) -> String { displayText(x, decimals: precision) }
         var running = [Double](repeating: 0, count: diagram.count)
         output = diagram.output
@@ -76,62 +66,30 @@ public struct BackwardLedger: Sendable {
         seedText = displayText(seed, decimals: precision)
         running[output] = seed
         var steps: [Step] = []
-        // A neuron's weights and biases were made long before its forward pass, and fold into
-        // it too: leaves, they add nothing, and the neuron's step is taken already.
-        var stepped = Set<Int>()
-        // Each collapsed neuron's nodes, newest first. They need not be one run: a dump may list
-        // a neuron's nodes around those of the neurons that feed it, as a depth-first walk does.
-        var members: [Int: [Int]] = [:]
-        for position in stride(from: expanded.count - 1, through: 0, by: -1) {
-            if let node = drawnAt[position], diagram.isFolded(at: node) { members[node, default: []].append(position) }
-        }
-        for index in stride(from: expanded.count - 1, through: 0, by: -1) {
-            guard let node = drawnAt[index], !stepped.contains(node) else { continue }
-            stepped.insert(node)
-            // A collapsed neuron is one step, taken at its output, its newest node: each
-            // operand's contributions from all its nodes summed in the order backward adds them,
-            // and its local derivative ∂output/∂operand by the chain rule through those nodes
-            // (so that it shows where the neuron's grad is 0 too).
-            var amounts: [(slot: Int, local: Double, amount: Double, formula: String, isSum: Bool)] = []
-            let isNeuron = diagram.isFolded(at: node)
+        for node in stride(from: diagram.count - 1, through: 0, by: -1) {
+            let isFold = diagram.isFolded(at: node)
             let grad = diagram.grads[node]
             let operands = Array(diagram.operands(of: node))
-            var slotOf: [Int: Int] = [:], amountAt: [Int: Int] = [:]
-            if isNeuron { for (slot, operand) in operands.enumerated() where slotOf[operand] == nil { slotOf[operand] = slot } }
-            // ∂output/∂ each of the neuron's nodes, from its output down.
-            var derivative: [Int: Double] = [index: 1]
-            for position in members[node] ?? [index] {
-                let naming = { (position: Int) in drawnAt[position].map { Self.name($0, in: diagram) } ?? Self.name(position, in: expanded) }
-                let isSum = !isNeuron && expanded.engineOp(at: position) == .add
-                let outer = derivative[position] ?? 0
-                for (k, use) in expanded.contributions(of: position, naming: naming).enumerated() {
-                    guard let operand = drawnAt[use.operand] else { continue }
-                    // A node drawn as itself has its operands in the same order: use k is slot k.
-                    guard isNeuron else {
-                        amounts.append((k, use.local, use.amount, use.formula, isSum))
-                        continue
-                    }
-                    if operand == node {
-                        derivative[use.operand, default: 0] += use.local * outer
-                        continue
-                    }
-                    // A neuron's operand has one edge, whichever of its nodes used it.
-                    guard let slot = slotOf[operand] else { continue }
-                    if let existing = amountAt[slot] {
-                        amounts[existing].amount += use.amount
-                        amounts[existing].local += use.local * outer
-                    } else {
-                        amountAt[slot] = amounts.count
-                        amounts.append((slot, use.local * outer, use.amount, use.formula, isSum))
-                    }
+            var amounts: [(slot: Int, local: Double, amount: Double, formula: String, isSum: Bool)] = []
+            if isFold {
+                // A folded node's uses were worked out when it was folded, through its nodes.
+                for (slot, use) in (diagram.foldUses[Int32(node)] ?? []).enumerated() {
+                    amounts.append((slot, use.local, use.amount, "", false))
+                }
+            } else {
+                let isSum = diagram.engineOp(at: node) == .add
+                for (slot, use) in diagram.contributions(of: node, naming: { Self.name($0, in: diagram) }).enumerated() {
+                    amounts.append((slot, use.local, use.amount, use.formula, isSum))
                 }
             }
             var uses: [Use] = []
-            for entry in amounts.sorted(by: { $0.slot < $1.slot }) {
+            for entry in amounts {
                 let operand = operands[entry.slot]
+                // A fold of many values (a model's parameters) has no one grad to add to.
+                if diagram.foldTexts[Int32(operand)]?.lines != nil { continue }
                 running[operand] += entry.amount
                 let local = entry.local
-                let formula = isNeuron
+                let formula = isFold
                     ? "\(Self.name(operand, in: diagram)).grad += ∂\(Self.name(node, in: diagram))/∂\(Self.name(operand, in: diagram)) * \(Self.name(node, in: diagram)).grad"
                     : entry.formula
                 // A sum passes its grad on as it is: no factor to show.
@@ -149,7 +107,7 @@ public struct BackwardLedger: Sendable {
     /// `--explain`: one line per contribution, in backward's order, with the step it is made in
     /// and the operand's running grad: `step 3  a.grad += b.data * d.grad = -3.0000 * -2.0000
     /// = 6.0000   (a.grad now 6.0000)`.
-    public func explanation(in diagram: Diagram) -> [String] {
+    package func explanation(in diagram: Diagram) -> [String] {
         var lines: [String] = []
         for (index, step) in steps.enumerated() {
             for use in step.uses {

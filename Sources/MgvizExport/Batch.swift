@@ -6,27 +6,27 @@
 /// the examples share outside it: the parameters, with their true grads (the sums over all
 /// examples), and what sums the examples up (a `Σ over 100 examples` node, the mean, the
 /// regularisation, the total loss).
-public struct Plate: Sendable, Equatable {
+package struct Plate: Sendable, Equatable {
     /// How many examples there are.
-    public var count: Int
+    package var count: Int
     /// The example drawn, 0-based: `x[17]` is example 17.
-    public var shown: Int
+    package var shown: Int
     /// The positions of the nodes inside the plate, ascending: the shown example's.
-    public var members: [Int32]
+    package var members: [Int32]
     /// Every example's data and grad for each member: `data[example * members.count + m]`.
-    public var data: [Double]
+    package var data: [Double]
     /// Empty when the diagram shows no grads.
-    public var grads: [Double]
+    package var grads: [Double]
     /// The labels that differ from example to example (`x[17][0]`, `score[17]`): for a
     /// member's index, every example's label.
-    public var labels: [Int32: [String]]
+    package var labels: [Int32: [String]]
     /// How the examples are called, for the plate's line: `x[17]`.
-    public var exampleName: String
+    package var exampleName: String
 
     /// The box's label: `× 100 examples, showing x[17]`.
-    public var caption: String { "× \(count) examples, showing \(exampleName)" }
+    package var caption: String { "× \(count) examples, showing \(exampleName)" }
 
-    public init(
+    package init(
         count: Int, shown: Int, members: [Int32], data: [Double], grads: [Double], labels: [Int32: [String]], exampleName: String
     ) {
         precondition(count >= 2 && (0..<count).contains(shown), "a plate shows one of two examples or more")
@@ -45,8 +45,7 @@ public struct Plate: Sendable, Equatable {
 public enum PlateRefusal: Error, Sendable, Equatable {
     /// No model ran on two examples or more.
     case notABatch
-    /// The examples' computations differ in shape: member `index` of example `example`
-    /// differs from example 0's.
+    /// The examples' computations differ in shape: example `example` differs from example 0's.
     case examplesDiffer(example: Int)
     /// A node outside the examples uses an example's node other than through a sum over them.
     case sharedNodeUsesAnExample(position: Int)
@@ -55,7 +54,7 @@ public enum PlateRefusal: Error, Sendable, Equatable {
 
     /// Whether the refusal is of what was asked, rather than of the graph: the graph may
     /// still be drawn whole otherwise.
-    public var isAboutTheOptions: Bool {
+    package var isAboutTheOptions: Bool {
         if case .noSuchExample = self { return true }
         return false
     }
@@ -177,7 +176,7 @@ extension Diagram {
     /// viewer that switches between them. Sums over the examples fold into one `Σ over N`
     /// node fed by the shown example's term; other sums of many terms (a regularisation's)
     /// fold into one `Σ` node too.
-    public func plate(showing example: Int) throws(PlateRefusal) -> Diagram {
+    package func plate(showing example: Int) throws(PlateRefusal) -> Diagram {
         guard let (layout, results) = batchLayout() else { throw .notABatch }
         let examples = layout.members.count
         guard example >= 0 && example < examples else { throw .noSuchExample(example, count: examples) }
@@ -309,5 +308,5 @@ extension Diagram {
     }
 
     /// A chain of `+` with this many terms or more folds into one Σ node in a plate.
-    public static let foldedSumTerms = 16
+    package static let foldedSumTerms = 16
 }

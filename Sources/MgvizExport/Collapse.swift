@@ -6,7 +6,7 @@ extension Diagram {
     /// something outside uses (a partial sum) stays drawn in full: as one node it would feed
     /// what feeds it. So does a neuron whose last node is not a weighted sum or an activation
     /// (ReLU, tanh, sigmoid) of one.
-    public func collapsingNeurons() -> Diagram {
+    package func collapsingNeurons() -> Diagram {
         // Each neuron's last node is its output: the activation, or the sum for a linear one.
         let groupCount = groups.count
         var outputOf = [Int](repeating: -1, count: groupCount)

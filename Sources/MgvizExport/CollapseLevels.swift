@@ -19,7 +19,7 @@ extension Diagram {
     /// outside its calls, folded into one `parameters` node that feeds them, and each call's
     /// groups fold on their own. A neuron whose ReLU gives 0 for every example is dead: its
     /// folded node is drawn so and says so, and a folded layer or call counts its dead units.
-    public func collapsing(_ level: CollapseLevel) -> Diagram {
+    package func collapsing(_ level: CollapseLevel) -> Diagram {
         let isBatch = groups.contains { $0.kind == .call }
         if level == .neurons && !isBatch { return collapsingNeurons() }
         // Each group's nodes, its own and those of the groups inside it.

@@ -27,9 +27,10 @@ public enum NodeKind: String, Sendable, CaseIterable {
 /// groups a user named) that nodes belong to.
 ///
 /// A Diagram is a value: it owns every number it shows, copied from an engine graph when it
-/// is made (`init(output:title:withGrad:parameters:neurons:problems:)`) or read from a dump,
-/// so changing or freeing the graph afterwards changes nothing drawn. Collapse, focus, the
-/// ledger and every exporter read only the Diagram.
+/// is made (`Diagram.capturing(output:title:withGrad:problems:)`) or read from a dump, so
+/// changing or freeing the graph afterwards changes nothing drawn. Collapse, focus, the
+/// ledger and every exporter read only the Diagram. A program reads one from a drawing
+/// (MgvizKit's `Drawing.diagram`): its `nodes`, `title` and `output`.
 ///
 /// Storage is a column per field, about 30 bytes a node; what only some nodes have (labels,
 /// exponents, what a check found, a folded group's words) is in tables of their own.
@@ -39,23 +40,26 @@ public struct Diagram: Sendable {
     public struct Node: Sendable {
         /// `n0`, `n1`, …: the position in `nodes`, or, once focused, in the whole diagram's.
         public var id: String
+        /// The Value's label; empty for none.
         public var label: String
         /// micrograd's `_op`; empty for leaves.
         public var op: String
+        /// Input, constant, parameter or op: what the node's fill says under `Coloring.kind`.
         public var kind: NodeKind
+        /// The Value's data when the diagram was made.
         public var data: Double
         /// nil when backward was not run.
         public var grad: Double?
         /// Positions in `nodes`, one per use: `a * a` lists a twice.
         public var operands: [Int]
         /// What a check found wrong here, drawn in red with the value it wanted.
-        public var problems: [Problem] = []
+        package var problems: [Problem] = []
         /// The innermost group the node belongs to, or, for a folded node, the group it stands for.
-        public var group: Group?
+        package var group: Group?
         /// What each operand's edge says besides its direction, in operand order.
-        public var edgeNotes: [EdgeNote?] = []
+        package var edgeNotes: [EdgeNote?] = []
         /// For a folded node: what it draws besides its label and op.
-        public var fold: FoldText?
+        package var fold: FoldText?
     }
 
     /// The nodes, operands before results: a collection whose elements are made as they are read.
@@ -70,21 +74,21 @@ public struct Diagram: Sendable {
     /// A set of nodes that belong together: one application of a model (a call), a layer of
     /// it, a neuron of a layer, or a group a user named. Groups nest: a neuron's parent is
     /// its layer.
-    public struct Group: Sendable, Hashable {
-        public enum Kind: String, Sendable, CaseIterable {
+    package struct Group: Sendable, Hashable {
+        package enum Kind: String, Sendable, CaseIterable {
             case call, layer, neuron, named
         }
 
-        public var kind: Kind
+        package var kind: Kind
         /// As drawn: `L1 N3`, `L2`.
-        public var name: String
+        package var name: String
         /// The group this one is in, as a position in `groups`.
-        public var parent: Int?
+        package var parent: Int?
         /// A layer's or a neuron's number, 1-based (`L1 N3` is neuron 3 of layer 1); 0 where
         /// the kind has none.
-        public var number: Int
+        package var number: Int
 
-        public init(kind: Kind, name: String, parent: Int?, number: Int) {
+        package init(kind: Kind, name: String, parent: Int?, number: Int) {
             self.kind = kind
             self.name = name
             self.parent = parent
@@ -93,8 +97,8 @@ public struct Diagram: Sendable {
     }
 
     /// A wrong number on a node and what it should have been: `expected grad 0.0418`.
-    public struct Problem: Sendable, Equatable {
-        public enum Kind: Sendable, Equatable {
+    package struct Problem: Sendable, Equatable {
+        package enum Kind: Sendable, Equatable {
             /// The central difference disagrees with backward's grad.
             case numericGrad
             /// A spec's `expect` gives another grad.
@@ -103,7 +107,7 @@ public struct Diagram: Sendable {
             case expectedData
 
             /// The words drawn before the number.
-            public var label: String {
+            package var label: String {
                 switch self {
                 case .numericGrad: return "numeric grad"
                 case .expectedGrad: return "expected grad"
@@ -112,18 +116,18 @@ public struct Diagram: Sendable {
             }
         }
 
-        public var kind: Kind
+        package var kind: Kind
         /// The number the check wanted.
-        public var value: Double
+        package var value: Double
 
-        public init(_ kind: Kind, _ value: Double) {
+        package init(_ kind: Kind, _ value: Double) {
             self.kind = kind
             self.value = value
         }
     }
 
     /// What made a node, spelled as micrograd's `_op`.
-    public enum Operation: Sendable, Hashable {
+    package enum Operation: Sendable, Hashable {
         case leaf
         /// `+`, `*`, `**` (a Value exponent), `exp`, `ReLU`, …: any engine op but `.power`.
         case op(Op)
@@ -137,7 +141,7 @@ public struct Diagram: Sendable {
         case folded(String)
 
         /// micrograd's `_op`: the literal as Python prints it for `**k`.
-        public var name: String {
+        package var name: String {
             switch self {
             case .leaf: return ""
             case .op(let op): return op.name
@@ -149,7 +153,7 @@ public struct Diagram: Sendable {
         }
 
         /// The engine op, and the constant exponent of `**k`; nil for a folded group.
-        public var engineOp: (op: Op, exponent: Double)? {
+        package var engineOp: (op: Op, exponent: Double)? {
             switch self {
             case .leaf: return (.leaf, 0)
             case .op(let op): return (op, 0)
@@ -160,7 +164,7 @@ public struct Diagram: Sendable {
         }
 
         /// How many operands an engine op takes; nil for a folded group, which takes any.
-        public var arity: Int? {
+        package var arity: Int? {
             switch self {
             case .leaf: return 0
             case .op(let op): return op.isBinary ? 2 : 1
@@ -171,7 +175,7 @@ public struct Diagram: Sendable {
 
         /// The engine operation `name` spells as micrograd's `_op` does, or nil if the engine
         /// has none spelled so: `**02` is not `**2`, and a folded group is no engine op.
-        public init?(engineName name: String) {
+        package init?(engineName name: String) {
             if name.isEmpty { self = .leaf; return }
             if name.hasPrefix("**") && name != "**" {
                 let literal = String(name.dropFirst(2))
@@ -189,28 +193,29 @@ public struct Diagram: Sendable {
         }
 
         /// The ops a dump may name, as an error lists them.
-        public static let engineNames = "+, *, ** (a Value exponent), **k (k an int or float literal, as Python prints it), "
+        package static let engineNames = "+, *, ** (a Value exponent), **k (k an int or float literal, as Python prints it), "
             + Op.allCases.filter { !$0.isBinary && $0 != .leaf && $0 != .power }.map(\.name).joined(separator: ", ")
     }
 
+    /// Drawn above the diagram.
     public internal(set) var title: String?
     /// The nodes that reach the output, operands before results.
     public var nodes: Nodes { Nodes(diagram: self) }
     /// The output's position in `nodes`: the last, or -1 when a focus left it out.
     public internal(set) var output: Int
     /// Set when this is a part of a bigger diagram, cut out by `focusing(on:depth:)`.
-    public internal(set) var focus: Focus?
+    package internal(set) var focus: Focus?
     /// The groups that nodes belong to; a group's parent comes before it.
-    public internal(set) var groups: [Group]
+    package internal(set) var groups: [Group]
     /// Whether the nodes carry grads: false when backward was not run.
     public private(set) var showsGrads: Bool
     /// Set when this draws one example of a batch inside a plate (see `plate(showing:)`).
-    public internal(set) var plate: Plate?
+    package internal(set) var plate: Plate?
     /// How far the model's groups were folded, when they were (see `collapsing(_:)`).
-    public package(set) var collapseLevel: CollapseLevel?
+    package var collapseLevel: CollapseLevel?
 
     /// What an edge says besides its direction.
-    public enum EdgeNote: Sendable, Equatable {
+    package enum EdgeNote: Sendable, Equatable {
         /// What the use adds to its operand's grad in backward: drawn on an edge from a shared
         /// node into a plate, it is the shown example's share of the operand's grad.
         case contribution(Double)
@@ -236,6 +241,8 @@ public struct Diagram: Sendable {
     var foldedMembers: [Int32: [Int32]]
     /// What folded nodes draw besides their label and op.
     var foldTexts: [Int32: FoldText]
+    /// What each folded node adds to each operand's grad, in its operands' order.
+    var foldUses: [Int32: [FoldUse]]
     /// Each node's innermost group, as a position in `groups`, or -1; empty when no node has one.
     var groupOf: [Int32]
     /// What checks found wrong, by position.
@@ -274,6 +281,7 @@ public struct Diagram: Sendable {
         foldedOps = [:]
         foldedMembers = [:]
         foldTexts = [:]
+        foldUses = [:]
         groupOf = []
         problemsAt = [:]
         edgeNotes = [:]
@@ -288,7 +296,7 @@ public struct Diagram: Sendable {
     }
 
     /// The same diagram without its grads: what is drawn when backward's results are not shown.
-    public func withoutGrads() -> Diagram {
+    package func withoutGrads() -> Diagram {
         var copy = self
         copy.showsGrads = false
         copy.grads = []
@@ -374,9 +382,11 @@ public struct Diagram: Sendable {
         notePlateEdges()
     }
 
-    /// Sets what the folded node at `position` draws besides its label and op.
-    package mutating func setFoldText(_ text: FoldText, at position: Int) {
+    /// Sets what the folded node at `position` draws besides its label and op, and what it
+    /// adds to its operands' grads.
+    package mutating func setFold(_ text: FoldText, uses: [FoldUse]?, at position: Int) {
         foldTexts[Int32(position)] = text
+        if let uses { foldUses[Int32(position)] = uses }
     }
 
     /// Marks the node at `position` with what a check found wrong there.
@@ -414,7 +424,7 @@ public struct Diagram: Sendable {
     func isFolded(at position: Int) -> Bool { codes[position] == Self.foldedCode }
 
     /// What made the node.
-    public func operation(at position: Int) -> Operation {
+    package func operation(at position: Int) -> Operation {
         let code = codes[position]
         if code == Self.foldedCode { return .folded(foldedOps[Int32(position)] ?? "") }
         if code == Self.sumCode { return .sum }
@@ -454,7 +464,7 @@ public struct Diagram: Sendable {
     func problems(at position: Int) -> [Problem] { problemsAt.isEmpty ? [] : problemsAt[Int32(position)] ?? [] }
 
     /// The innermost group of the node, or the group a folded node stands for, as a position in `groups`.
-    public func groupIndex(at position: Int) -> Int? {
+    package func groupIndex(at position: Int) -> Int? {
         guard !groupOf.isEmpty else { return nil }
         let index = groupOf[position]
         return index >= 0 ? Int(index) : nil
@@ -473,10 +483,10 @@ public struct Diagram: Sendable {
     public var edgeCount: Int { operandList.count }
 
     /// Whether some node belongs to a model's neuron, so that `collapsingNeurons()` has work.
-    public var hasNeurons: Bool { !groupOf.isEmpty && groups.contains { $0.kind == .neuron } }
+    package var hasNeurons: Bool { !groupOf.isEmpty && groups.contains { $0.kind == .neuron } }
 
     /// Whether some node is a group folded into one.
-    public var hasFoldedGroups: Bool { !foldedOps.isEmpty }
+    package var hasFoldedGroups: Bool { !foldedOps.isEmpty }
 
     /// Whether the JSON dump needs version 2: groups other than a model's layers and neurons
     /// (a batch's calls, a user's), a plate, or a collapse past neurons.
@@ -511,7 +521,7 @@ public struct Diagram: Sendable {
         part.nameNumbers = nameNumbers
         part.output = -1
         var newPosition: [Int32: Int32] = [:]
-        let sparse = !problemsAt.isEmpty || plate != nil || !foldedMembers.isEmpty || !foldTexts.isEmpty
+        let sparse = !problemsAt.isEmpty || plate != nil || !foldedMembers.isEmpty || !foldTexts.isEmpty || !foldUses.isEmpty
         var list: [Int32] = []
         for (position, index) in kept.enumerated() {
             list.removeAll(keepingCapacity: true)
@@ -535,6 +545,9 @@ public struct Diagram: Sendable {
         }
         for (index, text) in foldTexts {
             if let position = newPosition[index] { part.foldTexts[position] = text }
+        }
+        for (index, uses) in foldUses {
+            if let position = newPosition[index] { part.foldUses[position] = uses }
         }
         if let plate { part.plate = plate.keeping { newPosition[$0] } }
         if part.groupOf.contains(where: { $0 >= 0 }) == false { part.groupOf = [] }
@@ -642,7 +655,7 @@ extension Diagram: Equatable {
             && a.showsGrads == b.showsGrads && a.codes == b.codes && a.kinds == b.kinds && sameBits(a.data, b.data)
             && sameBits(a.grads, b.grads) && a.operandStart == b.operandStart && a.operandList == b.operandList
             && a.labels == b.labels && a.powers == b.powers && a.foldedOps == b.foldedOps
-            && a.foldedMembers == b.foldedMembers && a.foldTexts == b.foldTexts && a.groupOf == b.groupOf
+            && a.foldedMembers == b.foldedMembers && a.foldTexts == b.foldTexts && a.foldUses == b.foldUses && a.groupOf == b.groupOf
             && a.problemsAt == b.problemsAt && a.edgeNotes == b.edgeNotes && a.plate == b.plate && a.collapseLevel == b.collapseLevel
             && a.nameNumbers == b.nameNumbers && a.basePositions == b.basePositions
     }

@@ -5,7 +5,7 @@ extension Diagram {
     /// grads (unless `withGrad` is false: backward was not run), labels and ops, grouped by
     /// the calls of models the graph recorded (see `ModelShape`); `problems` are drawn in red
     /// on their nodes. The graph may change or go once this returns.
-    public init(output: Value, title: String?, withGrad: Bool, problems: [Value: [Problem]] = [:]) {
+    package init(output: Value, title: String?, withGrad: Bool, problems: [Value: [Problem]] = [:]) {
         self = Self.capturing(output: output, title: title, withGrad: withGrad, problems: problems).diagram
     }
 

@@ -1,15 +1,15 @@
 /// What `--focus NAME --depth K` kept of a bigger diagram, and where it cut.
-public struct Focus: Sendable, Equatable {
+package struct Focus: Sendable, Equatable {
     /// The node focused on, as a position in the focused diagram.
-    public var center: Int
-    public var depth: Int
+    package var center: Int
+    package var depth: Int
     /// How many nodes the whole diagram has.
-    public var totalNodes: Int
+    package var totalNodes: Int
     /// One per kept node and side whose edges to nodes outside the focus were cut.
-    public var cuts: [Cut]
+    package var cuts: [Cut]
 
-    public struct Cut: Sendable, Equatable {
-        public enum Side: String, Sendable {
+    package struct Cut: Sendable, Equatable {
+        package enum Side: String, Sendable {
             /// Edges from the node's operands (what it is computed from) were cut.
             case operands
             /// Edges to the results that use the node were cut.
@@ -17,16 +17,16 @@ public struct Focus: Sendable, Equatable {
         }
 
         /// The kept node, as a position in the focused diagram.
-        public var node: Int
-        public var side: Side
+        package var node: Int
+        package var side: Side
         /// How many edges were cut there.
-        public var edges: Int
+        package var edges: Int
         /// How many nodes outside the focus lie beyond those edges: the operands' whole
         /// ancestry, or every result that depends on the node. Nil when counting would take
         /// too long (see `Diagram.maximumCountingWork`).
-        public var nodesBeyond: Int?
+        package var nodesBeyond: Int?
 
-        public init(node: Int, side: Side, edges: Int, nodesBeyond: Int?) {
+        package init(node: Int, side: Side, edges: Int, nodesBeyond: Int?) {
             self.node = node
             self.side = side
             self.edges = edges
@@ -35,7 +35,7 @@ public struct Focus: Sendable, Equatable {
     }
 }
 
-/// Why a focus could not be made; the CLI words it.
+/// Why a focus could not be made; MgvizKit words it.
 public enum FocusError: Error, Equatable {
     /// No node has this label or id; `nearMatches` are labels and ids close to it.
     case unknownName(String, nearMatches: [String])
@@ -46,10 +46,10 @@ public enum FocusError: Error, Equatable {
 extension Diagram {
     /// Exact counts of the nodes beyond each cut cost one pass over the diagram per 64 cuts;
     /// past this many node visits the counts are left out rather than taking seconds.
-    public static let maximumCountingWork = 200_000_000
+    package static let maximumCountingWork = 200_000_000
 
     /// The position of the node labelled `name`, or whose id is `name` (`n42`).
-    public func position(named name: String) throws(FocusError) -> Int {
+    package func position(named name: String) throws(FocusError) -> Int {
         var labelled = (0..<count).filter { label(at: $0) == name }
         // A collapsed neuron, drawn as `L3 N1 y`, is also `L3 N1`, and `y` after its output.
         if labelled.isEmpty && hasFoldedGroups {
@@ -89,7 +89,7 @@ extension Diagram {
 
     /// Only the nodes within `depth` ops of the node at `center`, on both sides: what it is
     /// computed from and what uses it. Data and grads stay as they were in the whole diagram.
-    public func focusing(on center: Int, depth: Int) -> Diagram {
+    package func focusing(on center: Int, depth: Int) -> Diagram {
         precondition((0..<count).contains(center) && depth >= 0)
         let count = self.count
         let results = Results(of: self)

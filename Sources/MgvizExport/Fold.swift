@@ -22,13 +22,26 @@ extension Diagram {
         var kind = NodeKind.op
     }
 
-    /// What a folded node draws besides its label and op.
-    public struct FoldText: Sendable, Equatable {
-        public var lines: [String]?
-        public var notes: [String]
-        public var isDead: Bool
+    /// What a folded node adds to one of its operands' grads in backward: the derivative of
+    /// its output with respect to the operand, by the chain rule through its nodes, and the
+    /// amount its nodes' uses of the operand add, in the order backward adds them.
+    public struct FoldUse: Sendable, Equatable {
+        public var local: Double
+        public var amount: Double
 
-        public init(lines: [String]?, notes: [String], isDead: Bool) {
+        public init(local: Double, amount: Double) {
+            self.local = local
+            self.amount = amount
+        }
+    }
+
+    /// What a folded node draws besides its label and op.
+    package struct FoldText: Sendable, Equatable {
+        package var lines: [String]?
+        package var notes: [String]
+        package var isDead: Bool
+
+        package init(lines: [String]?, notes: [String], isDead: Bool) {
             self.lines = lines
             self.notes = notes
             self.isDead = isDead
@@ -77,6 +90,7 @@ extension Diagram {
                 }
             }
         }
+        let uses = showsGrads ? folds.indices.map { foldUses(folds[$0], feeds: feeds[$0], drawnAs: drawnAs) } : []
         var kept: [Int] = []
         var newPosition = [Int32](repeating: -1, count: count)
         for position in 0..<count where foldOf[position] < 0 || folds[Int(foldOf[position])].representative == position {
@@ -96,6 +110,24 @@ extension Diagram {
                 }
             }
         }
+        // A folded node kept as it is, whose operands two or more now feed as one fold (the
+        // parameters a regularisation's sum uses), has its uses of them summed.
+        for position in 0..<count where foldOf[position] < 0 && isFolded(at: position) {
+            guard let uses = foldUses[Int32(position)] else { continue }
+            var merged: [FoldUse] = []
+            var slotOf: [Int: Int] = [:]
+            for (operand, use) in zip(operands(of: position), uses) {
+                let source = drawnAs(operand)
+                if source != operand, let slot = slotOf[source] {
+                    merged[slot].local += use.local
+                    merged[slot].amount += use.amount
+                } else {
+                    if source != operand { slotOf[source] = merged.count }
+                    merged.append(use)
+                }
+            }
+            folded.foldUses[newPosition[position]] = merged
+        }
         for (index, fold) in folds.enumerated() {
             let position = Int(newPosition[fold.representative])
             let key = Int32(position)
@@ -113,6 +145,7 @@ extension Diagram {
                 if folded.groupOf.isEmpty { folded.groupOf = [Int32](repeating: -1, count: folded.count) }
                 folded.groupOf[position] = fold.group
             }
+            if showsGrads { folded.foldUses[key] = uses[index] }
             for (k, amount) in zip(folded.operandRange(of: position), contributions[index]) {
                 if let amount { folded.edgeNotes[Int32(k)] = .contribution(amount) }
             }
@@ -120,6 +153,39 @@ extension Diagram {
         if !folded.groupOf.contains(where: { $0 >= 0 }) { folded.groupOf = [] }
         folded.output = output >= 0 ? Int(newPosition[drawnAs(output)]) : -1
         return (folded, newPosition)
+    }
+
+    /// A fold's uses of each node that feeds it (`feeds`, in its operands' order): its
+    /// nodes' own uses of it summed, newest node first, as backward adds them, so that the
+    /// operand's running grad ends at its grad; and ∂output/∂operand through the nodes, from
+    /// the output down, so that it shows where the fold's grad is 0 too.
+    private func foldUses(_ fold: Fold, feeds: [Int32], drawnAs: (Int) -> Int) -> [FoldUse] {
+        var slotOf: [Int: Int] = [:]
+        for (slot, source) in feeds.enumerated() where slotOf[Int(source)] == nil { slotOf[Int(source)] = slot }
+        var uses = [FoldUse](repeating: FoldUse(local: 0, amount: 0), count: feeds.count)
+        let isMember = Set(fold.members)
+        var derivative: [Int: Double] = [fold.representative: 1]
+        for member in fold.members.reversed() {
+            let outer = derivative[member] ?? 0
+            for use in memberUses(of: member) {
+                if isMember.contains(use.operand) {
+                    derivative[use.operand, default: 0] += use.local * outer
+                } else if let slot = slotOf[drawnAs(use.operand)] {
+                    uses[slot].amount += use.amount
+                    uses[slot].local += use.local * outer
+                }
+            }
+        }
+        return uses
+    }
+
+    /// What the node at `position` adds to each of its operands' grads: an engine node's
+    /// `_backward`, or a folded node's uses.
+    private func memberUses(of position: Int) -> [(operand: Int, local: Double, amount: Double)] {
+        if isFolded(at: position) {
+            return zip(operands(of: position), foldUses[Int32(position)] ?? []).map { ($0, $1.local, $1.amount) }
+        }
+        return contributions(of: position) { _ in "" }.map { ($0.operand, $0.local, $0.amount) }
     }
 
     /// The position in the base diagram (the whole one this was cut or folded from) of the

@@ -42,23 +42,23 @@ package struct GradPalette {
     }
 
     /// The fill of a node with this grad and data; nil without grads.
-    func fill(grad: Double?, data: Double) -> RGB? {
+    func fill(grad: Double?, data: Double) -> Color? {
         guard let grad else { return nil }
         if grad == 0 { return data != 0 ? colors.dead : colors.faint }
         guard grad.isFinite else { return grad > 0 ? colors.positive : colors.negative }
         return color(sign: grad, magnitude: log10(abs(grad)))
     }
 
-    private func color(sign: Double, magnitude: Double) -> RGB {
+    private func color(sign: Double, magnitude: Double) -> Color {
         let span = highest - lowest
         let t = span > 0 ? (magnitude - lowest) / span : 1
         let depth = Self.minimumDepth + (1 - Self.minimumDepth) * t
         let end = sign > 0 ? colors.positive : colors.negative, faint = colors.faint
         func mix(_ a: Int, _ b: Int) -> Int { Int((Double(a) + (Double(b) - Double(a)) * depth).rounded()) }
-        return RGB(mix(faint.r, end.r), mix(faint.g, end.g), mix(faint.b, end.b))
+        return Color(mix(faint.r, end.r), mix(faint.g, end.g), mix(faint.b, end.b))
     }
 
-    package func hex(_ c: RGB) -> String {
+    package func hex(_ c: Color) -> String {
         "#" + [c.r, c.g, c.b].map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 
@@ -75,7 +75,7 @@ package struct GradPalette {
             }
             return shown
         }
-        var swatches: [(label: String, fill: RGB)] = []
+        var swatches: [(label: String, fill: Color)] = []
         for magnitude in negatives.map(magnitudes) ?? [] { swatches.append(("-" + power(magnitude), color(sign: -1, magnitude: magnitude))) }
         if hasDead { swatches.append(("0 (data ≠ 0)", colors.dead)) }
         for magnitude in (positives.map(magnitudes) ?? []).reversed() { swatches.append(("+" + power(magnitude), color(sign: 1, magnitude: magnitude))) }
@@ -96,7 +96,7 @@ package struct GradPalette {
 
 extension TextWriter {
     /// `#rrggbb`, in lower case.
-    mutating func write(color: RGB) {
+    mutating func write(color: Color) {
         append(UInt8(ascii: "#"))
         write(hexByte: color.r)
         write(hexByte: color.g)

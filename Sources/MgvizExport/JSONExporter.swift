@@ -2,13 +2,13 @@
 /// for a graph whose only groups are a model's layers and neurons, version 2, with its tree
 /// of groups, for a batch's calls, a plate, or a collapse past neurons. Keys are in a fixed
 /// order and numbers round-trip, so the output is byte-stable.
-public struct JSONExporter: Sendable {
-    public init() {}
+package struct JSONExporter: Sendable {
+    package init() {}
 
-    public func export(_ diagram: Diagram) -> String { String(decoding: exportBytes(diagram), as: UTF8.self) }
+    package func export(_ diagram: Diagram) -> String { String(decoding: exportBytes(diagram), as: UTF8.self) }
 
     /// The dump as UTF-8, without the cost of making a String of it.
-    public func exportBytes(_ diagram: Diagram) -> [UInt8] {
+    package func exportBytes(_ diagram: Diagram) -> [UInt8] {
         TextWriter.bytes(capacity: 200 * diagram.count + 200) { write(diagram, to: &$0) }
     }
 
@@ -53,7 +53,9 @@ public struct JSONExporter: Sendable {
                 }
                 // A folded node says so, so that a reader takes its op for words, not an engine op.
                 if diagram.isFolded(at: index) {
-                    write(diagram.foldTexts[Int32(index)] ?? Diagram.FoldText(lines: nil, notes: [], isDead: false), &out)
+                    write(
+                        diagram.foldTexts[Int32(index)] ?? Diagram.FoldText(lines: nil, notes: [], isDead: false),
+                        uses: diagram.foldUses[Int32(index)], &out)
                 }
                 out.write("}")
                 continue
@@ -126,8 +128,9 @@ public struct JSONExporter: Sendable {
         out.write("]")
     }
 
-    /// A folded node's lines and notes: `"fold": {"lines": ["16 outputs"], "notes": [], "dead": false}`.
-    private func write(_ text: Diagram.FoldText, _ out: inout TextWriter) {
+    /// A folded node's lines and notes, and its uses of its operands, `[local, amount]` each:
+    /// `"fold": {"lines": ["16 outputs"], "notes": [], "dead": false, "uses": [[1.0, 0.5], …]}`.
+    private func write(_ text: Diagram.FoldText, uses: [Diagram.FoldUse]?, _ out: inout TextWriter) {
         func strings(_ list: [String]) {
             out.write("[")
             for (k, line) in list.enumerated() {
@@ -140,7 +143,20 @@ public struct JSONExporter: Sendable {
         if let lines = text.lines { strings(lines) } else { out.write("null") }
         out.write(", \"notes\": ")
         strings(text.notes)
-        out.write(text.isDead ? ", \"dead\": true}" : ", \"dead\": false}")
+        out.write(text.isDead ? ", \"dead\": true, \"uses\": " : ", \"dead\": false, \"uses\": ")
+        if let uses {
+            out.write("[")
+            for (k, use) in uses.enumerated() {
+                out.write(k == 0 ? "[" : ", [")
+                number(use.local, &out)
+                out.write(", ")
+                number(use.amount, &out)
+                out.write("]")
+            }
+            out.write("]}")
+        } else {
+            out.write("null}")
+        }
     }
 
     /// `"plate": {"examples": 100, "shown": 17, "members": ["n5", …], "data": [[…], …],

@@ -10,10 +10,10 @@ public struct LayoutCost: Sendable, Equatable {
     /// Records and op ellipses.
     public var graphvizNodes: Int
     /// Σ (rank span − 1) over the edges: the virtual nodes dot adds.
-    public var virtualNodes: Int
+    package var virtualNodes: Int
     /// Leaves: nodes with no incoming edge.
-    public var sources: Int
-    public var ranks: Int
+    package var sources: Int
+    package var ranks: Int
     /// The most uses of one value, times the ranks: dot's position step handles a value used
     /// by many ops far worse than the same number of edges spread over many values.
     public var fanOutReach: Int
@@ -26,10 +26,10 @@ public struct LayoutCost: Sendable, Equatable {
     /// expanded moons MLP, 5,700: 4.2 s of CPU; a chain of 5,000 tanh, 10,000: 7.9 s), and
     /// the tuned attributes take over. Every sample is below 300, so small diagrams keep
     /// Graphviz's best layout.
-    public static let tuningThreshold = 1_000
+    package static let tuningThreshold = 1_000
 
     /// Whether the tuned attributes are worth their small loss of polish.
-    public var isWorthTuning: Bool { graphvizNodes + virtualNodes > Self.tuningThreshold }
+    package var isWorthTuning: Bool { graphvizNodes + virtualNodes > Self.tuningThreshold }
 
     /// Above this score even the tuned layout takes more than about 10 s here, so layout is
     /// refused. Measured in CPU seconds on this 2-core machine with the tuned attributes: at
@@ -48,7 +48,7 @@ public struct LayoutCost: Sendable, Equatable {
     public static let fanOutReachThreshold = 30_000
 
     /// Whether the layout is expected to take over 10 s here.
-    public var isTooCostly: Bool { score > Self.refusalThreshold || fanOutReach > Self.fanOutReachThreshold }
+    package var isTooCostly: Bool { score > Self.refusalThreshold || fanOutReach > Self.fanOutReachThreshold }
 
     /// How many values `mgviz` lays out by default (`--max-nodes`): a 10,000-value chain takes
     /// 1.6 s here with the tuned attributes.
@@ -60,13 +60,13 @@ public struct LayoutCost: Sendable, Equatable {
     /// `newrank` ranks clusters globally (MLP(3, [32, 32, 1]) 7.7 s to 3.9 s); `nslimit1`
     /// bounds newrank's ranking simplex on clustered graphs. `mclimit` and `searchsize`
     /// changed nothing measurable, and `nslimit1` below 1 spoiled layouts for no speed.
-    public static let tunedAttributes = "newrank=true, nslimit=0.1, nslimit1=2"
+    package static let tunedAttributes = "newrank=true, nslimit=0.1, nslimit1=2"
 }
 
 extension Diagram {
     /// The estimate for this diagram as the DOT exporter draws it: a record per value, an
     /// ellipse per op, an edge per operand use and one from each op to its value.
-    public var layoutCost: LayoutCost {
+    package var layoutCost: LayoutCost {
         let count = self.count
         let isOp = (0..<count).map { self.isOp(at: $0) }
         // Forward: longest path from the sources, then each leaf pulled next to its first use.

@@ -8,16 +8,16 @@
 /// - edges are titled by Graphviz as `tail->head`: `n1->n3_op` (operand into op) and
 ///   `n3_op->n3` (op into its Value);
 /// - the stubs of a focus's cut edges are `cut0`, `cut1`, … and carry no data.
-public enum NodeNames {
+package enum NodeNames {
     /// What an op's ellipse adds to its Value's name; the exporter writes it straight after
     /// the name, and the viewer's script (Viewer/viewer.js) declares the same `opSuffix`.
-    public static let opSuffix: StaticString = "_op"
+    package static let opSuffix: StaticString = "_op"
 
     /// What a Value's name starts with, before its number.
     static let valuePrefix: StaticString = "n"
 
     /// The name of the Value at `position`.
-    public static func value(at position: Int) -> String { "\(valuePrefix)\(position)" }
+    package static func value(at position: Int) -> String { "\(valuePrefix)\(position)" }
 
     /// Writes the name of the Value at `position`, without making a String of it.
     static func write(value position: Int, to out: inout TextWriter) {
@@ -44,7 +44,7 @@ public enum NodeNames {
     }
 
     /// The name of the stub of cut number `index`.
-    public static func cut(_ index: Int) -> String { "cut\(index)" }
+    package static func cut(_ index: Int) -> String { "cut\(index)" }
 }
 
 extension TextWriter {

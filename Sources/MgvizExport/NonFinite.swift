@@ -1,9 +1,14 @@
 /// Where a NaN or an infinity first shows up in a diagram, and what made it.
 public struct NonFiniteOrigin: Equatable, Sendable {
+    /// Which of the node's numbers is not finite.
     public enum Quantity: Sendable, Equatable {
-        case data, grad
+        /// Its data, from the forward pass.
+        case data
+        /// Its grad, from backward.
+        case grad
     }
 
+    /// What made the number.
     public enum Cause: Sendable, Equatable {
         /// A leaf holds it.
         case input
@@ -17,8 +22,11 @@ public struct NonFiniteOrigin: Equatable, Sendable {
 
     /// The node's position in the diagram.
     public var position: Int
+    /// Its data or its grad.
     public var quantity: Quantity
+    /// The number: NaN, infinity or minus infinity.
     public var value: Double
+    /// What made it.
     public var cause: Cause
 }
 
@@ -26,7 +34,7 @@ extension Diagram {
     /// The first node, in topological order, whose data is NaN or infinite while its
     /// operands' data is not; failing that, the first node backward reaches whose grad is
     /// NaN or infinite. Nil when every number is finite.
-    public func firstNonFinite() -> NonFiniteOrigin? {
+    package func firstNonFinite() -> NonFiniteOrigin? {
         if let position = (0..<count).first(where: { !data(at: $0).isFinite }) {
             return NonFiniteOrigin(
                 position: position, quantity: .data, value: data(at: position), cause: operandRange(of: position).isEmpty ? .input : .op)
@@ -42,13 +50,13 @@ extension Diagram {
 
 /// `x` with exactly `decimals` digits after the point; NaN and the infinities spelled out
 /// as everywhere else (C's printf would write `nan` and `-nan`).
-public func fixedText(_ x: Double, decimals: Int) -> String {
+package func fixedText(_ x: Double, decimals: Int) -> String {
     x.isFinite ? formatFixed(x, decimals: decimals) : spell(x)
 }
 
 /// Shortest round-trip digits: reading the text back gives the same Double. NaN and the
 /// infinities are spelled out (Swift would write `nan` and `inf`).
-public func exactText(_ x: Double) -> String { x.isFinite ? "\(x)" : spell(x) }
+package func exactText(_ x: Double) -> String { x.isFinite ? "\(x)" : spell(x) }
 
 /// NaN and infinities spelled out, as the diagram, the JSON dump and the warnings write them.
 package func spell(_ x: Double) -> String {

@@ -12,58 +12,58 @@ public enum Theme: String, Sendable, CaseIterable {
     case auto
 
     /// The colours drawn into the DOT: auto's are light's, and its CSS turns them dark.
-    public var colors: Colors { self == .dark ? .dark : .light }
+    package var colors: Colors { self == .dark ? .dark : .light }
 
     /// Every colour of one look. A text is readable on its fill in both: each text colour has
     /// a contrast ratio of at least 4.5:1 with every fill it is drawn on (WCAG AA); text on
     /// the grad palette's fills is black or white, whichever contrasts more.
-    public struct Colors: Sendable, Equatable {
+    package struct Colors: Sendable, Equatable {
         /// The background; nil for Graphviz's white, left unwritten so light's DOT stays as it was.
-        public var background: String?
+        package var background: String?
         /// Labels, titles and cluster names; nil for Graphviz's black.
-        public var text: String?
+        package var text: String?
         /// Node outlines and a record's field lines; nil for Graphviz's black.
-        public var outline: String?
-        public var edge: String
-        public var layerBorder: String
-        public var neuronBorder: String
-        public var legendBorder: String
+        package var outline: String?
+        package var edge: String
+        package var layerBorder: String
+        package var neuronBorder: String
+        package var legendBorder: String
         /// The stub on an edge that `--focus` cut, and its dashed edge.
-        public var cutText: String
-        public var cutEdge: String
+        package var cutText: String
+        package var cutEdge: String
         /// Fills by the role of a node; the README carries the legend.
-        public var input: String
-        public var constant: String
-        public var parameter: String
-        public var output: String
-        public var value: String
-        public var op: String
+        package var input: String
+        package var constant: String
+        package var parameter: String
+        package var output: String
+        package var value: String
+        package var op: String
         /// The outline of a node that is wrong or not finite.
-        public var alarm: String
+        package var alarm: String
         /// The outline that marks the output under `--color grad`, where its fill tells its grad.
-        public var outputOutline: String
+        package var outputOutline: String
         /// `--color grad`: the ends of the diverging palette, the palest shade it starts from,
         /// and the grey of a zero grad on a node whose data is not zero.
-        public var negative: RGB
-        public var positive: RGB
-        public var faint: RGB
-        public var dead: RGB
+        package var negative: Color
+        package var positive: Color
+        package var faint: Color
+        package var dead: Color
 
-        public static let light = Colors(
+        package static let light = Colors(
             background: nil, text: nil, outline: nil, edge: "#555555", layerBorder: "#868e96", neuronBorder: "#ced4da",
             legendBorder: "#bbbbbb", cutText: "#495057", cutEdge: "#adb5bd", input: "#cfe2ff", constant: "#e9ecef",
             parameter: "#d3f9d8", output: "#ffd8a8", value: "#ffffff", op: "#e5dbff", alarm: "#d00000", outputOutline: "#e8590c",
-            negative: RGB(0x21, 0x66, 0xac), positive: RGB(0xb2, 0x18, 0x2b), faint: RGB(0xf7, 0xf7, 0xf7),
-            dead: RGB(0x9e, 0x9e, 0x9e))
+            negative: Color(0x21, 0x66, 0xac), positive: Color(0xb2, 0x18, 0x2b), faint: Color(0xf7, 0xf7, 0xf7),
+            dead: Color(0x9e, 0x9e, 0x9e))
 
-        public static let dark = Colors(
+        package static let dark = Colors(
             background: "#1b1d21", text: "#e9ecef", outline: "#adb5bd", edge: "#adb5bd", layerBorder: "#868e96",
             neuronBorder: "#495057", legendBorder: "#6c757d", cutText: "#ced4da", cutEdge: "#6c757d", input: "#1f3b61",
             constant: "#343a40", parameter: "#1e4d2b", output: "#7c3f00", value: "#25282c", op: "#3d2f6b", alarm: "#ff6b6b",
             outputOutline: "#ff922b",
-            negative: RGB(0x43, 0x93, 0xc3), positive: RGB(0xd6, 0x60, 0x4d), faint: RGB(0x2f, 0x32, 0x37),
+            negative: Color(0x43, 0x93, 0xc3), positive: Color(0xd6, 0x60, 0x4d), faint: Color(0x2f, 0x32, 0x37),
             // Lighter than every faint shade, so that the smallest grads never pass for dead.
-            dead: RGB(0x86, 0x8e, 0x96))
+            dead: Color(0x86, 0x8e, 0x96))
     }
 
     /// For `auto`: the CSS that turns the light SVG dark when the reader prefers dark. Each
@@ -71,7 +71,7 @@ public enum Theme: String, Sendable, CaseIterable {
     /// why light leaves Graphviz's defaults (white, black) unwritten: `text:not([fill])` is
     /// every text drawn in the default colour. The grad palette's fills keep their colours,
     /// and so does the text on them, which is written explicitly.
-    public static func darkModeStyle(coloring: DOTExporter.Coloring) -> String {
+    package static func darkModeStyle(coloring: Coloring) -> String {
         let light = Colors.light, dark = Colors.dark
         var rules = [
             ".graph > polygon[fill=\"white\"] { fill: \(dark.background!); }",
@@ -102,10 +102,10 @@ public enum Theme: String, Sendable, CaseIterable {
 }
 
 /// A colour as three 8-bit channels.
-public struct RGB: Sendable, Equatable {
-    public var r, g, b: Int
+package struct Color: Sendable, Equatable {
+    package var r, g, b: Int
 
-    public init(_ r: Int, _ g: Int, _ b: Int) {
+    package init(_ r: Int, _ g: Int, _ b: Int) {
         self.r = r
         self.g = g
         self.b = b

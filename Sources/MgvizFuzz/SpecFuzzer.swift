@@ -21,7 +21,7 @@ public func fuzzSpec(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     // drawing them would run Graphviz) and as a text spec.
     if let markdown = try? MarkdownDocument(bytes: bytes) { checkLinkBlocks(markdown) }
     for format in InputFormat.allCases {
-        guard let document = try? Document(bytes: bytes, format: format) else { continue }
+        guard let document = try? InputDocument(bytes: bytes, format: format) else { continue }
         draw(document)
     }
     return 0
@@ -45,7 +45,7 @@ private func checkLinkBlocks(_ markdown: MarkdownDocument) {
 }
 
 /// Draws `document` under every option set, as far as Graphviz.
-private func draw(_ document: Document) {
+private func draw(_ document: InputDocument) {
     var focus = "n0"
     if case .spec(let spec) = document {
         if let model = spec.mlp,

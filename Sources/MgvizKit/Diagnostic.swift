@@ -1,3 +1,5 @@
+import MgvizSpec
+
 /// How bad a line for the terminal is: every error, warning and note mgviz prints, the
 /// command's and the library's, is one line in this format.
 public enum Diagnostic: String, Sendable {

@@ -5,7 +5,9 @@ import MgvizSpec
 /// Why a drawing could not be made. Each case is one line for the terminal; the caller puts
 /// the spec's file name in front where `namesInput` says so.
 public enum DrawError: Error, Sendable, CustomStringConvertible {
+    /// The spec could not be read or evaluated: where in it, and why.
     case spec(SpecError)
+    /// An option is out of its range.
     case invalidOption(InvalidOption)
     /// A spec's `expect` has grads, but `showsGradients` is false.
     case gradsWithoutBackward
@@ -19,6 +21,7 @@ public enum DrawError: Error, Sendable, CustomStringConvertible {
     case explanationTooLong(lines: Int, maximum: Int)
     /// `--theme auto` for a bitmap or PDF, which cannot follow the reader's preference.
     case autoThemeNeedsSVG(OutputFormat)
+    /// `focus` names no node, or names several.
     case focus(FocusError)
     /// A plate could not be drawn as asked: the graph is no batch, or has no such example.
     case plate(PlateRefusal)
@@ -31,9 +34,12 @@ public enum DrawError: Error, Sendable, CustomStringConvertible {
     case resolutionTooLow(dotsPerInch: Double, size: BitmapSize)
     /// No format was given and the path's extension names none.
     case unknownFormat(path: String)
+    /// Graphviz failed.
     case render(RenderError)
+    /// The output file could not be written.
     case file(FileError)
 
+    /// One line for the terminal, without the input's name (see `namesInput`).
     public var description: String {
         switch self {
         case .spec(let error): return error.description
@@ -93,6 +99,7 @@ public enum DrawError: Error, Sendable, CustomStringConvertible {
 }
 
 extension FileError {
+    /// The command's exit status for this error.
     public var exitStatus: ExitStatus {
         switch self {
         case .cannotRead: return .noInput
@@ -108,6 +115,27 @@ extension BitmapSize {
     /// Why a PNG is drawn at less than asked.
     var limitsInWords: String {
         "to stay within \(maximumPixels / 1_000_000) megapixels and \(BitmapSize.maximumSide) pixels a side"
+    }
+}
+
+extension RenderError: CustomStringConvertible {
+    /// One line, for the terminal: what failed, then what Graphviz said, its lines joined by `; `.
+    public var description: String {
+        switch self {
+        case .libraryFolderNotFound: return "Graphviz: cannot find libgvc's folder"
+        case .pluginFolderUnreadable(let path, let reason): return "Graphviz: cannot read its plugin folder \(path): \(reason)"
+        case .pluginMissing(let plugin, let folder): return "Graphviz: no \(plugin) plugin (libgvplugin_\(plugin).so.N) in \(folder)"
+        case .pluginUnloadable(let plugin, let reason): return "Graphviz: cannot load the \(plugin) plugin: \(reason)"
+        case .contextUnavailable: return "Graphviz: could not create a context"
+        case .unreadableGraph(let messages): return Self.failure("could not read the DOT", messages)
+        case .layoutFailed(let engine, let messages): return Self.failure("layout '\(engine)' failed", messages)
+        case .renderingFailed(let format, let messages): return Self.failure("rendering '\(format)' failed", messages)
+        case .resolutionTooLow(let dotsPerInch, let size): return DrawError.resolutionTooLow(dotsPerInch: dotsPerInch, size: size).description
+        }
+    }
+
+    private static func failure(_ what: String, _ messages: [String]) -> String {
+        messages.isEmpty ? "Graphviz: \(what)" : "Graphviz: \(what): " + messages.joined(separator: "; ")
     }
 }
 

@@ -2,9 +2,6 @@ import Micrograd
 import MgvizExport
 import MgvizRender
 
-public typealias RankDirection = DOTExporter.RankDirection
-public typealias Coloring = DOTExporter.Coloring
-
 /// How to draw: every option of the `mgviz` command, each with its default and its valid
 /// range defined here once; `Option.flag` gives each one's spelling on the command line.
 public struct DrawOptions: Sendable, Equatable {

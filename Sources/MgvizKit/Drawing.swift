@@ -9,6 +9,7 @@ import MgvizSpec
 ///     spec or Value → graph → backward → checks → diagram → collapse, focus → format → bytes
 ///     dump → diagram → collapse, focus → format → bytes
 public struct Drawing {
+    /// The options the drawing was made with.
     public let options: DrawOptions
     /// The graph and its names, for a drawing of a spec.
     public let evaluation: Evaluation?
@@ -28,6 +29,9 @@ public struct Drawing {
     public let nonFinite: NonFiniteWarning?
     /// A model drawn neuron by neuron with more than `DrawOptions.collapseSuggestedAbove` nodes.
     public let suggestsCollapsing: Bool
+    /// What the drawing chose that the options did not ask for: a plate too big to lay out
+    /// expanded, drawn with its neurons collapsed.
+    public let viewNote: String?
     /// Which engine node each of `checkedDiagram`'s nodes was copied from, and the graph's
     /// output, for a drawing of a spec or a Value.
     private let source: (output: Value, ids: ValueIDs)?
@@ -37,9 +41,9 @@ public struct Drawing {
 
     /// backward step by step as micrograd runs it, on what is drawn: what `--explain` prints
     /// and the HTML page replays. Nil for a focused part, or a drawing without grads.
-    public var backwardLedger: BackwardLedger? {
+    package var backwardLedger: BackwardLedger? {
         guard let diagram = try? diagram else { return nil }
-        return BackwardLedger(diagram, expanded: checkedDiagram, precision: options.precision)
+        return BackwardLedger(diagram, precision: options.precision)
     }
 
     /// Whether no check or expectation is WRONG.
@@ -82,7 +86,7 @@ public struct Drawing {
     }
 
     /// Draws what an input file holds: a spec, evaluated, or a dump, as given.
-    public init(document: consuming Document, options: DrawOptions = DrawOptions()) throws(DrawError) {
+    public init(document: consuming InputDocument, options: DrawOptions = DrawOptions()) throws(DrawError) {
         switch consume document {
         case .spec(let spec): try self.init(spec: spec, options: options)
         case .graph(let dump): try self.init(dump: dump, options: options)
@@ -153,30 +157,39 @@ public struct Drawing {
         }
         self.expectations = expectations
         self.nonFinite = nonFinite
+        (drawn, viewNote) = Self.view(of: checked, options: options)
+        let drawnCount = (try? drawn.get())?.nodes.count ?? 0
         suggestsCollapsing = checked.hasNeurons && options.collapse == nil && options.focus == nil
-            && checked.nodes.count > DrawOptions.collapseSuggestedAbove
-
-        drawn = Self.view(of: checked, options: options)
+            && drawnCount > DrawOptions.collapseSuggestedAbove
     }
 
-    /// What `options` ask to be drawn of the whole diagram: a batch's plate, collapsed, focused.
-    private static func view(of checked: Diagram, options: DrawOptions) -> Result<Diagram, DrawError> {
+    /// What `options` ask to be drawn of the whole diagram: a batch's plate, collapsed,
+    /// focused; and a note when a plate too big to lay out expanded is drawn collapsed.
+    private static func view(of checked: Diagram, options: DrawOptions) -> (Result<Diagram, DrawError>, note: String?) {
         var viewed = checked
+        var note: String?
         if options.batch == .plate {
             do throws(PlateRefusal) {
                 viewed = try checked.plate(showing: options.example ?? 0)
             } catch {
                 // A graph that is no batch, or whose examples differ, is drawn whole, unless an
                 // example was asked for.
-                if options.example != nil || error.isAboutTheOptions { return .failure(.plate(error)) }
+                if options.example != nil || error.isAboutTheOptions { return (.failure(.plate(error)), nil) }
             }
         }
-        if let level = options.collapse { viewed = viewed.collapsing(level) }
-        guard let focus = options.focus else { return .success(viewed) }
+        var collapse = options.collapse
+        if viewed.plate != nil && collapse == nil && options.focus == nil
+            && (viewed.nodes.count > options.maximumNodes || viewed.layoutCost.isTooCostly) {
+            // One example alone is too big to lay out: its neurons fold, as asking would.
+            note = "one example's plate has \(viewed.nodes.count) nodes, too many to lay out expanded: drawn with the model's neurons collapsed"
+            collapse = .neurons
+        }
+        if let level = collapse { viewed = viewed.collapsing(level) }
+        guard let focus = options.focus else { return (.success(viewed), note) }
         do throws(FocusError) {
-            return .success(viewed.focusing(on: try viewed.position(named: focus), depth: options.focusDepth))
+            return (.success(viewed.focusing(on: try viewed.position(named: focus), depth: options.focusDepth)), note)
         } catch {
-            return .failure(.focus(error))
+            return (.failure(.focus(error)), note)
         }
     }
 }
@@ -187,7 +200,9 @@ public struct Drawing {
 public struct NodeReference: Sendable, Equatable, CustomStringConvertible {
     /// `n7`, as the node's tooltip shows it.
     public var id: String
+    /// The node's label; empty for none.
     public var label: String
+    /// The node in a few words: `'p'`, `the log of 'p3'`, `the constant 2`.
     public let description: String
 
     init(_ position: Int, in diagram: Diagram) {
@@ -212,6 +227,7 @@ public struct NodeReference: Sendable, Equatable, CustomStringConvertible {
 
 /// A gradient check's finding for one input, with the diagram's names.
 public struct GradientVerdict: Sendable {
+    /// The check's numbers and verdict.
     public let result: GradientCheck.Result
     /// The input's label.
     public let inputLabel: String
@@ -234,8 +250,11 @@ public struct GradientVerdict: Sendable {
 /// Where a NaN or an infinity first appears, in the diagram's names:
 /// `NaN first appears at the log of 'p' (log of -0.5)`.
 public struct NonFiniteWarning: Sendable, CustomStringConvertible {
+    /// Where the number is, which number, and what made it.
     public let origin: NonFiniteOrigin
+    /// The node, named as the drawing shows it.
     public let node: NodeReference
+    /// The warning, one line.
     public let description: String
 
     init(_ origin: NonFiniteOrigin, in diagram: Diagram) {

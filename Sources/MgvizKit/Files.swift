@@ -1,4 +1,5 @@
 import Glibc
+import MgvizExport
 import MgvizRender
 import MgvizSpec
 

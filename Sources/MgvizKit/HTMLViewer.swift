@@ -7,8 +7,8 @@ import MgvizExport
 ///
 /// The script and the style are Viewer/viewer.js and Viewer/viewer.css, embedded at build
 /// time; the script finds the SVG's parts by the names `NodeNames` makes.
-public struct HTMLViewer: Sendable {
-    public init() {}
+package struct HTMLViewer: Sendable {
+    package init() {}
 
     /// The page for `diagram`, whose SVG rendering (of the same diagram) is `svg`. `ledger`
     /// is backward on it, step by step, for the replay (nil: no replay); `quiz` opens the

@@ -2,7 +2,13 @@ import MgvizRender
 
 /// What a drawing can be written as.
 public enum OutputFormat: String, Sendable, CaseIterable {
-    case svg, png, pdf
+    /// Scalable vector graphics, laid out by Graphviz with its built-in font metrics: the same
+    /// bytes on every machine.
+    case svg
+    /// A bitmap, drawn by cairo at `DrawOptions.dotsPerInch`, lower for a big graph.
+    case png
+    /// A vector document, drawn by cairo.
+    case pdf
     /// Graphviz's input, as mgviz writes it: no layout.
     case dot
     /// The `mgviz-graph` dump: every node's data and grad at full precision; no layout.
@@ -17,7 +23,7 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     }
 
     /// The Graphviz format for the layout formats; nil for what mgviz writes itself.
-    var renderFormat: Format? {
+    var renderFormat: RenderFormat? {
         switch self {
         case .svg, .html: return .svg
         case .png: return .png

@@ -5,6 +5,7 @@ import MgvizSpec
 
 /// A drawing's bytes in one format.
 public struct Rendering: Sendable {
+    /// The file's contents.
     public var bytes: [UInt8]
     /// For a PNG drawn at less than `DrawOptions.dotsPerInch` to stay within the pixel cap, the
     /// resolution it was drawn at.
@@ -58,11 +59,10 @@ extension Drawing {
             } else {
                 rendering = try render()
             }
+        } catch .resolutionTooLow(let dotsPerInch, let size) {
+            throw .resolutionTooLow(dotsPerInch: dotsPerInch, size: size)
         } catch {
             throw .render(error)
-        }
-        if let used = rendering.reducedDotsPerInch, used < size.minimumDotsPerInch {
-            throw .resolutionTooLow(dotsPerInch: used, size: size)
         }
         return rendering
     }

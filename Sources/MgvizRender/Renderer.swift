@@ -2,8 +2,9 @@ import CDotLeakFix
 import CGraphviz
 import Glibc
 
-/// An output format that Graphviz renders.
-public enum Format: String, Sendable, CaseIterable {
+/// An output format that Graphviz renders. The package's one public format enum is
+/// MgvizKit's `OutputFormat`, which maps its layout formats onto these.
+package enum RenderFormat: String, Sendable, CaseIterable {
     case svg, png, pdf
     /// DOT with the layout's positions added.
     case dot
@@ -19,8 +20,9 @@ public enum Format: String, Sendable, CaseIterable {
     }
 }
 
-/// A Graphviz layout engine.
-public enum Layout: String, Sendable, CaseIterable {
+/// A Graphviz layout engine. mgviz draws with dot; the others are for the benchmarks and
+/// the tests, which check that each one's plugin loads.
+package enum LayoutEngine: String, Sendable, CaseIterable {
     case dot, neato, fdp, sfdp, circo, twopi
 }
 
@@ -33,13 +35,15 @@ public struct BitmapSize: Sendable, Equatable {
     /// 32 megapixels: 128 MB in cairo's RGBA surface, enough for a poster.
     public static let defaultMaximumPixels = 32_000_000
 
+    /// The resolution asked for.
     public var dotsPerInch: Double
+    /// The most pixels the PNG may have; past it the resolution is lowered.
     public var maximumPixels: Int
-    /// Below this resolution nothing is drawn: the caller is told the resolution it would
-    /// have taken and gets no bytes (cairo draws nothing at all below about 1 dpi).
+    /// Below this resolution nothing is drawn: rendering throws `RenderError.resolutionTooLow`
+    /// with the resolution the PNG would have had (cairo draws nothing at all below about 1 dpi).
     public var minimumDotsPerInch: Double
 
-    public init(dotsPerInch: Double = defaultDotsPerInch, maximumPixels: Int = defaultMaximumPixels, minimumDotsPerInch: Double = 0) {
+    package init(dotsPerInch: Double = defaultDotsPerInch, maximumPixels: Int = defaultMaximumPixels, minimumDotsPerInch: Double = 0) {
         self.dotsPerInch = dotsPerInch
         self.maximumPixels = maximumPixels
         self.minimumDotsPerInch = minimumDotsPerInch
@@ -51,7 +55,7 @@ public struct BitmapSize: Sendable, Equatable {
 
     /// The resolution at which a drawing of `width` × `height` points (1/72 inch, the padding
     /// included) stays within the cap, and within `maximumSide` both ways.
-    public func dotsPerInch(width: Double, height: Double) -> Double {
+    package func dotsPerInch(width: Double, height: Double) -> Double {
         let pixels = (width / 72 * dotsPerInch) * (height / 72 * dotsPerInch)
         // A few pixels to spare: Graphviz rounds the canvas up.
         let side = Double(Self.maximumSide - 8) * 72 / max(width, height)
@@ -60,26 +64,45 @@ public struct BitmapSize: Sendable, Equatable {
     }
 }
 
-/// What Graphviz said when it could not read, lay out or render a graph.
-public struct RenderError: Error, CustomStringConvertible, Equatable {
-    public let description: String
-
-    public init(description: String) { self.description = description }
+/// Why Graphviz drew nothing: its plugins or context could not be set up, it could not read,
+/// lay out or render the graph (with what it said, line by line), or the PNG would fall
+/// below its resolution floor. MgvizKit words it for the terminal.
+public enum RenderError: Error, Sendable, Equatable {
+    /// The folder of the loaded libgvc could not be found, so neither could its plugins.
+    case libraryFolderNotFound
+    /// Graphviz's plugin folder, beside libgvc, could not be listed.
+    case pluginFolderUnreadable(path: String, reason: String)
+    /// The plugin folder has no library for `plugin` (`core`, `dot_layout`, `pango`, …).
+    case pluginMissing(plugin: String, folder: String)
+    /// The plugin's library is there but would not load; `reason` is the loader's.
+    case pluginUnloadable(plugin: String, reason: String)
+    /// Graphviz made no context from the plugins it was given.
+    case contextUnavailable
+    /// The DOT could not be read; `messages` are Graphviz's lines, trimmed, empty ones dropped.
+    case unreadableGraph(messages: [String])
+    /// The layout engine (`dot`, …) failed on the graph.
+    case layoutFailed(engine: String, messages: [String])
+    /// Graphviz failed to render the laid-out graph as `format` (`svg`, `png`, `pdf`, `dot`),
+    /// or rendered nothing.
+    case renderingFailed(format: String, messages: [String])
+    /// The PNG would be drawn at `dotsPerInch`, below `size.minimumDotsPerInch`, to stay within
+    /// the size's pixel cap: nothing is drawn.
+    case resolutionTooLow(dotsPerInch: Double, size: BitmapSize)
 }
 
 /// Renders DOT in-process with libgvc. It never runs the `dot` program.
 ///
 /// libgvc is not thread-safe, so every call goes through one process-wide lock. Each
 /// render frees its graph, layout and buffer on every path.
-public struct Renderer: Sendable {
-    public let layout: Layout
+package struct Renderer: Sendable {
+    package let layout: LayoutEngine
 
-    public init(layout: Layout = .dot) {
+    package init(layout: LayoutEngine = .dot) {
         self.layout = layout
     }
 
     /// Lays out `dot` and renders it in `format`; a PNG within the default `BitmapSize`.
-    public func render(_ dot: String, to format: Format) throws(RenderError) -> [UInt8] {
+    package func render(_ dot: String, to format: RenderFormat) throws(RenderError) -> [UInt8] {
         try GraphvizContexts.shared.withContext(for: format.textLayout, layout: layout) { (context) throws(RenderError) in
             try GraphvizContexts.render(
                 dot, layout: layout.rawValue, format: format.rawValue, bitmap: format == .png ? BitmapSize() : nil,
@@ -89,12 +112,12 @@ public struct Renderer: Sendable {
     }
 
     /// Lays out `dot` and renders it as PNG within `size`; also returns the resolution used,
-    /// which is lower than asked when the cap made it so. Below `size.minimumDotsPerInch` the
-    /// PNG is empty.
-    public func renderPNG(_ dot: String, size: BitmapSize) throws(RenderError) -> (png: [UInt8], dotsPerInch: Double) {
-        try GraphvizContexts.shared.withContext(for: Format.png.textLayout, layout: layout) { (context) throws(RenderError) in
+    /// which is lower than asked when the cap made it so. Below `size.minimumDotsPerInch` it
+    /// throws `RenderError.resolutionTooLow` before drawing anything.
+    package func renderPNG(_ dot: String, size: BitmapSize) throws(RenderError) -> (png: [UInt8], dotsPerInch: Double) {
+        try GraphvizContexts.shared.withContext(for: RenderFormat.png.textLayout, layout: layout) { (context) throws(RenderError) in
             let (data, dotsPerInch) = try GraphvizContexts.render(
-                dot, layout: layout.rawValue, format: Format.png.rawValue, bitmap: size, context: context)
+                dot, layout: layout.rawValue, format: RenderFormat.png.rawValue, bitmap: size, context: context)
             return (data, dotsPerInch ?? size.dotsPerInch)
         }
     }
@@ -132,7 +155,7 @@ final class GraphvizContexts: @unchecked Sendable {
     }
 
     func withContext<Result>(
-        for textLayout: TextLayout, layout: Layout, _ body: (OpaquePointer) throws(RenderError) -> Result
+        for textLayout: TextLayout, layout: LayoutEngine, _ body: (OpaquePointer) throws(RenderError) -> Result
     ) throws(RenderError) -> Result {
         lock.lock()
         defer { lock.unlock() }
@@ -154,7 +177,7 @@ final class GraphvizContexts: @unchecked Sendable {
         let builtins = try Self.pluginList(plugins, in: folder)
         // Demand loading off: the context takes exactly these plugins and reads no config.
         guard let context = gvContextPlugins(builtins, 0) else {
-            throw RenderError(description: "Graphviz: could not create a context")
+            throw .contextUnavailable
         }
         contexts[kind] = context
         Self.installDotLeakFix(context, dotPlugin: try folder.path(of: "dot_layout"))
@@ -189,7 +212,7 @@ final class GraphvizContexts: @unchecked Sendable {
     /// The plugin's library descriptor.
     private static func pluginLibrary(_ name: String, at path: String, symbol: String) throws(RenderError) -> UnsafeMutableRawPointer {
         guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL), let address = dlsym(handle, symbol) else {
-            throw RenderError(description: "Graphviz: cannot load the \(name) plugin: \(String(cString: dlerror()))")
+            throw .pluginUnloadable(plugin: name, reason: String(cString: dlerror()))
         }
         return address
     }
@@ -200,10 +223,10 @@ final class GraphvizContexts: @unchecked Sendable {
     static func render(
         _ dot: String, layout: String, format: String, bitmap: BitmapSize?, context: OpaquePointer
     ) throws(RenderError) -> (data: [UInt8], dotsPerInch: Double?) {
-        guard let graph = StableReader.read(dot) else { throw failure("could not read the DOT") }
+        guard let graph = StableReader.read(dot) else { throw .unreadableGraph(messages: graphvizMessageLines()) }
         defer { agclose(graph) }
         mgviz_dot_leakfix_begin()
-        guard gvLayout(context, graph, layout) == 0 else { throw failure("layout '\(layout)' failed") }
+        guard gvLayout(context, graph, layout) == 0 else { throw .layoutFailed(engine: layout, messages: graphvizMessageLines()) }
         defer {
             gvFreeLayout(context, graph)
             // dot_cleanup has run: what dot made for its virtual graph and never freed is garbage.
@@ -213,7 +236,7 @@ final class GraphvizContexts: @unchecked Sendable {
         if let bitmap {
             // Graphviz pads the drawing by 4 points on each side.
             let chosen = bitmap.dotsPerInch(width: mgviz_drawing_width(graph) + 8, height: mgviz_drawing_height(graph) + 8)
-            guard chosen >= bitmap.minimumDotsPerInch else { return ([], chosen) }
+            guard chosen >= bitmap.minimumDotsPerInch else { throw .resolutionTooLow(dotsPerInch: chosen, size: bitmap) }
             mgviz_set_dpi(graph, chosen)
             dotsPerInch = chosen
         }
@@ -223,14 +246,13 @@ final class GraphvizContexts: @unchecked Sendable {
         let status = mgviz_render_data(context, graph, format, &buffer, &length)
         defer { gvFreeRenderData(buffer) }
         // An empty rendering is a failure Graphviz did not report (it once was a 0-byte PNG).
-        guard status == 0, let buffer, length > 0 else { throw failure("rendering '\(format)' failed") }
+        guard status == 0, let buffer, length > 0 else { throw .renderingFailed(format: format, messages: graphvizMessageLines()) }
         return (Array(UnsafeRawBufferPointer(start: buffer, count: length)), dotsPerInch)
     }
 
-    private static func failure(_ what: String) -> RenderError {
-        let said = graphvizMessages.split(whereSeparator: \.isNewline)
-            .map { trimmingWhitespace($0) }.filter { !$0.isEmpty }.joined(separator: "; ")
-        return RenderError(description: said.isEmpty ? "Graphviz: \(what)" : "Graphviz: \(what): \(said)")
+    /// What Graphviz said during this call, a line each, trimmed, blank lines dropped.
+    private static func graphvizMessageLines() -> [String] {
+        graphvizMessages.split(whereSeparator: \.isNewline).map { trimmingWhitespace($0) }.filter { !$0.isEmpty }
     }
 }
 
@@ -245,11 +267,11 @@ struct PluginFolder: Sendable {
 
     static func besideLibgvc() throws(RenderError) -> PluginFolder {
         guard let gvcPath = mgviz_libgvc_path() else {
-            throw RenderError(description: "Graphviz: cannot find libgvc's folder")
+            throw .libraryFolderNotFound
         }
         let path = parentFolder(of: String(cString: gvcPath)) + "/graphviz"
         guard let folder = opendir(path) else {
-            throw RenderError(description: "Graphviz: cannot read its plugin folder \(path): \(String(cString: strerror(errno)))")
+            throw .pluginFolderUnreadable(path: path, reason: String(cString: strerror(errno)))
         }
         defer { closedir(folder) }
         var files: [String] = []
@@ -263,7 +285,7 @@ struct PluginFolder: Sendable {
     /// The path of the named plugin's library (`core`, `dot_layout`, …).
     func path(of plugin: String) throws(RenderError) -> String {
         guard let file = Self.library(plugin, among: files) else {
-            throw RenderError(description: "Graphviz: no \(plugin) plugin (libgvplugin_\(plugin).so.N) in \(path)")
+            throw .pluginMissing(plugin: plugin, folder: path)
         }
         return "\(path)/\(file)"
     }

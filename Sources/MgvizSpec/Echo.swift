@@ -9,7 +9,7 @@
 /// a string longer than `limit` Unicode scalars is cut with an ellipsis: after its first
 /// `limit` scalars, or, with `keepingEnd` (for paths, whose file name is at the end),
 /// before its last `limit`.
-public func echo(_ text: some StringProtocol, limit: Int = 60, keepingEnd: Bool = false) -> String {
+package func echo(_ text: some StringProtocol, limit: Int = 60, keepingEnd: Bool = false) -> String {
     let scalars = Array(text.unicodeScalars)
     let kept = scalars.count <= limit ? scalars[...] : keepingEnd ? scalars.suffix(limit) : scalars.prefix(limit)
     var result = ""
@@ -22,7 +22,7 @@ public func echo(_ text: some StringProtocol, limit: Int = 60, keepingEnd: Bool 
 
 /// `line` with every character that could split it or drive a terminal written as an escape;
 /// nothing else changes. The last guard before a message is printed.
-public func escapingControlCharacters(_ line: String) -> String {
+package func escapingControlCharacters(_ line: String) -> String {
     guard line.unicodeScalars.contains(where: needsEscape) else { return line }
     var result = ""
     for scalar in line.unicodeScalars { appendEscaped(scalar, to: &result) }

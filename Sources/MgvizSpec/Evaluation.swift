@@ -2,9 +2,13 @@ import Micrograd
 
 /// A spec evaluated into an engine graph.
 public struct Evaluation {
+    /// The graph the spec was built on, which its Values need alive.
     public let graph: Graph
+    /// The node the spec draws and runs backward from.
     public let output: Value
+    /// The output's name: the spec's `output`, or the last name defined.
     public let outputName: String
+    /// The spec's title, drawn above the diagram.
     public let title: String?
     /// Every defined or input name that stands for a node.
     public let values: [String: Value]
@@ -21,10 +25,15 @@ public struct Evaluation {
 public struct ExpectationResult {
     /// `output`, or the name whose grad was expected.
     public var name: String
+    /// Whether the entry expects a grad rather than the output's data.
     public var isGrad: Bool
+    /// The node the entry is about.
     public var value: Value
+    /// The number the spec expects.
     public var expected: Double
+    /// The number the graph holds: the node's grad or data.
     public var computed: Double
+    /// Whether |computed - expected| is within the expectation's tolerance.
     public var isRight: Bool
 }
 
@@ -70,7 +79,7 @@ extension Spec {
         }
         var parameters: [Value] = []
         if let mlp {
-            parameters = try build(mlp, graph: graph, bindings: &bindings)
+            parameters = try build(mlp, graph: graph, bindings: &bindings, nodeCeiling: nodeCeiling)
         }
         // Room for what the definitions add, so that the graph does not grow by copying itself
         // whole (a million-term sum would briefly hold a graph and a half); no more than the
@@ -84,7 +93,8 @@ extension Spec {
             bindings[name] = result
             lastName = name
         }
-        let outputName = output ?? lastName!
+        // A batch's total loss is the output unless the spec says otherwise.
+        let outputName = output ?? lastName ?? Batch.totalLoss
         guard let outputOperand = bindings[outputName] else {
             throw SpecError(.member(["output"], nil), "unknown name '\(echo(outputName))' (expected an input or a defined name)")
         }
@@ -112,8 +122,11 @@ extension Spec {
     }
 
     /// Builds the model on `graph` and runs it on its inputs, which the graph records as a
-    /// call; binds the outputs' names and returns the parameters.
-    private func build(_ mlp: Model, graph: Graph, bindings: inout [String: Operand]) throws(SpecError) -> [Value] {
+    /// call, or on the batch's examples; binds the outputs' names, or the batch's, and
+    /// returns the parameters.
+    private func build(
+        _ mlp: Model, graph: Graph, bindings: inout [String: Operand], nodeCeiling: Int
+    ) throws(SpecError) -> [Value] {
         var x: [Value] = []
         for name in mlp.inputs {
             guard case .value(let value)? = bindings[name] else {
@@ -136,7 +149,12 @@ extension Spec {
         } catch {
             throw SpecError(.member(["mlp"], nil), error.description)
         }
-        for (name, value) in zip(mlp.outputs, model(x)) {
+        let outputs = try batch.map { (batch) throws(SpecError) in try batch.evaluate(model, graph: graph, nodeCeiling: nodeCeiling) }
+            ?? Array(zip(mlp.outputs, model(x)))
+        for (name, value) in outputs {
+            guard bindings[name] == nil else {
+                throw SpecError(.member(["batch"], nil), "'\(echo(name))' is already an input; a batch names its losses \(name)")
+            }
             value.label = name
             bindings[name] = .value(value)
         }

@@ -9,19 +9,19 @@ import MgvizExport
 /// kinds, labels, ops and groups come from the file into a `Diagram`, and nothing is
 /// evaluated again.
 public struct GraphDump: Sendable {
-    public static let format = "mgviz-graph"
-    public static let version = 1
-    public static let versions = 1...2
-    public static let keys = ["format", "version", "title", "output", "nodes", "edges"]
-    public static let nodeKeys = ["id", "label", "op", "kind", "data", "grad", "cluster"]
-    public static let edgeKeys = ["from", "to"]
+    package static let format = "mgviz-graph"
+    package static let version = 1
+    package static let versions = 1...2
+    package static let keys = ["format", "version", "title", "output", "nodes", "edges"]
+    package static let nodeKeys = ["id", "label", "op", "kind", "data", "grad", "cluster"]
+    package static let edgeKeys = ["from", "to"]
     /// Version 2's keys: groups instead of clusters, and what a plate or a collapse adds.
-    public static let keys2 = ["format", "version", "title", "output", "groups", "nodes", "edges"]
-    public static let optionalKeys2 = ["plate", "collapse"]
-    public static let nodeKeys2 = ["id", "label", "op", "kind", "data", "grad", "group"]
-    public static let groupKeys = ["id", "kind", "name", "number", "parent"]
-    public static let foldKeys = ["lines", "notes", "dead"]
-    public static let plateKeys = ["examples", "shown", "members", "data", "grad", "labels"]
+    package static let keys2 = ["format", "version", "title", "output", "groups", "nodes", "edges"]
+    package static let optionalKeys2 = ["plate", "collapse"]
+    package static let nodeKeys2 = ["id", "label", "op", "kind", "data", "grad", "group"]
+    package static let groupKeys = ["id", "kind", "name", "number", "parent"]
+    package static let foldKeys = ["lines", "notes", "dead", "uses"]
+    package static let plateKeys = ["examples", "shown", "members", "data", "grad", "labels"]
 
     /// The graph as the file gives it, its neurons as groups, each inside its layer's.
     public let diagram: Diagram
@@ -40,7 +40,7 @@ public struct GraphDump: Sendable {
         var neuron: (layer: Int, neuron: Int)?
         /// Version 2's group, as a position among the groups.
         var group: Int32 = -1
-        var fold: Diagram.FoldText? = nil
+        var fold: (text: Diagram.FoldText, uses: [Diagram.FoldUse]?)? = nil
         var operands: [Int32]
 
         /// How many operand edges go into it, or nil for a sum or a folded group, which take any.
@@ -328,7 +328,7 @@ public struct GraphDump: Sendable {
             diagram.append(
                 node.operation, kind: node.kind, label: node.label.isEmpty ? nil : node.label, data: node.data,
                 grad: node.grad, operands: node.operands, group: group)
-            if let fold = node.fold { diagram.setFoldText(fold, at: position) }
+            if let fold = node.fold { diagram.setFold(fold.text, uses: fold.uses, at: position) }
         }
         diagram.setOutput(output)
         return diagram
@@ -366,7 +366,7 @@ public struct GraphDump: Sendable {
                 "the label is \(label.unicodeScalars.count) characters long, over the limit of \(Spec.maximumNameLength)")
         }
         let opText = try object.string("op")
-        var fold: Diagram.FoldText?
+        var fold: (text: Diagram.FoldText, uses: [Diagram.FoldUse]?)?
         if let foldValue { fold = try GraphDump.fold(foldValue) { key, position in location(key, position) } }
         let operation: Diagram.Operation
         if fold != nil || (folds && Diagram.Operation(engineName: opText) == nil) {
@@ -430,7 +430,7 @@ public struct GraphDump: Sendable {
     /// A folded node's lines and notes, and whether it is dead.
     private static func fold(
         _ value: JSONValue, location: @escaping (String?, TextPosition?) -> SpecLocation
-    ) throws(SpecError) -> Diagram.FoldText {
+    ) throws(SpecError) -> (text: Diagram.FoldText, uses: [Diagram.FoldUse]?) {
         let object = try DumpObject(value, keys: foldKeys) { key, position in location(key.map { "fold." + $0 } ?? "fold", position) }
         func strings(_ key: String) throws(SpecError) -> [String] {
             guard case .array(let elements) = object[key].kind else {
@@ -449,7 +449,21 @@ public struct GraphDump: Sendable {
         guard case .bool(let dead) = object["dead"].kind else {
             throw SpecError(location("fold.dead", object.position("dead")), "expected true or false")
         }
-        return Diagram.FoldText(lines: lines, notes: try strings("notes"), isDead: dead)
+        var uses: [Diagram.FoldUse]?
+        if case .array(let pairs) = object["uses"].kind {
+            uses = []
+            for pair in pairs {
+                guard case .array(let numbers) = pair.kind, numbers.count == 2,
+                      case .number(let local) = numbers[0].kind, case .number(let amount) = numbers[1].kind
+                else { throw SpecError(location("fold.uses", pair.position), "expected [local, amount], two numbers") }
+                uses!.append(Diagram.FoldUse(local: local, amount: amount))
+            }
+        } else if case .null = object["uses"].kind {
+            uses = nil
+        } else {
+            throw SpecError(location("fold.uses", object.position("uses")), "expected an array of [local, amount] pairs, or null")
+        }
+        return (Diagram.FoldText(lines: lines, notes: try strings("notes"), isDead: dead), uses)
     }
 }
 

@@ -5,6 +5,7 @@ extension Spec {
     ///          "inputs": ["x1", "x2", "x3"], "outputs": ["y"]}`: a micrograd MLP whose outputs
     /// become names that `define` can use.
     public struct Model: Sendable, Equatable {
+        /// Where the model's weights and biases come from.
         public enum Weights: Sendable, Equatable {
             /// micrograd's init after Python's `random.seed(n)`.
             case seed(UInt64)
@@ -16,12 +17,16 @@ extension Spec {
         public var sizes: [Int]
         /// `.relu` (micrograd's nn: the last layer linear) or `.tanh` (the lecture's: all tanh).
         public var activation: Activation
+        /// A seed, or every parameter.
         public var weights: Weights
+        /// The names of the model's inputs, which the spec's `inputs` define.
         public var inputs: [String]
+        /// The names the model's outputs get, for `define` to use.
         public var outputs: [String]
 
-        public static let keys = ["sizes", "activation", "seed", "parameters", "inputs", "outputs"]
+        package static let keys = ["sizes", "activation", "seed", "parameters", "inputs", "outputs"]
 
+        /// A model as a spec's `mlp` describes it.
         public init(sizes: [Int], activation: Activation = .relu, weights: Weights, inputs: [String], outputs: [String]) {
             self.sizes = sizes
             self.activation = activation
@@ -34,7 +39,8 @@ extension Spec {
     /// The model of a spec with `inputCount` inputs: together they may build at most
     /// `Spec.maximumNodes` nodes, which bounds the parameters too (each weight is three nodes:
     /// itself, its product and its sum).
-    static func parseModel(_ value: JSONValue, after inputCount: Int) throws(SpecError) -> Model {
+    /// `isBatchModel`: the spec has a `batch`, which gives the model its inputs.
+    static func parseModel(_ value: JSONValue, after inputCount: Int, isBatchModel: Bool = false) throws(SpecError) -> Model {
         func fail(_ key: String, _ value: JSONValue, _ message: String) -> SpecError {
             SpecError(.member(["mlp", key], value.position), message)
         }
@@ -123,12 +129,14 @@ extension Spec {
             throw SpecError(whole, "expected \"seed\" or \"parameters\" for the starting weights")
         }
 
-        let inputs = try names("inputs")
-        guard inputs.count == sizes[0] else {
+        // A batch gives the model its inputs and names its outputs: then neither is given.
+        let isBatch = !members.contains { $0.key == "inputs" || $0.key == "outputs" } && isBatchModel
+        let inputs = isBatch ? [] : try names("inputs")
+        guard isBatch || inputs.count == sizes[0] else {
             throw fail("inputs", try member("inputs"), "MLP\(sizes) takes \(sizes[0]) inputs, got \(inputs.count)")
         }
-        let outputs = try names("outputs")
-        guard outputs.count == sizes.last! else {
+        let outputs = isBatch ? [] : try names("outputs")
+        guard isBatch || outputs.count == sizes.last! else {
             throw fail("outputs", try member("outputs"), "MLP\(sizes) has \(sizes.last!) outputs, got \(outputs.count)")
         }
         return Model(sizes: sizes, activation: activation, weights: weights, inputs: inputs, outputs: outputs)

@@ -3,9 +3,11 @@ import Micrograd
 /// A spec, format v1: named inputs, a list of `name = expression` definitions, the output
 /// to draw and run backward from, and an optional title.
 public struct Spec: Sendable, Equatable {
+    /// Drawn above the diagram.
     public var title: String?
     /// Input names and values, in file order: each becomes a labelled leaf.
     public var inputs: [Input]
+    /// `name = expression` entries, evaluated in order; each name labels the node it makes.
     public var define: [String]
     /// The name to draw; nil means the last name defined.
     public var output: String?
@@ -13,12 +15,19 @@ public struct Spec: Sendable, Equatable {
     public var expect: Expectation?
     /// A model built before `define`, whose outputs `define` can use.
     public var mlp: Model?
+    /// The model run on a batch of examples, with a loss over them, which `define` can use.
+    public var batch: Batch?
     /// Where a text spec's statements are; nil for a JSON spec.
     var textLines: TextLines?
 
+    /// A name and a number: an input (a labelled leaf), or an expected grad.
     public struct Input: Sendable, Equatable {
+        /// The name, as expressions use it.
         public var name: String
+        /// The number.
         public var value: Double
+
+        /// An input named `name` holding `value`.
         public init(name: String, value: Double) {
             self.name = name
             self.value = value
@@ -28,13 +37,18 @@ public struct Spec: Sendable, Equatable {
     /// `"expect": {"output": 2.1755, "grads": {"x0": 0.0418}, "tolerance": 1e-4}`, like the
     /// notebook's `ans = [...]`: each entry is right when |computed - expected| <= tolerance.
     public struct Expectation: Sendable, Equatable {
+        /// The output's expected data.
         public var output: Double?
+        /// Expected grads, by the name of the node that has them.
         public var grads: [Input]
+        /// How far a computed number may be from the expected one.
         public var tolerance: Double
 
+        /// The tolerance of an `expect` that gives none.
         public static let defaultTolerance = 1e-5
-        public static let keys = ["output", "grads", "tolerance"]
+        package static let keys = ["output", "grads", "tolerance"]
 
+        /// What a spec's `expect` says.
         public init(output: Double? = nil, grads: [Input] = [], tolerance: Double = defaultTolerance) {
             self.output = output
             self.grads = grads
@@ -42,9 +56,10 @@ public struct Spec: Sendable, Equatable {
         }
     }
 
+    /// A spec made in code, as its JSON would give it: validated when it is evaluated.
     public init(
         title: String? = nil, inputs: [Input], define: [String], output: String? = nil, expect: Expectation? = nil,
-        mlp: Model? = nil
+        mlp: Model? = nil, batch: Batch? = nil
     ) {
         self.title = title
         self.inputs = inputs
@@ -52,6 +67,7 @@ public struct Spec: Sendable, Equatable {
         self.output = output
         self.expect = expect
         self.mlp = mlp
+        self.batch = batch
     }
 
     /// Larger files are refused before they are read.
@@ -95,7 +111,7 @@ public struct Spec: Sendable, Equatable {
     /// a 64 MiB array are refused after 0.6 s and 361 MB, where reading the whole array took
     /// 4 s and 1.4 GB.
     public static let maximumJSONValues = 8_000_000
-    public static let keys = ["title", "inputs", "mlp", "define", "output", "expect"]
+    package static let keys = ["title", "inputs", "mlp", "batch", "define", "output", "expect"]
 
     /// Parses a spec file's bytes. Errors say where in the spec; the caller names the file.
     public init(bytes: [UInt8]) throws(SpecError) {
@@ -139,30 +155,42 @@ public struct Spec: Sendable, Equatable {
         }
         output = try string("output")
 
-        guard let inputsValue = member("inputs") else { throw SpecError(.document, "missing required key \"inputs\"") }
-        guard case .object(let inputMembers) = inputsValue.kind else {
-            throw SpecError(.member(["inputs"], inputsValue.position), "expected an object of name: number, got \(inputsValue.typeName)")
-        }
-        inputs = try namedNumbers(inputMembers, at: ["inputs"])
-
-        guard let defineValue = member("define") else { throw SpecError(.document, "missing required key \"define\"") }
-        guard case .array(let entries) = defineValue.kind else {
-            throw SpecError(
-                .member(["define"], defineValue.position),
-                "expected an array of \"name = expression\" strings, got \(defineValue.typeName)")
-        }
-        define = []
-        for (index, entry) in entries.enumerated() {
-            guard case .string(let text) = entry.kind else {
-                throw SpecError(.defineEntry(index: index, entry.position), "expected a \"name = expression\" string, got \(entry.typeName)")
+        // A batch defines its loss: then the spec needs no inputs or definitions of its own.
+        let hasBatch = member("batch") != nil
+        inputs = []
+        if let inputsValue = member("inputs") {
+            guard case .object(let inputMembers) = inputsValue.kind else {
+                throw SpecError(.member(["inputs"], inputsValue.position), "expected an object of name: number, got \(inputsValue.typeName)")
             }
-            define.append(text)
-        }
-        guard !define.isEmpty else {
-            throw SpecError(.member(["define"], defineValue.position), "expected at least one \"name = expression\" entry")
+            inputs = try namedNumbers(inputMembers, at: ["inputs"])
+        } else if !hasBatch {
+            throw SpecError(.document, "missing required key \"inputs\"")
         }
 
-        mlp = try member("mlp").map { (value) throws(SpecError) in try Spec.parseModel(value, after: inputs.count) }
+        define = []
+        if let defineValue = member("define") {
+            guard case .array(let entries) = defineValue.kind else {
+                throw SpecError(
+                    .member(["define"], defineValue.position),
+                    "expected an array of \"name = expression\" strings, got \(defineValue.typeName)")
+            }
+            for (index, entry) in entries.enumerated() {
+                guard case .string(let text) = entry.kind else {
+                    throw SpecError(.defineEntry(index: index, entry.position), "expected a \"name = expression\" string, got \(entry.typeName)")
+                }
+                define.append(text)
+            }
+            guard !define.isEmpty || hasBatch else {
+                throw SpecError(.member(["define"], defineValue.position), "expected at least one \"name = expression\" entry")
+            }
+        } else if !hasBatch {
+            throw SpecError(.document, "missing required key \"define\"")
+        }
+
+        mlp = try member("mlp").map { (value) throws(SpecError) in
+            try Spec.parseModel(value, after: inputs.count, isBatchModel: hasBatch)
+        }
+        batch = try member("batch").map { (value) throws(SpecError) in try Spec.parseBatch(value, model: mlp) }
         expect = nil
         guard let expectValue = member("expect") else { return }
         guard case .object(let expectMembers) = expectValue.kind, !expectMembers.isEmpty else {

@@ -1,18 +1,20 @@
 /// Bad input: where in the spec, and the problem. The caller names the file: the same spec
 /// may come from a path, standard input or a string in a program.
 public struct SpecError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// Where in the spec the problem is.
     public var location: SpecLocation
+    /// The problem, without its place: `expected a number, got a string`.
     public var message: String
     /// The limit the spec went over, when that is the problem.
     public var exceeded: LimitExceeded?
 
-    public init(_ location: SpecLocation, _ message: String) {
+    package init(_ location: SpecLocation, _ message: String) {
         self.location = location
         self.message = message
     }
 
     /// A limit gone over, worded by `LimitExceeded.description`.
-    public init(_ location: SpecLocation, _ exceeded: LimitExceeded) {
+    package init(_ location: SpecLocation, _ exceeded: LimitExceeded) {
         self.init(location, exceeded.description)
         self.exceeded = exceeded
     }
@@ -70,14 +72,17 @@ public enum SpecLocation: Equatable, Sendable, CustomStringConvertible {
 
 /// A 1-based line and column (in bytes) in a spec's text.
 public struct TextPosition: Equatable, Sendable, CustomStringConvertible {
+    /// The line, from 1.
     public var line: Int
+    /// The column, from 1, in bytes.
     public var column: Int
 
-    public init(line: Int, column: Int) {
+    package init(line: Int, column: Int) {
         self.line = line
         self.column = column
     }
 
+    /// `line 3, column 7`.
     public var description: String { "line \(line), column \(column)" }
 }
 
@@ -86,6 +91,7 @@ public struct TextPosition: Equatable, Sendable, CustomStringConvertible {
 /// that went over it. Counts are taken as the input is read and built, and the work stops at
 /// the first one over, so `count` is how many there were by then, not in the whole input.
 public struct LimitExceeded: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Which limit.
     public enum Limit: Sendable, Equatable, CaseIterable {
         /// `Spec.maximumNodes`: the nodes a spec builds (inputs, model and definitions).
         case nodes
@@ -97,17 +103,20 @@ public struct LimitExceeded: Error, Equatable, Sendable, CustomStringConvertible
         case jsonValues
     }
 
+    /// The limit gone over.
     public var limit: Limit
+    /// The limit's value: the most the input may have.
     public var maximum: Int
     /// `Int.max` when the count overflows an Int, as a model's absurd sizes can make it.
     public var count: Int
 
-    public init(_ limit: Limit, maximum: Int, count: Int) {
+    package init(_ limit: Limit, maximum: Int, count: Int) {
         self.limit = limit
         self.maximum = maximum
         self.count = count
     }
 
+    /// What went over the limit, and the limit, in words, without the place.
     public var description: String {
         switch limit {
         case .nodes:

@@ -1,6 +1,9 @@
 /// How an input file is written: a JSON spec or dump, or a text spec (`.mg`).
 public enum InputFormat: String, Sendable, CaseIterable {
-    case json, mg
+    /// A JSON spec (`{"inputs": …, "define": […]}`) or an `mgviz-graph` dump.
+    case json
+    /// A text spec: one `name = expression` statement per line, as in the notebook.
+    case mg
 
     /// The format `path`'s extension names, or nil for any other.
     public init?(path: String) {
@@ -9,7 +12,7 @@ public enum InputFormat: String, Sendable, CaseIterable {
     }
 }
 
-extension Document {
+extension InputDocument {
     /// Parses an input file written in `format`. Errors say where in the file; the caller names it.
     public init(bytes: [UInt8], format: InputFormat) throws(SpecError) {
         switch format {

@@ -1,8 +1,11 @@
 /// Section 1 of the seed notebook as a tool: backward's gradient against finite differences,
 /// central by default (the notebook's better estimate) or forward (its first).
 public struct GradientCheck {
+    /// What a check concluded about one input's grad.
     public enum Verdict: Equatable, Sendable {
+        /// The grad is within the tolerance of the finite difference.
         case ok
+        /// The grad is off by more than the tolerance allows.
         case wrong
         /// Both numbers are NaN: the output is NaN around this input, so there is nothing
         /// to compare, and calling either number wrong would send the learner the wrong way.
@@ -12,24 +15,34 @@ public struct GradientCheck {
         case notDifferentiable(at: Value)
     }
 
+    /// One input's check.
     public struct Result: Sendable {
+        /// The input whose grad was checked.
         public let input: Value
+        /// The grad backward left on the input.
         public let autograd: Double
+        /// The finite difference's estimate of the same derivative.
         public let numeric: Double
+        /// Whether the two agree.
         public let verdict: Verdict
     }
 
     /// The defaults, public so that a command line can show them without repeating them.
     public static let defaultTolerance = 1e-5
+    /// The default h: small enough for the notebook's examples, large enough to stay clear of
+    /// rounding.
     public static let defaultStep = 1e-6
+    /// The central difference, the notebook's better estimate.
     public static let defaultMethod = FiniteDifference.central
 
     /// |autograd - numeric| must be at most `tolerance + tolerance * |numeric|`.
     public var tolerance: Double
     /// The h of the finite difference.
     public var step: Double
+    /// Central or forward difference.
     public var method: FiniteDifference
 
+    /// A check with the given tolerance, step and method.
     public init(tolerance: Double = defaultTolerance, step: Double = defaultStep, method: FiniteDifference = defaultMethod) {
         self.tolerance = tolerance
         self.step = step

@@ -33,7 +33,7 @@ public final class Graph: @unchecked Sendable {
     public static let maximumNodeCount = Node.maximumCount
     /// The memory a node takes on the tape: its data, its grad, and a word packing its op
     /// and operand ids.
-    public static let bytesPerNode = MemoryLayout<Node>.stride
+    package static let bytesPerNode = MemoryLayout<Node>.stride
 
     /// Where this graph's nodes live; shared with its Values, which reach it without
     /// touching this object.
@@ -47,6 +47,7 @@ public final class Graph: @unchecked Sendable {
     /// that `truncate(to:)` can skip the labels when it cuts above it.
     var highestLabelled: Int32 = -1
 
+    /// An empty graph, with a tape of its own.
     public init() {
         tape = Tape.take()
         generation = tape.pointee.generation
@@ -255,7 +256,7 @@ public final class Graph: @unchecked Sendable {
     /// Which nodes `output` depends on, itself included, as a mask indexed by node id with
     /// `output + 1` entries: one reverse sweep, no recursion. The sweep stops at `first`, so
     /// ids below it are false whether or not `output` uses them.
-    public func dependencies(of output: Int32, from first: Int32 = 0) -> [Bool] {
+    package func dependencies(of output: Int32, from first: Int32 = 0) -> [Bool] {
         let first = Int(first), last = Int(output)
         precondition(first >= 0 && first <= last && last < count, "node \(last) is not in this graph after \(first)")
         var reaches = [Bool](repeating: false, count: last + 1)

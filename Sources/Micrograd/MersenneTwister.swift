@@ -4,6 +4,7 @@ public struct MersenneTwister: Sendable {
     private var state = [UInt32](repeating: 0, count: 624)
     private var index = 624
 
+    /// The generator that CPython's `random.seed(seed)` makes.
     public init(seed: UInt64) {
         // CPython: init_by_array with the seed's 32-bit words, least significant first.
         var key: [UInt32] = []
@@ -44,6 +45,7 @@ public struct MersenneTwister: Sendable {
         index = 0
     }
 
+    /// The next 32 random bits, as CPython's generator draws them.
     public mutating func nextUInt32() -> UInt32 {
         if index >= 624 { twist() }
         var y = state[index]

@@ -1,12 +1,22 @@
 /// micrograd's `nn`: Neuron, Layer and MLP, built from Values on one graph.
 
+/// What a neuron applies to its weighted sum.
 public enum Activation: String, Sendable, CaseIterable {
-    case relu, tanh, linear
+    /// micrograd's `nn` default: ReLU on every layer but the last, which is linear.
+    case relu
+    /// The lecture's: tanh on every layer, the last included.
+    case tanh
+    /// None: the weighted sum is the output.
+    case linear
 }
 
+/// micrograd's `Neuron`: one weight per input and a bias, leaves of one graph.
 public struct Neuron {
+    /// One weight per input, in input order.
     public let weights: [Value]
+    /// Added to the weighted sum before the activation.
     public let bias: Value
+    /// What the neuron applies to `bias + Σ wᵢxᵢ`.
     public let activation: Activation
     /// What the tape records of this neuron's calls.
     let shape: ModelShape
@@ -38,10 +48,13 @@ public struct Neuron {
         }
     }
 
+    /// The weights, then the bias: micrograd's `parameters()` order.
     public func parameters() -> [Value] { weights + [bias] }
 }
 
+/// micrograd's `Layer`: neurons that all see the same inputs.
 public struct Layer {
+    /// The layer's neurons, in output order.
     public let neurons: [Neuron]
     /// The direct forward pass, when every neuron has the same fan-in and activation.
     let dense: DenseLayer?
@@ -68,6 +81,7 @@ public struct Layer {
         return Value.dense(CollectionOfOne(dense), inputs: x)
     }
 
+    /// Each neuron's parameters in turn, as micrograd's `parameters()` lists them.
     public func parameters() -> [Value] { neurons.flatMap { $0.parameters() } }
 }
 
@@ -81,6 +95,7 @@ public enum MLPError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The parameters given are not the `expected` number.
     case wrongParameterCount(sizes: [Int], expected: Int, got: Int)
 
+    /// One line, for the terminal: `MLP[3, 4, 1] has 21 parameters, got 20`.
     public var description: String {
         switch self {
         case .nonPositiveSizes(let sizes):
@@ -93,7 +108,11 @@ public enum MLPError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
+/// micrograd's `MLP(nin, nouts)`: layers of neurons, each layer's outputs the next one's
+/// inputs, its parameters leaves of one graph. Calling it records the call on the tape, so a
+/// diagram can group its nodes by layer and neuron.
 public struct MLP {
+    /// The layers, from the one that reads the inputs to the one that makes the outputs.
     public let layers: [Layer]
     /// Every layer's direct forward pass, when every layer has one.
     let dense: [DenseLayer]?
@@ -196,6 +215,7 @@ public struct MLP {
         }
     }
 
+    /// Every weight and bias, layer by layer, as micrograd's `parameters()` lists them.
     public func parameters() -> [Value] { layers.flatMap { $0.parameters() } }
 }
 

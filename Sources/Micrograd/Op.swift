@@ -2,13 +2,30 @@ import Glibc
 
 /// The operation that produced a node. Raw values are stable: they are the tape's op codes.
 public enum Op: UInt8, Sendable, CaseIterable {
+    /// No op: a number given, an input, a parameter or a constant.
     case leaf
-    case add, mul
+    /// `a + b`; subtraction is `a + (-b)`, as in micrograd.
+    case add
+    /// `a * b`; negation is `a * -1` and division `a * b ** -1`, as in micrograd.
+    case mul
     /// `a ** k` with a constant k: micrograd's unary power node.
     case power
     /// `a ** b` with a Value b.
     case powerValue
-    case exp, log, tanh, relu, sigmoid, sin, cos
+    /// `e ** a`.
+    case exp
+    /// The natural logarithm of `a`.
+    case log
+    /// The hyperbolic tangent of `a`.
+    case tanh
+    /// `a` where it is positive, else 0.
+    case relu
+    /// `1 / (1 + e ** -a)`.
+    case sigmoid
+    /// The sine of `a`.
+    case sin
+    /// The cosine of `a`.
+    case cos
 
     /// Whether the node's second operand is another node (for `.power` it is the exponent).
     public var isBinary: Bool {

@@ -1,10 +1,10 @@
 /// The functions a Value can be passed through by name, as an expression calls them.
 /// Raw values are the names an expression uses: `exp`, `log`, `tanh`, `relu`, …
-public enum UnaryFunction: String, Sendable, CaseIterable {
+package enum UnaryFunction: String, Sendable, CaseIterable {
     case exp, log, tanh, relu, sigmoid, sin, cos
 
     /// The op of the node it makes.
-    public var op: Op {
+    package var op: Op {
         switch self {
         case .exp: return .exp
         case .log: return .log
@@ -16,21 +16,21 @@ public enum UnaryFunction: String, Sendable, CaseIterable {
         }
     }
 
-    public func callAsFunction(_ x: Value) -> Value { x.applying(self) }
+    package func callAsFunction(_ x: Value) -> Value { x.applying(self) }
 
     /// The same function of a plain number, with the node's forward formula.
-    public func callAsFunction(_ x: Double) -> Double { op.apply(x, 0).out }
+    package func callAsFunction(_ x: Double) -> Double { op.apply(x, 0).out }
 }
 
 /// The binary operators as written in an expression; raw values are their symbols.
 ///
 /// Applied to Values they build what micrograd's operators build, since they are `Value`'s
 /// operators: `a - b` is `a + (-b)`, `a / b` is `a * b**-1`, a constant becomes a leaf.
-public enum BinaryOperator: String, Sendable, CaseIterable {
+package enum BinaryOperator: String, Sendable, CaseIterable {
     case add = "+", subtract = "-", multiply = "*", divide = "/", power = "**"
 
     /// `a ** b` is the binary `**` node.
-    public func callAsFunction(_ a: Value, _ b: Value) -> Value {
+    package func callAsFunction(_ a: Value, _ b: Value) -> Value {
         switch self {
         case .add: return a + b
         case .subtract: return a - b
@@ -41,7 +41,7 @@ public enum BinaryOperator: String, Sendable, CaseIterable {
     }
 
     /// With an integer constant: `a ** k` is a `**k` node, named like Python's int literal.
-    public func callAsFunction(_ a: Value, _ k: Int) -> Value {
+    package func callAsFunction(_ a: Value, _ k: Int) -> Value {
         switch self {
         case .power: return a ** k
         case .add, .subtract, .multiply, .divide: return self(a, Double(k))
@@ -49,7 +49,7 @@ public enum BinaryOperator: String, Sendable, CaseIterable {
     }
 
     /// With a floating constant: `a ** k` is a `**k` node, named like Python's float repr.
-    public func callAsFunction(_ a: Value, _ b: Double) -> Value {
+    package func callAsFunction(_ a: Value, _ b: Double) -> Value {
         switch self {
         case .add: return a + b
         case .subtract: return a - b
@@ -61,7 +61,7 @@ public enum BinaryOperator: String, Sendable, CaseIterable {
 
     /// A constant on the left: micrograd's reflected operators; `k ** b` makes k a leaf,
     /// then the binary `**` node.
-    public func callAsFunction(_ a: Double, _ b: Value) -> Value {
+    package func callAsFunction(_ a: Double, _ b: Value) -> Value {
         switch self {
         case .add: return a + b
         case .subtract: return a - b
@@ -73,7 +73,7 @@ public enum BinaryOperator: String, Sendable, CaseIterable {
 
     /// The same arithmetic on plain numbers, as Doubles do it; `**` is `pow`, as the node's
     /// forward formula.
-    public func callAsFunction(_ a: Double, _ b: Double) -> Double {
+    package func callAsFunction(_ a: Double, _ b: Double) -> Double {
         switch self {
         case .add: return a + b
         case .subtract: return a - b

@@ -66,6 +66,8 @@ public struct Value: @unchecked Sendable {
         preconditionFailure("node \(id) is not in its graph of \(count) nodes: truncate(to:) dropped it")
     }
 
+    /// The node's value: computed when the node was made, or set since. Setting it changes
+    /// no other node; `Graph.forward(_:)` recomputes the ones after it.
     public var data: Double {
         get { node.pointee.data }
         nonmutating set {
@@ -75,6 +77,8 @@ public struct Value: @unchecked Sendable {
         }
     }
 
+    /// d(output)/d(this node), once backward has run from an output; 0 until then, and after
+    /// `Graph.zeroGrad()`.
     public var grad: Double {
         get { node.pointee.grad }
         nonmutating set {
@@ -84,12 +88,14 @@ public struct Value: @unchecked Sendable {
         }
     }
 
+    /// The name drawn on the node (`"x1"`, `"loss"`); nil for none.
     public var label: String? {
         get { graph.labels[id] }
         // Through `node` first, so that labelling a Value that truncate dropped traps as reading it does.
         nonmutating set { _ = node; graph.setLabel(newValue, of: id) }
     }
 
+    /// The operation that made the node; `.leaf` for a number given.
     public var op: Op { node.pointee.op }
 
     /// micrograd's `_op`: `+`, `*`, `**2`, `**`, `exp`, `ReLU`, …; empty for a leaf.
@@ -261,22 +267,35 @@ public struct Value: @unchecked Sendable {
 
     // MARK: ops, built exactly as micrograd builds them
 
+    /// A `+` node of `a` and `b`.
     public static func + (a: Value, b: Value) -> Value { binary(.add, a, b) }
+    /// A `+` node of `a` and the constant `b`, which becomes an unlabelled leaf.
     public static func + (a: Value, b: Double) -> Value { a + a.constant(b) }
-    public static func + (a: Double, b: Value) -> Value { b + a }  // __radd__
+    /// micrograd's `__radd__`: `b + a`, the constant a leaf.
+    public static func + (a: Double, b: Value) -> Value { b + a }
 
+    /// A `*` node of `a` and `b`.
     public static func * (a: Value, b: Value) -> Value { binary(.mul, a, b) }
+    /// A `*` node of `a` and the constant `b`, which becomes an unlabelled leaf.
     public static func * (a: Value, b: Double) -> Value { a * a.constant(b) }
-    public static func * (a: Double, b: Value) -> Value { b * a }  // __rmul__
+    /// micrograd's `__rmul__`: `b * a`, the constant a leaf.
+    public static func * (a: Double, b: Value) -> Value { b * a }
 
+    /// micrograd's `__neg__`: `a * -1`.
     public static prefix func - (a: Value) -> Value { a * -1 }
+    /// micrograd's `__sub__`: `a + (-b)`.
     public static func - (a: Value, b: Value) -> Value { a + (-b) }
+    /// `a + (-b)`, the constant `-b` a leaf.
     public static func - (a: Value, b: Double) -> Value { a + (-b) }
-    public static func - (a: Double, b: Value) -> Value { a + (-b) }  // __rsub__
+    /// micrograd's `__rsub__`: `a + (-b)`, the constant a leaf.
+    public static func - (a: Double, b: Value) -> Value { a + (-b) }
 
+    /// micrograd's `__truediv__`: `a * b ** -1`.
     public static func / (a: Value, b: Value) -> Value { a * b ** -1 }
+    /// `a * (1 / b)`, the reciprocal a constant leaf, as Python computes `b ** -1` first.
     public static func / (a: Value, b: Double) -> Value { a * Glibc.pow(b, -1) }
-    public static func / (a: Double, b: Value) -> Value { a * b ** -1 }  // __rtruediv__
+    /// micrograd's `__rtruediv__`: `a * b ** -1`, the constant a leaf.
+    public static func / (a: Double, b: Value) -> Value { a * b ** -1 }
 
     /// `a ** k` with an integer k: the op is named like Python's int literal, `**2`.
     public static func ** (a: Value, k: Int) -> Value { power(a, Exponent(integer: k, node: 0)) }
@@ -290,14 +309,22 @@ public struct Value: @unchecked Sendable {
 
     /// Applies a function chosen at run time, as an expression's call does:
     /// `x.applying(.tanh)` is `x.tanh()`.
-    public func applying(_ function: UnaryFunction) -> Value { Value.unary(function.op, self) }
+    package func applying(_ function: UnaryFunction) -> Value { Value.unary(function.op, self) }
 
+    /// An `exp` node: e to this value.
     public func exp() -> Value { Value.unary(.exp, self) }
+    /// A `log` node: the natural logarithm of this value.
     public func log() -> Value { Value.unary(.log, self) }
+    /// A `tanh` node, as in the lecture's neuron.
     public func tanh() -> Value { Value.unary(.tanh, self) }
+    /// A `ReLU` node: this value where it is positive, else 0; its grad passes only where the
+    /// output is positive.
     public func relu() -> Value { Value.unary(.relu, self) }
+    /// A `sigmoid` node: 1 / (1 + e to minus this value).
     public func sigmoid() -> Value { Value.unary(.sigmoid, self) }
+    /// A `sin` node.
     public func sin() -> Value { Value.unary(.sin, self) }
+    /// A `cos` node.
     public func cos() -> Value { Value.unary(.cos, self) }
 }
 
@@ -312,10 +339,12 @@ infix operator ** : ExponentiationPrecedence
 /// then equals the stale handles to the old one. A Value of a freed graph equals no Value of
 /// a later one, and comparing or hashing it does not trap.
 extension Value: Hashable {
+    /// Whether `a` and `b` are the same node of the same graph.
     public static func == (a: Value, b: Value) -> Bool {
         a.tape == b.tape && a.generation == b.generation && a.id == b.id
     }
 
+    /// Hashes the node's identity, not its data.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(tape)
         hasher.combine(generation)
@@ -324,12 +353,13 @@ extension Value: Hashable {
 }
 
 extension Value: CustomStringConvertible {
+    /// micrograd's `repr`: `Value(data=2.0, grad=0.0)`, the numbers as Python prints them.
     public var description: String { "Value(data=\(pythonRepr(data)), grad=\(pythonRepr(grad)))" }
 }
 
 /// Python's `repr` of a float: shortest round-trip digits, `2.0` not `2`, and exponents
 /// outside [1e-4, 1e16) as `1e-05`, `1e+16`.
-public func pythonRepr(_ x: Double) -> String {
+package func pythonRepr(_ x: Double) -> String {
     if x.isNaN { return "nan" }
     if x.isInfinite { return x < 0 ? "-inf" : "inf" }
     // Swift's description has the same digits, and differs only in when it uses exponents.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import MgvizExport
 import MgvizKit
 import Micrograd
 import MgvizSpec
@@ -146,10 +147,10 @@ struct Invocation: Equatable {
         do throws(DrawError) {
             let bytes: [UInt8]
             do { (bytes, name) = try InputFile.read(input) } catch { throw .file(error) }
-            let document: Document
+            let document: InputDocument
             // Consumed, as is the document by Drawing: a big input's bytes are not kept while it is drawn.
             let format = inputFormat ?? InputFormat(path: input) ?? .json
-            do { document = try Document(bytes: consume bytes, format: format) } catch { throw .spec(error) }
+            do { document = try InputDocument(bytes: consume bytes, format: format) } catch { throw .spec(error) }
             let drawing = try Drawing(document: consume document, options: options)
             // Reports go to stdout, unless the diagram does.
             Report(toStandardError: output == "-").print(drawing)
@@ -171,8 +172,9 @@ struct Invocation: Equatable {
             // A focus on a missing name is an error even when --check alone writes nothing.
             _ = try drawing.diagram
             if writesDiagrams {
+                if let note = drawing.viewNote { report(.note, "\(shown(name)): \(note)") }
                 if drawing.suggestsCollapsing {
-                    report(.note, "\(shown(name)): the model's graph has \(drawing.checkedDiagram.nodes.count) nodes; --collapse neurons draws each neuron as one node")
+                    report(.note, "\(shown(name)): the model's graph has \(try drawing.diagram.nodes.count) nodes; --collapse neurons draws each neuron as one node")
                 }
                 // DOT and JSON go into the file as they are made; the layout formats are rendered whole.
                 try drawing.write(as: try resolvedFormat(outputPath), to: outputPath, inputName: name) { report(.note, $0) }

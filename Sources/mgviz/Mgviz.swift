@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import MgvizExport
 import MgvizKit
 import Micrograd
 import MgvizRender

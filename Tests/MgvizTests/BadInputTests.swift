@@ -24,7 +24,7 @@ import Testing
         ("{\"inputs\": {\"x\": 1}, \"define\": [\"y = x\", 3]}", "spec.json: define[1] (line 1, column 42): expected a \"name = expression\" string, got a number"),
         ("{\"inputs\": {\"x\": 1}, \"define\": []}", "spec.json: \"define\" (line 1, column 32): expected at least one \"name = expression\" entry"),
         ("{\"inputs\": {\"x\": 1}, \"define\": [\"y = x\"], \"title\": 5}", "spec.json: \"title\" (line 1, column 52): expected a string, got a number"),
-        ("{\"inputs\": {\"x\": 1}, \"define\": [\"y = x\"], \"outputs\": \"y\"}", "spec.json: line 1, column 54: unknown key \"outputs\" (expected one of: title, inputs, mlp, define, output, expect)"),
+        ("{\"inputs\": {\"x\": 1}, \"define\": [\"y = x\"], \"outputs\": \"y\"}", "spec.json: line 1, column 54: unknown key \"outputs\" (expected one of: title, inputs, mlp, batch, define, output, expect)"),
         // an unknown name or function, a reserved name, a redefinition
         ("{\"inputs\": {\"x\": 1}, \"define\": [\"y = x + z\"]}", "spec.json: define[0] (y), column 9: unknown name 'z' (expected an input or a name defined earlier)"),
         ("{\"inputs\": {\"x\": 1}, \"define\": [\"y = y + x\"]}", "spec.json: define[0] (y), column 5: unknown name 'y' (expected an input or a name defined earlier)"),

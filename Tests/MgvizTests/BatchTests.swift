@@ -130,7 +130,7 @@ func parameterNames(_ model: MLP) -> [String] {
             let (loss, _) = try demoLoss(points: 3, graph: graph)
             loss.backward()
             let whole = Diagram(output: loss, title: "demo", withGrad: true)
-            guard case .graph(let dump) = try Document(bytes: JSONExporter().exportBytes(whole)) else {
+            guard case .graph(let dump) = try InputDocument(bytes: JSONExporter().exportBytes(whole)) else {
                 Issue.record("not read as a dump")
                 return
             }
@@ -138,7 +138,7 @@ func parameterNames(_ model: MLP) -> [String] {
             for view in [try whole.plate(showing: 1), try whole.plate(showing: 2).collapsing(.neurons)] {
                 let json = JSONExporter().exportBytes(view)
                 #expect(String(decoding: json.prefix(50), as: UTF8.self).contains("\"version\": 2"))
-                guard case .graph(let read) = try Document(bytes: json) else {
+                guard case .graph(let read) = try InputDocument(bytes: json) else {
                     Issue.record("not read as a dump")
                     return
                 }
@@ -189,5 +189,54 @@ func parameterNames(_ model: MLP) -> [String] {
             let dot = DOTExporter().export(plate)
             #expect(dead.isEmpty || dot.contains("dead for every example"))
         }
+    }
+}
+
+@Suite struct BatchSpecs {
+    /// samples/moons_batch.json is micrograd's demo loss as one spec: its losses and every
+    /// parameter's grad are what Python micrograd computes (scripts/moons-batch.py wrote both).
+    @Test func theDemoLossMatchesPythonMicrograd() throws {
+        let spec = try Spec(bytes: Array(Data(contentsOf: sample("moons_batch"))))
+        let evaluation = try spec.evaluate()
+        evaluation.output.backward()
+        let reference = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: packageRoot.appendingPathComponent("samples/moons_batch.reference.json"))) as? [String: Any]
+        func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-12 * max(1, abs(b)) }
+        #expect(evaluation.outputName == "total_loss" && evaluation.graph.count == 65_818)
+        #expect(close(evaluation.output.data, reference?["total_loss"] as? Double ?? .nan))
+        #expect(close(evaluation.values["data_loss"]!.data, reference?["data_loss"] as? Double ?? .nan))
+        #expect(close(evaluation.values["reg_loss"]!.data, reference?["reg_loss"] as? Double ?? .nan))
+        let grads = reference?["grads"] as? [Double] ?? []
+        #expect(grads.count == 337 && evaluation.parameters.count == 337)
+        for (parameter, grad) in zip(evaluation.parameters, grads) { #expect(close(parameter.grad, grad)) }
+        // The step-0 loss that Python micrograd's training printed, from the shared data.
+        #expect(evaluation.output.data == 1.178558624029077)
+    }
+
+    /// The batch's parts are checked as it is read.
+    @Test(arguments: [
+        (#""loss": "hinge""#, #""loss": "hingy""#, #"spec.json: "batch"."loss" (line 1, column 12): expected "hinge" or "squared""#),
+        (#""targets": [1, -1]"#, #""targets": [1]"#, #"spec.json: "batch"."targets" (line 1, column 12): expected 2 targets, one per example, got 1"#),
+        (#"[[0.5, 1], [2, -1]]"#, #"[[0.5, 1], [2]]"#, #"spec.json: "batch"."inputs" (line 1, column 12): expected an example of 2 numbers, as MLP[2, 3, 1] takes"#),
+        (#""sizes": [2, 3, 1]"#, #""sizes": [2, 3, 2]"#, #"spec.json: "mlp"."sizes": a batch's loss takes one score an example: the last layer must have 1 neuron, not 2"#),
+    ])
+    func badBatchesAreOneLine(old: String, new: String, message: String) throws {
+        let good = #"{"mlp": {"sizes": [2, 3, 1], "seed": 1}, "batch": {"inputs": [[0.5, 1], [2, -1]], "targets": [1, -1], "loss": "hinge"}}"#
+        #expect(good.contains(old))
+        #expect(throws: Never.self) { try Spec(bytes: Array(good.utf8)).evaluate() }
+        let text = good.replacingOccurrences(of: old, with: new)
+        #expect(specError(text)?.hasPrefix(String(message.prefix(while: { $0 != "(" }))) == true, "\(specError(text) ?? "no error")")
+    }
+
+    /// The lecture's squared error, summed: (score - y)**2 for each example.
+    @Test func theLecturesSquaredErrorSummed() throws {
+        let text = #"{"mlp": {"sizes": [3, 4, 4, 1], "activation": "tanh", "seed": 1337}, "batch": {"inputs": [[2, 3, -1], [3, -1, 0.5], [0.5, 1, 1], [1, 1, -1]], "targets": [1, -1, -1, 1], "loss": "squared", "reduction": "sum"}}"#
+        let evaluation = try evaluate(text)
+        let graph = Graph()
+        let model = try MLP(inputs: 3, outputs: [4, 4, 1], activation: .tanh, seed: 1337, in: graph)
+        let xs: [[Double]] = [[2, 3, -1], [3, -1, 0.5], [0.5, 1, 1], [1, 1, -1]], ys: [Double] = [1, -1, -1, 1]
+        let byHand = zip(xs, ys).map { x, y in (model(x.map { Value($0, in: graph) })[0] - y) ** 2 }
+        let total = byHand.dropFirst().reduce(byHand[0] + 0) { $0 + $1 }
+        #expect(evaluation.output.data == total.data && evaluation.graph.count == graph.count)
     }
 }

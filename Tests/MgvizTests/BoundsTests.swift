@@ -13,7 +13,7 @@ import Testing
     /// The limit a spec's text goes over, parsed and evaluated.
     func exceeded(_ text: String, format: InputFormat = .json) -> LimitExceeded? {
         do {
-            guard case .spec(let spec) = try Document(bytes: Array(text.utf8), format: format) else { return nil }
+            guard case .spec(let spec) = try InputDocument(bytes: Array(text.utf8), format: format) else { return nil }
             _ = try spec.evaluate()
             return nil
         } catch {

@@ -1,5 +1,6 @@
 import Foundation
 import Micrograd
+import MgvizExport
 import MgvizKit
 import MgvizSpec
 import Testing
@@ -35,7 +36,7 @@ import Testing
     func aDumpReadBackIsTheSameDiagram(sample name: String) throws {
         for options in [DrawOptions(), DrawOptions(showsGradients: false)] {
             let diagram = try sampleDrawing(name, options: options).checkedDiagram
-            guard case .graph(let dump) = try Document(bytes: JSONExporter().exportBytes(diagram)) else {
+            guard case .graph(let dump) = try InputDocument(bytes: JSONExporter().exportBytes(diagram)) else {
                 Issue.record("\(name): not read as a dump")
                 return
             }
@@ -104,7 +105,7 @@ import Testing
     ])
     func badDumpsAreOneLine(old: String, new: String, message: String) {
         do {
-            _ = try Document(bytes: Array(Self.spoiled(old, new).utf8))
+            _ = try InputDocument(bytes: Array(Self.spoiled(old, new).utf8))
             Issue.record("accepted: \(new)")
         } catch {
             #expect("g.json: \(error)" == message)
@@ -145,7 +146,7 @@ import Testing
               {"from": "sq", "to": "out"}, {"from": "x", "to": "wx"}, {"from": "w", "to": "wx"},
               {"from": "wx", "to": "sq"}, {"from": "x", "to": "out"}]}
             """
-        guard case .graph(let dump) = try Document(bytes: Array(text.utf8)) else {
+        guard case .graph(let dump) = try InputDocument(bytes: Array(text.utf8)) else {
             Issue.record("not read as a dump")
             return
         }
@@ -199,7 +200,7 @@ import Testing
               {"from": "a", "to": "t1"}, {"from": "a2", "to": "t1"}, {"from": "t1", "to": "t2"}, {"from": "r", "to": "t2"},
               {"from": "t2", "to": "out"}, {"from": "s2", "to": "out"}]}
             """
-        guard case .graph(let dump) = try Document(bytes: Array(text.utf8)) else {
+        guard case .graph(let dump) = try InputDocument(bytes: Array(text.utf8)) else {
             Issue.record("not read as a dump")
             return
         }
@@ -226,7 +227,7 @@ import Testing
     @Test func onlyNeuronsCollapse() throws {
         func collapsed(_ nodes: String, _ edges: String, output: String) throws -> [String] {
             let text = #"{"format": "mgviz-graph", "version": 1, "title": null, "output": ""# + output + #"", "nodes": ["# + nodes + #"], "edges": ["# + edges + "]}"
-            let drawing = try Drawing(document: Document(bytes: Array(text.utf8)), options: DrawOptions(collapse: .neurons))
+            let drawing = try Drawing(document: InputDocument(bytes: Array(text.utf8)), options: DrawOptions(collapse: .neurons))
             return try drawing.diagram.nodes.map { $0.label + "|" + $0.op }
         }
         func node(_ id: String, _ op: String, _ cluster: String?) -> String {
@@ -253,7 +254,7 @@ import Testing
 
     @Test func aDumpWithoutGradsDrawsNone() throws {
         let noGrads = Self.base.replacingOccurrences(of: #""grad": \d\.0"#, with: #""grad": null"#, options: .regularExpression)
-        guard case .graph(let dump) = try Document(bytes: Array(noGrads.utf8)) else {
+        guard case .graph(let dump) = try InputDocument(bytes: Array(noGrads.utf8)) else {
             Issue.record("not read as a dump")
             return
         }

@@ -27,7 +27,7 @@ import Testing
         (#"{"inputs": {"x\r\u0000\u001b[2J": 1}, "define": ["y = 1"]}"#,
          #"spec.json: "inputs"."x\r\0\u{1B}[2J" (line 1, column 35): 'x\r\0\u{1B}[2J' is not a valid name (expected letters, digits and _, not starting with a digit)"#),
         (#"{"inputs": {"x": 1}, "define": ["y = 1"], "\u001b]0;owned\u0007": 1}"#,
-         #"spec.json: line 1, column 67: unknown key "\u{1B}]0;owned\u{7}" (expected one of: title, inputs, mlp, define, output, expect)"#),
+         #"spec.json: line 1, column 67: unknown key "\u{1B}]0;owned\u{7}" (expected one of: title, inputs, mlp, batch, define, output, expect)"#),
         (#"{"inputs": {"x": 1}, "define": ["y = x \u001b[2J"]}"#,
          #"spec.json: define[0] (y), column 7: unexpected character '\u{1B}'"#),
         (#"{"inputs": {"x": 1}, "define": ["y = x"], "output": "a\nb"}"#,

@@ -80,7 +80,7 @@ import Testing
         let text = try JSONSerialization.data(withJSONObject: reordered)
         let moved = zip(order, nodes.map { $0["id"] as! String }).filter { $0 != $1 }.count
         #expect(moved > nodes.count / 2, "\(name): the depth-first order differs from the tape's")
-        let document = try Document(bytes: Array(text))
+        let document = try InputDocument(bytes: Array(text))
         try checkLedger(Drawing(document: document, options: DrawOptions(collapse: .neurons)), "\(name) depth first, collapsed", collapsed: true)
     }
 
@@ -144,7 +144,7 @@ import Testing
               {"from": "w", "to": "p"}, {"from": "x", "to": "p"}, {"from": "b", "to": "s"}, {"from": "p", "to": "s"},
               {"from": "s", "to": "h"}, {"from": "h", "to": "out"}, {"from": "z", "to": "out"}]}
             """
-        let drawing = try Drawing(document: Document(bytes: Array(text.utf8)), options: DrawOptions(collapse: .neurons))
+        let drawing = try Drawing(document: InputDocument(bytes: Array(text.utf8)), options: DrawOptions(collapse: .neurons))
         let lines = try #require(drawing.backwardLedger).explanation(in: try drawing.diagram)
         #expect(lines.last == "step 3  x.grad += ∂(L1 N1 h)/∂x * (L1 N1 h).grad = 0.3932 * 0.0000 = 0.0000   (x.grad now 0.0000)")
         let h = 0.46211715726000974

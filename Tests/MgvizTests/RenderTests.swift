@@ -1,6 +1,7 @@
 import Foundation
 import Micrograd
 import MgvizExport
+import MgvizKit
 import MgvizRender
 import Testing
 #if canImport(FoundationXML)
@@ -77,7 +78,7 @@ extension Rendering {
     }
 
     /// A dot context goes without the neato_layout plugin; the other layouts get one with it.
-    @Test(arguments: Layout.allCases) func everyLayoutRenders(_ layout: Layout) throws {
+    @Test(arguments: LayoutEngine.allCases) func everyLayoutRenders(_ layout: LayoutEngine) throws {
         let svg = String(decoding: try Renderer(layout: layout).render("digraph { a -> b; b -> c; c -> a }", to: .svg), as: UTF8.self)
         #expect(svg.contains("<svg") && svg.contains("<title>a&#45;&gt;b</title>"), "\(layout)")
     }

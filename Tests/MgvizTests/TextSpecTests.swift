@@ -18,8 +18,8 @@ import Testing
     @Test(arguments: samples)
     func aTextSpecDrawsAsItsJSONTwin(name: String) throws {
         let folder = packageRoot.appendingPathComponent("samples")
-        let text = try Document(bytes: Array(Data(contentsOf: folder.appendingPathComponent("\(name).mg"))), format: .mg)
-        let json = try Document(bytes: Array(Data(contentsOf: folder.appendingPathComponent("\(name).json"))), format: .json)
+        let text = try InputDocument(bytes: Array(Data(contentsOf: folder.appendingPathComponent("\(name).mg"))), format: .mg)
+        let json = try InputDocument(bytes: Array(Data(contentsOf: folder.appendingPathComponent("\(name).json"))), format: .json)
         for format in [OutputFormat.dot, .svg, .json] {
             let fromText = try Drawing(document: text).rendered(as: format).bytes
             let fromJSON = try Drawing(document: json).rendered(as: format).bytes
@@ -28,7 +28,7 @@ import Testing
     }
 
     static func parsed(_ text: String) throws -> Spec {
-        guard case .spec(let spec) = try Document(bytes: Array(text.utf8), format: .mg) else { throw CocoaError(.coderInvalidValue) }
+        guard case .spec(let spec) = try InputDocument(bytes: Array(text.utf8), format: .mg) else { throw CocoaError(.coderInvalidValue) }
         return spec
     }
 

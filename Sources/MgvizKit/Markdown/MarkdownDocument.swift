@@ -19,44 +19,44 @@ import MgvizSpec
 /// Rendering inserts a link block, or rewrites the one there when its three lines differ, and
 /// leaves every other byte as it was: the document minus its link blocks (`withoutLinkBlocks`)
 /// stays what it was.
-public struct MarkdownDocument: Sendable {
-    public let bytes: [UInt8]
-    public let blocks: [Block]
+package struct MarkdownDocument: Sendable {
+    package let bytes: [UInt8]
+    package let blocks: [Block]
     /// What mgviz leaves as it is, and says so: blocks it cannot draw, markers not its own.
-    public let notices: [Notice]
+    package let notices: [Notice]
 
     /// The marker lines around an image link.
-    public static let linkStart = CommonMarkOutline.linkStart
-    public static let linkEnd = CommonMarkOutline.linkEnd
+    package static let linkStart = CommonMarkOutline.linkStart
+    package static let linkEnd = CommonMarkOutline.linkEnd
 
     /// The largest document read: cmark's tree takes up to 125 bytes of memory and 0.25 µs for
     /// each byte of the worst documents, 522 MB and 1 s at this size (`mgviz-bench markdown`).
-    public static let maximumBytes = 4 << 20
+    package static let maximumBytes = 4 << 20
 
     /// The most image openers times closing brackets, summed over runs of non-blank lines,
     /// that a document may hold: cmark 0.30.2's inline parser takes time proportional to it
     /// in each paragraph (CVE-2023-22486, fixed in cmark 0.30.3), 2 to 6 ns each here, so that
     /// a document at the limit parses in 0.3 to 1.2 s (`mgviz-bench markdown`).
-    public static let maximumBracketWork = 200_000_000
+    package static let maximumBracketWork = 200_000_000
 
     /// The most mgviz blocks one run draws, over all its documents, a PNG block counted by its
     /// dpi (`MarkdownImages.Image.cost`), so that one block at the highest dpi (2400, counted
     /// 625 times) fits: the slowest tiny block, a PNG at 96 dpi, took up to 11 ms to render
     /// and write (its fsync included) and 7 ms to check here, so that the largest run takes
     /// about 7 s (`mgviz-bench markdown`; docs/RELIABILITY.md).
-    public static let maximumBlocksPerRun = 640
+    package static let maximumBlocksPerRun = 640
 
-    public struct Block: Sendable {
+    package struct Block: Sendable {
         /// The opening fence's line in the document, 1-based.
-        public let line: Int
+        package let line: Int
         /// Its place among the document's mgviz blocks, from 1. Blocks that cannot be drawn
         /// count too, so that closing one does not rename the images after it.
-        public let number: Int
+        package let number: Int
         /// The words after `mgviz` in the info string: `key=value` options, or flags.
-        public let words: [String]
+        package let words: [String]
         /// The lines between the fences, without the containers' prefixes and the fence's
         /// indentation, each ending in "\n".
-        public let content: [UInt8]
+        package let content: [UInt8]
         /// What the link block replaces: the one there now, or an empty range where it goes.
         let replaced: Range<Int>
         /// The link block's prefix and line end; whether it starts with a line end (after a
@@ -74,21 +74,21 @@ public struct MarkdownDocument: Sendable {
     }
 
     /// Something mgviz leaves as it is, with its line.
-    public struct Notice: Sendable, Equatable, CustomStringConvertible {
-        public enum Kind: Sendable, Equatable {
+    package struct Notice: Sendable, Equatable, CustomStringConvertible {
+        package enum Kind: Sendable, Equatable {
             /// An mgviz block that no closing fence ends: neither drawn nor linked.
             case unclosedBlock
             /// A marker that is not part of the link block right after an mgviz block.
             case strayMarker(String)
         }
 
-        public let line: Int
-        public let kind: Kind
+        package let line: Int
+        package let kind: Kind
 
         /// Whether `--check` counts it as a failure: a block it cannot keep current.
-        public var isFailure: Bool { kind == .unclosedBlock }
+        package var isFailure: Bool { kind == .unclosedBlock }
 
-        public var description: String {
+        package var description: String {
             switch kind {
             case .unclosedBlock:
                 return "the mgviz block at line \(line) has no closing fence in its container, so it is neither drawn nor linked"
@@ -100,7 +100,7 @@ public struct MarkdownDocument: Sendable {
 
     /// Finds the blocks, their link blocks and the markers that are not theirs. A UTF-8 byte
     /// order mark is kept, and skipped for parsing.
-    public init(bytes: [UInt8]) throws(MarkdownLimitError) {
+    package init(bytes: [UInt8]) throws(MarkdownLimitError) {
         guard bytes.count <= Self.maximumBytes else { throw .tooLarge(bytes: bytes.count, limit: Self.maximumBytes) }
         let work = Self.bracketWork(bytes)
         guard work <= Self.maximumBracketWork else { throw .tooMuchBracketWork(work, limit: Self.maximumBracketWork) }
@@ -171,13 +171,13 @@ public struct MarkdownDocument: Sendable {
 
     /// Whether `block`'s link block is there with the lines mgviz writes for `link`, byte for
     /// byte, whatever blank lines are between them.
-    public func hasLink(_ link: String, for block: Block) -> Bool {
+    package func hasLink(_ link: String, for block: Block) -> Bool {
         block.existingLinkLines == linkBlock(link, of: block)
     }
 
     /// The document with each block's link block holding `links[k]` (the image link line,
     /// without a line end), every other byte as it was: a current link block stays as it is.
-    public func withLinks(_ links: [String]) -> [UInt8] {
+    package func withLinks(_ links: [String]) -> [UInt8] {
         precondition(links.count == blocks.count)
         var result: [UInt8] = []
         result.reserveCapacity(bytes.count + 100 * blocks.count)
@@ -192,7 +192,7 @@ public struct MarkdownDocument: Sendable {
     }
 
     /// The document without its blocks' link blocks: what `withLinks` keeps.
-    public func withoutLinkBlocks() -> [UInt8] {
+    package func withoutLinkBlocks() -> [UInt8] {
         var result: [UInt8] = []
         result.reserveCapacity(bytes.count)
         var copied = 0
@@ -235,11 +235,11 @@ public struct MarkdownDocument: Sendable {
 }
 
 /// A document over a limit that keeps parsing it within seconds and memory.
-public enum MarkdownLimitError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum MarkdownLimitError: Error, Sendable, Equatable, CustomStringConvertible {
     case tooLarge(bytes: Int, limit: Int)
     case tooMuchBracketWork(Int, limit: Int)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .tooLarge(let bytes, let limit):
             return "the document is \(bytes) bytes, over the limit of \(limit) for a Markdown document"
@@ -250,17 +250,17 @@ public enum MarkdownLimitError: Error, Sendable, Equatable, CustomStringConverti
 }
 
 /// A problem with a document's block: the block's line in the document, and what.
-public struct MarkdownError: Error, Sendable, CustomStringConvertible {
-    public var line: Int
-    public var message: String
+package struct MarkdownError: Error, Sendable, CustomStringConvertible {
+    package var line: Int
+    package var message: String
 
-    public init(line: Int, message: String) {
+    package init(line: Int, message: String) {
         self.line = line
         self.message = message
     }
 
     /// `the mgviz block at line 12: line 3, column 9: unknown name 'z'`.
-    public var description: String { "the mgviz block at line \(line): \(message)" }
+    package var description: String { "the mgviz block at line \(line): \(message)" }
 }
 
 /// A document's lines as cmark numbers them: split at "\n", "\r\n" or "\r", counted from 1

@@ -1,4 +1,5 @@
 import Glibc
+import MgvizExport
 import MgvizRender
 import MgvizSpec
 
@@ -6,11 +7,11 @@ import MgvizSpec
 /// link: all known before anything is drawn, so that a run whose images would overwrite a
 /// document or each other is refused before it draws. Blocks with bad options are listed, one
 /// error each, and get no image.
-public struct MarkdownImages: Sendable {
-    public struct Image: Sendable {
-        public let block: MarkdownDocument.Block
+package struct MarkdownImages: Sendable {
+    package struct Image: Sendable {
+        package let block: MarkdownDocument.Block
         /// Where the file goes, as the command names it (beside the document, or in `outDir`).
-        public let path: String
+        package let path: String
         /// The link's destination: the file's path from the document's folder, percent-encoded.
         let target: String
         let options: DrawOptions
@@ -22,24 +23,24 @@ public struct MarkdownImages: Sendable {
         /// What drawing it costs, in tiny SVG blocks, for `MarkdownDocument.maximumBlocksPerRun`:
         /// a PNG's pixels, and its time, grow with the square of its dpi, so a PNG block at D
         /// dpi counts (D / 96)² times, and at least once (`mgviz-bench markdown`).
-        public var cost: Int {
+        package var cost: Int {
             guard format == .png else { return 1 }
             let scale = options.dotsPerInch / BitmapSize.defaultDotsPerInch
             return max(1, Int((scale * scale).rounded(.up)))
         }
     }
 
-    public let images: [Image]
+    package let images: [Image]
     /// The blocks whose options are bad.
-    public let failures: [MarkdownError]
+    package let failures: [MarkdownError]
 
     /// The options a block may give, with the command's long option names.
-    public static let optionNames = ["id", "format", "rankdir", "precision", "color", "theme", "collapse", "focus", "depth", "no-backward", "dpi", "max-nodes"]
+    package static let optionNames = ["id", "format", "rankdir", "precision", "color", "theme", "collapse", "focus", "depth", "no-backward", "dpi", "max-nodes"]
 
     /// The images of `document`, which is at `path`, with `options` and `format` (svg or png)
     /// as the defaults a block's own options override. Diagrams go beside the document, or
     /// into `outDir`. Throws when an image's path cannot be written in a link.
-    public init(
+    package init(
         _ document: MarkdownDocument, path: String, outDir: String? = nil, options: DrawOptions = DrawOptions(),
         format: OutputFormat = .svg
     ) throws(MarkdownLinkError) {
@@ -184,11 +185,11 @@ public struct MarkdownImages: Sendable {
 }
 
 /// An image path that no Markdown link can hold.
-public enum MarkdownLinkError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum MarkdownLinkError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `path` is the image's path from the document's folder.
     case controlCharacter(path: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .controlCharacter(let path):
             return "the image path \(shown(path)) holds a control character, which a Markdown link cannot hold; rename the document or choose another --out-dir"
@@ -199,27 +200,27 @@ public enum MarkdownLinkError: Error, Sendable, Equatable, CustomStringConvertib
 /// What rendering a document's blocks makes: each block's diagram, in the file its
 /// `MarkdownImages` names, and the document with each image link in place. Blocks that fail
 /// are listed, one error each, and make nothing.
-public struct MarkdownRendering: Sendable {
+package struct MarkdownRendering: Sendable {
     /// One block's diagram.
-    public struct Diagram: Sendable {
-        public let block: MarkdownDocument.Block
+    package struct Diagram: Sendable {
+        package let block: MarkdownDocument.Block
         /// Where the file goes, as the command names it.
-        public let path: String
-        public let bytes: [UInt8]
+        package let path: String
+        package let bytes: [UInt8]
         /// The link between the markers: `![title](path from the document)`.
-        public let link: String
+        package let link: String
         /// The drawing's NaN or infinity warning, and its WRONG `expect` entries, drawn in red.
-        public let warnings: [String]
+        package let warnings: [String]
     }
 
-    public let diagrams: [Diagram]
+    package let diagrams: [Diagram]
     /// The blocks that could not be drawn, in the document's order.
-    public let failures: [MarkdownError]
+    package let failures: [MarkdownError]
     /// The document with every link in place; nil when a block failed.
-    public let document: [UInt8]?
+    package let document: [UInt8]?
 
     /// Draws every image of `images`, the images of `document`.
-    public init(_ document: MarkdownDocument, images: MarkdownImages) {
+    package init(_ document: MarkdownDocument, images: MarkdownImages) {
         var diagrams: [Diagram] = []
         var failures = images.failures
         for image in images.images {
@@ -239,7 +240,7 @@ public struct MarkdownRendering: Sendable {
 
     /// Draws every block of `document`, which is at `path`: `MarkdownImages` says where each
     /// image goes and with what options.
-    public init(
+    package init(
         _ document: MarkdownDocument, path: String, outDir: String? = nil, options: DrawOptions = DrawOptions(),
         format: OutputFormat = .svg
     ) throws(MarkdownLinkError) {
@@ -252,8 +253,8 @@ public struct MarkdownRendering: Sendable {
         let firstCharacter = content.first { ![0x20, 0x09, 0x0a, 0x0d].contains($0) }
         let inputFormat: InputFormat = firstCharacter == UInt8(ascii: "{") ? .json : .mg
         do throws(DrawError) {
-            let document: Document
-            do { document = try Document(bytes: content, format: inputFormat) } catch { throw .spec(error) }
+            let document: InputDocument
+            do { document = try InputDocument(bytes: content, format: inputFormat) } catch { throw .spec(error) }
             let drawing = try Drawing(document: document, options: image.options)
             let rendering = try drawing.rendered(as: image.format)
             let wrong = drawing.expectations.filter { !$0.isRight }.map {

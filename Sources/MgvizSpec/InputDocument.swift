@@ -1,7 +1,9 @@
 /// What an input file holds: a spec, to evaluate, or a graph dumped in the `mgviz-graph`
 /// format, to draw as given. A top-level object with a `"format"` key is a dump.
-public enum Document {
+public enum InputDocument {
+    /// A spec, JSON or text: evaluated, run backward and checked when drawn.
     case spec(Spec)
+    /// A graph dump: drawn with the numbers it holds.
     case graph(GraphDump)
 
     /// Parses an input file's bytes. Errors say where in the file; the caller names it.
