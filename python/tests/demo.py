@@ -25,9 +25,10 @@ def starting_parameters():
 
 
 class Loss:
-    """The demo's loss over some points, backpropagated: `total`, the `model`, each example's
-    `inputs` (two Values) and `score`, by point; `order`, the points in the order the loss
-    adds them up. `backward` is micrograd's, or None to leave the grads as they are."""
+    """The demo's loss over some points, backpropagated: `total` (`data_loss + reg_loss`),
+    the `model`, each example's `inputs` (two Values) and `score`, by point; `order`, the
+    points in the order the loss adds them up. `backward` is micrograd's, or None to leave
+    the grads as they are."""
 
     def __init__(self, Value, MLP, count=100, sizes=(16, 16, 1), parameters=None, order=None,
                  backward=lambda total: total.backward()):
@@ -43,8 +44,8 @@ class Loss:
         losses = [(1 + -label * score).relu() for label, score in zip(self.labels, self.scores)]
         # The examples as the loss adds them up: in point order, unless told otherwise.
         self.order = list(range(count)) if order is None else list(order)
-        data_loss = sum(losses[k] for k in self.order) * (1.0 / len(losses))
-        reg_loss = 1e-4 * sum((p * p for p in self.model.parameters()))
-        self.total = data_loss + reg_loss
+        self.data_loss = sum(losses[k] for k in self.order) * (1.0 / len(losses))
+        self.reg_loss = 1e-4 * sum((p * p for p in self.model.parameters()))
+        self.total = self.data_loss + self.reg_loss
         if backward is not None:
             backward(self.total)

@@ -139,30 +139,37 @@ def test_the_demo_batch_is_grouped_and_named_as_mgviz_does():
     assert len(names) == 337 + 100 * 3
 
 
-def structure(document):
-    """A hash of what a dump says of its nodes but their numbers: each node's label, op, kind
-    and groups, and each edge between two such, as multisets."""
+def described(document):
+    """Each node as label, op, kind, its groups' names (innermost first) and data, and each
+    edge between two such, as multisets; and the grads of the nodes so described."""
     path = {}
     for group in document["groups"]:
         path[group["id"]] = group["name"] + ("/" + path[group["parent"]] if group["parent"] else "")
-    nodes = {n["id"]: "%s|%s|%s|%s" % (n["label"], n["op"], n["kind"], path.get(n["group"], "")) for n in document["nodes"]}
-    lines = sorted(nodes.values()) + sorted("%s -> %s" % (nodes[e["from"]], nodes[e["to"]]) for e in document["edges"])
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+    nodes = {n["id"]: (n["label"], n["op"], n["kind"], path.get(n["group"], ""), n["data"]) for n in document["nodes"]}
+    grads = {}
+    for n in document["nodes"]:
+        grads.setdefault(nodes[n["id"]], []).append(n["grad"])
+    edges = sorted((nodes[e["from"]], nodes[e["to"]]) for e in document["edges"])
+    return sorted(nodes.values()), edges, {key: sorted(values) for key, values in grads.items()}
 
 
-# structure() of mgviz's own dump of the same losses built in Swift: demoLoss(points:) of
-# Tests/MgvizTests/BatchTests.swift, backpropagated, as Diagram(output:title:withGrad:) and
-# JSONExporter write it (6 December 2026).
-SWIFT_STRUCTURE = {
-    4: "0d3754b9ef80e1db8310dda9f9adc9cf3feac41ae5a111ee395c9a8f6eec90b8",
-    100: "5b3a6aa6c2270aa2e5cf7268bdf3a266cd2c0b154b40fc479a7442bea6fce303",
-}
-
-
-def test_the_same_loss_built_in_swift_has_the_same_structure():
-    for count, expected in SWIFT_STRUCTURE.items():
-        loss = demo.Loss(Value, nn.MLP, count=count)
-        assert structure(mgviz.trace(loss.total, model=loss.model)) == expected, count
+def test_the_demo_is_the_one_mgviz_builds(repo, mgviz_binary, tmp_path):
+    """The demo's loss traced from micrograd, and mgviz's own dump of the same loss built in
+    Swift from samples/moons_batch.json: the same nodes, groups, names, kinds, data and
+    edges, and grads equal to 1e-12 (backward adds them up in another order)."""
+    ours = demo.Loss(Value, nn.MLP, count=100)
+    # The spec names its three losses.
+    names = {"data_loss": ours.data_loss, "reg_loss": ours.reg_loss, "total_loss": ours.total}
+    document = mgviz.trace(ours.total, model=ours.model, names=names)
+    dumped = tmp_path / "spec.json"
+    subprocess.run([mgviz_binary, str(repo / "samples" / "moons_batch.json"), "--batch", "all", "-o", str(dumped)],
+                   check=True, capture_output=True)
+    theirs = json.loads(dumped.read_text(encoding="utf-8"))
+    assert groups_of(document) == groups_of(theirs)
+    (nodes, edges, grads), (their_nodes, their_edges, their_grads) = described(document), described(theirs)
+    assert len(nodes) == 65818 and nodes == their_nodes and edges == their_edges
+    for key, values in grads.items():
+        assert all(abs(a - b) <= 1e-12 for a, b in zip(values, their_grads[key])), key
 
 
 def test_examples_are_numbered_as_the_loss_adds_them_up():
