@@ -37,7 +37,7 @@ _PATH_STEPS = 6
 # The most nodes traced for a layout when a model may have run on a batch: mgviz then draws
 # one example (a plate), so max_nodes= is checked on the plate, but the whole graph is still
 # traced, written and read. The demo's loss over 384 points (249,850 nodes) is a dump of 50 MB
-# (mgviz reads 64 MiB at most), drawn as a plate in 5 s of CPU here, 1.1 s of it tracing
+# (mgviz reads 64 MiB at most), drawn as a plate in 4 to 5 s of CPU here, 1.1 s of it tracing
 # (benchmarks/python_bridge.py).
 PLATE_TRACE_LIMIT = 250000
 
