@@ -3,7 +3,8 @@
 # temp folder, so that the checkout is left as it was) into a venv of its own,
 # /tmp/mgviz-python-venv, made once with pytest and the PyPI micrograd 0.1.0, and runs
 # python/tests against the mgviz binary given as the first argument (passed on as MGVIZ).
-# The exercises notebook is read from ../shared beside the checkout.
+# The exercises notebook, the moons points and the demo's starting weights are read from
+# ../shared beside the checkout.
 # Prints pytest's short report; pip's chatter is kept and shown only when a step fails.
 # Usage: scripts/python-test.sh path/to/mgviz
 set -euo pipefail

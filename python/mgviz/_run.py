@@ -10,11 +10,12 @@ import difflib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 
 from ._errors import MgvizFailed, MgvizNotFound, MgvizTypeError, MgvizValueError
-from ._trace import NodeLimit, _shown, document_text, traced
+from ._trace import NodeLimit, _shown, traced
 
 __all__ = ["draw", "show", "Drawing", "find_mgviz"]
 
@@ -79,7 +80,9 @@ _OPTIONS, _SPELLING_OF = _options(
     (("--step",), _Option(_NUMBER)),
     (("--method",), _Option(("forward", "central"))),
     (("--tolerance",), _Option(_NUMBER)),
-    (("--collapse",), _Option(("neurons",))),
+    (("--collapse",), _Option(("neurons", "layers", "calls"))),
+    (("--batch",), _Option(("plate", "all"))),
+    (("--example",), _Option(_NUMBER)),
     (("--focus",), _Option(_TEXT)),
     (("--depth",), _Option(_NUMBER)),
     (("--max-nodes",), _Option(_NUMBER)),
@@ -118,9 +121,14 @@ def draw(root, path, **options):
     `rankdir="TB"` gives `--rankdir=TB`, `no_backward=True` gives `--no-backward`, and False
     or None leaves the option out. Any path is a file's, `-x.svg` or `-` too. Returns `path`.
 
+    A `model=` run on a batch is drawn as a plate, one example of it (`example=K`, 0 unless
+    given), unless `batch="all"`; `collapse="neurons"`, `"layers"` or `"calls"` folds each
+    neuron, layer or call into one node.
+
     Raises MgvizNotFound when there is no binary, MgvizTypeError or MgvizValueError for a
     keyword or a Value it cannot take, or for a graph with more nodes than `max_nodes=`
-    (default 10,000) allows for a layout (found while tracing, before mgviz runs), and
+    (default 10,000) allows for a layout (found while tracing, before mgviz runs; for a
+    batch's plate, mgviz checks the plate, and the bridge traces up to 250,000 nodes), and
     MgvizFailed when mgviz fails. All are MgvizError.
     """
     path = os.fsdecode(path)
@@ -155,16 +163,22 @@ def _draw(caller, root, output, options):
     limit = _node_limit(caller, output, options)
     binary = find_mgviz()
     try:
-        document = traced(root, node_limit=limit, **trace_kwargs)
-    except NodeLimit:
+        # A batch is drawn as a plate unless batch="all": then mgviz checks the plate's size.
+        graph = traced(root, node_limit=limit, plate=options.get("batch") != "all", **trace_kwargs)
+    except NodeLimit as refusal:
         fmt = _output_format(output, options)
+        layout = "%s %s layout" % ("an" if fmt in ("svg", "html") else "a", fmt)
+        if refusal.traced_limit is None:
+            size = "more than max_nodes=%d nodes, too many for %s (Graphviz slows down on big graphs)" % (limit, layout)
+        else:
+            size = ("more than {:,} nodes, more than the bridge traces for %s of a batch's plate, whose size mgviz "
+                    "checks against max_nodes=%d").format(refusal.traced_limit) % (layout, limit)
         raise MgvizValueError(
-            "%s: the graph has more than max_nodes=%d nodes, too many for %s %s layout (Graphviz slows down "
-            "on big graphs); draw it to a .dot or .json path instead, draw a part with focus=NAME, depth=K, "
+            "%s: the graph has %s; draw it to a .dot or .json path instead, draw a part with focus=NAME, depth=K, "
             "fold a model's neurons with model=MODEL, collapse=\"neurons\", or raise max_nodes="
-            % (caller, limit, "an" if fmt in ("svg", "html") else "a", fmt), max_nodes=limit, format=fmt) from None
+            % (caller, size), max_nodes=limit, format=fmt) from None
     command = [binary, "-", "--output=" + output] + arguments
-    return _run(caller, command, document_text(document).encode("utf-8"), options)
+    return _run(caller, command, graph.text().encode("utf-8"), options)
 
 
 def _arguments(caller, options):
@@ -235,14 +249,18 @@ def _run(caller, command, stdin, options):
     if result.returncode != 0:
         errors = [line for line in lines if line.startswith("mgviz: error:")]
         if errors:
-            message = errors[0]
-        elif lines:
-            message = lines[-1]
+            message = spoken = errors[0]
         elif result.returncode < 0:
-            message = "mgviz was ended by signal %d" % -result.returncode
+            # A crash's first line says what failed; its backtrace follows.
+            message = "mgviz was ended by signal %d (%s)%s" % (
+                -result.returncode, _signal_name(-result.returncode), ": " + lines[0] if lines else "")
+            spoken = "%s: %s" % (caller, message)
+        elif lines:
+            message = spoken = lines[-1]
         else:
             message = "mgviz exited with status %d and said nothing" % result.returncode
-        raise MgvizFailed(_spoken(caller, message, options), message=message, returncode=result.returncode,
+            spoken = "%s: %s" % (caller, message)
+        raise MgvizFailed(_spoken(caller, spoken, options), message=message, returncode=result.returncode,
                           stderr=stderr, command=command)
     # Its warnings and notes, in draw()'s terms.
     for line in lines:
@@ -250,7 +268,15 @@ def _run(caller, command, stdin, options):
     return result.stdout
 
 
+def _signal_name(number):
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return "an unknown signal"
+
+
 _HELP_SUFFIX = "; see 'mgviz --help'"
+_FILE_SIZE = "the file is"
 
 # A token that can be an option's value where a message names the option: a number, a
 # placeholder (NAME, K) or a word (one of the option's choices, else no value).
@@ -279,6 +305,9 @@ def _spoken(caller, line, options):
         text = text[len("<stdin>: "):]
     if text.endswith(_HELP_SUFFIX):
         text = text[:-len(_HELP_SUFFIX)]
+    # Its input is no file of the user's: it is the traced graph.
+    if text.startswith(_FILE_SIZE):
+        text = "the traced graph's dump is" + text[len(_FILE_SIZE):]
 
     def keyword(match):
         spelling = match.group(1) or match.group(2)

@@ -11,6 +11,7 @@ import random
 
 from micrograd import engine, nn
 
+import demo
 import notebook
 
 
@@ -90,6 +91,9 @@ def build(salt):
         graphs["mlp"] = (loss, {"parameters": model.parameters(), "names": {"x0": x[0], "x1": x[1]}})
         untrained = (nn.MLP(3, [4, 4, 1])([V(1.0), V(1.0), V(1.0)]) - 1) ** 2   # all grads 0
         graphs["mlp before backward"] = (untrained, {})
+        # A batch: the demo's loss on 6 points, with a smaller model.
+        batch = demo.Loss(V, nn.MLP, count=6, sizes=(4, 4, 1), parameters=[0.5, -0.25, 0.125] * 20, backward=backward)
+        graphs["batch"] = (batch.total, {"model": batch.model})
 
         # The notebook's softmax, with the notebook's Value.
         namespace = {}

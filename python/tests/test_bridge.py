@@ -189,7 +189,7 @@ def test_no_temporary_file_in_a_message(mgviz_binary, tmp_path, monkeypatch, cap
     mgviz.draw(chain(3), tmp_path / "out.svg", collapse="neurons")
     warning = capsys.readouterr().err
     assert warning == ('mgviz.draw: warning: collapse="neurons" has nothing to collapse: the graph has no model '
-                       'neurons (a spec\'s "mlp", or a dump\'s clusters)\n')
+                       'neurons (a spec\'s "mlp" or "batch", a Swift model\'s calls, or a dump\'s groups)\n')
     for text in [str(error) for error in failures] + [warning]:
         for leak in ("graph.json", "<stdin>", tempfile.gettempdir(), "mgviz --help", "--"):
             assert leak not in text, (leak, text)

@@ -37,7 +37,7 @@ def test_across_pythonhashseed_values(tmp_path):
     assert len({set_order for _, set_order in outputs}) == 3
     # ...and not one byte of the documents.
     assert outputs[0][0] == outputs[1][0] == outputs[2][0]
-    assert outputs[0][0].count(b'"format": "mgviz-graph"') == 9
+    assert outputs[0][0].count(b'"format": "mgviz-graph"') == 10
 
 
 def test_across_salted_hashes():

@@ -148,3 +148,18 @@ def test_a_failed_run_carries_mgviz_message(mgviz_binary, tmp_path, monkeypatch)
 def test_the_output_is_the_path_argument(tmp_path):
     with pytest.raises(mgviz.MgvizTypeError, match="path argument"):
         mgviz.draw(Value(1.0), tmp_path / "a.svg", output="b.svg")
+
+
+def test_a_crash_says_what_failed(tmp_path, monkeypatch):
+    """A binary that dies of a signal: its first line, not the last of its backtrace."""
+    crashing = tmp_path / "mgviz"
+    crashing.write_text("#!/bin/sh\necho 'Fold.swift:47: Precondition failed: node 27 is in two folds' >&2\n"
+                        "echo 'Backtrace took 0.2s' >&2\nkill -ILL $$\n", encoding="utf-8")
+    crashing.chmod(0o755)
+    monkeypatch.setenv("MGVIZ", str(crashing))
+    with pytest.raises(mgviz.MgvizFailed) as caught:
+        mgviz.draw(Value(1.0) * 2, tmp_path / "out.svg")
+    assert caught.value.returncode == -4
+    assert str(caught.value) == ("mgviz.draw: mgviz was ended by signal 4 (SIGILL): Fold.swift:47: Precondition "
+                                 "failed: node 27 is in two folds")
+    assert sorted(os.listdir(tmp_path)) == ["mgviz"]

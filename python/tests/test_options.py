@@ -2,9 +2,14 @@
 option has an entry, so a new one cannot be forgotten, and each entry takes what the option
 takes."""
 
+import random
 import re
 import subprocess
 
+from micrograd import nn
+from micrograd.engine import Value
+
+import mgviz
 from mgviz import _run
 
 
@@ -56,7 +61,7 @@ def test_the_default_node_limit_is_mgviz_own(mgviz_binary):
 
 def test_the_keywords_are_the_options():
     keywords = sorted(option.keyword for option in set(_run._OPTIONS.values()) if option.keyword)
-    assert keywords == ["check", "collapse", "color", "depth", "dpi", "explain", "focus", "format",
+    assert keywords == ["batch", "check", "collapse", "color", "depth", "dpi", "example", "explain", "focus", "format",
                         "max_layout_seconds", "max_nodes", "method", "no_backward", "precision", "quiz",
                         "rankdir", "step", "theme", "tolerance"]
     refused = sorted(name for name, spelling in _run._SPELLING_OF.items() if _run._OPTIONS[spelling].keyword is None)
@@ -86,50 +91,62 @@ def test_messages_hard_to_reach_are_put_in_keywords():
         ("mgviz: error: Missing value for '--output <output>'; see 'mgviz --help'",
          "mgviz.draw: Missing value for draw()'s path"),
         ("mgviz: error: cannot write -o.svg: Permission denied", "mgviz.draw: cannot write -o.svg: Permission denied"),
+        # Its input is the traced graph, not a file of the user's.
+        ("mgviz: error: <stdin>: the file is 67112960 bytes, over the limit of 67108864",
+         "mgviz.draw: the traced graph's dump is 67112960 bytes, over the limit of 67108864"),
         # A line that is not mgviz's diagnostic (a verdict on standard error) is left alone.
         ("OK    x1  autograd -1.5000000000", "OK    x1  autograd -1.5000000000"),
     ]:
         assert _run._spoken("mgviz.draw", line, {}) == spoken
 
 
-# A value for each option that takes one, and the arguments it needs beside it.
+# A value for each option that takes one, the arguments it needs beside it, and what it
+# draws: the spec, or a batch (a model run on two inputs).
 EXAMPLES = {
-    "--format": ("dot", []),
-    "--input-format": ("json", []),
-    "--rankdir": ("TB", []),
-    "--precision": ("6", []),
-    "--color": ("grad", []),
-    "--theme": ("dark", []),
-    "--step": ("1e-4", ["--check"]),
-    "--method": ("forward", ["--check"]),
-    "--tolerance": ("1e-3", ["--check"]),
-    "--collapse": ("neurons", []),
-    "--focus": ("y", []),
-    "--depth": ("0", ["--focus", "y"]),
-    "--max-nodes": ("5000", []),
-    "--max-layout-seconds": ("60", []),
-    "--dpi": ("50", []),
+    "--format": ("dot", [], "spec"),
+    "--input-format": ("json", [], "spec"),
+    "--rankdir": ("TB", [], "spec"),
+    "--precision": ("6", [], "spec"),
+    "--color": ("grad", [], "spec"),
+    "--theme": ("dark", [], "spec"),
+    "--step": ("1e-4", ["--check"], "spec"),
+    "--method": ("forward", ["--check"], "spec"),
+    "--tolerance": ("1e-3", ["--check"], "spec"),
+    "--collapse": ("layers", [], "batch"),
+    "--batch": ("all", [], "batch"),
+    "--example": ("1", [], "batch"),
+    "--focus": ("y", [], "spec"),
+    "--depth": ("0", ["--focus", "y"], "spec"),
+    "--max-nodes": ("5000", [], "spec"),
+    "--max-layout-seconds": ("60", [], "spec"),
+    "--dpi": ("50", [], "spec"),
 }
 
 
 def test_every_option_takes_its_value_after_an_equals_sign(mgviz_binary, tmp_path):
     """`--name=value`, as the bridge passes every option, does what `--name value` does:
     the same bytes, the same lines, for each option that takes a value."""
-    spec = tmp_path / "spec.json"
-    spec.write_text('{"inputs": {"x": 2.0}, "define": ["y = x**2 + exp(x)"], "output": "y"}', encoding="utf-8")
+    inputs = {"spec": tmp_path / "spec.json", "batch": tmp_path / "batch.json"}
+    inputs["spec"].write_text('{"inputs": {"x": 2.0}, "define": ["y = x**2 + exp(x)"], "output": "y"}',
+                              encoding="utf-8")
+    random.seed(4)
+    model = nn.MLP(2, [2, 1])
+    total = sum((model(x) - 1) ** 2 for x in [[Value(1.0), Value(2.0)], [Value(-1.0), Value(0.5)]])
+    total.backward()
+    mgviz.dump(total, inputs["batch"], model=model)
 
-    def run(arguments, output):
-        result = subprocess.run([mgviz_binary, str(spec)] + arguments, capture_output=True, cwd=tmp_path)
+    def run(arguments, output, draws="spec"):
+        result = subprocess.run([mgviz_binary, str(inputs[draws])] + arguments, capture_output=True, cwd=tmp_path)
         assert result.returncode == 0, (arguments, result.stderr)
         return result.stdout, result.stderr, (tmp_path / output).read_bytes()
 
     takes_value = {spelling for spelling, option in _run._OPTIONS.items()
                    if option.values is not _run._FLAG and spelling.startswith("--")}
     assert set(EXAMPLES) | {"--out-dir", "--output"} == takes_value
-    for spelling, (value, beside) in EXAMPLES.items():
+    for spelling, (value, beside, draws) in EXAMPLES.items():
         output = "out.png" if spelling == "--dpi" else "out.svg"
-        joined = run(beside + ["%s=%s" % (spelling, value), "-o", output], output)
-        apart = run(beside + [spelling, value, "-o", output], output)
+        joined = run(beside + ["%s=%s" % (spelling, value), "-o", output], output, draws)
+        apart = run(beside + [spelling, value, "-o", output], output, draws)
         assert joined == apart, spelling
     assert run(["--output=o.svg"], "o.svg") == run(["-o", "o.svg"], "o.svg")
     assert run(["--out-dir=joined"], "joined/spec.svg") == run(["--out-dir", "apart"], "apart/spec.svg")

@@ -125,8 +125,9 @@ def test_an_mlp_on_one_point():
 
 
 def test_a_model_makes_its_neurons_clusters():
-    """Each neuron that ran once: its weights and bias, a product and a sum per weight, and
-    its ReLU (none for the linear last layer); model= also marks the parameters."""
+    """Each neuron of a model that ran once: its weights and bias, a product and a sum per
+    weight, and its ReLU (none for the linear last layer); model= also marks and names the
+    parameters, and lists them first, in the model's order."""
     random.seed(1337)
     model = nn.MLP(2, [16, 16, 1])
     x = [Value(2.0), Value(-1.0)]
@@ -145,13 +146,22 @@ def test_a_model_makes_its_neurons_clusters():
     assert kinds.count("parameter") == 337
     assert [n["op"] for n in clusters["L2 N5"]].count("ReLU") == 1 and clusters["L2 N5"][-1]["op"] == "ReLU"
     assert "ReLU" not in [n["op"] for n in clusters["L3 N1"]] and clusters["L3 N1"][-1]["op"] == "+"
+    assert clusters["L3 N1"][-1]["label"] == "score" and clusters["L3 N1"][-1]["data"] == model(x).data
     # The regularisation's products and the loss are outside every neuron.
     outside = clusters[None]
     assert sum(1 for n in outside if n["op"] == "*" and n["kind"] == "op") == 337 + 1
-    # Clusters change nothing else: the document without them is the same, node for node.
+    names = [("L%d N%d " % (l, n)) + ("w%d" % i if i <= size else "b")
+             for l, (size, count) in enumerate([(2, 16), (16, 16), (16, 1)], 1)
+             for n in range(1, count + 1) for i in range(1, size + 2)]
+    assert [node["label"] for node in document["nodes"][:337]] == names
+    assert [(node["data"], node["grad"]) for node in document["nodes"][:337]] == [
+        (p.data, p.grad) for p in model.parameters()]
+    # Past the parameters, the model changes only names: the order is the one without it.
     plain = mgviz.trace(total, parameters=model.parameters(), names={"x0": x[0], "x1": x[1]})
-    assert [dict(n, cluster=None) for n in document["nodes"]] == plain["nodes"]
-    assert document["edges"] == plain["edges"]
+    rest = [node for node in plain["nodes"] if node["kind"] != "parameter"]
+    assert [(n["op"], n["kind"], n["data"], n["grad"]) for n in document["nodes"][337:]] == [
+        (n["op"], n["kind"], n["data"], n["grad"]) for n in rest]
+    assert len(document["edges"]) == len(plain["edges"])
 
 
 def test_the_lecture_mlp_is_clustered_with_its_tanh():
@@ -169,26 +179,7 @@ def test_the_lecture_mlp_is_clustered_with_its_tanh():
     assert [node["kind"] for node in document["nodes"]].count("parameter") == 4 * 4 + 4 * 5 + 5
 
 
-def test_a_neuron_that_ran_on_a_batch_gets_no_cluster(tmp_path):
-    random.seed(1)
-    model = nn.MLP(2, [3, 1])
-    total = sum(model([Value(a), Value(b)]) for a, b in [(1.0, 2.0), (3.0, -4.0)])
-    with pytest.warns(UserWarning, match=r"L1 N1, L1 N2, L1 N3 and 1 more ran more than once .* get no cluster") as caught:
-        document = mgviz.trace(total, model=model)
-    assert all(node["cluster"] is None for node in document["nodes"])
-    assert [node["kind"] for node in document["nodes"]].count("parameter") == 3 * 3 + 4
-    # The warning is at the user's line, whichever of the bridge's functions was called, so
-    # that Python shows it once per line of theirs.
-    with pytest.warns(UserWarning) as caught_in_dump:
-        mgviz.dump(total, tmp_path / "batch.json", model=model)
-    assert {w.filename for w in list(caught) + list(caught_in_dump)} == {__file__}
-    neuron = nn.Neuron(2)
-    twice = neuron([Value(1.0), Value(2.0)]) + neuron([Value(3.0), Value(2.0)])
-    with pytest.warns(UserWarning, match=r"^mgviz.trace: L1 N1 ran more than once .* gets no cluster"):
-        mgviz.trace(twice, model=neuron)
-
-
-def test_a_neuron_of_another_shape_gets_no_cluster_and_a_warning():
+def test_a_neuron_of_another_shape_is_in_no_group_and_said():
     class BiasLast:   # sum(w * x) + b: a common way to write the lecture's neuron
         def __init__(self):
             self.w, self.b = [Value(1.0), Value(2.0)], Value(0.5)
@@ -196,9 +187,15 @@ def test_a_neuron_of_another_shape_gets_no_cluster_and_a_warning():
         def __call__(self, x):
             return sum(wi * xi for wi, xi in zip(self.w, x)) + self.b
     neuron = BiasLast()
-    with pytest.warns(UserWarning, match=r"the root uses L1 N1, but not as micrograd's Neuron computes"):
-        document = mgviz.trace(neuron([Value(1.0), Value(1.0)]), model=neuron)
-    assert all(node["cluster"] is None for node in document["nodes"])
+    with pytest.warns(UserWarning, match=r"^mgviz.trace: the root uses L1 N1, but not as micrograd's Neuron computes "
+                      r"\(b \+ w0\*x0 \+ w1\*x1 \+ \.\.\., then its activation\), so it is in no group$") as caught:
+        document = mgviz.trace(neuron([Value(1.0), Value(1.0)]) + neuron([Value(2.0), Value(1.0)]), model=neuron)
+    assert document["version"] == 1 and all(node["cluster"] is None for node in document["nodes"])
+    # The warning is at the user's line, whichever of the bridge's functions was called, so
+    # that Python shows it once per line of theirs.
+    with pytest.warns(UserWarning) as caught_in_dump:
+        mgviz.dumps(neuron([Value(1.0), Value(1.0)]), model=neuron)
+    assert {w.filename for w in list(caught) + list(caught_in_dump)} == {__file__}
     # A regularisation alone uses the weights (w * w) without running the neurons: no warning.
     random.seed(2)
     model = nn.MLP(2, [2, 1])
@@ -215,6 +212,9 @@ def test_a_model_must_have_neurons():
         (list(range(1000)), "this list has no w and b"),
         (Object(layers=None), "cannot be read: 'NoneType' object is not iterable"),
         (Object(layers="abc"), "has a layer without neurons"),
+        (Object(layers=[]), "has no neurons"),
+        (Object(neurons=[]), "has no neurons"),
+        (Object(layers=[Object(neurons=[nn.Neuron(1)]), Object(neurons=[])]), "has a layer without neurons"),
         (Object(w=[1.0], b=Value(1.0)), "has a weight or bias that is not a Value: float"),
     ]:
         with pytest.raises(TypeError, match="^mgviz.trace: model must be a micrograd MLP, Layer or Neuron .*" + why):
