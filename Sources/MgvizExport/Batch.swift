@@ -73,6 +73,15 @@ extension Diagram {
         var sums: [SumChain]
         /// Each call group, in example order.
         var calls: [Int]
+
+        /// The sums drawn as one Σ node: the sums over the examples always, and long sums the
+        /// examples share (a regularisation's); a neuron's own weighted sum stays drawn.
+        var foldingSums: [SumChain] {
+            sums.filter { chain in
+                chain.isOverExamples
+                    || (chain.terms.count >= Diagram.foldedSumTerms && chain.adds.allSatisfy { exampleOf[Int($0)] < 0 })
+            }
+        }
     }
 
     /// A chain of `+` nodes, each used only by the next, as Python's `sum(...)` builds:
@@ -142,19 +151,24 @@ extension Diagram {
         return (BatchLayout(exampleOf: exampleOf, members: members, sums: sums, calls: calls), results)
     }
 
-    /// Every chain of `+` nodes each used only by the next, of two or more.
+    /// Every chain of `+` nodes each used only by the next, a single `+` included.
     private func sumChains(results: Results) -> [SumChain] {
         // next[a] is the `+` that uses the `+` a, when it is a's only use.
         var next = [Int32](repeating: -1, count: count)
         var hasPrevious = [Bool](repeating: false, count: count)
         for position in 0..<count where engineOp(at: position) == .add {
             let users = results[position]
-            guard users.count == 1, let user = users.first, engineOp(at: Int(user)) == .add else { continue }
+            // A chain stays in its group: a neuron's own sum ends at the neuron, even when a
+            // sum over the examples adds it up next (`sum(model(x) for x in xs)`).
+            guard users.count == 1, let user = users.first, engineOp(at: Int(user)) == .add,
+                  groupIndex(at: position) == groupIndex(at: Int(user))
+            else { continue }
             next[position] = user
             hasPrevious[Int(user)] = true
         }
         var chains: [SumChain] = []
-        for head in 0..<count where next[head] >= 0 && !hasPrevious[head] {
+        // A chain of one `+` too: `loss[0] + loss[1]` sums two examples.
+        for head in 0..<count where !hasPrevious[head] && engineOp(at: head) == .add {
             var adds: [Int32] = [Int32(head)]
             var terms: [Int32] = []
             var position = head
@@ -200,12 +214,7 @@ extension Diagram {
                 }
             }
         }
-        // What folds: the sums over examples always, and long sums the examples share (a
-        // regularisation's); a neuron's own weighted sum stays drawn.
-        let folding = layout.sums.filter { chain in
-            chain.isOverExamples
-                || (chain.terms.count >= Self.foldedSumTerms && chain.adds.allSatisfy { layout.exampleOf[Int($0)] < 0 })
-        }
+        let folding = layout.foldingSums
         var isSumOverExamples = [Bool](repeating: false, count: count)
         for chain in folding where chain.isOverExamples { isSumOverExamples[Int(chain.adds.last!)] = true }
         // A shared node may use an example's node only as a term of a sum over the examples.
@@ -281,7 +290,7 @@ extension Diagram {
     /// the base's positions to it): its `+` nodes, the zero that Python's `sum` starts
     /// from, and, for a sum the examples share, each term made of one leaf alone (a
     /// regularisation's `p*p`), so that the leaves feed the sum.
-    private func sumFold(_ chain: SumChain, examples: Int, at newPosition: [Int32], results: Results) -> Fold {
+    func sumFold(_ chain: SumChain, examples: Int, at newPosition: [Int32], results: Results) -> Fold {
         var members = chain.adds.map { Int(newPosition[Int($0)]) }
         var termOps: Set<String> = []
         for term in chain.terms {

@@ -59,10 +59,16 @@ extension Diagram {
             folds.append(fold(model: modelNodes.sorted(), layers: modelLayers, dead: dead))
         }
         if !parameters.isEmpty {
+            // Drawn where the first parameter is, before anything that uses one.
             folds.append(Fold(
-                members: parameters.sorted(), representative: parameters.max()!, label: "parameters", op: "", group: -1,
+                members: parameters.sorted(), representative: parameters.min()!, label: "parameters", op: "", group: -1,
                 lines: ["\(parameters.count) values", "grad norm " + cFormat("%.4g", norm(parameters.map { grads.isEmpty ? 0 : grads[$0] }))],
                 kind: .parameter))
+        }
+        // Every example drawn: the sums over them, and the regularisation, fold as a plate's do.
+        if isBatch && plate == nil, let (layout, results) = batchLayout() {
+            let identity = (0..<Int32(count)).map { $0 }
+            folds += layout.foldingSums.map { sumFold($0, examples: layout.members.count, at: identity, results: results) }
         }
         // A weight or bias that something outside its group uses too stays drawn (once each).
         var kept = folds

@@ -92,11 +92,21 @@ extension Diagram {
         }
         let uses = showsGrads ? folds.indices.map { foldUses(folds[$0], feeds: feeds[$0], drawnAs: drawnAs) } : []
         var kept: [Int] = []
-        var newPosition = [Int32](repeating: -1, count: count)
         for position in 0..<count where foldOf[position] < 0 || folds[Int(foldOf[position])].representative == position {
-            newPosition[position] = Int32(kept.count)
             kept.append(position)
         }
+        /// The kept node's operands once folded, as kept positions.
+        func sources(_ position: Int) -> [Int] {
+            foldOf[position] >= 0 ? feeds[Int(foldOf[position])].map(Int.init) : operands(of: position).map(drawnAs)
+        }
+        // A folded node sits where its representative was; if something drawn before it uses
+        // it (a dump may list a layer's nodes among the next layer's), the nodes are put in
+        // an order where operands come first, each as early as it was.
+        if kept.contains(where: { position in sources(position).contains { $0 > position } }) {
+            kept = Self.operandsFirst(kept, sources: sources)
+        }
+        var newPosition = [Int32](repeating: -1, count: count)
+        for (index, position) in kept.enumerated() { newPosition[position] = Int32(index) }
         var folded = keeping(kept) { position, append in
             if foldOf[position] >= 0 {
                 for source in feeds[Int(foldOf[position])] { append(newPosition[Int(source)], nil) }
@@ -186,6 +196,29 @@ extension Diagram {
             return zip(operands(of: position), foldUses[Int32(position)] ?? []).map { ($0, $1.local, $1.amount) }
         }
         return contributions(of: position) { _ in "" }.map { ($0.operand, $0.local, $0.amount) }
+    }
+
+    /// `nodes` reordered so that each comes after its `sources`, keeping their order where
+    /// that already holds: a depth-first walk, with explicit stacks, that places each node's
+    /// sources before it.
+    private static func operandsFirst(_ nodes: [Int], sources: (Int) -> [Int]) -> [Int] {
+        var placed = Set<Int>(), order: [Int] = []
+        order.reserveCapacity(nodes.count)
+        for node in nodes where !placed.contains(node) {
+            var stack: [(node: Int, sources: [Int], next: Int)] = [(node, sources(node).sorted(), 0)]
+            placed.insert(node)
+            while !stack.isEmpty {
+                let top = stack.count - 1
+                if stack[top].next < stack[top].sources.count {
+                    let source = stack[top].sources[stack[top].next]
+                    stack[top].next += 1
+                    if placed.insert(source).inserted { stack.append((source, sources(source).sorted(), 0)) }
+                } else {
+                    order.append(stack.removeLast().node)
+                }
+            }
+        }
+        return order
     }
 
     /// The position in the base diagram (the whole one this was cut or folded from) of the

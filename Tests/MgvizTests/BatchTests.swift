@@ -240,3 +240,37 @@ func parameterNames(_ model: MLP) -> [String] {
         #expect(evaluation.output.data == total.data && evaluation.graph.count == graph.count)
     }
 }
+
+@Suite struct BatchRegressions {
+    /// `sum(model(x) for x in xs)` with a linear last layer: the sum over the examples carries
+    /// straight on from each call's last weighted sum, and must stop at the call (it crashed
+    /// with "node 27 is in two folds").
+    @Test func aSumOfTheModelsOutputsStopsAtEachCall() throws {
+        let graph = Graph()
+        try withExtendedLifetime(graph) {
+            let model = try MLP(inputs: 2, outputs: [2, 1], seed: 4, in: graph)
+            let total = model([Value(1, in: graph), Value(2, in: graph)])[0] + model([Value(-1, in: graph), Value(0.5, in: graph)])[0]
+            total.backward()
+            let plate = try Diagram(output: total, title: nil, withGrad: true).plate(showing: 1)
+            let neurons = plate.collapsing(.neurons)
+            #expect(neurons.nodes.contains { $0.label == "L2 N1 score[1]" })
+            #expect(neurons.nodes.first { $0.label == "Σ over 2 examples" }?.data == total.data)
+        }
+    }
+
+    /// Dumps from elsewhere may list a parameter after a node that uses it; folding the
+    /// parameters, or a layer among the next one's nodes, keeps operands before their results
+    /// (it crashed with "operand 673 is not an earlier node").
+    @Test(arguments: ["regression-parameters-after-their-use", "regression-sum-of-model-outputs"])
+    func foldedDumpsKeepOperandsFirst(name: String) throws {
+        let bytes = try Data(contentsOf: packageRoot.appendingPathComponent("fuzz/seeds/\(name).json"))
+        for level in CollapseLevel.allCases {
+            for batch in DrawOptions.BatchView.allCases {
+                let drawing = try Drawing(document: InputDocument(bytes: Array(bytes)), options: DrawOptions(collapse: level, batch: batch))
+                let diagram = try drawing.diagram
+                for (position, node) in diagram.nodes.enumerated() { #expect(node.operands.allSatisfy { $0 < position }) }
+                _ = try drawing.rendered(as: .dot)
+            }
+        }
+    }
+}
