@@ -69,6 +69,12 @@ import Testing
         // Inside a call, the sum keeps its last terms too.
         let (wrapped, part) = try self.names(inputs + "\ny = exp(" + (0..<10).map { "x\($0)" }.joined(separator: " + ") + ")\n")
         #expect(wrapped.expression(at: part.output) == "exp(… + x5 + x6 + x7 + x8 + x9)")
+        // A chain of calls keeps its outer ones: tanh five deep is 31 characters, the sixth
+        // would be 37, so its operand is `…`; the names never grow past the limit.
+        let (chain, _) = try self.names("x = 0.5\ny = " + String(repeating: "tanh(", count: 12) + "x" + String(repeating: ")", count: 12) + "\n")
+        #expect(chain.name(at: 5) == "tanh(tanh(tanh(tanh(tanh(x)))))")
+        #expect([6, 7, 10, 11].map(chain.name(at:)) == ["tanh(…)", "tanh(tanh(…))", "tanh(tanh(tanh(tanh(tanh(…)))))", "tanh(…)"])
+        #expect(chain.expression(at: 12) == "tanh(tanh(…))")
     }
 
     /// A model's parameters keep its names, a neuron's output is its neuron, and what the
@@ -308,6 +314,19 @@ import Testing
         #expect(page.status == 0, "\(page.stderr)")
         let text = try runMgviz([path, "--notation", "symbols", "-o", "-", "--format", "txt"])
         #expect(String(decoding: text.stdout, as: UTF8.self).contains("step 1  ∂loss/∂log(p3) += ∂loss/∂loss · ∂loss/∂log(p3) = 1 × -1 = -1"))
+    }
+
+    /// The page's data carries the names and the numbers as they check by hand, and its
+    /// replay is paced as --explain is: softmax's 16 nodes take 11 steps, 16 under --steps all.
+    @Test func thePageIsGivenNamesAndHandNumbers() throws {
+        let page = String(decoding: try runMgviz([sample("softmax").path, "-o", "-", "--format", "html"]).stdout, as: UTF8.self)
+        // -0.0017449 × -23.939 = 0.0417711…, within half a unit of 0.04177.
+        #expect(page.contains(#""operandName": "total", "handLocal": "-0.0017449", "handGrad": "-23.939", "handAmount": "0.04177", "handTotal": "0.04177""#))
+        #expect(page.contains(#""rule": "∂(a**k)/∂a = k·a**(k-1)", "localSymbol": "-1·total**-2""#))
+        #expect(page.contains(#"{"node": "n7", "grad": -0.32610687065609184, "gradText": "-0.3261", "name": "e3", "handGrad": "-0.3261", "rule": "exp passes its operand its grad times its own data, exp(a)", "leaves": ["n3"]"#))
+        #expect(page.components(separatedBy: #"{"node": "#).count - 1 == 11)
+        let all = String(decoding: try runMgviz([sample("softmax").path, "--steps", "all", "-o", "-", "--format", "html"]).stdout, as: UTF8.self)
+        #expect(all.components(separatedBy: #"{"node": "#).count - 1 == 16)
     }
 
     // MARK: text and alt text
