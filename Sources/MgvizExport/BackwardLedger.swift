@@ -62,7 +62,8 @@ package struct BackwardLedger: Sendable {
         package let operand: Int
         /// Its name.
         package let operandName: String
-        /// Which of the node's operands it is: the edge's place among the node's edges.
+        /// Which of the node's operands it is: the edge's place among the node's edges; -1 for
+        /// the other examples' share, which comes along no drawn edge.
         package let slot: Int
         /// ∂node/∂operand.
         package let local: Double
@@ -119,6 +120,7 @@ package struct BackwardLedger: Sendable {
         output = diagram.output
         seed = diagram.grads[output]
         seedText = fixed(seed)
+        running[output] = seed
         outputName = names.name(at: output)
         self.pacing = pacing
         let top = "∂" + ValueNames.atom(outputName)
@@ -158,6 +160,34 @@ package struct BackwardLedger: Sendable {
                 node: node, name: names.name(at: node), grad: grad, uses: uses, gradText: fixed(grad),
                 handGrad: significantText(grad, digits: digits), rule: rules.words, isLeaf: isLeaf, leaves: []))
         }
+        // A plate draws one example: what the others add to the grads it shares (its
+        // parameters') is one last step, at the sum over the examples, so that every running
+        // grad ends at the grad drawn.
+        if let plate = diagram.plate {
+            let members = Set(plate.members)
+            let sum = (0..<diagram.count).first { position in
+                diagram.operandRange(of: position).contains { if case .sumOverExamples? = diagram.edgeNotes[Int32($0)] { return true }; return false }
+            } ?? output
+            let others = "what the other \(plate.count - 1) examples add"
+            var uses: [Use] = []
+            for position in 0..<diagram.count where running[position] != diagram.grads[position] && !members.contains(Int32(position)) {
+                let amount = diagram.grads[position] - running[position]
+                running[position] = diagram.grads[position]
+                if diagram.operandRange(of: position).isEmpty { lastUse[position] = steps.count }
+                let atom = names.atom(at: position), shown = significantText(amount, digits: digits)
+                uses.append(Use(
+                    operand: position, operandName: names.name(at: position), slot: -1, local: 0, amount: amount,
+                    total: running[position], text: "\(atom).grad += \(others) = \(shown)", symbols: "\(top)/∂\(atom) += \(others) = \(shown)",
+                    rule: "the other examples' share of the sum over the batch", localSymbol: "", handLocal: "", handGrad: "",
+                    handAmount: shown, handTotal: significantText(running[position], digits: digits), localText: "",
+                    amountText: fixed(amount), totalText: fixed(running[position])))
+            }
+            steps.append(Step(
+                node: sum, name: names.name(at: sum), grad: diagram.grads[sum], uses: uses, gradText: fixed(diagram.grads[sum]),
+                handGrad: significantText(diagram.grads[sum], digits: digits),
+                rule: "a sum over the batch passes its grad to every example; the other examples' shares are added here",
+                isLeaf: false, leaves: []))
+        }
         // Each leaf noted at its latest contribution, in the order the step adds to them.
         var leavesAt: [Int: [Int]] = [:]
         for (index, step) in steps.enumerated() {
@@ -192,7 +222,8 @@ package struct BackwardLedger: Sendable {
             }
             for use in step.uses {
                 let final = step.leaves.contains(use.operand) && isLastUse(use, in: step) ? ", final" : ""
-                let rule = notation == .code ? "" : "local derivative \(use.rule); "
+                // The other examples' share of a plate comes by no op: it has no local derivative.
+                let rule = notation == .code || use.slot < 0 ? "" : "local derivative \(use.rule); "
                 lines.append(number + (notation == .code ? use.text : use.symbols) + "   (\(rule)\(grad(use.operandName)) now \(use.handTotal)\(final))")
             }
         }
