@@ -192,7 +192,7 @@ package struct HTMLViewer: Sendable {
         <nav id="crumbs" aria-label="where you are"></nav>
         <div id="stage">
         <main id="canvas" tabindex="0" aria-label="the graph: arrow keys pan, + and - zoom, f fits, 0 resets">
-        <svg id="drawing" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="the graph"></svg>
+        <svg id="drawing" xmlns="http://www.w3.org/2000/svg" tabindex="-1" aria-label="the graph"></svg>
         <canvas id="minimap" hidden aria-hidden="true"></canvas>
         <div id="legend" hidden></div>
         </main>

@@ -693,7 +693,9 @@ function render() {
   else if (focusedBox) svg.querySelector(`.box-label[data-container="${focusedBox}"]`)?.focus({ preventScroll: true });
   drawMinimap();
 }
-function requestRender() {
+// What the user did shows at once; what moves with a finger or the wheel, once a frame.
+function requestRender() { render(); }
+function queueRender() {
   if (renderQueued) return;
   renderQueued = true;
   requestAnimationFrame(render);
@@ -720,19 +722,21 @@ function cutsSvg() {
 
 // ---- The view: pan, zoom, fit, and the first view.
 const readableScale = 9 / G.recordFont;   // node text 9 px
-function setView(x, y, scale) {
+function setView(x, y, scale, later) {
+  // A view set stops the glide of the replay's following.
+  cancelAnimationFrame(glide);
   view.scale = Math.min(8, Math.max(scale, 0.002));
   view.x = x;
   view.y = y;
-  requestRender();
+  if (later) queueRender(); else render();
 }
-function zoomAt(factor, px, py) {
+function zoomAt(factor, px, py, later) {
   const vp = viewport();
   px ??= vp.width / 2;
   py ??= vp.height / 2;
   const wx = view.x + px / view.scale, wy = view.y + py / view.scale;
   const scale = Math.min(8, Math.max(view.scale * factor, 0.002));
-  setView(wx - px / scale, wy - py / scale, scale);
+  setView(wx - px / scale, wy - py / scale, scale, later);
 }
 function fitScale(r = { x: 0, y: 0, width: scene.width, height: scene.height }) {
   const vp = viewport();
@@ -787,6 +791,7 @@ function relayout(keep) {
   // Keep the thing opened or closed where it was on the screen.
   const before = keep !== undefined ? anchorOf(keep) : null;
   layOutScene();
+  markStep();
   if (before) {
     const after = anchorOf(keep);
     if (after) setView(view.x + (after.x - before.x), view.y + (after.y - before.y), view.scale);
@@ -1003,8 +1008,23 @@ function show(k) {
   step = Math.max(0, Math.min(k, S));
   running = runningAt(step);
   const current = step > 0 ? steps[step - 1] : null;
-  marks = { current: new Set(), receives: new Set(), flow: new Set(), labels: [] };
   updatedNow = new Set(current ? current.uses.map(u => indexOfId.get(u.operand)) : []);
+  markStep();
+  updateControls();
+  showLedger();
+  follow(current ? [rep(indexOfId.get(current.node)), ...current.uses.map(u => rep(indexOfId.get(u.operand)))] : [rep(indexOfId.get(ledger.output))]);
+  $("status").textContent = step === 0
+    ? `step 0 of ${S}: ${name(indexOfId.get(ledger.output))}.grad = ${ledger.seedText}, every other grad 0`
+    : `step ${step} of ${S}: ${name(indexOfId.get(current.node))}._backward()`;
+  requestRender();
+  refreshHover();
+}
+// What the step marks, on what stands for its nodes now: a step inside a closed container is
+// shown at the container, and on its own nodes once it is opened.
+function markStep() {
+  marks = { current: new Set(), receives: new Set(), flow: new Set(), labels: [] };
+  if (mode !== "replay") return;
+  const current = step > 0 ? steps[step - 1] : null;
   if (current) {
     const node = indexOfId.get(current.node), at = rep(node);
     marks.current.add(at);
@@ -1021,14 +1041,6 @@ function show(k) {
   } else {
     marks.current.add(rep(indexOfId.get(ledger.output)));
   }
-  updateControls();
-  showLedger();
-  follow(current ? [rep(indexOfId.get(current.node)), ...current.uses.map(u => rep(indexOfId.get(u.operand)))] : [rep(indexOfId.get(ledger.output))]);
-  $("status").textContent = step === 0
-    ? `step 0 of ${S}: ${name(indexOfId.get(ledger.output))}.grad = ${ledger.seedText}, every other grad 0`
-    : `step ${step} of ${S}: ${name(indexOfId.get(current.node))}._backward()`;
-  requestRender();
-  refreshHover();
 }
 // The contribution labels on the edges the gradient flows along, placed where they cover the
 // least of the records (their grad lines above all) and of each other.
@@ -1165,16 +1177,22 @@ function follow(items) {
   if (!$("follow")?.checked) return;
   const vp = viewport();
   if (fitScale() >= 0.9) return;
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  for (const item of items) {
-    const g = scene.geometry.get(item);
-    if (!g) continue;
-    const r = g.op ? union(g, g.op) : g;
-    x0 = Math.min(x0, r.x); y0 = Math.min(y0, r.y); x1 = Math.max(x1, r.x + r.width); y1 = Math.max(y1, r.y + r.height);
-  }
-  if (!Number.isFinite(x0)) return;
   const pad = 60, most = 1.5;
-  const scale = Math.min(most, Math.max(readableScale, Math.min(vp.width / (x1 - x0 + 2 * pad), vp.height / (y1 - y0 + 2 * pad))));
+  const bounds = list => {
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (const item of list) {
+      const g = scene.geometry.get(item);
+      if (!g) continue;
+      const r = g.op ? union(g, g.op) : g;
+      x0 = Math.min(x0, r.x); y0 = Math.min(y0, r.y); x1 = Math.max(x1, r.x + r.width); y1 = Math.max(y1, r.y + r.height);
+    }
+    return { x0, y0, x1, y1, scale: Math.min(vp.width / (x1 - x0 + 2 * pad), vp.height / (y1 - y0 + 2 * pad)) };
+  };
+  // The step's node and its operands, or, when they are too far apart to read together, the node.
+  let { x0, y0, x1, y1, scale } = bounds(items);
+  if (scale < readableScale) ({ x0, y0, x1, y1, scale } = bounds(items.slice(0, 1)));
+  if (!Number.isFinite(x0)) return;
+  scale = Math.min(most, Math.max(readableScale, scale));
   const target = { x: (x0 + x1) / 2 - vp.width / scale / 2, y: (y0 + y1) / 2 - vp.height / scale / 2, scale };
   const from = { ...view }, started = performance.now(), duration = Math.min(300, interval() * 0.6);
   cancelAnimationFrame(glide);
@@ -1448,7 +1466,7 @@ window.addEventListener("pointermove", event => {
     const other = [...pointers.entries()].find(([id]) => id !== event.pointerId)[1];
     const was = Math.hypot(before.x - other.x, before.y - other.y), now = Math.hypot(a.x - b.x, a.y - b.y);
     const rect = canvas.getBoundingClientRect();
-    if (was > 0) zoomAt(now / was, (a.x + b.x) / 2 - rect.left, (a.y + b.y) / 2 - rect.top);
+    if (was > 0) zoomAt(now / was, (a.x + b.x) / 2 - rect.left, (a.y + b.y) / 2 - rect.top, true);
     dragged = true;
     manualView();
     return;
@@ -1463,7 +1481,7 @@ window.addEventListener("pointermove", event => {
   }
   drag.x = event.clientX;
   drag.y = event.clientY;
-  requestRender();
+  queueRender();
 });
 const release = event => {
   pointers.delete(event.pointerId);
@@ -1475,7 +1493,7 @@ canvas.addEventListener("wheel", event => {
   event.preventDefault();
   manualView();
   const rect = canvas.getBoundingClientRect();
-  zoomAt(event.deltaY > 0 ? 1 / 1.15 : 1.15, event.clientX - rect.left, event.clientY - rect.top);
+  zoomAt(event.deltaY > 0 ? 1 / 1.15 : 1.15, event.clientX - rect.left, event.clientY - rect.top, true);
 }, { passive: false });
 function activate(target) {
   const label = target.closest(".box-label");
@@ -1601,7 +1619,7 @@ minimap.addEventListener("pointerdown", event => {
   const move = e => {
     const rect = minimap.getBoundingClientRect(), k = Number(minimap.dataset.scale), vp = viewport();
     manualView();
-    setView((e.clientX - rect.left) / k - vp.width / view.scale / 2, (e.clientY - rect.top) / k - vp.height / view.scale / 2, view.scale);
+    setView((e.clientX - rect.left) / k - vp.width / view.scale / 2, (e.clientY - rect.top) / k - vp.height / view.scale / 2, view.scale, true);
   };
   move(event);
   const up = () => { window.removeEventListener("pointermove", move); window.removeEventListener("pointerup", up); };
@@ -1619,7 +1637,7 @@ if (page.legend && hasGrads) {
   legend.hidden = false;
 }
 
-window.addEventListener("resize", () => requestRender());
+window.addEventListener("resize", () => queueRender());
 prefersDark?.addEventListener?.("change", () => { colors = prefersDark.matches ? page.darkColors : page.colors; requestRender(); });
 
 // ---- The first view.
