@@ -710,10 +710,10 @@ def main():
         check(count == 1 and browser.evaluate("document.title") == title, f"the title appears once on the page ({count}), and names the tab")
 
         # The first view is readable: softmax is too wide to read whole at 1280×800, so it
-        # starts on the output at full size, and fit shows the rest.
+        # starts on the output with 10 px text, and fit shows the rest.
         browser.open("file://" + pages["softmax"])
         first = browser.evaluate("[view.scale * 11, fitScale() * 11, (g => { const v = viewport(); return g.x >= v.x0 && g.x + g.width <= v.x1 && g.y >= v.y0 && g.y + g.height <= v.y1; })(scene.geometry.get(page.output))]")
-        check(first[0] >= 9 and first[1] < 9 and first[2], f"softmax opens on its output with 11 px text ({first[0]:.1f} px; fit would give {first[1]:.1f} px)")
+        check(first[0] >= 9 and first[1] < 9 and first[2], f"softmax opens on its output with readable text ({first[0]:.1f} px; fit would give {first[1]:.1f} px)")
         browser.screenshot(os.path.join(shots, "opening.png"))
 
         # Every position drawn is the layout's: a record's corners are its layout's centre and

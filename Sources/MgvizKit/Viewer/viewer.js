@@ -752,14 +752,15 @@ function centreOn(r, scale = Math.max(view.scale, 1)) {
   setView(r.x + r.width / 2 - vp.width / scale / 2, r.y + r.height / 2 - vp.height / scale / 2, scale);
 }
 // The first view, and what reset goes back to: the whole graph if its text is readable so,
-// else the output at full size, with fit a key away.
+// else the output with 10 px text (a little above the least readable, so that more of what
+// feeds it shows), with fit a key away.
 function resetView() {
   if (fitScale() >= readableScale) return fit();
   const g = scene.geometry.get(rep(page.output >= 0 ? page.output : N - 1));
   const vp = viewport();
   if (!g) return fit();
   // The output at the right (LR) or bottom (TB) of the view, what feeds it before it.
-  const scale = 1;
+  const scale = Math.min(1, 10 / G.recordFont);
   const x = LR ? g.x + g.width + 40 - vp.width / scale : g.x + g.width / 2 - vp.width / scale / 2;
   const y = LR ? g.y + g.height / 2 - vp.height / scale / 2 : g.y + g.height + 40 - vp.height / scale;
   setView(x, y, scale);
