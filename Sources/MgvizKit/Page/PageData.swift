@@ -451,8 +451,10 @@ struct PageData {
         values.map { $0.littleEndian }.withUnsafeBytes { base64Bytes($0, &out) }
     }
 
+    /// A NaN goes in as the one quiet NaN: its sign and payload differ by where it was made
+    /// (a spec's -NaN is a dump's NaN read back), and the page's bytes may not.
     static func base64(_ values: [Double], _ out: inout TextWriter) {
-        values.map { $0.bitPattern.littleEndian }.withUnsafeBytes { base64Bytes($0, &out) }
+        values.map { ($0.isNaN ? Double.nan : $0).bitPattern.littleEndian }.withUnsafeBytes { base64Bytes($0, &out) }
     }
 
     static func base64(_ values: [Float], _ out: inout TextWriter) {

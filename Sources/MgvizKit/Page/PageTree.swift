@@ -57,7 +57,9 @@ struct PageNodes {
             groups.append(Int32(diagram.groupIndex(at: position) ?? -1))
             names.append(diagram.nameNumber(at: position))
             if case .folded = diagram.operation(at: position) { isFolded.append(true) } else { isFolded.append(false) }
-            if let fold = node.fold { folds[position] = fold }
+            // A fold with nothing to say (a dump read back gives the plate's sums one) is none:
+            // the page of a dump is the page of its spec, byte for byte.
+            if let fold = node.fold, fold != Diagram.FoldText(lines: nil, notes: [], isDead: false) { folds[position] = fold }
             if !node.problems.isEmpty { problems[position] = node.problems }
         }
         var start = [Int32](repeating: 0, count: count + 1)
