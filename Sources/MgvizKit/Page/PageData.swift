@@ -181,17 +181,9 @@ struct PageData {
             let fold = nodes.folds[node]!
             out.write(k == 0 ? "\"" : ", \"")
             out.write(node)
-            out.write("\": {\"lines\": ")
-            if let lines = fold.lines {
-                out.write("[")
-                Self.list(lines, &out)
-                out.write("]")
-            } else {
-                out.write("null")
-            }
-            out.write(", \"notes\": [")
-            Self.list(fold.notes, &out)
-            out.write(fold.isDead ? "], \"dead\": true}" : "], \"dead\": false}")
+            out.write("\": {")
+            Self.foldText(lines: fold.lines, notes: fold.notes, isDead: fold.isDead, &out)
+            out.write("}")
         }
         out.write("}, \"problems\": {")
         for (k, node) in nodes.problems.keys.sorted().enumerated() {
@@ -246,18 +238,8 @@ struct PageData {
             Self.text(look.labelPrefix, &out)
             out.write(", \"op\": ")
             Self.text(look.op, &out)
-            out.write(", \"lines\": ")
-            if let lines = look.lines {
-                out.write("[")
-                Self.list(lines, &out)
-                out.write("]")
-            } else {
-                out.write("null")
-            }
-            out.write(", \"notes\": [")
-            Self.list(look.notes, &out)
-            out.write("], \"dead\": ")
-            out.write(look.isDead ? "true" : "false")
+            out.write(", ")
+            Self.foldText(lines: look.lines, notes: look.notes, isDead: look.isDead, &out)
             out.write(", \"kind\": ")
             Self.text(look.kind.rawValue, &out)
             out.write(", \"representative\": ")
@@ -449,6 +431,22 @@ struct PageData {
     /// base64 inside a string.
     static func base64<T: FixedWidthInteger>(_ values: [T], _ out: inout TextWriter) {
         values.map { $0.littleEndian }.withUnsafeBytes { base64Bytes($0, &out) }
+    }
+
+    /// What a folded node or a closed container draws besides its label and op: `"lines"`
+    /// (null when it draws its data and grad), `"notes"` and `"dead"`.
+    static func foldText(lines: [String]?, notes: [String], isDead: Bool, _ out: inout TextWriter) {
+        out.write("\"lines\": ")
+        if let lines {
+            out.write("[")
+            list(lines, &out)
+            out.write("]")
+        } else {
+            out.write("null")
+        }
+        out.write(", \"notes\": [")
+        list(notes, &out)
+        out.write(isDead ? "], \"dead\": true" : "], \"dead\": false")
     }
 
     /// A NaN goes in as the one quiet NaN: its sign and payload differ by where it was made
