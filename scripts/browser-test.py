@@ -15,12 +15,12 @@ A graph of any size: the lecture's MLP and the demo's batch (samples/moons_batch
 plate): opening and closing groups (nested), by click and by Enter, the breadcrumb, open all
 and close all, search (text, /regex/, a label of another example, no match), fit, reset and
 keyboard zoom and pan, the plate's example selector, a replay inside closed groups,
-keyboard-only use from the first Tab, the phone viewport (390×844: the panel under the graph,
-the controls on one line, touch pan and pinch), that every position drawn is the layout's,
-and that the first view is readable.
+keyboard-only use from the first Tab, a 5,000-value chain fitted whole, the phone viewport
+(390×844: the panel under the graph, the controls on one line, touch pan and pinch), that
+every position drawn is the layout's, and that the first view is readable.
 
 It saves screenshots into SHOTS: at 1280×800 (opening, replay, color-replay, quiz,
-forward-only, batch, batch-open, lecture) and at 390×844 (phone-batch, phone-softmax).
+forward-only, batch, batch-open, lecture, chain-fit) and at 390×844 (phone-batch, phone-softmax).
 Usage: scripts/browser-test.py MGVIZ SHOTS_FOLDER"""
 import base64
 import json
@@ -414,6 +414,14 @@ def check_groups(browser, pages, check, shots):
     browser.key("ArrowLeft")
     check(state()["slider"] == slider - 1, "elsewhere ← steps the replay back")
 
+    # A 5,000-value chain: f fits all of it, drawn as outlines a pixel wide.
+    browser.open("file://" + pages["chain"])
+    browser.key("f")
+    fitted = browser.evaluate("""(v => [v.x0 <= 0.01, v.y0 <= 0.01, v.x1 >= scene.width - 0.01, v.y1 >= scene.height - 0.01,
+        document.querySelectorAll('#drawing path[vector-effect=non-scaling-stroke]').length])(viewport())""")
+    check(all(fitted[:4]) and fitted[4] >= 2, f"chain: f fits all 5,000 values in view, in outlines a pixel wide: {fitted}")
+    browser.screenshot(os.path.join(shots, "chain-fit.png"))
+
     # The plate's example: the slider and the number field; the parameters' grads stay.
     browser.open("file://" + pages["batch"])
     last_layer = next(k for k, c in enumerate(data.containers) if c["name"] == "L3" and c["parent"] == call)
@@ -547,6 +555,10 @@ def main():
         reused = os.path.join(folder, "reused.mg")
         with open(reused, "w") as f:
             f.write("a = 3.0\nb = a * a\nc = b + b\n")
+        # A chain of 5,000 values, one layout too long to fit at the usual least zoom.
+        chain = os.path.join(folder, "chain.mg")
+        with open(chain, "w") as f:
+            f.write("x0 = 0.5\n" + "".join(f"x{k} = tanh(x{k - 1})\n" for k in range(1, 5000)))
         softmax = os.path.join(repo, "samples", "softmax.json")
         pages = {
             "reused": page("reused", reused), "reused-color": page("reused-color", reused, "--color", "grad"),
@@ -555,6 +567,7 @@ def main():
             "nan": page("nan", os.path.join(repo, "samples", "nan.json")),
             "lecture": page("lecture", os.path.join(repo, "samples", "mlp_lecture.json")),
             "batch": page("batch", os.path.join(repo, "samples", "moons_batch.json")),
+            "chain": page("chain", chain),
         }
         browser = Browser()
         state = lambda: browser.evaluate(STATE)
@@ -880,7 +893,7 @@ def main():
         if browser:
             browser.close()
         shutil.rmtree(folder, ignore_errors=True)
-    for name in ["opening", "replay", "color-replay", "quiz", "forward-only", "batch", "batch-open", "lecture", "phone-batch", "phone-softmax"]:
+    for name in ["opening", "replay", "color-replay", "quiz", "forward-only", "batch", "batch-open", "lecture", "chain-fit", "phone-batch", "phone-softmax"]:
         path = os.path.join(shots, name + ".png")
         png = open(path, "rb").read() if os.path.exists(path) else b""
         check(png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000, f"screenshot {shots}/{name}.png ({len(png)} bytes)")

@@ -681,8 +681,9 @@ function render() {
         lines += pathData(entry.path);
       }
     }
-    out += `<path fill="none" stroke="${colors.edge}" d="${lines}"/>`;
-    for (const [fill, d] of byFill) out += `<path fill="${fill}" stroke="${colors.outline}" stroke-width="0.5" d="${d}"/>`;
+    // Strokes a screen pixel wide at any zoom: a 10,000-value chain fitted stays a visible line.
+    out += `<path fill="none" stroke="${colors.edge}" vector-effect="non-scaling-stroke" d="${lines}"/>`;
+    for (const [fill, d] of byFill) out += `<path fill="${fill}" stroke="${colors.outline}" stroke-width="0.5" vector-effect="non-scaling-stroke" d="${d}"/>`;
   }
   out += `<g id="flow-labels"></g>`;
   svg.innerHTML = out;
@@ -725,7 +726,7 @@ const readableScale = 9 / G.recordFont;   // node text 9 px
 function setView(x, y, scale, later) {
   // A view set stops the glide of the replay's following.
   cancelAnimationFrame(glide);
-  view.scale = Math.min(8, Math.max(scale, 0.002));
+  view.scale = Math.min(8, Math.max(scale, leastScale()));
   view.x = x;
   view.y = y;
   if (later) queueRender(); else render();
@@ -735,9 +736,11 @@ function zoomAt(factor, px, py, later) {
   px ??= vp.width / 2;
   py ??= vp.height / 2;
   const wx = view.x + px / view.scale, wy = view.y + py / view.scale;
-  const scale = Math.min(8, Math.max(view.scale * factor, 0.002));
+  const scale = Math.min(8, Math.max(view.scale * factor, leastScale()));
   setView(wx - px / scale, wy - py / scale, scale, later);
 }
+// Zoomed out at most to half the whole graph's fit (a 10,000-value chain fits at 0.0003).
+const leastScale = () => Math.min(0.002, fitScale() / 2);
 function fitScale(r = { x: 0, y: 0, width: scene.width, height: scene.height }) {
   const vp = viewport();
   return Math.min((vp.width - 24) / r.width, (vp.height - 24) / r.height);
@@ -845,7 +848,7 @@ function updateCrumbs() {
   path.forEach((c, k) => {
     if (k) crumbs.append(Object.assign(document.createElement("span"), { className: "sep", textContent: "›" }));
     const button = Object.assign(document.createElement("button"), {
-      className: "crumb", textContent: c === 0 ? (page.title ? "graph" : "graph") : containers[c].name,
+      className: "crumb", textContent: c === 0 ? "graph" : containers[c].name,
       title: c === 0 ? "Fit the whole graph" : `Show ${containers[c].name}`,
     });
     if (k === path.length - 1) button.setAttribute("aria-current", "location");
