@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the DocC documentation of the library products as one combined archive,
 # .build/plugins/Swift-DocC/outputs/mgviz.doccarchive: Micrograd, MgvizKit, and the modules
-# MgvizKit's API speaks in (MgvizSpec, MgvizExport, MgvizRender), each linked to the ones it
+# MgvizKit's API speaks in (MgvizSpec, MgvizExport, MgvizRender, MgvizFiles), each linked to the ones it
 # depends on, so that ``/MgvizSpec/Spec`` in MgvizKit's articles resolves. Warnings are
 # errors: every link in a catalog or a doc comment resolves. Then checks that every public
 # symbol has a doc comment of its own, from the symbol graphs the build extracted. Everything
@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/quietly.sh
-modules=(Micrograd MgvizSpec MgvizExport MgvizRender MgvizKit)
+modules=(Micrograd MgvizSpec MgvizExport MgvizRender MgvizFiles MgvizKit)
 targets=()
 for module in "${modules[@]}"; do targets+=(--target "$module"); done
 quietly swift package generate-documentation "${targets[@]}" --enable-experimental-combined-documentation --warnings-as-errors
