@@ -157,16 +157,9 @@ struct PageData {
         Self.base64(nodes.kinds.map { UInt8(NodeKind.allCases.firstIndex(of: $0)!) }, &out)
         out.write(", \"kinds\": [")
         Self.list(NodeKind.allCases.map(\.rawValue), &out)
-        out.write("], \"labels\": {")
-        var first = true
-        for (node, label) in nodes.labels.enumerated() where !label.isEmpty {
-            out.write(first ? "\"" : ", \"")
-            first = false
-            out.write(node)
-            out.write("\": ")
-            Self.text(label, &out)
-        }
-        out.write("}, \"data\": ")
+        out.write("], \"labels\": ")
+        Self.texts(nodes.labels.enumerated().lazy.filter { !$0.element.isEmpty }, &out)
+        out.write(", \"data\": ")
         Self.base64(nodes.data, &out)
         out.write(", \"grad\": ")
         if nodes.showsGrads { Self.base64(nodes.grads, &out) } else { out.write("null") }
@@ -254,17 +247,9 @@ struct PageData {
     private func writeClass(_ cls: PageLayouts.Class, _ out: inout TextWriter) {
         out.write("{\"edges\": ")
         Self.base64(cls.structure.edges.flatMap { [$0.from, $0.to] }, &out)
-        out.write(", \"edgeLabels\": {")
-        var first = true
-        for (k, edge) in cls.structure.edges.enumerated() {
-            guard let label = edge.label else { continue }
-            out.write(first ? "\"" : ", \"")
-            first = false
-            out.write(k)
-            out.write("\": ")
-            Self.text(label, &out)
-        }
-        out.write("}, \"entry\": ")
+        out.write(", \"edgeLabels\": ")
+        Self.texts(cls.structure.edges.enumerated().lazy.compactMap { k, edge in edge.label.map { (k, $0) } }, &out)
+        out.write(", \"entry\": ")
         Self.base64(cls.structure.entry.map { UInt8($0 ? 1 : 0) }, &out)
         out.write(", \"exit\": ")
         Self.base64(cls.structure.exit.map { UInt8($0 ? 1 : 0) }, &out)
@@ -431,6 +416,20 @@ struct PageData {
     /// base64 inside a string.
     static func base64<T: FixedWidthInteger>(_ values: [T], _ out: inout TextWriter) {
         values.map { $0.littleEndian }.withUnsafeBytes { base64Bytes($0, &out) }
+    }
+
+    /// Texts by index, the few that there are: `{"3": "a", "7": "b"}`.
+    static func texts(_ pairs: some Sequence<(offset: Int, element: String)>, _ out: inout TextWriter) {
+        out.write("{")
+        var first = true
+        for (index, text) in pairs {
+            out.write(first ? "\"" : ", \"")
+            first = false
+            out.write(index)
+            out.write("\": ")
+            Self.text(text, &out)
+        }
+        out.write("}")
     }
 
     /// What a folded node or a closed container draws besides its label and op: `"lines"`
