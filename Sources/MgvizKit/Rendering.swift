@@ -26,6 +26,8 @@ extension Drawing {
             if format == .txt { try checkExplanationSize() }
             return Rendering(bytes: TextWriter.bytes(capacity: 400 * diagram.count + 400) { export(diagram, as: format, to: &$0) })
         }
+        // The page lays each container out on its own, and checks each layout's size.
+        if format == .html { return Rendering(bytes: try page(of: diagram)) }
         guard diagram.nodes.count <= options.maximumNodes else {
             throw .tooManyNodes(count: diagram.nodes.count, maximum: options.maximumNodes, format: format)
         }
@@ -43,12 +45,7 @@ extension Drawing {
             }
             var rendered = Array(try Renderer().render(dot, to: renderFormat))
             if options.theme == .auto { rendered = withDarkModeStyle(rendered) }
-            guard format == .html else { return Rendering(bytes: rendered) }
-            let tolerance = evaluation?.expect?.tolerance ?? DrawOptions.quizTolerance
-            return Rendering(bytes: HTMLViewer().page(
-                svg: rendered, diagram: diagram, ledger: backwardLedger, quiz: options.opensQuiz, tolerance: tolerance,
-                palette: options.coloring == .grad ? GradPalette(diagram, colors: options.theme.colors) : nil,
-                theme: options.theme))
+            return Rendering(bytes: rendered)
         }
         let rendering: Rendering
         do throws(RenderError) {
@@ -59,6 +56,18 @@ extension Drawing {
             throw .render(error)
         }
         return rendering
+    }
+}
+
+extension Drawing {
+    /// The HTML page of `diagram`, this drawing's.
+    private func page(of diagram: Diagram) throws(DrawError) -> [UInt8] {
+        let tolerance = evaluation?.expect?.tolerance ?? DrawOptions.quizTolerance
+        return try HTMLViewer().page(
+            diagram: diagram, ledger: backwardLedger, quiz: options.opensQuiz, tolerance: tolerance,
+            palette: options.coloring == .grad ? GradPalette(diagram, colors: options.theme.colors) : nil,
+            theme: options.theme, rankDirection: options.rankDirection, precision: options.precision,
+            maximumNodes: options.maximumNodes)
     }
 }
 

@@ -5,7 +5,8 @@
     mgviz.dump(loss, "loss.json")          # the mgviz-graph document
     mgviz.draw(loss, "loss.svg", rankdir="TB", color="grad")   # runs the mgviz binary
     mgviz.draw(total_loss, "loss.svg", model=model)   # a batch: one example drawn, as a plate
-    mgviz.show(loss)                       # inline SVG in Jupyter
+    mgviz.show(loss)                       # in Jupyter: the interactive page, inline (and its SVG)
+    mgviz.show(loss, format="svg")         # in Jupyter: the SVG alone
 
 trace() reads micrograd's attributes only: `data`, `grad`, `_prev`, `_op`, and `label`
 where a Value has one ('' means no label). It works on the PyPI micrograd, the lecture's
@@ -106,12 +107,12 @@ fails. A malformed Value's message says where it is, as a path from the root
 """
 
 from ._errors import MgvizError, MgvizFailed, MgvizNotFound, MgvizTypeError, MgvizValueError
-from ._run import Drawing, draw, find_mgviz, show
+from ._run import Drawing, Page, draw, find_mgviz, show
 from ._trace import document_text, dump, dumps, trace
 
 __version__ = "0.1.0"
 
 __all__ = [
     "trace", "dump", "dumps", "document_text", "draw", "show", "find_mgviz",
-    "Drawing", "MgvizError", "MgvizTypeError", "MgvizValueError", "MgvizNotFound", "MgvizFailed",
+    "Drawing", "Page", "MgvizError", "MgvizTypeError", "MgvizValueError", "MgvizNotFound", "MgvizFailed",
 ]
