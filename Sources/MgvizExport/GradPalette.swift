@@ -58,9 +58,7 @@ package struct GradPalette {
         return Color(mix(faint.r, end.r), mix(faint.g, end.g), mix(faint.b, end.b))
     }
 
-    package func hex(_ c: Color) -> String {
-        "#" + [c.r, c.g, c.b].map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
-    }
+    package func hex(_ c: Color) -> String { c.hex }
 
     /// A row of swatches in a cluster of its own, for what occurs only: the extremes and the
     /// middle of each sign's magnitudes (one swatch where they are all equal), and the grey of

@@ -21,6 +21,8 @@ struct Settings: Equatable {
     static let maxLayoutSecondsRange = 1...86_400
     /// A Markdown block's: the name of its image file.
     var id: String?
+    /// A Markdown block's `diff=`: the earlier graph it is drawn as its difference from.
+    var comparedWith: String?
     /// The options given, by name, in order: some go only with others (`--step` with `--check`).
     var given: [String] = []
 
@@ -160,7 +162,7 @@ extension CommandOption {
             help: "The estimate --check compares with, as section 1 of the notebook computes both: central (f(x+h) - f(x-h)) / 2h, the default, whose error shrinks as h², or forward (f(x+h) - f(x)) / h, whose error shrinks as h. Example: --check --method forward"),
         value(
             "tolerance", \.options.gradientTolerance,
-            help: "What --check allows: |autograd - numeric| <= T + T * |numeric|. Example: --check --tolerance 1e-7",
+            help: "What --check allows: |autograd - numeric| <= T + T * |numeric|; for mgviz diff, what counts as no change: |b - a| <= T + T * |a|. Example: --check --tolerance 1e-7",
             range: .numbers(DrawOptions.gradientToleranceRange), checkedAs: .gradientTolerance),
         value(
             "collapse", \.options.collapse, places: [.commandLine, .block],
@@ -179,6 +181,13 @@ extension CommandOption {
             "depth", \.options.focusDepth, places: [.commandLine, .block],
             help: "With --focus: how many ops away from the focused node to draw. Example: --depth 3",
             range: .integers(DrawOptions.focusDepthRange), checkedAs: .focusDepth),
+        flag(
+            "only-changed", \.options.onlyChanged, checkedAs: .onlyChanged, places: [.commandLine, .block],
+            help: "With mgviz diff: draw only what changed and the values within --depth ops of it, as --focus draws a part. Example: mgviz diff a.json b.json -o d.svg --only-changed --depth 1"),
+        value(
+            "diff", \.comparedWith, valueName: "file", places: .block,
+            help: "Draw the block as its difference from this graph, as mgviz diff does: a spec or dump (from the document's folder), or a block, guide.md#name or #name in this document.",
+            valid: { !$0.isEmpty }, expected: "a file's path, or a block's: guide.md#name, #name"),
         value(
             "max-nodes", \.options.maximumNodes, places: [.commandLine, .block],
             help: "Refuse to lay out (svg, png, pdf) graphs with more nodes than this; .dot and .json have no limit. Example: --max-nodes 5000",

@@ -11,6 +11,8 @@ import MgvizSpec
 struct Invocation: Equatable {
     var inputs: [String] = []
     var settings = Settings()
+    /// `mgviz diff A B`: the command line's first word is `diff`.
+    var isDifference = false
 
     /// The options the command line describes.
     var options: DrawOptions { settings.options }
@@ -21,6 +23,8 @@ struct Invocation: Equatable {
     var format: OutputFormat? { settings.format }
 
     func validate() throws(UsageError) {
+        if isDifference { return try validateDifference() }
+        if settings.gave("only-changed") { throw .onlyForDifference("only-changed") }
         if isMarkdown { return try validateDocuments() }
         if settings.gave("depth") && !settings.gave("focus") { throw .goesWith("depth", "focus") }
         if !check, let stray = ["step", "method", "tolerance"].first(where: settings.gave) { throw .goesWith(stray, "check") }
@@ -68,7 +72,7 @@ struct Invocation: Equatable {
         return outDir.map { joinedPath($0, name) } ?? name
     }
 
-    private func resolvedFormat(_ outputPath: String) throws(DrawError) -> OutputFormat {
+    func resolvedFormat(_ outputPath: String) throws(DrawError) -> OutputFormat {
         if let format { return format }
         if outputPath == "-" { return .svg }
         guard let format = OutputFormat(path: outputPath) else { throw .unknownFormat(path: outputPath) }
@@ -78,6 +82,7 @@ struct Invocation: Equatable {
     /// Runs what the command line asks for; returns the exit status.
     func run() -> ExitStatus {
         TemporaryFileCleanup.install()
+        if isDifference { return runDifference() }
         if isMarkdown { return runDocuments() }
         let outputs = inputs.map(outputPath(for:))
         do throws(CommandError) {
@@ -167,7 +172,7 @@ struct Invocation: Equatable {
 
     /// DOT and JSON go into the file as they are made; the layout formats are rendered whole,
     /// under --max-layout-seconds, and a reduced PNG is noted before it is written.
-    private func write(_ drawing: Drawing, as format: OutputFormat, to path: String, inputName: String) throws(DrawError) {
+    func write(_ drawing: Drawing, as format: OutputFormat, to path: String, inputName: String) throws(DrawError) {
         guard format.needsLayout else { return try drawing.write(as: format, to: path) }
         let rendering = try render(drawing, as: format, inputName: inputName)
         if let used = rendering.reducedDotsPerInch { report(.note, reducedResolution(used, asked: options.dotsPerInch)) }

@@ -1,0 +1,612 @@
+import Micrograd
+
+/// How a diagram (B) compares with an earlier one (A), node for node: which node of A each of
+/// B's is, what A's numbers, op and label were there, and A's nodes and edges that B lacks.
+/// `Diagram.difference(from:tolerance:)` makes it; the exporters draw it: B's graph, its changed
+/// numbers as `before → after`, filled by how much they changed, nodes only in B marked added,
+/// and A's nodes and edges that B lacks drawn faint and dashed beside the nodes they touched.
+///
+/// docs/diff.md states the matching rule.
+package struct Comparison: Sendable, Equatable {
+    /// What one of B's nodes is, compared with A. Several may hold: an op and a number changed.
+    package struct Marks: OptionSet, Sendable, Hashable {
+        package let rawValue: UInt8
+        package init(rawValue: UInt8) { self.rawValue = rawValue }
+        /// No node of A is this node.
+        package static let added = Marks(rawValue: 1)
+        /// Its op is another than its counterpart's.
+        package static let opChanged = Marks(rawValue: 2)
+        /// Its label is another than its counterpart's.
+        package static let renamed = Marks(rawValue: 4)
+        /// Its operands are other nodes than its counterpart's.
+        package static let rewired = Marks(rawValue: 8)
+        /// Its data or grad differs from its counterpart's beyond the tolerance.
+        package static let numbersChanged = Marks(rawValue: 16)
+    }
+
+    /// A node of A that no node of B is, drawn as it was in A.
+    package struct Removed: Sendable, Equatable {
+        /// Its number in A's names: `n7` in A is drawn as `a7` (`NodeNames.removed`).
+        package var nameNumber: Int32
+        package var label: String
+        /// micrograd's `_op` as A shows it; empty for a leaf.
+        package var op: String
+        package var isOp: Bool
+        package var kind: NodeKind
+        package var data: Double
+        package var grad: Double?
+    }
+
+    /// An end of an edge that only A has: one of B's nodes (its position), or a removed node
+    /// (its index in `removed`).
+    package enum End: Sendable, Hashable {
+        case node(Int32)
+        case removed(Int32)
+    }
+
+    /// An edge of A that B lacks, from an operand to the result that uses it.
+    package struct Edge: Sendable, Equatable {
+        package var from: End
+        package var to: End
+    }
+
+    /// What `Comparison.differs` allows: |b - a| <= T + T·|a|, as `--check` allows.
+    package var tolerance: Double
+    /// A's title and how many nodes it has, for the drawing's title and the dump.
+    package var titleOfA: String?
+    package var nodesInA: Int
+    /// A's output's name number, or -1 when A's output was left out of its view.
+    package var outputOfA: Int32
+    /// Per node of B: the name number of its counterpart in A, or -1 for a node only in B.
+    package var counterparts: [Int32]
+    /// Per node of B: its marks.
+    package var marks: [Marks]
+    /// Per node of B: its counterpart's data (0 where it has none).
+    package var dataInA: [Double]
+    /// Per node of B: its counterpart's grad; empty when A or B has no grads.
+    package var gradsInA: [Double]
+    /// A's op and label where they differ from B's, by B's position.
+    package var opsInA: [Int32: String]
+    package var labelsInA: [Int32: String]
+    /// A's nodes that no node of B is, in A's order.
+    package var removed: [Removed]
+    /// A's edges that B lacks: into B's nodes, in B's order, then into the removed nodes, in
+    /// A's order; each node's in its operands' order.
+    package var edgesOnlyInA: [Edge]
+    /// B's edges that A lacks, by their index in B's `operandList`.
+    package var edgesOnlyInB: Set<Int32>
+    /// The counts and the largest changes of the whole graphs compared: a view of a
+    /// difference (a plate, a focus) keeps the summary of the whole.
+    package var summary: DifferenceSummary
+
+    /// Whether two numbers differ beyond `tolerance`: NaN is NaN, and an infinity differs from
+    /// any other number.
+    package func differs(_ a: Double, _ b: Double) -> Bool { Self.differs(a, b, tolerance: tolerance) }
+
+    package static func differs(_ a: Double, _ b: Double, tolerance: Double) -> Bool {
+        if a == b || (a.isNaN && b.isNaN) { return false }
+        guard a.isFinite && b.isFinite else { return true }
+        return abs(b - a) > tolerance + tolerance * abs(a)
+    }
+
+    /// How much a number changed, relative to the larger of the two: |b - a| / max(|a|, |b|),
+    /// from 0 to 2 (a change of sign); infinite where one is not finite and they differ.
+    package static func relativeChange(_ a: Double, _ b: Double) -> Double {
+        if a == b || (a.isNaN && b.isNaN) { return 0 }
+        guard a.isFinite && b.isFinite else { return .infinity }
+        return abs(b - a) / max(abs(a), abs(b))
+    }
+
+    /// The relative changes that bound the drawing's shades of change: up to 1%, up to 10%,
+    /// up to 50%, and more (a change of sign, a number that is no longer finite).
+    package static let shadeBounds: [Double] = [0.01, 0.1, 0.5]
+
+    /// The shade, 0 to 3, of a relative change: the first bound it does not pass.
+    package static func shade(of change: Double) -> Int {
+        shadeBounds.firstIndex { change <= $0 } ?? shadeBounds.count
+    }
+
+    /// The larger relative change of the node's data and grad; 0 for a node only in B.
+    package func change(at position: Int, data: Double, grad: Double?) -> Double {
+        guard counterparts[position] >= 0 else { return 0 }
+        let dataChange = Self.relativeChange(dataInA[position], data)
+        guard let grad, !gradsInA.isEmpty else { return dataChange }
+        return max(dataChange, Self.relativeChange(gradsInA[position], grad))
+    }
+}
+
+/// What differs between two graphs, in numbers: the summary `mgviz diff` prints and the dump's
+/// `difference` holds.
+public struct DifferenceSummary: Sendable, Equatable {
+    /// One number of one node, before and after.
+    public struct NumberChange: Sendable, Equatable {
+        public enum Quantity: String, Sendable {
+            case data, grad
+        }
+
+        /// The node's position in B.
+        public var position: Int
+        /// Its id in B (`n12`) and its label (empty for none), and its op (empty for a leaf).
+        public var id: String
+        public var label: String
+        public var op: String
+        public var quantity: Quantity
+        public var before: Double
+        public var after: Double
+        /// |after - before| / max(|before|, |after|); infinite where one is not finite.
+        public var relative: Double
+    }
+
+    public var nodesInA: Int
+    public var nodesInB: Int
+    /// B's nodes that are a node of A.
+    public var matched: Int
+    /// Matched nodes whose data or grad differs beyond the tolerance.
+    public var changed: Int
+    /// Matched nodes whose op, label or operands differ.
+    public var opsChanged: Int
+    public var renamed: Int
+    public var rewired: Int
+    /// B's nodes that no node of A is, and A's that no node of B is.
+    public var added: Int
+    public var removed: Int
+    /// The largest changes, largest first: the larger of each changed node's data and grad
+    /// changes, at most `DifferenceSummary.largestShown`.
+    public var largest: [NumberChange]
+    /// B's output's change, or nil when no node of A is B's output.
+    public var outputChange: OutputChange?
+
+    /// The output's numbers, before and after.
+    public struct OutputChange: Sendable, Equatable {
+        public var id: String
+        public var label: String
+        /// The id its counterpart had in A.
+        public var idInA: String
+        public var data: Pair
+        public var grad: Pair?
+
+        public struct Pair: Sendable, Equatable {
+            public var before: Double
+            public var after: Double
+        }
+    }
+
+    /// Whether the graphs differ beyond the tolerance: in a node added or removed, an op, a
+    /// label or an operand changed, or a number.
+    public var differs: Bool { changed + opsChanged + renamed + rewired + added + removed > 0 }
+
+    /// How many changes `largest` lists at most.
+    public static let largestShown = 5
+}
+
+extension Diagram {
+    /// What this diagram (B) is compared with `earlier` (A): B's nodes, each matched with a
+    /// node of A where one is the same value, by the rule docs/diff.md states (labels first,
+    /// then ops and matched operands, bottom up and top down); numbers that differ by more than
+    /// `tolerance` (|b - a| > T + T·|a|, as `--check` compares) are changed. The result draws
+    /// as B with the comparison marked on it, A's nodes and edges that B lacks drawn faint.
+    public func difference(from earlier: Diagram, tolerance: Double = GradientCheck.defaultTolerance) -> Diagram {
+        precondition(tolerance >= 0 && tolerance.isFinite, "a tolerance is 0 or more, and finite")
+        var matching = DiagramMatching(a: earlier, b: self)
+        matching.run()
+        var compared = self
+        compared.comparison = Comparison(matching: matching, tolerance: tolerance)
+        return compared
+    }
+
+    /// The comparison a difference holds, with its summary.
+    public var differenceSummary: DifferenceSummary? { comparison?.summary }
+
+    /// Gives a difference the summary of other diagrams compared: a view's difference (a plate,
+    /// collapsed neurons) takes the summary of the whole graphs.
+    package mutating func setDifferenceSummary(_ summary: DifferenceSummary) {
+        comparison?.summary = summary
+    }
+
+    /// Whether the operation's operands may come in any order: `a + b` is `b + a`.
+    fileprivate func isCommutative(at position: Int) -> Bool {
+        switch operation(at: position) {
+        case .op(.add), .op(.mul), .sum: return true
+        default: return false
+        }
+    }
+}
+
+/// The pairing of B's nodes with A's. Each round pairs bottom up, then top down; rounds go on
+/// until one pairs nothing. Every pass walks in position order, so the pairing is
+/// deterministic.
+struct DiagramMatching {
+    let a: Diagram
+    let b: Diagram
+    /// Per node of B, its partner in A, or -1; and the reverse.
+    private(set) var partnerInA: [Int32]
+    private(set) var partnerInB: [Int32]
+    private let resultsInA: Results
+
+    init(a: Diagram, b: Diagram) {
+        self.a = a
+        self.b = b
+        partnerInA = [Int32](repeating: -1, count: b.count)
+        partnerInB = [Int32](repeating: -1, count: a.count)
+        resultsInA = Results(of: a)
+    }
+
+    /// An operand in a key: a node already paired, by its position in A, or a leaf not yet
+    /// paired, by its label and number.
+    private enum OperandKey: Hashable {
+        case node(Int32)
+        case leaf(String, UInt64)
+    }
+
+    private struct NodeKey: Hashable {
+        var operation: Diagram.Operation
+        var operands: [OperandKey]
+    }
+
+    private mutating func pair(b position: Int, a partner: Int) {
+        partnerInA[position] = Int32(partner)
+        partnerInB[partner] = Int32(position)
+    }
+
+    mutating func run() {
+        pairByLabels()
+        // The outputs are the same value computed twice, whatever their labels.
+        if a.output >= 0, b.output >= 0, partnerInA[b.output] < 0, partnerInB[a.output] < 0 { pair(b: b.output, a: a.output) }
+        while true {
+            let before = pairedCount
+            pairBottomUp()
+            pairTopDown()
+            if pairedCount == before { return }
+        }
+    }
+
+    private var pairedCount: Int { partnerInA.count { $0 >= 0 } }
+
+    /// A label that one node of A and one of B carry pairs them.
+    private mutating func pairByLabels() {
+        func unique(_ diagram: Diagram) -> [String: Int32] {
+            var found: [String: Int32] = [:]
+            for (position, label) in diagram.labels where !label.isEmpty {
+                found[label] = found[label] == nil ? position : -1
+            }
+            return found
+        }
+        let inA = unique(a)
+        for (label, position) in unique(b) where position >= 0 {
+            if let partner = inA[label], partner >= 0 { pair(b: Int(position), a: Int(partner)) }
+        }
+    }
+
+    /// The key of a node of B in A's terms, or nil while an operand is neither paired nor a leaf.
+    private func keyInB(_ position: Int) -> NodeKey? {
+        var operands: [OperandKey] = []
+        for operand in b.operands(of: position) {
+            if partnerInA[operand] >= 0 {
+                operands.append(.node(partnerInA[operand]))
+            } else if !b.isOp(at: operand) && b.operandRange(of: operand).isEmpty {
+                operands.append(.leaf(b.label(at: operand), b.data(at: operand).bitPattern))
+            } else {
+                return nil
+            }
+        }
+        if b.isCommutative(at: position) { operands.sort(by: Self.precedes) }
+        return NodeKey(operation: b.operation(at: position), operands: operands)
+    }
+
+    private func keyInA(_ position: Int) -> NodeKey? {
+        var operands: [OperandKey] = []
+        for operand in a.operands(of: position) {
+            if partnerInB[operand] >= 0 {
+                operands.append(.node(Int32(operand)))
+            } else if !a.isOp(at: operand) && a.operandRange(of: operand).isEmpty {
+                operands.append(.leaf(a.label(at: operand), a.data(at: operand).bitPattern))
+            } else {
+                return nil
+            }
+        }
+        if a.isCommutative(at: position) { operands.sort(by: Self.precedes) }
+        return NodeKey(operation: a.operation(at: position), operands: operands)
+    }
+
+    /// A fixed order of operand keys, so that the operands of `a + b` and `b + a` sort alike.
+    private static func precedes(_ x: OperandKey, _ y: OperandKey) -> Bool {
+        switch (x, y) {
+        case (.node(let p), .node(let q)): return p < q
+        case (.node, .leaf): return true
+        case (.leaf, .node): return false
+        case (.leaf(let l, let d), .leaf(let m, let e)): return l != m ? l < m : d < e
+        }
+    }
+
+    /// Bottom up: an op of B whose operands are all paired (or leaves) pairs with the first
+    /// unpaired op of A with the same op and the same operands, and their leaves pair too.
+    private mutating func pairBottomUp() {
+        // Ops of A whose operands are all leaves, found by key: they have no paired operand to
+        // be found through.
+        var leafOps: [NodeKey: [Int32]]?
+        for position in 0..<b.count where partnerInA[position] < 0 && !b.operandRange(of: position).isEmpty {
+            guard let key = keyInB(position) else { continue }
+            // The paired operand with the fewest uses in A: its users are the candidates.
+            var through: Int32 = -1
+            for case .node(let operand) in key.operands
+            where through < 0 || resultsInA[Int(operand)].count < resultsInA[Int(through)].count {
+                through = operand
+            }
+            let candidates: [Int32]
+            if through >= 0 {
+                candidates = Array(resultsInA[Int(through)])
+            } else {
+                if leafOps == nil { leafOps = indexOfLeafOps() }
+                candidates = leafOps?[key] ?? []
+            }
+            var previous: Int32 = -1
+            for candidate in candidates where candidate != previous {
+                previous = candidate
+                let c = Int(candidate)
+                guard partnerInB[c] < 0, a.operandRange(of: c).count == b.operandRange(of: position).count,
+                      keyInA(c) == key
+                else { continue }
+                pair(b: position, a: c)
+                pairLeafOperands(of: position, with: c)
+                break
+            }
+        }
+    }
+
+    private func indexOfLeafOps() -> [NodeKey: [Int32]] {
+        var index: [NodeKey: [Int32]] = [:]
+        for position in 0..<a.count where partnerInB[position] < 0 && !a.operandRange(of: position).isEmpty {
+            guard let key = keyInA(position), key.operands.allSatisfy({ if case .leaf = $0 { true } else { false } }) else { continue }
+            index[key, default: []].append(Int32(position))
+        }
+        return index
+    }
+
+    /// Pairs the unpaired leaves among the operands of two paired nodes whose keys are equal:
+    /// slot by slot, or for `+` and `*` each with the first alike.
+    private mutating func pairLeafOperands(of position: Int, with partner: Int) {
+        let inB = Array(b.operands(of: position)), inA = Array(a.operands(of: partner))
+        func leafKey(_ diagram: Diagram, _ operand: Int) -> (String, UInt64) {
+            (diagram.label(at: operand), diagram.data(at: operand).bitPattern)
+        }
+        if !b.isCommutative(at: position) {
+            for (x, y) in zip(inB, inA) where partnerInA[x] < 0 && partnerInB[y] < 0 { pair(b: x, a: y) }
+            return
+        }
+        for x in inB where partnerInA[x] < 0 {
+            if let y = inA.first(where: { partnerInB[$0] < 0 && !a.isOp(at: $0) && leafKey(a, $0) == leafKey(b, x) }) {
+                pair(b: x, a: y)
+            }
+        }
+    }
+
+    /// Top down: the unpaired operands of two paired nodes pair slot by slot (for `+` and `*`,
+    /// those left once the operands paired with each other are set aside) when both are
+    /// leaves, or have the same op, or take as many operands: a renamed input, a changed
+    /// constant, an op changed.
+    private mutating func pairTopDown() {
+        for position in stride(from: b.count - 1, through: 0, by: -1) where partnerInA[position] >= 0 {
+            let partner = Int(partnerInA[position])
+            var inB = Array(b.operands(of: position)), inA = Array(a.operands(of: partner))
+            guard inB.count == inA.count, !inB.isEmpty else { continue }
+            if b.isCommutative(at: position) && a.isCommutative(at: partner) {
+                var leftInA = inA
+                inB = inB.filter { x in
+                    guard partnerInA[x] >= 0, let k = leftInA.firstIndex(of: Int(partnerInA[x])) else { return true }
+                    leftInA.remove(at: k)
+                    return false
+                }
+                inA = leftInA
+            }
+            for (x, y) in zip(inB, inA) where partnerInA[x] < 0 && partnerInB[y] < 0 && alike(b: x, a: y) {
+                pair(b: x, a: y)
+            }
+        }
+    }
+
+    private func alike(b x: Int, a y: Int) -> Bool {
+        let countInB = b.operandRange(of: x).count, countInA = a.operandRange(of: y).count
+        if countInB == 0 || countInA == 0 { return countInB == countInA }
+        return b.operation(at: x) == a.operation(at: y) || countInB == countInA
+    }
+}
+
+extension Comparison {
+    /// The comparison a finished matching describes.
+    init(matching: DiagramMatching, tolerance: Double) {
+        let a = matching.a, b = matching.b
+        let partnerInA = matching.partnerInA, partnerInB = matching.partnerInB
+        self.tolerance = tolerance
+        titleOfA = a.title
+        nodesInA = a.count
+        outputOfA = a.output >= 0 ? Int32(a.nameNumber(at: a.output)) : -1
+        counterparts = partnerInA.map { $0 >= 0 ? Int32(a.nameNumber(at: Int($0))) : -1 }
+        marks = [Marks](repeating: [], count: b.count)
+        dataInA = partnerInA.map { $0 >= 0 ? a.data(at: Int($0)) : 0 }
+        let comparesGrads = a.showsGrads && b.showsGrads
+        gradsInA = comparesGrads ? partnerInA.map { $0 >= 0 ? a.grads[Int($0)] : 0 } : []
+        opsInA = [:]
+        labelsInA = [:]
+        edgesOnlyInA = []
+        edgesOnlyInB = []
+        summary = DifferenceSummary(
+            nodesInA: a.count, nodesInB: b.count, matched: 0, changed: 0, opsChanged: 0, renamed: 0, rewired: 0, added: 0,
+            removed: 0, largest: [], outputChange: nil)
+
+        var removedIndex = [Int32](repeating: -1, count: a.count)
+        removed = []
+        for position in 0..<a.count where partnerInB[position] < 0 {
+            removedIndex[position] = Int32(removed.count)
+            removed.append(Removed(
+                nameNumber: Int32(a.nameNumber(at: position)), label: a.label(at: position),
+                op: a.isOp(at: position) ? a.opName(at: position) : "", isOp: a.isOp(at: position), kind: a.kind(at: position),
+                data: a.data(at: position), grad: a.grad(at: position)))
+        }
+        func endInA(_ position: Int) -> End {
+            partnerInB[position] >= 0 ? .node(partnerInB[position]) : .removed(removedIndex[position])
+        }
+
+        var changes: [DifferenceSummary.NumberChange] = []
+        for position in 0..<b.count {
+            let edges = b.operandRange(of: position)
+            guard partnerInA[position] >= 0 else {
+                marks[position] = .added
+                for edge in edges { edgesOnlyInB.insert(Int32(edge)) }
+                continue
+            }
+            let partner = Int(partnerInA[position])
+            var mark: Marks = []
+            if b.operation(at: position) != a.operation(at: partner) || b.isOp(at: position) != a.isOp(at: partner) {
+                mark.insert(.opChanged)
+                opsInA[Int32(position)] = a.isOp(at: partner) ? a.opName(at: partner) : ""
+            }
+            if b.label(at: position) != a.label(at: partner) {
+                mark.insert(.renamed)
+                labelsInA[Int32(position)] = a.label(at: partner)
+            }
+            // The edges into the node: those whose operands are each other's stay; for `+` and
+            // `*` in any order.
+            let operandsInA = Array(a.operands(of: partner))
+            var leftInA = operandsInA.map { Optional($0) }
+            let commutative = b.isCommutative(at: position) && a.isCommutative(at: partner)
+            for (slot, edge) in edges.enumerated() {
+                let operand = Int(b.operandList[edge])
+                let mapped = Int(partnerInA[operand])
+                let k = commutative ? leftInA.firstIndex { $0 == mapped } : (slot < leftInA.count && leftInA[slot] == mapped ? slot : nil)
+                if let k, mapped >= 0 { leftInA[k] = nil } else { edgesOnlyInB.insert(Int32(edge)) }
+            }
+            for case let operand? in leftInA { edgesOnlyInA.append(Edge(from: endInA(operand), to: .node(Int32(position)))) }
+            if leftInA.contains(where: { $0 != nil }) || edges.contains(where: { edgesOnlyInB.contains(Int32($0)) }) {
+                mark.insert(.rewired)
+            }
+            let data = b.data(at: position), before = a.data(at: partner)
+            var numbers: [(DifferenceSummary.NumberChange.Quantity, Double, Double)] = []
+            if Self.differs(before, data, tolerance: tolerance) { numbers.append((.data, before, data)) }
+            if comparesGrads, case let (g, h) = (a.grads[partner], b.grads[position]), Self.differs(g, h, tolerance: tolerance) {
+                numbers.append((.grad, g, h))
+            }
+            if !numbers.isEmpty {
+                mark.insert(.numbersChanged)
+                let largest = numbers.max { Self.relativeChange($0.1, $0.2) < Self.relativeChange($1.1, $1.2) }!
+                changes.append(DifferenceSummary.NumberChange(
+                    position: position, id: NodeNames.value(at: b.nameNumber(at: position)), label: b.label(at: position),
+                    op: b.isOp(at: position) ? b.opName(at: position) : "", quantity: largest.0, before: largest.1,
+                    after: largest.2, relative: Self.relativeChange(largest.1, largest.2)))
+            }
+            marks[position] = mark
+        }
+        // A's edges into its removed nodes.
+        for position in 0..<a.count where partnerInB[position] < 0 {
+            for operand in a.operands(of: position) {
+                edgesOnlyInA.append(Edge(from: endInA(operand), to: .removed(removedIndex[position])))
+            }
+        }
+
+        summary.matched = partnerInA.count { $0 >= 0 }
+        summary.added = b.count - summary.matched
+        summary.removed = removed.count
+        summary.changed = marks.count { $0.contains(.numbersChanged) }
+        summary.opsChanged = marks.count { $0.contains(.opChanged) }
+        summary.renamed = marks.count { $0.contains(.renamed) }
+        summary.rewired = marks.count { $0.contains(.rewired) }
+        // Largest first; equal changes by the size of the change, then in B's order.
+        changes.sort { x, y in
+            if x.relative != y.relative { return x.relative > y.relative }
+            let dx = abs(x.after - x.before), dy = abs(y.after - y.before)
+            if dx != dy && !(dx.isNaN || dy.isNaN) { return dx > dy }
+            return x.position < y.position
+        }
+        summary.largest = Array(changes.prefix(DifferenceSummary.largestShown))
+        if b.output >= 0, partnerInA[b.output] >= 0 {
+            let partner = Int(partnerInA[b.output])
+            summary.outputChange = DifferenceSummary.OutputChange(
+                id: NodeNames.value(at: b.nameNumber(at: b.output)), label: b.label(at: b.output),
+                idInA: NodeNames.value(at: a.nameNumber(at: partner)),
+                data: .init(before: a.data(at: partner), after: b.data(at: b.output)),
+                grad: comparesGrads ? .init(before: a.grads[partner], after: b.grads[b.output]) : nil)
+        }
+    }
+}
+
+extension Comparison {
+    /// The comparison of a part of its difference: the nodes `kept` (ascending positions),
+    /// at `newPosition`; B's edges that A lacks at their new indices; and the removed nodes
+    /// `keptRemoved` says, or by default those whose every neighbour of B is kept, with the
+    /// removed nodes they reach through removed nodes: a plate keeps its shown example's.
+    func keeping(
+        _ kept: [Int], newPosition: (Int32) -> Int32?, edgesOnlyInB: Set<Int32>, keptRemoved: [Bool]?
+    ) -> Comparison {
+        var part = self
+        part.counterparts = kept.map { counterparts[$0] }
+        part.marks = kept.map { marks[$0] }
+        part.dataInA = kept.map { dataInA[$0] }
+        part.gradsInA = gradsInA.isEmpty ? [] : kept.map { gradsInA[$0] }
+        part.opsInA = [:]
+        for (position, op) in opsInA { if let moved = newPosition(position) { part.opsInA[moved] = op } }
+        part.labelsInA = [:]
+        for (position, label) in labelsInA { if let moved = newPosition(position) { part.labelsInA[moved] = label } }
+        part.edgesOnlyInB = edgesOnlyInB
+        let keep = keptRemoved ?? removedAttached(to: newPosition)
+        var newIndex = [Int32](repeating: -1, count: removed.count)
+        part.removed = []
+        for (index, node) in removed.enumerated() where keep[index] {
+            newIndex[index] = Int32(part.removed.count)
+            part.removed.append(node)
+        }
+        func moved(_ end: End) -> End? {
+            switch end {
+            case .node(let position): return newPosition(position).map(End.node)
+            case .removed(let index): return newIndex[Int(index)] >= 0 ? .removed(newIndex[Int(index)]) : nil
+            }
+        }
+        part.edgesOnlyInA = edgesOnlyInA.compactMap { edge in
+            guard let from = moved(edge.from), let to = moved(edge.to) else { return nil }
+            return Edge(from: from, to: to)
+        }
+        return part
+    }
+
+    /// The removed nodes none of whose neighbours of B is left out, and that touch a node of B
+    /// kept or reach one through such removed nodes.
+    private func removedAttached(to newPosition: (Int32) -> Int32?) -> [Bool] {
+        var leftOut = [Bool](repeating: false, count: removed.count)
+        var attached = [Bool](repeating: false, count: removed.count)
+        var neighbours = [[Int32]](repeating: [], count: removed.count)
+        for edge in edgesOnlyInA {
+            switch (edge.from, edge.to) {
+            case (.node(let position), .removed(let index)), (.removed(let index), .node(let position)):
+                if newPosition(position) == nil { leftOut[Int(index)] = true } else { attached[Int(index)] = true }
+            case (.removed(let x), .removed(let y)):
+                neighbours[Int(x)].append(y)
+                neighbours[Int(y)].append(x)
+            case (.node, .node): continue
+            }
+        }
+        var kept = [Bool](repeating: false, count: removed.count)
+        var queue = removed.indices.filter { attached[$0] && !leftOut[$0] }
+        for index in queue { kept[index] = true }
+        while let index = queue.popLast() {
+            for next in neighbours[index] where !kept[Int(next)] && !leftOut[Int(next)] {
+                kept[Int(next)] = true
+                queue.append(Int(next))
+            }
+        }
+        return kept
+    }
+
+    /// Equal when every number is the same bits (any NaN equals any NaN, as in `Diagram`'s ==).
+    package static func == (x: Comparison, y: Comparison) -> Bool {
+        func sameBits(_ p: [Double], _ q: [Double]) -> Bool {
+            p.elementsEqual(q) { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }
+        }
+        return x.tolerance == y.tolerance && x.titleOfA == y.titleOfA && x.nodesInA == y.nodesInA && x.outputOfA == y.outputOfA
+            && x.counterparts == y.counterparts && x.marks == y.marks && sameBits(x.dataInA, y.dataInA)
+            && sameBits(x.gradsInA, y.gradsInA) && x.opsInA == y.opsInA && x.labelsInA == y.labelsInA
+            && x.removed.count == y.removed.count
+            && zip(x.removed, y.removed).allSatisfy { p, q in
+                p.nameNumber == q.nameNumber && p.label == q.label && p.op == q.op && p.isOp == q.isOp && p.kind == q.kind
+                    && sameBits([p.data, p.grad ?? 0], [q.data, q.grad ?? 0]) && (p.grad == nil) == (q.grad == nil)
+            }
+            && x.edgesOnlyInA == y.edgesOnlyInA && x.edgesOnlyInB == y.edgesOnlyInB && x.summary == y.summary
+    }
+}
