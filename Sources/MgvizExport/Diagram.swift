@@ -518,8 +518,8 @@ public struct Diagram: Sendable {
     /// edge keeps its note. Every column and table follows its nodes, a plate keeps the
     /// members kept, and each kept node remembers its position in the base diagram; names,
     /// output and focus are left to the caller. A difference keeps its comparison for the
-    /// nodes kept, and the removed nodes `keptRemoved` says (by default, those whose every
-    /// neighbour of B is kept, with those they reach through removed nodes).
+    /// nodes kept, and the removed nodes `keptRemoved` says: none without it (a focus says
+    /// which; views that fold or cut examples are made before graphs are compared).
     func keeping(_ kept: [Int], keptRemoved: [Bool]? = nil, operands: (Int, (Int32, Int?) -> Void) -> Void) -> Diagram {
         var part = Diagram(title: title, showsGrads: showsGrads, capacity: kept.count)
         part.groups = groups

@@ -48,6 +48,11 @@ package struct Comparison: Sendable, Equatable {
     package struct Edge: Sendable, Equatable {
         package var from: End
         package var to: End
+
+        package init(from: End, to: End) {
+            self.from = from
+            self.to = to
+        }
     }
 
     /// What `Comparison.differs` allows: |b - a| <= T + T·|a|, as `--check` allows.
@@ -168,6 +173,11 @@ public struct DifferenceSummary: Sendable, Equatable {
         public struct Pair: Sendable, Equatable {
             public var before: Double
             public var after: Double
+
+            public init(before: Double, after: Double) {
+                self.before = before
+                self.after = after
+            }
         }
     }
 
@@ -380,26 +390,31 @@ struct DiagramMatching {
         }
     }
 
-    /// Top down: the unpaired operands of two paired nodes pair slot by slot (for `+` and `*`,
-    /// those left once the operands paired with each other are set aside) when both are
+    /// Top down: the unpaired operands of two paired nodes pair slot by slot when both are
     /// leaves, or have the same op, or take as many operands: a renamed input, a changed
-    /// constant, an op changed.
+    /// constant, an op changed. For `+` and `*`, once the operands paired with each other are
+    /// set aside, each left in B pairs with the first left in A with its op, or else alike.
     private mutating func pairTopDown() {
         for position in stride(from: b.count - 1, through: 0, by: -1) where partnerInA[position] >= 0 {
             let partner = Int(partnerInA[position])
-            var inB = Array(b.operands(of: position)), inA = Array(a.operands(of: partner))
+            let inB = Array(b.operands(of: position))
+            var inA = Array(a.operands(of: partner))
             guard inB.count == inA.count, !inB.isEmpty else { continue }
-            if b.isCommutative(at: position) && a.isCommutative(at: partner) {
-                var leftInA = inA
-                inB = inB.filter { x in
-                    guard partnerInA[x] >= 0, let k = leftInA.firstIndex(of: Int(partnerInA[x])) else { return true }
-                    leftInA.remove(at: k)
-                    return false
-                }
-                inA = leftInA
+            guard b.isCommutative(at: position) && a.isCommutative(at: partner) else {
+                for (x, y) in zip(inB, inA) where partnerInA[x] < 0 && partnerInB[y] < 0 && alike(b: x, a: y) { pair(b: x, a: y) }
+                continue
             }
-            for (x, y) in zip(inB, inA) where partnerInA[x] < 0 && partnerInB[y] < 0 && alike(b: x, a: y) {
-                pair(b: x, a: y)
+            // `+` and `*`: the operands paired with each other set aside, each left in B pairs
+            // with the first left in A with its op, or else the first alike.
+            var leftInB: [Int] = []
+            for x in inB {
+                if partnerInA[x] >= 0, let k = inA.firstIndex(of: Int(partnerInA[x])) { inA.remove(at: k) } else { leftInB.append(x) }
+            }
+            for x in leftInB where partnerInA[x] < 0 {
+                let free = inA.indices.filter { partnerInB[inA[$0]] < 0 && alike(b: x, a: inA[$0]) }
+                guard let k = free.first(where: { a.operation(at: inA[$0]) == b.operation(at: x) }) ?? free.first else { continue }
+                pair(b: x, a: inA[k])
+                inA.remove(at: k)
             }
         }
     }
@@ -531,8 +546,7 @@ extension Comparison {
 extension Comparison {
     /// The comparison of a part of its difference: the nodes `kept` (ascending positions),
     /// at `newPosition`; B's edges that A lacks at their new indices; and the removed nodes
-    /// `keptRemoved` says, or by default those whose every neighbour of B is kept, with the
-    /// removed nodes they reach through removed nodes: a plate keeps its shown example's.
+    /// `keptRemoved` says (none without it), with A's edges between what is kept.
     func keeping(
         _ kept: [Int], newPosition: (Int32) -> Int32?, edgesOnlyInB: Set<Int32>, keptRemoved: [Bool]?
     ) -> Comparison {
@@ -546,7 +560,7 @@ extension Comparison {
         part.labelsInA = [:]
         for (position, label) in labelsInA { if let moved = newPosition(position) { part.labelsInA[moved] = label } }
         part.edgesOnlyInB = edgesOnlyInB
-        let keep = keptRemoved ?? removedAttached(to: newPosition)
+        let keep = keptRemoved ?? [Bool](repeating: false, count: removed.count)
         var newIndex = [Int32](repeating: -1, count: removed.count)
         part.removed = []
         for (index, node) in removed.enumerated() where keep[index] {
@@ -564,34 +578,6 @@ extension Comparison {
             return Edge(from: from, to: to)
         }
         return part
-    }
-
-    /// The removed nodes none of whose neighbours of B is left out, and that touch a node of B
-    /// kept or reach one through such removed nodes.
-    private func removedAttached(to newPosition: (Int32) -> Int32?) -> [Bool] {
-        var leftOut = [Bool](repeating: false, count: removed.count)
-        var attached = [Bool](repeating: false, count: removed.count)
-        var neighbours = [[Int32]](repeating: [], count: removed.count)
-        for edge in edgesOnlyInA {
-            switch (edge.from, edge.to) {
-            case (.node(let position), .removed(let index)), (.removed(let index), .node(let position)):
-                if newPosition(position) == nil { leftOut[Int(index)] = true } else { attached[Int(index)] = true }
-            case (.removed(let x), .removed(let y)):
-                neighbours[Int(x)].append(y)
-                neighbours[Int(y)].append(x)
-            case (.node, .node): continue
-            }
-        }
-        var kept = [Bool](repeating: false, count: removed.count)
-        var queue = removed.indices.filter { attached[$0] && !leftOut[$0] }
-        for index in queue { kept[index] = true }
-        while let index = queue.popLast() {
-            for next in neighbours[index] where !kept[Int(next)] && !leftOut[Int(next)] {
-                kept[Int(next)] = true
-                queue.append(Int(next))
-            }
-        }
-        return kept
     }
 
     /// Equal when every number is the same bits (any NaN equals any NaN, as in `Diagram`'s ==).
