@@ -222,16 +222,43 @@ extension Diagram {
     }
 }
 
-/// The pairing of B's nodes with A's. Each round pairs bottom up, then top down; rounds go on
-/// until one pairs nothing. Every pass walks in position order, so the pairing is
-/// deterministic.
+/// The pairing of B's nodes with A's, by the rule docs/diff.md states: labels, then rounds
+/// of a pass bottom up and a pass top down, until a round pairs nothing or
+/// `maximumRounds` have run. Every pass walks in position order and every choice takes the
+/// first candidate in A's order, so the pairing is deterministic. Each pass costs time in
+/// proportion to the nodes and edges: A's unpaired ops are found by key in a table that
+/// follows each pairing.
 struct DiagramMatching {
     let a: Diagram
     let b: Diagram
     /// Per node of B, its partner in A, or -1; and the reverse.
     private(set) var partnerInA: [Int32]
     private(set) var partnerInB: [Int32]
+    private(set) var rounds = 0
+    private var pairedCount = 0
     private let resultsInA: Results
+    /// A's unpaired ops by their key, each list ascending from `head` once sorted. An entry
+    /// goes stale when its node pairs or its key changes (an operand paired), and is skipped
+    /// then; a node is listed anew under its new key.
+    private var indexOfA: [NodeKey: Candidates] = [:]
+    private var indexing = false
+
+    /// Rounds after which what is left unpaired stays so. Each round after the first pairs
+    /// what the one before made reachable, which takes one or two rounds in the graphs
+    /// compared here (the demo's: 2); the bound keeps a graph built to need a round per node
+    /// within time linear in its size.
+    static let maximumRounds = 16
+
+    private struct Candidates {
+        var positions: [Int32] = []
+        var sorted = true
+        var head = 0
+
+        mutating func append(_ position: Int32) {
+            if let last = positions.last, position < last { sorted = false }
+            positions.append(position)
+        }
+    }
 
     init(a: Diagram, b: Diagram) {
         self.a = a
@@ -256,21 +283,31 @@ struct DiagramMatching {
     private mutating func pair(b position: Int, a partner: Int) {
         partnerInA[position] = Int32(partner)
         partnerInB[partner] = Int32(position)
+        pairedCount += 1
+        guard indexing else { return }
+        // Its users in A now have another key, or a key at last.
+        for user in resultsInA[partner] where partnerInB[Int(user)] < 0 { index(Int(user)) }
+    }
+
+    private mutating func index(_ position: Int) {
+        guard let key = keyInA(position) else { return }
+        indexOfA[key, default: Candidates()].append(Int32(position))
     }
 
     mutating func run() {
         pairByLabels()
         // The outputs are the same value computed twice, whatever their labels.
         if a.output >= 0, b.output >= 0, partnerInA[b.output] < 0, partnerInB[a.output] < 0 { pair(b: b.output, a: a.output) }
-        while true {
+        for position in 0..<a.count where partnerInB[position] < 0 && !a.operandRange(of: position).isEmpty { index(position) }
+        indexing = true
+        while rounds < Self.maximumRounds {
+            rounds += 1
             let before = pairedCount
             pairBottomUp()
             pairTopDown()
             if pairedCount == before { return }
         }
     }
-
-    private var pairedCount: Int { partnerInA.count { $0 >= 0 } }
 
     /// A label that one node of A and one of B carry pairs them.
     private mutating func pairByLabels() {
@@ -287,35 +324,32 @@ struct DiagramMatching {
         }
     }
 
-    /// The key of a node of B in A's terms, or nil while an operand is neither paired nor a leaf.
-    private func keyInB(_ position: Int) -> NodeKey? {
-        var operands: [OperandKey] = []
-        for operand in b.operands(of: position) {
-            if partnerInA[operand] >= 0 {
-                operands.append(.node(partnerInA[operand]))
-            } else if !b.isOp(at: operand) && b.operandRange(of: operand).isEmpty {
-                operands.append(.leaf(b.label(at: operand), b.data(at: operand).bitPattern))
-            } else {
-                return nil
-            }
-        }
-        if b.isCommutative(at: position) { operands.sort(by: Self.precedes) }
-        return NodeKey(operation: b.operation(at: position), operands: operands)
+    private static func isLeaf(_ diagram: Diagram, _ position: Int) -> Bool {
+        !diagram.isOp(at: position) && diagram.operandRange(of: position).isEmpty
     }
 
-    private func keyInA(_ position: Int) -> NodeKey? {
+    /// The key of a node, its paired operands named by their positions in A (`partner` maps
+    /// an operand to it), or nil while an operand is neither paired nor a leaf.
+    private static func key(of position: Int, in diagram: Diagram, partner: (Int) -> Int32) -> NodeKey? {
         var operands: [OperandKey] = []
-        for operand in a.operands(of: position) {
-            if partnerInB[operand] >= 0 {
-                operands.append(.node(Int32(operand)))
-            } else if !a.isOp(at: operand) && a.operandRange(of: operand).isEmpty {
-                operands.append(.leaf(a.label(at: operand), a.data(at: operand).bitPattern))
+        for operand in diagram.operands(of: position) {
+            let paired = partner(operand)
+            if paired >= 0 {
+                operands.append(.node(paired))
+            } else if isLeaf(diagram, operand) {
+                operands.append(.leaf(diagram.label(at: operand), diagram.data(at: operand).bitPattern))
             } else {
                 return nil
             }
         }
-        if a.isCommutative(at: position) { operands.sort(by: Self.precedes) }
-        return NodeKey(operation: a.operation(at: position), operands: operands)
+        if diagram.isCommutative(at: position) { operands.sort(by: precedes) }
+        return NodeKey(operation: diagram.operation(at: position), operands: operands)
+    }
+
+    private func keyInB(_ position: Int) -> NodeKey? { Self.key(of: position, in: b) { partnerInA[$0] } }
+
+    private func keyInA(_ position: Int) -> NodeKey? {
+        Self.key(of: position, in: a) { partnerInB[$0] >= 0 ? Int32($0) : -1 }
     }
 
     /// A fixed order of operand keys, so that the operands of `a + b` and `b + a` sort alike.
@@ -331,92 +365,84 @@ struct DiagramMatching {
     /// Bottom up: an op of B whose operands are all paired (or leaves) pairs with the first
     /// unpaired op of A with the same op and the same operands, and their leaves pair too.
     private mutating func pairBottomUp() {
-        // Ops of A whose operands are all leaves, found by key: they have no paired operand to
-        // be found through.
-        var leafOps: [NodeKey: [Int32]]?
         for position in 0..<b.count where partnerInA[position] < 0 && !b.operandRange(of: position).isEmpty {
-            guard let key = keyInB(position) else { continue }
-            // The paired operand with the fewest uses in A: its users are the candidates.
-            var through: Int32 = -1
-            for case .node(let operand) in key.operands
-            where through < 0 || resultsInA[Int(operand)].count < resultsInA[Int(through)].count {
-                through = operand
-            }
-            let candidates: [Int32]
-            if through >= 0 {
-                candidates = Array(resultsInA[Int(through)])
-            } else {
-                if leafOps == nil { leafOps = indexOfLeafOps() }
-                candidates = leafOps?[key] ?? []
-            }
-            var previous: Int32 = -1
-            for candidate in candidates where candidate != previous {
-                previous = candidate
-                let c = Int(candidate)
-                guard partnerInB[c] < 0, a.operandRange(of: c).count == b.operandRange(of: position).count,
-                      keyInA(c) == key
-                else { continue }
-                pair(b: position, a: c)
-                pairLeafOperands(of: position, with: c)
-                break
-            }
+            guard let key = keyInB(position), let partner = firstCandidate(key) else { continue }
+            pair(b: position, a: partner)
+            pairLeafOperands(of: position, with: partner)
         }
     }
 
-    private func indexOfLeafOps() -> [NodeKey: [Int32]] {
-        var index: [NodeKey: [Int32]] = [:]
-        for position in 0..<a.count where partnerInB[position] < 0 && !a.operandRange(of: position).isEmpty {
-            guard let key = keyInA(position), key.operands.allSatisfy({ if case .leaf = $0 { true } else { false } }) else { continue }
-            index[key, default: []].append(Int32(position))
+    /// The first unpaired node of A whose key is `key`, its stale entries dropped on the way.
+    private mutating func firstCandidate(_ key: NodeKey) -> Int? {
+        guard indexOfA[key] != nil else { return nil }
+        if !indexOfA[key]!.sorted {
+            let head = indexOfA[key]!.head
+            indexOfA[key]!.positions[head...].sort()
+            indexOfA[key]!.sorted = true
         }
-        return index
+        while case let candidates = indexOfA[key]!, candidates.head < candidates.positions.count {
+            let candidate = Int(candidates.positions[candidates.head])
+            if partnerInB[candidate] < 0 && keyInA(candidate) == key { return candidate }
+            indexOfA[key]!.head += 1
+        }
+        return nil
     }
 
-    /// Pairs the unpaired leaves among the operands of two paired nodes whose keys are equal:
+    /// Pairs the unpaired leaves among the operands of two nodes paired with equal keys:
     /// slot by slot, or for `+` and `*` each with the first alike.
     private mutating func pairLeafOperands(of position: Int, with partner: Int) {
         let inB = Array(b.operands(of: position)), inA = Array(a.operands(of: partner))
-        func leafKey(_ diagram: Diagram, _ operand: Int) -> (String, UInt64) {
-            (diagram.label(at: operand), diagram.data(at: operand).bitPattern)
-        }
-        if !b.isCommutative(at: position) {
+        guard b.isCommutative(at: position) else {
             for (x, y) in zip(inB, inA) where partnerInA[x] < 0 && partnerInB[y] < 0 { pair(b: x, a: y) }
             return
         }
-        for x in inB where partnerInA[x] < 0 {
-            if let y = inA.first(where: { partnerInB[$0] < 0 && !a.isOp(at: $0) && leafKey(a, $0) == leafKey(b, x) }) {
-                pair(b: x, a: y)
-            }
+        func leafKey(_ diagram: Diagram, _ operand: Int, unpaired: Bool) -> OperandKey? {
+            unpaired && Self.isLeaf(diagram, operand) ? .leaf(diagram.label(at: operand), diagram.data(at: operand).bitPattern) : nil
+        }
+        let pairs = firstEqual(
+            inB.map { leafKey(b, $0, unpaired: partnerInA[$0] < 0) }, inA.map { leafKey(a, $0, unpaired: partnerInB[$0] < 0) })
+        for (x, k) in zip(inB, pairs) {
+            if let k, partnerInA[x] < 0, partnerInB[inA[k]] < 0 { pair(b: x, a: inA[k]) }
         }
     }
 
     /// Top down: the unpaired operands of two paired nodes pair slot by slot when both are
     /// leaves, or have the same op, or take as many operands: a renamed input, a changed
     /// constant, an op changed. For `+` and `*`, once the operands paired with each other are
-    /// set aside, each left in B pairs with the first left in A with its op, or else alike.
+    /// set aside, those left in B pair in order with the first left in A with the same op,
+    /// then the rest with the first that takes as many operands.
     private mutating func pairTopDown() {
         for position in stride(from: b.count - 1, through: 0, by: -1) where partnerInA[position] >= 0 {
             let partner = Int(partnerInA[position])
-            let inB = Array(b.operands(of: position))
-            var inA = Array(a.operands(of: partner))
+            let inB = Array(b.operands(of: position)), inA = Array(a.operands(of: partner))
             guard inB.count == inA.count, !inB.isEmpty else { continue }
             guard b.isCommutative(at: position) && a.isCommutative(at: partner) else {
                 for (x, y) in zip(inB, inA) where partnerInA[x] < 0 && partnerInB[y] < 0 && alike(b: x, a: y) { pair(b: x, a: y) }
                 continue
             }
-            // `+` and `*`: the operands paired with each other set aside, each left in B pairs
-            // with the first left in A with its op, or else the first alike.
-            var leftInB: [Int] = []
-            for x in inB {
-                if partnerInA[x] >= 0, let k = inA.firstIndex(of: Int(partnerInA[x])) { inA.remove(at: k) } else { leftInB.append(x) }
-            }
-            for x in leftInB where partnerInA[x] < 0 {
-                let free = inA.indices.filter { partnerInB[inA[$0]] < 0 && alike(b: x, a: inA[$0]) }
-                guard let k = free.first(where: { a.operation(at: inA[$0]) == b.operation(at: x) }) ?? free.first else { continue }
-                pair(b: x, a: inA[k])
-                inA.remove(at: k)
+            let setAside = firstEqual(inB.map { partnerInA[$0] >= 0 ? Int(partnerInA[$0]) : nil }, inA.map { Optional($0) })
+            var leftInA = [Bool](repeating: true, count: inA.count)
+            for case let k? in setAside { leftInA[k] = false }
+            let leftInB = inB.indices.filter { setAside[$0] == nil }
+            let sameOp = { (diagram: Diagram, operand: Int) in AlikeKey.operation(diagram.operation(at: operand)) }
+            let sameArity = { (diagram: Diagram, operand: Int) in AlikeKey.arity(diagram.operandRange(of: operand).count) }
+            for key in [sameOp, sameArity] {
+                let pairs = firstEqual(
+                    leftInB.map { partnerInA[inB[$0]] < 0 ? key(b, inB[$0]) : nil },
+                    inA.indices.map { leftInA[$0] && partnerInB[inA[$0]] < 0 ? key(a, inA[$0]) : nil })
+                for (i, k) in zip(leftInB, pairs) {
+                    guard let k, partnerInA[inB[i]] < 0, partnerInB[inA[k]] < 0 else { continue }
+                    pair(b: inB[i], a: inA[k])
+                    leftInA[k] = false
+                }
             }
         }
+    }
+
+    /// What pairs the operands left in a top-down pass: the same op, else as many operands.
+    private enum AlikeKey: Hashable {
+        case operation(Diagram.Operation)
+        case arity(Int)
     }
 
     private func alike(b x: Int, a y: Int) -> Bool {
@@ -424,6 +450,32 @@ struct DiagramMatching {
         if countInB == 0 || countInA == 0 { return countInB == countInA }
         return b.operation(at: x) == a.operation(at: y) || countInB == countInA
     }
+}
+
+/// For each of `left`'s keys, the index in `right` of the first key equal to it that no
+/// earlier one took, or nil (nil keys take nothing): in time linear in their lengths.
+func firstEqual<Key: Hashable>(_ left: [Key?], _ right: [Key?]) -> [Int?] {
+    var taken = [Int?](repeating: nil, count: left.count)
+    // Operands come in twos: a search is cheaper than a table until there are many.
+    if left.count * right.count <= 64 {
+        var used = [Bool](repeating: false, count: right.count)
+        for (i, key) in left.enumerated() {
+            guard let key, let j = right.indices.first(where: { !used[$0] && right[$0] == key }) else { continue }
+            used[j] = true
+            taken[i] = j
+        }
+        return taken
+    }
+    var queues: [Key: (indices: [Int], head: Int)] = [:]
+    for (j, key) in right.enumerated() {
+        if let key { queues[key, default: ([], 0)].indices.append(j) }
+    }
+    for (i, key) in left.enumerated() {
+        guard let key, let queue = queues[key], queue.head < queue.indices.count else { continue }
+        taken[i] = queue.indices[queue.head]
+        queues[key]!.head += 1
+    }
+    return taken
 }
 
 extension Comparison {
@@ -479,21 +531,24 @@ extension Comparison {
                 mark.insert(.renamed)
                 labelsInA[Int32(position)] = a.label(at: partner)
             }
-            // The edges into the node: those whose operands are each other's stay; for `+` and
+            // The edges into the node: those whose operands are each other's stay, for `+` and
             // `*` in any order.
             let operandsInA = Array(a.operands(of: partner))
-            var leftInA = operandsInA.map { Optional($0) }
-            let commutative = b.isCommutative(at: position) && a.isCommutative(at: partner)
-            for (slot, edge) in edges.enumerated() {
-                let operand = Int(b.operandList[edge])
-                let mapped = Int(partnerInA[operand])
-                let k = commutative ? leftInA.firstIndex { $0 == mapped } : (slot < leftInA.count && leftInA[slot] == mapped ? slot : nil)
-                if let k, mapped >= 0 { leftInA[k] = nil } else { edgesOnlyInB.insert(Int32(edge)) }
+            let mapped = edges.map { partnerInA[Int(b.operandList[$0])] >= 0 ? Int(partnerInA[Int(b.operandList[$0])]) : nil }
+            let kept: [Int?]
+            if b.isCommutative(at: position) && a.isCommutative(at: partner) {
+                kept = firstEqual(mapped, operandsInA.map { Optional($0) })
+            } else {
+                kept = mapped.indices.map { $0 < operandsInA.count && mapped[$0] == operandsInA[$0] ? $0 : nil }
             }
-            for case let operand? in leftInA { edgesOnlyInA.append(Edge(from: endInA(operand), to: .node(Int32(position)))) }
-            if leftInA.contains(where: { $0 != nil }) || edges.contains(where: { edgesOnlyInB.contains(Int32($0)) }) {
-                mark.insert(.rewired)
+            var leftInA = [Bool](repeating: true, count: operandsInA.count)
+            for (edge, k) in zip(edges, kept) {
+                if let k { leftInA[k] = false } else { edgesOnlyInB.insert(Int32(edge)) }
             }
+            for (operand, left) in zip(operandsInA, leftInA) where left {
+                edgesOnlyInA.append(Edge(from: endInA(operand), to: .node(Int32(position))))
+            }
+            if leftInA.contains(true) || kept.contains(where: { $0 == nil }) { mark.insert(.rewired) }
             let data = b.data(at: position), before = a.data(at: partner)
             var numbers: [(DifferenceSummary.NumberChange.Quantity, Double, Double)] = []
             if Self.differs(before, data, tolerance: tolerance) { numbers.append((.data, before, data)) }
