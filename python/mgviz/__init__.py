@@ -6,6 +6,7 @@
     mgviz.draw(loss, "loss.svg", rankdir="TB", color="grad")   # runs the mgviz binary
     mgviz.draw(total_loss, "loss.svg", model=model)   # a batch: one example drawn, as a plate
     mgviz.show(loss)                       # inline SVG in Jupyter
+    mgviz.diff(before, loss, "d.svg")      # loss's graph as its difference from before's
 
 trace() reads micrograd's attributes only: `data`, `grad`, `_prev`, `_op`, and `label`
 where a Value has one ('' means no label). It works on the PyPI micrograd, the lecture's
@@ -106,12 +107,12 @@ fails. A malformed Value's message says where it is, as a path from the root
 """
 
 from ._errors import MgvizError, MgvizFailed, MgvizNotFound, MgvizTypeError, MgvizValueError
-from ._run import Drawing, draw, find_mgviz, show
+from ._run import Difference, Drawing, diff, draw, find_mgviz, show
 from ._trace import document_text, dump, dumps, trace
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "trace", "dump", "dumps", "document_text", "draw", "show", "find_mgviz",
-    "Drawing", "MgvizError", "MgvizTypeError", "MgvizValueError", "MgvizNotFound", "MgvizFailed",
+    "trace", "dump", "dumps", "document_text", "draw", "show", "diff", "find_mgviz",
+    "Drawing", "Difference", "MgvizError", "MgvizTypeError", "MgvizValueError", "MgvizNotFound", "MgvizFailed",
 ]

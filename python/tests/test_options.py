@@ -62,7 +62,7 @@ def test_the_default_node_limit_is_mgviz_own(mgviz_binary):
 def test_the_keywords_are_the_options():
     keywords = sorted(option.keyword for option in set(_run._OPTIONS.values()) if option.keyword)
     assert keywords == ["batch", "check", "collapse", "color", "depth", "dpi", "example", "explain", "focus", "format",
-                        "max_layout_seconds", "max_nodes", "method", "no_backward", "precision", "quiz",
+                        "max_layout_seconds", "max_nodes", "method", "no_backward", "only_changed", "precision", "quiz",
                         "rankdir", "step", "theme", "tolerance"]
     refused = sorted(name for name, spelling in _run._SPELLING_OF.items() if _run._OPTIONS[spelling].keyword is None)
     assert refused == ["h", "help", "input_format", "o", "out_dir", "output", "version"]
