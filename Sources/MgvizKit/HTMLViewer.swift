@@ -3,7 +3,8 @@ import MgvizExport
 /// `-o graph.html`: one self-contained page (no network) with the SVG inline, the JSON dump
 /// as data, and plain JavaScript: pan and zoom, full-precision hover, a replay of backward in
 /// micrograd's order (running grads on the nodes, each contribution on its edge, the arithmetic
-/// in a panel), a quiz on the grads, and click-to-highlight the path to the output.
+/// in a panel), a quiz on the grads, and click-to-highlight the path to the output; for a
+/// difference, buttons that show A, B or the differences (Viewer/difference.js).
 ///
 /// The script and the style are Viewer/viewer.js and Viewer/viewer.css, embedded at build
 /// time; the script finds the SVG's parts by the names `NodeNames` makes.
@@ -39,6 +40,12 @@ package struct HTMLViewer: Sendable {
         out.write(scriptData: Self.backwardData(ledger, of: diagram, quiz: quiz, tolerance: tolerance, palette: palette))
         out.write("</script>\n<script>\n")
         out.write(PackageResources.viewer_js)
+        // A difference's A / B / differences buttons: a script of their own, kept apart from
+        // the viewer's.
+        if diagram.comparison != nil {
+            out.write("</script>\n<script>\n")
+            out.write(PackageResources.difference_js)
+        }
         out.write("</script>\n</body>\n</html>\n")
         return out.finish()
     }
