@@ -89,12 +89,21 @@ public struct Drawing {
         self.init(checked: checked, checks: [], expectations: [], evaluation: nil, source: nil, options: options)
     }
 
-    /// Draws what an input file holds: a spec, evaluated, or a dump, as given.
+    /// Draws what an input file holds: a spec, evaluated, or a dump, as given; a training
+    /// run as the graph of its last step that kept one.
     public init(document: consuming InputDocument, options: DrawOptions = DrawOptions()) throws(DrawError) {
         switch consume document {
         case .spec(let spec): try self.init(spec: spec, options: options)
         case .graph(let dump): try self.init(dump: dump, options: options)
+        case .run(let run): try self.init(run: run, step: run.graphSteps.last!, options: options)
         }
+    }
+
+    /// Draws the graph a training run kept at `step` (0-based, one of `run.graphSteps`).
+    public init(run: TrainingRun, step: Int, options: DrawOptions = DrawOptions()) throws(DrawError) {
+        let dump: GraphDump
+        do { dump = try run.graph(at: step) } catch { throw .spec(error) }
+        try self.init(dump: dump, options: options)
     }
 
     /// Draws the graph `document` holds (B) as its difference from the one `earlier` holds

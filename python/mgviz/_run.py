@@ -87,6 +87,9 @@ _OPTIONS, _SPELLING_OF = _options(
     (("--focus",), _Option(_TEXT)),
     (("--depth",), _Option(_NUMBER)),
     (("--only-changed",), _Option(_FLAG)),
+    (("--dead-steps",), _Option(_NUMBER)),
+    (("--vanishing-ratio",), _Option(_NUMBER)),
+    (("--exploding-factor",), _Option(_NUMBER)),
     (("--max-nodes",), _Option(_NUMBER)),
     (("--max-layout-seconds",), _Option(_NUMBER)),
     (("--dpi",), _Option(_NUMBER)),
@@ -181,6 +184,18 @@ def _draw(caller, root, output, options):
             % (caller, size), max_nodes=limit, format=fmt) from None
     command = [binary, "-", "--output=" + output] + arguments
     return _run(caller, command, graph.text().encode("utf-8"), options).stdout
+
+
+def _draw_text(caller, text, path, options):
+    """Runs `mgviz - --output=PATH [options]` on a document's `text` (a training run's);
+    what mgviz says (its alarms) goes to stderr in the caller's terms. Returns `path`."""
+    path = os.fsdecode(path)
+    output = os.path.join(os.curdir, path) if path == "-" else path
+    arguments = _arguments(caller, options)
+    if "\0" in output:
+        raise MgvizValueError("%s: the path %s holds a NUL character, which no file name can" % (caller, _shown(output)))
+    _run(caller, [find_mgviz(), "-", "--output=" + output] + arguments, text.encode("utf-8"), options)
+    return path
 
 
 def diff(root_a, root_b, path, **options):
