@@ -51,6 +51,9 @@ public enum DrawError: Error, Sendable {
     /// The earlier graph of a difference, read from `path` (a Markdown block's `diff=`), could
     /// not be drawn.
     indirect case comparedWith(path: String, DrawError)
+    /// A training run's step was asked (1-based, as given) that is no step of the run's
+    /// `steps`, or kept no graph; `kept` are the steps (1-based) that did.
+    case noGraphAtStep(asked: Double, steps: Int, kept: [Int])
     /// What went wrong with one input of several, named as the command line gives it.
     indirect case named(String, DrawError)
 }

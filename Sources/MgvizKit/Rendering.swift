@@ -11,6 +11,11 @@ public struct Rendering: Sendable {
     /// For a PNG drawn at less than `DrawOptions.dotsPerInch` to stay within the pixel cap
     /// (`DrawOptions.maximumPixels`, `BitmapSize.maximumSide`), the resolution it was drawn at.
     public var reducedDotsPerInch: Double?
+
+    package init(bytes: [UInt8], reducedDotsPerInch: Double? = nil) {
+        self.bytes = bytes
+        self.reducedDotsPerInch = reducedDotsPerInch
+    }
 }
 
 extension Drawing {

@@ -27,8 +27,10 @@ struct Invocation: Equatable {
         if settings.gave("only-changed") { throw .onlyForDifference("only-changed") }
         if isMarkdown { return try validateDocuments() }
         if settings.gave("depth") && !settings.gave("focus") { throw .goesWith("depth", "focus") }
-        if !check, let stray = ["step", "method", "tolerance"].first(where: settings.gave) { throw .goesWith(stray, "check") }
+        // --step also chooses a training run's step, which only its input tells (`drawRun`).
+        if !check, let stray = ["method", "tolerance"].first(where: settings.gave) { throw .goesWith(stray, "check") }
         try validate(options)
+        try validateAlarms()
         if let outDir {
             guard output == nil else { throw .outputAndOutDir }
             guard !inputs.contains("-") else { throw .outDirFromStandardInput }
@@ -61,6 +63,17 @@ struct Invocation: Equatable {
             throw .invalidOption(error)
         }
         if let layoutSeconds { throw layoutSeconds }
+    }
+
+    private func validateAlarms() throws(UsageError) {
+        let alarms = settings.alarms
+        guard AlarmThresholds.deadStepsRange.contains(alarms.deadSteps) else { throw .deadStepsOutOfRange(alarms.deadSteps) }
+        for (name, value, allowed) in [
+            ("vanishing-ratio", alarms.vanishingRatio, AlarmThresholds.vanishingRatioRange),
+            ("exploding-factor", alarms.explodingFactor, AlarmThresholds.explodingFactorRange),
+        ] where !allowed.contains(value) {
+            throw .thresholdOutOfRange(name, value, allowed)
+        }
     }
 
     /// Where INPUT's diagram goes: -o, or its name with the format's extension in --out-dir
@@ -136,6 +149,12 @@ struct Invocation: Equatable {
             // Consumed, as is the document by Drawing: a big input's bytes are not kept while it is drawn.
             let format = settings.inputFormat ?? InputFormat(path: input) ?? .json
             do { document = try InputDocument(bytes: consume bytes, format: format) } catch { throw .spec(error) }
+            if case .run(let run) = document { return try drawRun(run, name: name, to: outputPath) }
+            if !check && settings.gave("step") {
+                let error = UsageError.goesWith("step", "check")
+                report(.error, error.message + "; see 'mgviz --help'")
+                return .usage
+            }
             let drawing = try Drawing(document: consume document, options: options)
             // Reports go to stdout, unless the diagram does.
             Report(toStandardError: output == "-").print(drawing)
@@ -168,6 +187,38 @@ struct Invocation: Equatable {
             report(.error, (error.namesInput ? "\(shown(name)): " : "") + error.message)
             return error.exitStatus
         }
+    }
+
+    /// A training run: its alarms on stderr, then its timeline page (html), or the graph of
+    /// `--step N` (the last step by default) in any other format.
+    private func drawRun(_ run: TrainingRun, name: String, to outputPath: String) throws(DrawError) -> ExitStatus {
+        let origin = { (step: Int) -> String? in (try? Drawing(run: run, step: step, options: options))?.nonFinite?.description }
+        let alarms = run.alarms(settings.alarms, origin: origin)
+        for alarm in alarms { report(.warning, "\(shown(name)): alarm: \(alarm.description)") }
+        let format = try resolvedFormat(outputPath)
+        if format == .html && !settings.gave("step") {
+            var graphs: [[UInt8]] = []
+            for step in run.graphSteps {
+                graphs.append(try render(try Drawing(run: run, step: step, options: options), as: .svg, inputName: name).bytes)
+            }
+            try Drawing.write(Rendering(bytes: TimelinePage().page(run: run, graphs: graphs, alarms: alarms)), to: outputPath)
+            return .success
+        }
+        var step = run.steps.count - 1
+        if settings.gave("step") {
+            let asked = options.gradientStep
+            guard asked == asked.rounded(), asked >= 1, asked <= Double(run.steps.count), run.steps[Int(asked) - 1].graph != nil else {
+                throw .noGraphAtStep(asked: asked, steps: run.steps.count, kept: run.graphSteps.map { $0 + 1 })
+            }
+            step = Int(asked) - 1
+        }
+        guard run.steps[step].graph != nil else {
+            throw .noGraphAtStep(asked: Double(step + 1), steps: run.steps.count, kept: run.graphSteps.map { $0 + 1 })
+        }
+        let drawing = try Drawing(run: run, step: step, options: options)
+        if let warning = drawing.nonFinite { report(.warning, "\(shown(name)): step \(step + 1): \(warning.description)") }
+        try write(drawing, as: format, to: outputPath, inputName: name)
+        return .success
     }
 
     /// DOT and JSON go into the file as they are made; the layout formats are rendered whole,

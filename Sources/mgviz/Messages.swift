@@ -44,12 +44,19 @@ enum UsageError: Error {
     case notForDifference(String)
     /// An option only `mgviz diff` takes: `--only-changed`.
     case onlyForDifference(String)
+    /// A training run's alarm threshold out of its range: `--dead-steps`, and the others.
+    case deadStepsOutOfRange(Int)
+    case thresholdOutOfRange(String, Double, ClosedRange<Double>)
 
     var message: String {
         switch self {
         case .invalidOption(let error): return error.message
         case .layoutSecondsOutOfRange(let seconds):
             return "\(CommandOption.named("max-layout-seconds").spelling) \(outOfRange(seconds, Settings.maxLayoutSecondsRange))"
+        case .deadStepsOutOfRange(let steps):
+            return "\(CommandOption.named("dead-steps").spelling) \(outOfRange(steps, AlarmThresholds.deadStepsRange))"
+        case .thresholdOutOfRange(let name, let value, let allowed):
+            return "\(CommandOption.named(name).spelling) \(outOfRange(value, allowed))"
         case .goesWith(let option, let other):
             let required = CommandOption.named(other)
             return "\(CommandOption.named(option).spelling) goes with \(required.spelling)\(required.valueName.map { " " + $0.uppercased() } ?? "")"
@@ -237,6 +244,10 @@ extension DrawError {
         case .markdownLimit(let error): return error.description
         case .comparedWith(let path, let error): return "diff=\(shown(path)): \(error.message)"
         case .named(let name, let error): return "\(shown(name)): \(error.message)"
+        case .noGraphAtStep(let asked, let steps, let kept):
+            let listed = kept.prefix(10).map(String.init).joined(separator: ", ") + (kept.count > 10 ? ", …" : "")
+            let step = asked == asked.rounded() && abs(asked) < 1e15 ? String(Int(asked)) : "\(asked)"
+            return "--step \(step): the run has steps 1 to \(steps), and keeps the whole graph at steps \(listed) (Recorder's full_every= keeps more); draw one of those, or the timeline with -o run.html"
         }
     }
 
@@ -244,7 +255,7 @@ extension DrawError {
     var namesInput: Bool {
         switch self {
         case .spec, .gradsWithoutBackward, .checkNeedsSpec, .explainNeedsGrads, .checkTooCostly, .explanationTooLong, .focus, .plate,
-             .tooManyNodes, .tooCostlyToLayOut, .resolutionTooLow:
+             .tooManyNodes, .tooCostlyToLayOut, .resolutionTooLow, .noGraphAtStep:
             return true
         case .markdownLimit: return true
         case .named: return false
@@ -260,7 +271,7 @@ extension DrawError {
         case .invalidOption, .gradsWithoutBackward, .checkNeedsSpec, .explainNeedsGrads, .autoThemeNeedsSVG, .focus, .plate, .unknownFormat: return .usage
         case .render: return .software
         case .file(let error): return error.exitStatus
-        case .checkInDifference, .gradColoringInDifference, .onlyChangedWithoutDifference: return .usage
+        case .checkInDifference, .gradColoringInDifference, .onlyChangedWithoutDifference, .noGraphAtStep: return .usage
         case .noSuchBlock: return .noInput
         case .markdownLimit: return .dataError
         case .comparedWith(_, let error), .named(_, let error): return error.exitStatus

@@ -142,6 +142,9 @@ struct Mgviz: ParsableCommand {
     @Option(name: .declared("focus"), help: .declared("focus")) var focus: String?
     @Option(name: .declared("depth"), help: .declared("depth")) var depth = Settings().options.focusDepth
     @Flag(name: .declared("only-changed"), help: .declared("only-changed")) var onlyChanged = false
+    @Option(name: .declared("dead-steps"), help: .declared("dead-steps")) var deadSteps = Settings().alarms.deadSteps
+    @Option(name: .declared("vanishing-ratio"), help: .declared("vanishing-ratio")) var vanishingRatio = Settings().alarms.vanishingRatio
+    @Option(name: .declared("exploding-factor"), help: .declared("exploding-factor")) var explodingFactor = Settings().alarms.explodingFactor
     @Option(name: .declared("max-nodes"), help: .declared("max-nodes")) var maxNodes = Settings().options.maximumNodes
     @Option(name: .declared("max-layout-seconds"), help: .declared("max-layout-seconds")) var maxLayoutSeconds = Settings().maxLayoutSeconds
     @Option(name: .declared("dpi"), help: .declared("dpi")) var dpi = Settings().options.dotsPerInch

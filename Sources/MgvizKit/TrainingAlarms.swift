@@ -1,0 +1,152 @@
+import Glibc
+import MgvizExport
+import MgvizSpec
+
+/// What makes a training run's alarms go off (docs/timeline.md gives the defaults' reasons).
+public struct AlarmThresholds: Sendable, Equatable {
+    /// A unit is dead when it has passed no grad back at each of the last `deadSteps` steps.
+    public var deadSteps = 5
+    public static let deadStepsRange = 1...1_000_000
+    /// A layer's grads vanish at a step where Σ|grad| / Σ|data| over its parameters is below
+    /// this.
+    public var vanishingRatio = 1e-6
+    public static let vanishingRatioRange = 0.0...1.0
+    /// A layer's grads explode at a step where their norm is this many times the step before's.
+    public var explodingFactor = 100.0
+    public static let explodingFactorRange = 1.0...Double.greatestFiniteMagnitude
+
+    public init() {}
+}
+
+/// One alarm of a training run, at the step (0-based) where it first holds.
+public enum TrainingAlarm: Sendable, Equatable {
+    /// A ReLU unit (`L1 N3`) whose weights and bias got a grad of exactly 0 at every step from
+    /// `since` to the last: its ReLU was 0 for every example, so it passes nothing back.
+    case deadUnit(unit: String, since: Int)
+    /// A layer (`L2`, or nil for parameters of no layer) whose Σ|grad| / Σ|data| fell below
+    /// the threshold, first at `step`, and at `steps` steps in all.
+    case vanishingGrads(layer: String?, step: Int, ratio: Double, steps: Int)
+    /// A layer whose grads' norm grew `factor` times in one step, first at `step`.
+    case explodingGrads(layer: String?, step: Int, factor: Double, before: Double, after: Double)
+    /// The first step whose loss, data or grads are not all finite: `what` is the first of
+    /// them (`loss`, `L1 N2 w1's grad`); `origin`, where the step kept its graph, says where
+    /// the first non-finite value came from, as `--check` finds it.
+    case nonFinite(step: Int, what: String, origin: String?)
+
+    public var step: Int {
+        switch self {
+        case .deadUnit(_, let since): since
+        case .vanishingGrads(_, let step, _, _), .explodingGrads(_, let step, _, _, _), .nonFinite(let step, _, _): step
+        }
+    }
+
+    /// The alarm in words, steps counted from 1: `step 37: L1's grads exploded 420x in one step (0.013 → 5.46)`.
+    public var description: String {
+        func layerName(_ layer: String?) -> String { layer.map { "\($0)'s" } ?? "the" }
+        switch self {
+        case .deadUnit(let unit, let since):
+            return "step \(since + 1): dead unit \(unit): its ReLU passed no grad back from here to the last step"
+        case .vanishingGrads(let layer, let step, let ratio, let steps):
+            return "step \(step + 1): \(layerName(layer)) grads vanish: Σ|grad| / Σ|data| = \(shortText(ratio))"
+                + (steps > 1 ? " (at \(steps) steps)" : "")
+        case .explodingGrads(let layer, let step, let factor, let before, let after):
+            return "step \(step + 1): \(layerName(layer)) grads exploded \(shortText(factor))x in one step (norm \(shortText(before)) → \(shortText(after)))"
+        case .nonFinite(let step, let what, let origin):
+            return "step \(step + 1): \(what) is not finite" + (origin.map { "; \($0)" } ?? "")
+        }
+    }
+}
+
+/// Three significant digits, for alarms: `0.0134`, `4.2e-08`. The C locale's point: the
+/// library never sets a locale.
+private func shortText(_ x: Double) -> String {
+    guard x.isFinite else { return fixedText(x, decimals: 0) }
+    var buffer = [CChar](repeating: 0, count: 32)
+    _ = withVaList([x]) { vsnprintf(&buffer, buffer.count, "%.3g", $0) }
+    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
+
+extension TrainingRun {
+    /// The parameters' positions by layer (`L1`), in order; one group, nil, for those of no layer.
+    public var layers: [(name: String?, parameters: [Int])] {
+        var order: [Int?] = []
+        var members: [Int?: [Int]] = [:]
+        for (k, p) in parameters.enumerated() {
+            if members[p.layer] == nil { order.append(p.layer) }
+            members[p.layer, default: []].append(k)
+        }
+        return order.map { (name: $0.map { "L\($0)" }, parameters: members[$0]!) }
+    }
+
+    /// The parameters' positions by unit (`L1 N3`), in order, for the units of a model's layers.
+    public var units: [(name: String, layer: Int, nonlinear: Bool?, parameters: [Int])] {
+        var order: [String] = []
+        var found: [String: (name: String, layer: Int, nonlinear: Bool?, parameters: [Int])] = [:]
+        for (k, p) in parameters.enumerated() {
+            guard let layer = p.layer, let neuron = p.neuron else { continue }
+            let name = "L\(layer) N\(neuron)"
+            if found[name] == nil {
+                order.append(name)
+                found[name] = (name, layer, p.nonlinear, [])
+            }
+            found[name]!.parameters.append(k)
+        }
+        return order.map { found[$0]! }
+    }
+
+    /// The run's alarms under `thresholds`, in the order of their steps (then dead units,
+    /// vanishing, exploding and non-finite). `origin(step)` says where the first non-finite
+    /// value of a step's graph came from, for a step that kept its graph.
+    public func alarms(_ thresholds: AlarmThresholds = AlarmThresholds(), origin: (Int) -> String? = { _ in nil }) -> [TrainingAlarm] {
+        var alarms: [TrainingAlarm] = []
+        // Dead units: ReLU units (or, where the run does not say, any unit of a layer but the
+        // last: micrograd's MLP puts a ReLU on every layer but the last).
+        let lastLayer = parameters.compactMap(\.layer).max()
+        if steps.count >= thresholds.deadSteps {
+            for unit in units where unit.nonlinear ?? (unit.layer != lastLayer) {
+                var since = steps.count
+                while since > 0, unit.parameters.allSatisfy({ steps[since - 1].grad[$0] == 0 }) { since -= 1 }
+                if steps.count - since >= thresholds.deadSteps { alarms.append(.deadUnit(unit: unit.name, since: since)) }
+            }
+        }
+        for layer in layers {
+            var vanishing: (step: Int, ratio: Double)?
+            var vanishingSteps = 0
+            var exploding: TrainingAlarm?
+            var previousNorm: Double?
+            for (s, step) in steps.enumerated() {
+                var grads = 0.0, data = 0.0, squares = 0.0
+                for k in layer.parameters {
+                    grads += abs(step.grad[k])
+                    data += abs(step.data[k])
+                    squares += step.grad[k] * step.grad[k]
+                }
+                guard grads.isFinite, data.isFinite else { previousNorm = nil; continue }
+                let ratio = data > 0 ? grads / data : .infinity
+                if ratio < thresholds.vanishingRatio {
+                    vanishingSteps += 1
+                    if vanishing == nil { vanishing = (s, ratio) }
+                }
+                let norm = squares.squareRoot()
+                if exploding == nil, let previousNorm, previousNorm > 0, norm / previousNorm >= thresholds.explodingFactor {
+                    exploding = .explodingGrads(layer: layer.name, step: s, factor: norm / previousNorm, before: previousNorm, after: norm)
+                }
+                previousNorm = norm
+            }
+            if let vanishing { alarms.append(.vanishingGrads(layer: layer.name, step: vanishing.step, ratio: vanishing.ratio, steps: vanishingSteps)) }
+            if let exploding { alarms.append(exploding) }
+        }
+        if let (s, what) = firstNonFinite() { alarms.append(.nonFinite(step: s, what: what, origin: steps[s].graph == nil ? nil : origin(s))) }
+        return alarms.enumerated().sorted { ($0.element.step, $0.offset) < ($1.element.step, $1.offset) }.map(\.element)
+    }
+
+    /// The first step whose numbers are not all finite, and the first such number of it.
+    private func firstNonFinite() -> (Int, String)? {
+        for (s, step) in steps.enumerated() {
+            if !step.loss.isFinite { return (s, "the loss") }
+            if let k = step.data.firstIndex(where: { !$0.isFinite }) { return (s, "\(parameters[k].name)'s data") }
+            if let k = step.grad.firstIndex(where: { !$0.isFinite }) { return (s, "\(parameters[k].name)'s grad") }
+        }
+        return nil
+    }
+}
