@@ -97,7 +97,7 @@ extension TrainingRun {
     /// The run's alarms under `thresholds`, in the order of their steps (then dead units,
     /// vanishing, exploding and non-finite). `origin(step)` says where the first non-finite
     /// value of a step's graph came from, for a step that kept its graph.
-    public func alarms(_ thresholds: AlarmThresholds = AlarmThresholds(), origin: (Int) -> String? = { _ in nil }) -> [TrainingAlarm] {
+    func alarms(_ thresholds: AlarmThresholds, origin: (Int) -> String?) -> [TrainingAlarm] {
         var alarms: [TrainingAlarm] = []
         // Dead units: ReLU units (or, where the run does not say, any unit of a layer but the
         // last: micrograd's MLP puts a ReLU on every layer but the last).

@@ -1,3 +1,5 @@
+import MgvizExport
+
 /// A recorded training run (`"format": "mgviz-run"`, docs/timeline.md), as a `Recorder` (Swift
 /// or Python) writes it: each step's loss and every parameter's data and grad, and at some
 /// steps the whole graph, each distinct structure stored once with its first numbers and each
@@ -197,5 +199,77 @@ public struct TrainingRun: Sendable {
             }
         }
         return numbers
+    }
+}
+
+extension TrainingRun {
+    /// A run's document, as Python's `Recorder.text()` writes it: the top-level keys on the
+    /// first line, then one line per parameter, per structure (an mgviz-graph dump, given as
+    /// `structures`' bytes) and per step.
+    package static func text(title: String?, parameters: [Parameter], structures: [[UInt8]], steps: [Step]) -> [UInt8] {
+        TextWriter.bytes(capacity: structures.reduce(0) { $0 + $1.count } + 64 * parameters.count * (steps.count + 1) + 256) { out in
+            func string(_ text: String?) {
+                guard let text else { return out.write("null") }
+                out.write("\"")
+                out.write(text, escaping: .json)
+                out.write("\"")
+            }
+            func optional(_ number: Int?) {
+                if let number { out.write(number) } else { out.write("null") }
+            }
+            func number(_ x: Double) {
+                if x.isFinite { out.write(exact: x) } else { string(x.isNaN ? "NaN" : x > 0 ? "Infinity" : "-Infinity") }
+            }
+            func numbers(_ list: [Double]) {
+                out.write("[")
+                for (k, x) in list.enumerated() {
+                    if k > 0 { out.write(", ") }
+                    number(x)
+                }
+                out.write("]")
+            }
+            out.write("{\"format\": \"mgviz-run\", \"version\": 1, \"title\": ")
+            string(title)
+            out.write(",\n \"parameters\": [")
+            for (k, p) in parameters.enumerated() {
+                out.write(k == 0 ? "\n  {\"name\": " : ",\n  {\"name\": ")
+                string(p.name)
+                out.write(", \"layer\": ")
+                optional(p.layer)
+                out.write(", \"neuron\": ")
+                optional(p.neuron)
+                out.write(", \"nonlinear\": ")
+                out.write(p.nonlinear.map { $0 ? "true" : "false" } ?? "null")
+                out.write("}")
+            }
+            out.write("],\n \"structures\": [")
+            for (k, structure) in structures.enumerated() {
+                out.write(k == 0 ? "\n" : ",\n")
+                // Without the dump's last newline.
+                out.write(structure.last == UInt8(ascii: "\n") ? Array(structure.dropLast()) : structure)
+            }
+            out.write("],\n \"steps\": [")
+            for (k, step) in steps.enumerated() {
+                out.write(k == 0 ? "\n  {\"loss\": " : ",\n  {\"loss\": ")
+                number(step.loss)
+                out.write(", \"data\": ")
+                numbers(step.data)
+                out.write(", \"grad\": ")
+                numbers(step.grad)
+                out.write(", \"graph\": ")
+                if let graph = step.graph {
+                    out.write("{\"structure\": ")
+                    out.write(graph.structure)
+                    out.write(", \"data\": ")
+                    numbers(graph.data)
+                    out.write(", \"grad\": ")
+                    numbers(graph.grad)
+                    out.write("}}")
+                } else {
+                    out.write("null}")
+                }
+            }
+            out.write("]}\n")
+        }
     }
 }

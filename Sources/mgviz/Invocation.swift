@@ -192,32 +192,16 @@ struct Invocation: Equatable {
     /// A training run: its alarms on stderr, then its timeline page (html), or the graph of
     /// `--step N` (the last step by default) in any other format.
     private func drawRun(_ run: TrainingRun, name: String, to outputPath: String) throws(DrawError) -> ExitStatus {
-        let origin = { (step: Int) -> String? in (try? Drawing(run: run, step: step, options: options))?.nonFinite?.description }
-        let alarms = run.alarms(settings.alarms, origin: origin)
+        let alarms = run.alarms(settings.alarms, options: options)
         for alarm in alarms { report(.warning, "\(shown(name)): alarm: \(alarm.description)") }
         let format = try resolvedFormat(outputPath)
-        if format == .html && !settings.gave("step") {
-            var graphs: [[UInt8]] = []
-            for step in run.graphSteps {
-                graphs.append(try render(try Drawing(run: run, step: step, options: options), as: .svg, inputName: name).bytes)
-            }
-            try Drawing.write(Rendering(bytes: TimelinePage().page(run: run, graphs: graphs, alarms: alarms)), to: outputPath)
-            return .success
+        let rendering = try run.rendered(
+            as: format, step: settings.gave("step") ? options.gradientStep : nil, options: options, alarms: alarms
+        ) { drawing, format throws(DrawError) in
+            format.needsLayout ? try render(drawing, as: format, inputName: name) : try drawing.rendered(as: format)
         }
-        var step = run.steps.count - 1
-        if settings.gave("step") {
-            let asked = options.gradientStep
-            guard asked == asked.rounded(), asked >= 1, asked <= Double(run.steps.count), run.steps[Int(asked) - 1].graph != nil else {
-                throw .noGraphAtStep(asked: asked, steps: run.steps.count, kept: run.graphSteps.map { $0 + 1 })
-            }
-            step = Int(asked) - 1
-        }
-        guard run.steps[step].graph != nil else {
-            throw .noGraphAtStep(asked: Double(step + 1), steps: run.steps.count, kept: run.graphSteps.map { $0 + 1 })
-        }
-        let drawing = try Drawing(run: run, step: step, options: options)
-        if let warning = drawing.nonFinite { report(.warning, "\(shown(name)): step \(step + 1): \(warning.description)") }
-        try write(drawing, as: format, to: outputPath, inputName: name)
+        if let used = rendering.reducedDotsPerInch { report(.note, reducedResolution(used, asked: options.dotsPerInch)) }
+        try Drawing.write(rendering, to: outputPath)
         return .success
     }
 
