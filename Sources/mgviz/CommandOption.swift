@@ -157,7 +157,7 @@ extension CommandOption {
             help: "With -o page.html: open the page in quiz mode, the grads hidden for the learner to find. Example: -o quiz.html --quiz"),
         value(
             "step", \.options.gradientStep,
-            help: "The h of --check; for a training run (.mgviz-run), the step whose graph is drawn (from 1; the last by default). Example: --check --step 1e-4, or mgviz run.mgviz-run -o step.svg --step 1",
+            help: "The h of --check; for a training run (.mgviz-run), the step whose graph is drawn, from 1 (the last by default). Example: --check --step 1e-4",
             range: .numbers(DrawOptions.gradientStepRange), checkedAs: .gradientStep),
         value(
             "method", \.options.gradientMethod,

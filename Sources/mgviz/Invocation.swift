@@ -30,7 +30,6 @@ struct Invocation: Equatable {
         // --step also chooses a training run's step, which only its input tells (`drawRun`).
         if !check, let stray = ["method", "tolerance"].first(where: settings.gave) { throw .goesWith(stray, "check") }
         try validate(options)
-        try validateAlarms()
         if let outDir {
             guard output == nil else { throw .outputAndOutDir }
             guard !inputs.contains("-") else { throw .outDirFromStandardInput }
@@ -63,6 +62,7 @@ struct Invocation: Equatable {
             throw .invalidOption(error)
         }
         if let layoutSeconds { throw layoutSeconds }
+        try validateAlarms()
     }
 
     private func validateAlarms() throws(UsageError) {
