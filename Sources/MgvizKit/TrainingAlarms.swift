@@ -20,8 +20,9 @@ public struct AlarmThresholds: Sendable, Equatable {
 
 /// One alarm of a training run, at the step (0-based) where it first holds.
 public enum TrainingAlarm: Sendable, Equatable {
-    /// A ReLU unit (`L1 N3`) whose weights and bias got a grad of exactly 0 at every step from
-    /// `since` to the last: its ReLU was 0 for every example, so it passes nothing back.
+    /// A ReLU unit (`L1 N3`) whose weights and bias got no grad through its output at every
+    /// step from `since` to the last (`TrainingRun.passesNoGrad`), counting only the steps at
+    /// which some unit got one: its ReLU was 0 for every example, so it passes nothing back.
     case deadUnit(unit: String, since: Int)
     /// A layer (`L2`, or nil for parameters of no layer) whose Σ|grad| / Σ|data| fell below
     /// the threshold, first at `step`, and at `steps` steps in all.
@@ -45,7 +46,7 @@ public enum TrainingAlarm: Sendable, Equatable {
         func layerName(_ layer: String?) -> String { layer.map { "\($0)'s" } ?? "the" }
         switch self {
         case .deadUnit(let unit, let since):
-            return "step \(since + 1): dead unit \(unit): its ReLU passed no grad back from here to the last step"
+            return "step \(since + 1): dead unit \(unit): its ReLU passed no grad back from here on, while other units learned"
         case .vanishingGrads(let layer, let step, let ratio, let steps):
             return "step \(step + 1): \(layerName(layer)) grads vanish: Σ|grad| / Σ|data| = \(shortText(ratio))"
                 + (steps > 1 ? " (at \(steps) steps)" : "")
@@ -101,12 +102,16 @@ extension TrainingRun {
         var alarms: [TrainingAlarm] = []
         // Dead units: ReLU units (or, where the run does not say, any unit of a layer but the
         // last: micrograd's MLP puts a ReLU on every layer but the last).
+        // Only the steps where some unit passes a grad back count: where the loss passes
+        // none (every hinge satisfied), no unit shows whether it is alive.
         let lastLayer = parameters.compactMap(\.layer).max()
-        if steps.count >= thresholds.deadSteps {
-            for unit in units where unit.nonlinear ?? (unit.layer != lastLayer) {
-                var since = steps.count
-                while since > 0, unit.parameters.allSatisfy({ steps[since - 1].grad[$0] == 0 }) { since -= 1 }
-                if steps.count - since >= thresholds.deadSteps { alarms.append(.deadUnit(unit: unit.name, since: since)) }
+        let allUnits = units
+        let learning = steps.indices.filter { s in allUnits.contains { !Self.passesNoGrad($0.parameters, at: steps[s]) } }
+        if learning.count >= thresholds.deadSteps {
+            for unit in allUnits where unit.nonlinear ?? (unit.layer != lastLayer) {
+                var since = learning.count
+                while since > 0, Self.passesNoGrad(unit.parameters, at: steps[learning[since - 1]]) { since -= 1 }
+                if learning.count - since >= thresholds.deadSteps { alarms.append(.deadUnit(unit: unit.name, since: learning[since])) }
             }
         }
         for layer in layers {
@@ -139,6 +144,33 @@ extension TrainingRun {
         if let (s, what) = firstNonFinite() { alarms.append(.nonFinite(step: s, what: what, origin: steps[s].graph == nil ? nil : origin(s))) }
         return alarms.enumerated().sorted { ($0.element.step, $0.offset) < ($1.element.step, $1.offset) }.map(\.element)
     }
+
+    /// Whether a unit's parameters got no grad through its output at `step`: each grad is 0,
+    /// or all are one multiple of their data (within `proportionTolerance`), as an L2 penalty
+    /// alone makes them (micrograd's demo: 2 · 1e-4 · p). A parameter whose data is 0 then has
+    /// a grad of 0.
+    static func passesNoGrad(_ parameters: [Int], at step: Step) -> Bool {
+        var ratio: Double?
+        for k in parameters {
+            let grad = step.grad[k], data = step.data[k]
+            if data == 0 {
+                guard grad == 0 else { return false }
+                continue
+            }
+            let r = grad / data
+            guard r.isFinite else { return false }
+            if let ratio {
+                guard abs(r - ratio) <= proportionTolerance * max(abs(r), abs(ratio)) else { return false }
+            } else {
+                ratio = r
+            }
+        }
+        return true
+    }
+
+    /// How far apart two grad-to-data ratios of a dead unit may be: the rounding of
+    /// 2 · (1e-4 · p), a few units in the last place, well within it.
+    static let proportionTolerance = 1e-9
 
     /// The first step whose numbers are not all finite, and the first such number of it.
     private func firstNonFinite() -> (Int, String)? {

@@ -79,47 +79,56 @@ import Testing
         return run
     }
 
-    let alive: [Double] = [0.5, 0.5, 0.5, 0.5, 0.5, 0.5]
+    /// Grads that a unit's loss gives: no multiple of the data (all 1).
+    let alive: [Double] = [0.5, 0.25, 0.5, 0.25, 0.5, 0.25]
 
-    /// L1 N2 gets no grad at the last 5 steps (the default k): dead since step 2 (0-based);
-    /// at the last 4 only, alive. L2 N1 is linear: no grad there is no dead ReLU, only
-    /// vanishing grads (0 / 2).
+    /// L1 N2 gets no grad through its output at the last 5 steps at which others learn (the
+    /// default k): grads of 0, or, as an L2 penalty alone gives them, one multiple of the
+    /// data; dead since step 2 (0-based). Steps at which no unit learns (every grad one
+    /// multiple of the data) do not count. At 4 steps, alive; at 3 (k = 3), dead since step 3. L2 N1 is linear: no grad there is no dead
+    /// ReLU, only vanishing grads (0 / 2).
     @Test func deadUnits() throws {
-        let dead: [Double] = [0.5, 0.5, 0, 0, 0.5, 0.5]
-        let five = try run(grads: [alive, alive] + Array(repeating: dead, count: 5))
+        let dead: [Double] = [0.5, 0.25, 0, 0, 0.5, 0.25], penalised: [Double] = [0.5, 0.25, 2e-4, 2e-4, 0.5, 0.25]
+        let resting: [Double] = Array(repeating: 0.3, count: 6)
+        let five = try run(grads: [alive, alive, dead, penalised, resting, resting, dead, dead, penalised])
         #expect(five.alarms(AlarmThresholds(), options: DrawOptions()) == [.deadUnit(unit: "L1 N2", since: 2)])
-        let four = try run(grads: [alive, alive, alive] + Array(repeating: dead, count: 4))
+        let four = try run(grads: [alive, alive, alive, dead, resting, dead, dead, penalised])
         #expect(four.alarms(AlarmThresholds(), options: DrawOptions()) == [])
         var three = AlarmThresholds()
         three.deadSteps = 3
         #expect(four.alarms(three, options: DrawOptions()) == [.deadUnit(unit: "L1 N2", since: 3)])
-        let linear: [Double] = [0.5, 0.5, 0.5, 0.5, 0, 0]
+        let linear: [Double] = [0.5, 0.25, 0.5, 0.25, 0, 0]
         #expect(try run(grads: Array(repeating: linear, count: 6)).alarms(AlarmThresholds(), options: DrawOptions())
             == [.vanishingGrads(layer: "L2", step: 0, ratio: 0, steps: 6)])
     }
 
     /// L2's Σ|grad| / Σ|data| = 2e-7 / 2 = 1e-7 < 1e-6 at steps 1 and 2; 2e-6 / 2 = 1e-6 is not below.
     @Test func vanishingGrads() throws {
-        let small: [Double] = [0.5, 0.5, 0.5, 0.5, 1e-7, 1e-7]
+        let small: [Double] = [0.5, 0.25, 0.5, 0.25, 1e-7, 1e-7]
         let vanishing = try run(grads: [alive, small, small])
         #expect(vanishing.alarms(AlarmThresholds(), options: DrawOptions()) == [.vanishingGrads(layer: "L2", step: 1, ratio: 1e-7, steps: 2)])
-        let borderline: [Double] = [0.5, 0.5, 0.5, 0.5, 1e-6, 1e-6]
+        let borderline: [Double] = [0.5, 0.25, 0.5, 0.25, 1e-6, 1e-6]
         #expect(try run(grads: [alive, borderline]).alarms(AlarmThresholds(), options: DrawOptions()) == [])
     }
 
-    /// L1's norm goes from 1 (four grads of 0.5) to 100 in one step: 100x, exploding; to 99, not.
+    /// L1's grads grow 101 times in one step: exploding, at the default 100x; 99 times, not.
     @Test func explodingGrads() throws {
-        let jump: [Double] = [50, 50, 50, 50, 0.5, 0.5]
-        let exploding = try run(grads: [alive, jump])
-        #expect(exploding.alarms(AlarmThresholds(), options: DrawOptions()) == [.explodingGrads(layer: "L1", step: 1, factor: 100, before: 1, after: 100)])
-        let short: [Double] = [49.5, 49.5, 49.5, 49.5, 0.5, 0.5]
+        let jump = alive.enumerated().map { $0.offset < 4 ? $0.element * 101 : $0.element }
+        let alarms = try run(grads: [alive, jump]).alarms(AlarmThresholds(), options: DrawOptions())
+        let norm = (0.5 * 0.5 * 2 + 0.25 * 0.25 * 2).squareRoot()
+        guard alarms.count == 1, case .explodingGrads(let layer, let step, let factor, let before, let after) = alarms[0] else {
+            Issue.record("expected one exploding alarm, got \(alarms)")
+            return
+        }
+        #expect(layer == "L1" && step == 1 && abs(factor - 101) < 1e-9 && abs(before - norm) < 1e-12 && abs(after - 101 * norm) < 1e-9)
+        let short = alive.enumerated().map { $0.offset < 4 ? $0.element * 99 : $0.element }
         #expect(try run(grads: [alive, short]).alarms(AlarmThresholds(), options: DrawOptions()) == [])
     }
 
     /// The first non-finite number: a grad at step 2; the loss at step 0, whose graph (log of
     /// -1) gives the origin as the drawing's warning finds it.
     @Test func nonFiniteNumbers() throws {
-        let nan: [Double] = [0.5, 0.5, 0.5, .nan, 0.5, 0.5]
+        let nan: [Double] = [0.5, 0.25, 0.5, .nan, 0.5, 0.25]
         let later = try run(grads: [alive, alive, nan, nan])
         #expect(later.alarms(AlarmThresholds(), options: DrawOptions()) == [.nonFinite(step: 2, what: "L1 N2 b's grad", origin: nil)])
         #expect(try run(grads: [alive, alive]).alarms(AlarmThresholds(), options: DrawOptions()) == [])
