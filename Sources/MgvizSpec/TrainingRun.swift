@@ -186,7 +186,7 @@ public struct TrainingRun: Sendable {
 
     private static func numbers(_ value: JSONValue, count: Int, each: String, at location: SpecLocation) throws(SpecError) -> [Double] {
         guard case .array(let list) = value.kind else { throw SpecError(location, "expected an array of numbers, got \(value.typeName)") }
-        guard list.count == count else { throw SpecError(location, "expected \(count) numbers, one per \(each), got \(list.count)") }
+        guard list.count == count else { throw SpecError(location, "expected \(count) number\(count == 1 ? "" : "s"), one per \(each), got \(list.count)") }
         var numbers: [Double] = []
         numbers.reserveCapacity(count)
         for item in list {

@@ -143,6 +143,32 @@ import Testing
         #expect(origin != nil && alarms == [.nonFinite(step: 0, what: "the loss", origin: origin)])
     }
 
+    /// A run is validated as a dump is: one line naming the place, exit 65, nothing written.
+    /// The dump of 2 * 3 takes the lines before the steps' (line 11).
+    @Test func badRunsAreRefused() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let tiny = Graph()
+        defer { withExtendedLifetime(tiny) {} }
+        let output = Value(2.0, in: tiny) * 3
+        output.backward()
+        let dump = String(decoding: JSONExporter().exportBytes(try Drawing(output: output).diagram), as: UTF8.self)
+        let cases = [
+            ("\"steps\": [{\"loss\": 1, \"data\": [1], \"grad\": [], \"graph\": null}]", "\"steps\".\"0\".\"grad\" (line 11, column 44): expected 1 number, one per parameter, got 0"),
+            ("\"steps\": [{\"loss\": 1, \"data\": [1], \"grad\": [0], \"graph\": null}]", "\"steps\" (line 11, column 10): no step keeps its whole graph (a Recorder keeps the first and the last)"),
+            ("\"steps\": [{\"loss\": 1, \"data\": [1], \"grad\": [0], \"graph\": {\"structure\": 1, \"data\": [], \"grad\": []}}]",
+             "\"steps\".\"0\".\"graph\".\"structure\" (line 11, column 72): expected the index of one of the 1 structures, got 1"),
+        ]
+        for (steps, message) in cases {
+            let text = "{\"format\": \"mgviz-run\", \"version\": 1, \"title\": null, \"parameters\": [{\"name\": \"p1\", \"layer\": null, \"neuron\": null, \"nonlinear\": null}],\n"
+                + "\"structures\": [\(dump)],\n" + steps + "}\n"
+            let path = try DifferenceCommand().write(text, "bad.mgviz-run", in: folder)
+            let result = try runMgviz([path, "-o", folder.appendingPathComponent("x.svg").path])
+            #expect(result.status == 65 && result.stderr == "mgviz: error: \(path): \(message)\n", "\(result.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["bad.mgviz-run"])
+    }
+
     /// The command: the alarms on stderr, the page, the SVG of a kept step, a step that kept
     /// no graph refused with the steps that did, and a threshold out of range refused.
     @Test func theCommandDrawsARun() throws {
