@@ -2,7 +2,7 @@
 """Makes the training-run samples (issue 27, docs/timeline.md) with the PyPI micrograd and
 mgviz.Recorder: micrograd's demo, MLP(2, [16, 16, 1]) from the shared starting weights, hinge
 loss and L2 1e-4, trained by SGD for 100 steps on the first POINTS moons points (default 100,
-the demo's; each run is then about 13 MB, two whole graphs of 65,818 nodes), into FOLDER:
+the demo's; each run is then about 16 MB, two whole graphs of 65,818 nodes), into FOLDER:
 
 - demo_run.mgviz-run: the demo's learning rate, 1.0 - 0.9 k / 100 at step k; units of its
   hidden layers die as it trains (the dead-unit alarm);
