@@ -2,8 +2,9 @@
 # The test command: sets up the machine, fuzzes the pipeline for 60 seconds, builds the
 # library example (docs/library.md) and the DocC pages' code as a package outside the repo,
 # builds the DocC documentation in .build (warnings as errors, every public symbol
-# documented), installs a release build into a temp prefix with scripts/install.sh, checks
-# that the diagrams of README.md and of every document in docs/ are current, drives the HTML
+# documented), installs a release build into a temp prefix with scripts/install.sh, builds
+# the wheel and tests it as a user gets it (scripts/wheel-test.sh), checks that the diagrams
+# of README.md and of every document in docs/ are current, drives the HTML
 # viewer in headless Chromium (its pages in a temp folder, its screenshots in
 # .build/viewer-screenshots), then runs the whole suite (last, so that its summary closes
 # the output).
@@ -36,6 +37,9 @@ mgviz: $installed/bin is not on PATH; add it there, or run $installed/bin/mgviz"
 "$mgviz" samples/softmax.json -o "$installed/debug.svg"
 cmp "$installed/softmax.svg" "$installed/debug.svg"
 echo "install: scripts/install.sh PREFIX installs a release mgviz that draws softmax.json as the debug build does"
+# The wheel (scripts/build-wheel.sh, from the same release build) as a user gets it: in a
+# fresh venv, with Swift, the machine's Graphviz and the libraries the wheel carries hidden.
+scripts/wheel-test.sh
 # The diagrams of README.md and docs/*.md come from their mgviz blocks, and all are drawn
 # into docs/ (where a block in docs/ writes by default too): they are current.
 "$mgviz" README.md docs/*.md --out-dir docs --check

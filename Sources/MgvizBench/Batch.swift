@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MgvizExport
 import MgvizKit
 import Micrograd
 
@@ -20,6 +21,12 @@ struct BatchBench: ParsableCommand {
     @Option(help: "Where the drawings go (a temp folder by default).")
     var out: String?
 
+    @Flag(help: "Time the phases of the largest case instead (capture, plate, collapse, render).")
+    var phases = false
+
+    @Option(help: "The points of the largest case, for --phases.")
+    var points = 1000
+
     func run() throws {
         let moons = try MoonsData(directory: URL(fileURLWithPath: data))
         let folder = out ?? NSTemporaryDirectory() + "mgviz-batch-\(getpid())"
@@ -32,6 +39,7 @@ struct BatchBench: ParsableCommand {
             ("demo, 4 points, plate", 4, [16, 16, 1], DrawOptions(), 1),
             ("MLP(2, [64, 64, 1]) on 1,000 points, plate", 1000, [64, 64, 1], DrawOptions(), 10),
         ]
+        if phases { return try timePhases(moons) }
         print("case                                              values   build+backward   draw SVG   total   target   ratio")
         for (name, points, layers, options, target) in cases {
             var builds: [Double] = [], draws: [Double] = []
@@ -73,4 +81,25 @@ func demoLoss(_ moons: MoonsData, points: Int, layers: [Int], graph: Graph) thro
     let dataLoss = pythonSum(losses) * (1.0 / Double(points))
     let regLoss = 1e-4 * pythonSum(model.parameters().map { $0 * $0 })
     return dataLoss + regLoss
+}
+
+extension BatchBench {
+    /// The largest case's draw, phase by phase.
+    private func timePhases(_ moons: MoonsData) throws {
+        let graph = Graph()
+        try withExtendedLifetime(graph) {
+            var stopwatch = Stopwatch()
+            let loss = try demoLoss(moons, points: points, layers: [64, 64, 1], graph: graph)
+            loss.backward()
+            print("build+backward", stopwatch.lap())
+            let whole = Diagram(output: loss, title: nil, withGrad: true)
+            print("capture", stopwatch.lap())
+            let plate = try whole.plate(showing: 0)
+            print("plate", stopwatch.lap(), plate.nodes.count)
+            let collapsed = plate.collapsing(.neurons)
+            print("collapse", stopwatch.lap(), collapsed.nodes.count)
+            _ = try Drawing(output: loss).rendered(as: .svg)
+            print("whole drawing", stopwatch.lap())
+        }
+    }
 }

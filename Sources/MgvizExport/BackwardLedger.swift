@@ -25,7 +25,8 @@ package struct BackwardLedger: Sendable {
     package struct Use: Sendable {
         /// The operand's position in the diagram.
         package let operand: Int
-        /// Which of the node's operands it is: the edge's place among the node's edges.
+        /// Which of the node's operands it is: the edge's place among the node's edges; -1 for
+        /// the other examples' share, which comes along no drawn edge.
         package let slot: Int
         /// ∂node/∂operand.
         package let local: Double
@@ -100,6 +101,25 @@ package struct BackwardLedger: Sendable {
                     totalText: fixed(running[operand])))
             }
             steps.append(Step(node: node, grad: grad, uses: uses, gradText: fixed(grad)))
+        }
+        // A plate draws one example: what the others add to the grads it shares (its
+        // parameters') is one last step, at the sum over the examples, so that every running
+        // grad ends at the grad drawn.
+        if let plate = diagram.plate {
+            let members = Set(plate.members)
+            let sum = (0..<diagram.count).first { position in
+                diagram.operandRange(of: position).contains { if case .sumOverExamples? = diagram.edgeNotes[Int32($0)] { return true }; return false }
+            } ?? output
+            var uses: [Use] = []
+            for position in 0..<diagram.count where running[position] != diagram.grads[position] && !members.contains(Int32(position)) {
+                let amount = diagram.grads[position] - running[position]
+                running[position] = diagram.grads[position]
+                uses.append(Use(
+                    operand: position, slot: -1, local: 0, amount: amount, total: running[position],
+                    text: "\(Self.name(position, in: diagram)).grad += what the other \(plate.count - 1) examples add = \(fixed(amount))",
+                    localText: "", amountText: fixed(amount), totalText: fixed(running[position])))
+            }
+            steps.append(Step(node: sum, grad: diagram.grads[sum], uses: uses, gradText: fixed(diagram.grads[sum])))
         }
         self.steps = steps
     }

@@ -1,3 +1,5 @@
+import Micrograd
+
 /// A model run on a batch of examples, and the plate that draws one of them.
 ///
 /// When one model runs on N ≥ 2 examples, each example's computation (its call of the model,
@@ -205,10 +207,12 @@ extension Diagram {
             guard members.count == shown.count else { throw .examplesDiffer(example: e) }
             for (m, position) in members.enumerated() {
                 let p = Int(position), q = Int(shown[m])
-                guard codes[p] == codes[q], kinds[p] == kinds[q], operation(at: p) == operation(at: q),
-                      operandRange(of: p).count == operandRange(of: q).count
+                let from = Int(operandStart[p]), to = Int(operandStart[q]), width = Int(operandStart[p + 1]) - from
+                guard codes[p] == codes[q], kinds[p] == kinds[q], width == Int(operandStart[q + 1]) - to,
+                      codes[p] != Op.power.rawValue || powers[Int32(p)] == powers[Int32(q)]
                 else { throw .examplesDiffer(example: e) }
-                for (a, b) in zip(operands(of: p), operands(of: q)) {
+                for k in 0..<width {
+                    let a = Int(operandList[from + k]), b = Int(operandList[to + k])
                     let same = layout.exampleOf[a] >= 0 ? memberIndex[a] == memberIndex[b] && layout.exampleOf[b] >= 0 : a == b
                     guard same else { throw .examplesDiffer(example: e) }
                 }
@@ -249,12 +253,13 @@ extension Diagram {
                 if showsGrads { grads.append(self.grads[Int(position)]) }
             }
         }
-        var labels: [Int32: [String]] = [:]
-        for (m, position) in shown.enumerated() {
-            let label = label(at: Int(position))
-            let all = layout.members.map { self.label(at: Int($0[m])) }
-            if all.contains(where: { $0 != label }) { labels[Int32(m)] = all }
+        // The labels that vary from example to example: only labelled nodes are looked at.
+        var byMember: [Int32: [String]] = [:]
+        for (key, label) in self.labels where layout.exampleOf[Int(key)] >= 0 {
+            let m = memberIndex[Int(key)]
+            byMember[m, default: [String](repeating: "", count: examples)][Int(layout.exampleOf[Int(key)])] = label
         }
+        let labels = byMember.filter { _, all in all.contains { $0 != all[example] } }
         let values = Plate(
             count: examples, shown: example, members: members.map { placed[Int($0)] }, data: data, grads: grads, labels: labels,
             exampleName: "x[\(example)]")

@@ -313,6 +313,33 @@ public struct Diagram: Sendable {
         _ operation: Operation, kind: NodeKind, label: String?, data value: Double, grad: Double,
         operands: some Sequence<Int32>, group: Int32 = -1
     ) -> Int {
+        for operand in operands { appendOperand(operand) }
+        return finishNode(operation, kind: kind, label: label, data: value, grad: grad, group: group)
+    }
+
+    /// `append` for a node of at most two operands, `lhs` and `rhs` (-1 for none), without a
+    /// sequence to walk: a graph of millions is copied out through here.
+    @discardableResult
+    package mutating func append(
+        _ operation: Operation, kind: NodeKind, label: String?, data value: Double, grad: Double, lhs: Int32, rhs: Int32,
+        group: Int32 = -1
+    ) -> Int {
+        if lhs >= 0 { appendOperand(lhs) }
+        if rhs >= 0 { appendOperand(rhs) }
+        return finishNode(operation, kind: kind, label: label, data: value, grad: grad, group: group)
+    }
+
+    /// An operand of the node being appended, an earlier node.
+    @inline(__always)
+    private mutating func appendOperand(_ operand: Int32) {
+        precondition(operand >= 0 && Int(operand) < count, "node \(count)'s operand \(operand) is not an earlier node")
+        operandList.append(operand)
+    }
+
+    /// Appends the node whose operands were just appended.
+    private mutating func finishNode(
+        _ operation: Operation, kind: NodeKind, label: String?, data value: Double, grad: Double, group: Int32
+    ) -> Int {
         let position = count
         let key = Int32(truncatingIfNeeded: position)
         switch operation {
@@ -330,10 +357,6 @@ public struct Diagram: Sendable {
         kinds.append(kind)
         data.append(value)
         if showsGrads { grads.append(grad) }
-        for operand in operands {
-            precondition(operand >= 0 && Int(operand) < position, "node \(position)'s operand \(operand) is not an earlier node")
-            operandList.append(operand)
-        }
         operandStart.append(Int32(truncatingIfNeeded: operandList.count))
         if let label { labels[key] = label }
         if group >= 0 || !groupOf.isEmpty {
@@ -461,8 +484,17 @@ public struct Diagram: Sendable {
     func operandRange(of position: Int) -> Range<Int> { Int(operandStart[position])..<Int(operandStart[position + 1]) }
 
     /// The node's operands, as positions.
-    func operands(of position: Int) -> LazyMapCollection<Range<Int>, Int> {
-        operandRange(of: position).lazy.map { Int(operandList[$0]) }
+    func operands(of position: Int) -> Operands {
+        Operands(list: operandList[operandRange(of: position)])
+    }
+
+    /// A node's operands, as positions: a view of the operand list that holds that list
+    /// alone, not the whole diagram, so that walking millions of nodes copies nothing.
+    struct Operands: RandomAccessCollection {
+        let list: ArraySlice<Int32>
+        var startIndex: Int { list.startIndex }
+        var endIndex: Int { list.endIndex }
+        subscript(index: Int) -> Int { Int(list[index]) }
     }
 
     func problems(at position: Int) -> [Problem] { problemsAt.isEmpty ? [] : problemsAt[Int32(position)] ?? [] }

@@ -38,12 +38,17 @@ extension Diagram {
 
         var diagram = Diagram(title: title, showsGrads: withGrad, capacity: count)
         let models = diagram.addGroups(ofCallsIn: graph, reaching: reaches)
-        let labels = graph.labels
+        // The labels, a user's winning over the model's names, in id order: walked alongside
+        // the nodes rather than looked up for each of millions.
+        var named = graph.labels
+        for (id, name) in models.names where named[id] == nil { named[id] = name }
+        let labels = named.sorted { $0.key < $1.key }
+        var nextLabel = labels.startIndex
         for id in first...last where reaches[id] {
             let node = graph.fields(ofNode: id)
             let key = Int32(id)
-            // A user's label wins over the name the model gives.
-            let label = (labels.isEmpty ? nil : labels[key]) ?? (models.names.isEmpty ? nil : models.names[key])
+            while nextLabel < labels.endIndex && labels[nextLabel].key < key { nextLabel += 1 }
+            let label = nextLabel < labels.endIndex && labels[nextLabel].key == key ? labels[nextLabel].value : nil
             let operation: Operation
             switch node.op {
             case .leaf: operation = .leaf
@@ -54,10 +59,10 @@ extension Diagram {
             }
             let kind: NodeKind =
                 node.op != .leaf ? .op : models.parameters.contains(key) ? .parameter : label == nil ? .constant : .input
-            let operands = [node.lhs, node.rhs].lazy.filter { $0 >= 0 }.map(position)
             diagram.append(
-                operation, kind: kind, label: label, data: node.data, grad: withGrad ? node.grad : 0, operands: operands,
-                group: models.groups[key] ?? -1)
+                operation, kind: kind, label: label, data: node.data, grad: withGrad ? node.grad : 0,
+                lhs: node.lhs >= 0 ? position(node.lhs) : -1, rhs: node.rhs >= 0 ? position(node.rhs) : -1,
+                group: models.groups.isEmpty ? -1 : models.groups[id])
         }
         diagram.removeEmptyGroups()
         for (value, list) in problems where !list.isEmpty && value.graph === graph {
@@ -71,8 +76,8 @@ extension Diagram {
 /// What a graph's recorded model calls say of its nodes: their groups, which are parameters,
 /// and the names the model gives them.
 private struct ModelNodes {
-    /// Each grouped node's innermost group, by engine id.
-    var groups: [Int32: Int32] = [:]
+    /// Each node's innermost group, by engine id, or -1; empty when no node has one.
+    var groups: [Int32] = []
     var parameters = Set<Int32>()
     /// `L1 N3 w2`, `L1 N3 b`, `x[17][0]`, `score[17]`, by engine id.
     var names: [Int32: String] = [:]
@@ -97,6 +102,7 @@ extension Diagram {
             if range.contains(where: { $0 < reaches.count && reaches[$0] }) { callsOf[Int(call.model)].append(call) }
         }
         var found = ModelNodes()
+        if callsOf.contains(where: { !$0.isEmpty }) { found.groups = [Int32](repeating: -1, count: reaches.count) }
         for (model, shape) in models.enumerated() where !callsOf[model].isEmpty {
             let isBatch = callsOf[model].count > 1
             // The parameters' neurons: the only ones for a single call, shared by every call of a batch.
@@ -109,7 +115,7 @@ extension Diagram {
                     for (i, id) in (neuron.weights + [neuron.bias]).enumerated() {
                         found.parameters.insert(id)
                         guard reached(id) else { continue }
-                        found.groups[id] = group
+                        found.groups[Int(id)] = group
                         found.names[id] = name + (i < neuron.weights.count ? " w\(i + 1)" : " b")
                     }
                     return group
@@ -137,7 +143,7 @@ extension Diagram {
                 for (l, layer) in shape.layers.enumerated() {
                     for (n, neuron) in layer.enumerated() {
                         let end = id + Int32(neuron.nodeCount)
-                        for made in id..<end where reached(made) { found.groups[made] = neuronGroups[l][n] }
+                        for made in id..<end where reached(made) { found.groups[Int(made)] = neuronGroups[l][n] }
                         if l == shape.layers.count - 1, neuron.nodeCount > 0, reached(end - 1) {
                             found.names[end - 1] = "score" + example + (outputCount > 1 ? "[\(n)]" : "")
                         }

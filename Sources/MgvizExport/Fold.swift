@@ -26,9 +26,12 @@ extension Diagram {
     /// its output with respect to the operand, by the chain rule through its nodes, and the
     /// amount its nodes' uses of the operand add, in the order backward adds them.
     public struct FoldUse: Sendable, Equatable {
+        /// ∂(the fold's output)/∂(the operand), through the fold's nodes.
         public var local: Double
+        /// What the fold's nodes add to the operand's grad: `local` × the output's grad.
         public var amount: Double
 
+        /// A use with its local derivative and the amount it adds.
         public init(local: Double, amount: Double) {
             self.local = local
             self.amount = amount

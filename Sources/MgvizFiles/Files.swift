@@ -6,6 +6,7 @@ import Synchronization
 public enum FileError: Error, Equatable, Sendable {
     /// `reason` is the system's word for it, or what is there instead of a file.
     case cannotRead(path: String, reason: String)
+    /// A file of `bytes` where at most `limit` are read.
     case tooLarge(path: String, bytes: Int, limit: Int)
     /// `path` is `-` for standard output.
     case cannotWrite(path: String, reason: String)

@@ -6,6 +6,7 @@ import MgvizSpec
 /// Why a drawing could not be made, with what the caller needs to say so: the counts, the
 /// limits, the names. The command words each case (Sources/mgviz/Messages.swift).
 public enum DrawError: Error, Sendable {
+    /// The spec could not be read or evaluated, with where in it.
     case spec(SpecError)
     /// An option is out of its range.
     case invalidOption(InvalidOption)

@@ -18,13 +18,31 @@ public struct DrawOptions: Sendable, Equatable {
 
     /// The options `validate()` can refuse.
     public enum Option: Sendable, CaseIterable {
-        case precision, gradientStep, gradientTolerance, maximumNodes, focusDepth, example, dotsPerInch, checksGradients, onlyChanged
+        /// ``DrawOptions/precision``.
+        case precision
+        /// ``DrawOptions/gradientStep``.
+        case gradientStep
+        /// ``DrawOptions/gradientTolerance``.
+        case gradientTolerance
+        /// ``DrawOptions/maximumNodes``.
+        case maximumNodes
+        /// ``DrawOptions/focusDepth``.
+        case focusDepth
+        /// ``DrawOptions/example``.
+        case example
+        /// ``DrawOptions/dotsPerInch``.
+        case dotsPerInch
+        /// ``DrawOptions/checksGradients``.
+        case checksGradients
+        /// ``DrawOptions/onlyChanged``.
+        case onlyChanged
     }
 
     /// `.leftToRight` as micrograd draws, or `.topToBottom`.
     public var rankDirection: RankDirection
     /// Decimals shown for data and grad; tooltips and the JSON dump have every digit.
     public var precision: Int
+    /// 0 to 17 decimals: 17 significant digits tell any two doubles apart.
     public static let precisionRange = 0...17
     /// Fill colour by node kind, or by the grad's sign and size.
     public var coloring: Coloring
@@ -50,15 +68,19 @@ public struct DrawOptions: Sendable, Equatable {
     public var gradientTolerance: Double
     /// 0 or more, and finite.
     public static let gradientToleranceRange = 0...Double.greatestFiniteMagnitude
+    /// Draws each of a model's neurons, layers or calls as one node; nil draws them expanded.
     public var collapse: Collapse?
     /// A batch drawn as a plate showing one example, or whole.
     public var batch: BatchView
     /// The example the plate shows, 0-based; nil for the first.
     public var example: Int?
+    /// 0 or more; an example past the batch's last is refused when the plate is drawn.
     public static let exampleRange = 0...Int.max
     /// Draws only the values within `focusDepth` ops of the node with this label or id.
     public var focus: String?
+    /// How many ops from the focused node are drawn, each way.
     public var focusDepth: Int
+    /// 0 (the node alone) or more.
     public static let focusDepthRange = 0...Int.max
     /// For a difference: draws only what changed and the values within `focusDepth` ops of it.
     public var onlyChanged: Bool
@@ -66,6 +88,7 @@ public struct DrawOptions: Sendable, Equatable {
     /// no limit. A layout that runs long despite the limits and `LayoutCost` cannot be stopped
     /// from here (libgvc cannot cancel one): the command ends its own process then.
     public var maximumNodes: Int
+    /// At least one node.
     public static let maximumNodesRange = 1...Int.max
     /// PNG resolution; a big graph is drawn at less, to stay within `BitmapSize`'s pixel cap.
     public var dotsPerInch: Double
@@ -89,6 +112,7 @@ public struct DrawOptions: Sendable, Equatable {
     /// (17 s on a loaded machine) and 1.55 GB.
     public static let maximumExplanationLines = 250_000
 
+    /// Options with the command's defaults, but for those given.
     public init(
         rankDirection: RankDirection = DOTExporter.defaultRankDirection,
         precision: Int = DOTExporter.defaultPrecision,

@@ -16,6 +16,7 @@ extension Spec {
     /// `alpha`) and `total_loss` label their nodes, and `define` may use them; the output is
     /// `total_loss` unless `output` or `define` says otherwise.
     public struct Batch: Sendable, Equatable {
+        /// Each example's loss from its score and target.
         public enum Loss: String, Sendable, CaseIterable {
             /// The demo's SVM hinge, `(1 + -y*score).relu()`.
             case hinge
@@ -23,6 +24,7 @@ extension Spec {
             case squared
         }
 
+        /// How the examples' losses make the data loss.
         public enum Reduction: String, Sendable, CaseIterable {
             /// `sum(losses) * (1.0 / len(losses))`, as the demo.
             case mean
@@ -34,15 +36,19 @@ extension Spec {
         public var inputs: [[Double]]
         /// Each example's target, one per example.
         public var targets: [Double]
+        /// The loss of each example: the demo's hinge by default.
         public var loss: Loss
+        /// The losses' mean by default, or their sum.
         public var reduction: Reduction
         /// The weight of the L2 regularisation `alpha * sum(p*p)`; nil for none.
         public var alpha: Double?
 
+        /// The keys a `batch` object may have; any other is refused.
         public static let keys = ["inputs", "targets", "loss", "reduction", "alpha"]
         /// The names a batch binds.
         public static let dataLoss = "data_loss", regLoss = "reg_loss", totalLoss = "total_loss"
 
+        /// A batch of examples, with the demo's loss and reduction by default and no regularisation.
         public init(inputs: [[Double]], targets: [Double], loss: Loss = .hinge, reduction: Reduction = .mean, alpha: Double? = nil) {
             self.inputs = inputs
             self.targets = targets

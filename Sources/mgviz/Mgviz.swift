@@ -1,4 +1,5 @@
 import ArgumentParser
+import CGraphviz
 import Glibc
 import MgvizExport
 import MgvizFiles
@@ -40,8 +41,16 @@ struct Mgviz: ParsableCommand {
             \(ExitStatus.usage.rawValue) usage error, \(ExitStatus.dataError.rawValue) bad spec or dump (or too big to lay out),
             \(ExitStatus.noInput.rawValue) unreadable input, \(ExitStatus.software.rawValue) rendering failed, \(ExitStatus.cannotCreate.rawValue) output not writable.
             """,
-        version: "0.1.0"
+        version: "0.1.0 (Graphviz \(graphvizVersion))"
     )
+
+    /// The version of the libgvc that mgviz runs with (the wheel's own, or the machine's), not
+    /// of the headers it was built against; asked of a context with no plugins.
+    private static var graphvizVersion: String {
+        guard let context = gvContextPlugins(nil, 0) else { return "unknown" }
+        defer { gvFreeContext(context) }
+        return gvcVersion(context).map { String(cString: $0) } ?? "unknown"
+    }
 
     /// Every failure ends here as one `mgviz: error: …` line, ArgumentParser's own included;
     /// only help and the version are printed as ArgumentParser lays them out.

@@ -274,3 +274,28 @@ func parameterNames(_ model: MLP) -> [String] {
         }
     }
 }
+
+@Suite struct PlateLedgers {
+    /// The replay of a plate ends with every running grad at the grad drawn: the shown
+    /// example's steps, then one step for what the other examples add to what they share.
+    @Test func everyRunningGradEndsAtItsGrad() throws {
+        let graph = Graph()
+        try withExtendedLifetime(graph) {
+            let (loss, _) = try demoLoss(points: 4, graph: graph)
+            loss.backward()
+            for level in [nil, CollapseLevel.neurons] {
+                var plate = try Diagram(output: loss, title: nil, withGrad: true).plate(showing: 2)
+                if let level { plate = plate.collapsing(level) }
+                let ledger = try #require(BackwardLedger(plate, precision: 4))
+                var final: [Int: Double] = [:]
+                for step in ledger.steps { for use in step.uses { final[use.operand] = use.total } }
+                let nodes = Array(plate.nodes)
+                for (position, total) in final where nodes[position].fold?.lines == nil {
+                    #expect(abs(total - nodes[position].grad!) <= 1e-12 * max(1, abs(total)), "\(nodes[position].label)")
+                }
+                let last = try #require(ledger.steps.last)
+                #expect(last.uses.allSatisfy { $0.slot == -1 } && last.uses.contains { $0.text.contains("the other 3 examples") })
+            }
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import CGraphviz
 import Foundation
 import MgvizKit
 import MgvizProcess
@@ -77,8 +78,9 @@ import Testing
         for option in ["--output", "--format", "--rankdir", "--precision", "--no-backward", "--version", "Example:", "Exit codes"] {
             #expect(help.contains(option), "\(option)")
         }
+        // The Graphviz it runs with, which here is the one whose headers it was built with.
         let version = try runMgviz(["--version"])
-        #expect(version.status == MgvizProcess.ExitStatus.success.rawValue && String(decoding: version.stdout, as: UTF8.self) == "0.1.0\n")
+        #expect(version.status == MgvizProcess.ExitStatus.success.rawValue && String(decoding: version.stdout, as: UTF8.self) == "0.1.0 (Graphviz \(PACKAGE_VERSION))\n")
     }
 
     /// Bad input: one line on stderr, the right exit code, and the existing output untouched.

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 
+from ._bundle import bundled_binary, environment, is_this_command
 from ._errors import MgvizFailed, MgvizNotFound, MgvizTypeError, MgvizValueError
 from ._trace import NodeLimit, _shown, document_text, traced
 
@@ -23,8 +24,9 @@ __all__ = ["draw", "show", "diff", "Drawing", "Difference", "find_mgviz"]
 _TRACE_KEYWORDS = ("names", "parameters", "title", "model")
 
 INSTALL_HINT = (
-    "Install it with scripts/install.sh from the mgviz repository (it puts mgviz in "
-    "/usr/local/bin), or point the MGVIZ environment variable at the binary: "
+    "Install the mgviz wheel, which carries it (pip install mgviz-*.whl; scripts/build-wheel.sh "
+    "in the mgviz repository makes it), or build it with scripts/install.sh from the repository "
+    "(it puts mgviz in /usr/local/bin), or point the MGVIZ environment variable at the binary: "
     "MGVIZ=/path/to/mgviz."
 )
 
@@ -107,16 +109,24 @@ DEFAULT_MAX_NODES = 10000
 
 
 def find_mgviz():
-    """The mgviz binary's path: $MGVIZ if it is set, else `mgviz` on PATH."""
+    """The mgviz binary's path: $MGVIZ if it is set, else the binary the wheel carries, else
+    `mgviz` on PATH (passing over the `mgviz` command this package installs, which runs
+    find_mgviz itself)."""
     configured = os.environ.get("MGVIZ")
     if configured:
         if os.path.isfile(configured) and os.access(configured, os.X_OK):
             return configured
         raise MgvizNotFound("mgviz: MGVIZ=%s is not an executable file. %s" % (configured, INSTALL_HINT))
-    found = shutil.which("mgviz")
-    if found is None:
-        raise MgvizNotFound("mgviz: the mgviz command is not on PATH. %s" % INSTALL_HINT)
-    return found
+    bundled = bundled_binary()
+    if bundled is not None:
+        return bundled
+    for folder in os.environ.get("PATH", os.defpath).split(os.pathsep):
+        # An empty entry is the current folder, as for the shell.
+        found = shutil.which("mgviz", path=folder or os.curdir)
+        if found is not None and not is_this_command(found):
+            return found
+    raise MgvizNotFound("mgviz: the mgviz command is not on PATH, and this package carries none "
+                        "(it was installed from the sources, not from the wheel). %s" % INSTALL_HINT)
 
 
 def draw(root, path, **options):
@@ -342,7 +352,8 @@ def _run(caller, command, stdin, options, accepted=(0,), pass_fds=(), inputs=Non
     `inputs`, for a difference, maps the names mgviz gives its inputs in messages to the
     caller's words for them; the lines of its summary are then not passed on."""
     try:
-        result = subprocess.run(command, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=pass_fds)
+        result = subprocess.run(command, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env=environment(command[0]), pass_fds=pass_fds)
     except (FileNotFoundError, PermissionError, NotADirectoryError) as error:
         raise MgvizNotFound("mgviz: cannot run %s (%s). %s" % (command[0], error, INSTALL_HINT)) from None
     stderr = result.stderr.decode("utf-8", "replace")
