@@ -125,24 +125,35 @@ package struct Comparison: Sendable, Equatable {
 public struct DifferenceSummary: Sendable, Equatable {
     /// One number of one node, before and after.
     public struct NumberChange: Sendable, Equatable {
+        /// Which number of the node changed.
         public enum Quantity: String, Sendable {
-            case data, grad
+            /// The node's value.
+            case data
+            /// The node's gradient.
+            case grad
         }
 
         /// The node's position in B.
         public var position: Int
-        /// Its id in B (`n12`) and its label (empty for none), and its op (empty for a leaf).
+        /// Its id in B (`n12`).
         public var id: String
+        /// Its label in B; empty for none.
         public var label: String
+        /// Its op in B; empty for a leaf.
         public var op: String
+        /// Which of its numbers this is.
         public var quantity: Quantity
+        /// The number in A.
         public var before: Double
+        /// The number in B.
         public var after: Double
         /// |after - before| / max(|before|, |after|); infinite where one is not finite.
         public var relative: Double
     }
 
+    /// How many nodes A's drawing has.
     public var nodesInA: Int
+    /// How many nodes B's drawing has.
     public var nodesInB: Int
     /// B's nodes that are a node of A.
     public var matched: Int
@@ -150,10 +161,13 @@ public struct DifferenceSummary: Sendable, Equatable {
     public var changed: Int
     /// Matched nodes whose op, label or operands differ.
     public var opsChanged: Int
+    /// Matched nodes whose label differs.
     public var renamed: Int
+    /// Matched nodes whose operands are other nodes.
     public var rewired: Int
     /// B's nodes that no node of A is, and A's that no node of B is.
     public var added: Int
+    /// A's nodes that no node of B is.
     public var removed: Int
     /// The largest changes, largest first: the larger of each changed node's data and grad
     /// changes, at most `DifferenceSummary.largestShown`.
@@ -163,17 +177,25 @@ public struct DifferenceSummary: Sendable, Equatable {
 
     /// The output's numbers, before and after.
     public struct OutputChange: Sendable, Equatable {
+        /// The output's id in B.
         public var id: String
+        /// The output's label in B; empty for none.
         public var label: String
         /// The id its counterpart had in A.
         public var idInA: String
+        /// Its data in A and in B.
         public var data: Pair
+        /// Its grad in A and in B; nil when either has no grads.
         public var grad: Pair?
 
+        /// A number in A and in B.
         public struct Pair: Sendable, Equatable {
+            /// The number in A.
             public var before: Double
+            /// The number in B.
             public var after: Double
 
+            /// A pair of numbers, A's and B's.
             public init(before: Double, after: Double) {
                 self.before = before
                 self.after = after

@@ -6,15 +6,19 @@ import MgvizSpec
 public struct AlarmThresholds: Sendable, Equatable {
     /// A unit is dead when it has passed no grad back at each of the last `deadSteps` steps.
     public var deadSteps = 5
+    /// The `deadSteps` the command takes.
     public static let deadStepsRange = 1...1_000_000
     /// A layer's grads vanish at a step where Σ|grad| / Σ|data| over its parameters is below
     /// this.
     public var vanishingRatio = 1e-6
+    /// The `vanishingRatio` the command takes.
     public static let vanishingRatioRange = 0.0...1.0
     /// A layer's grads explode at a step where their norm is this many times the step before's.
     public var explodingFactor = 100.0
+    /// The `explodingFactor` the command takes.
     public static let explodingFactorRange = 1.0...Double.greatestFiniteMagnitude
 
+    /// The defaults.
     public init() {}
 }
 
@@ -34,6 +38,7 @@ public enum TrainingAlarm: Sendable, Equatable {
     /// the first non-finite value came from, as `--check` finds it.
     case nonFinite(step: Int, what: String, origin: String?)
 
+    /// The step (0-based) the alarm is at.
     public var step: Int {
         switch self {
         case .deadUnit(_, let since): since

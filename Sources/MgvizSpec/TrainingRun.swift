@@ -15,11 +15,16 @@ public struct TrainingRun: Sendable {
     /// A parameter: its name (`L1 N2 w1`), and its layer and neuron (1-based) when it is a
     /// model's; `nonlinear` says whether its neuron ends in a ReLU, when the model says so.
     public struct Parameter: Sendable, Equatable {
+        /// `L1 N2 w1`, or `p1` for a parameter of no model.
         public var name: String
+        /// Its layer, from 1; nil for a parameter of no model.
         public var layer: Int?
+        /// Its neuron in its layer, from 1; nil for a parameter of no model.
         public var neuron: Int?
+        /// Whether its neuron ends in a ReLU; nil when the recorder could not tell.
         public var nonlinear: Bool?
 
+        /// A parameter as a recorder names it.
         public init(name: String, layer: Int? = nil, neuron: Int? = nil, nonlinear: Bool? = nil) {
             self.name = name
             self.layer = layer
@@ -31,11 +36,16 @@ public struct TrainingRun: Sendable {
     /// One step: the loss, each parameter's data and grad in `parameters`' order, and the
     /// whole graph when the step kept it.
     public struct Step: Sendable, Equatable {
+        /// The loss's data.
         public var loss: Double
+        /// Each parameter's data, in `parameters`' order.
         public var data: [Double]
+        /// Each parameter's grad, in `parameters`' order.
         public var grad: [Double]
+        /// The whole graph, when the step kept it.
         public var graph: StepGraph?
 
+        /// A step's numbers.
         public init(loss: Double, data: [Double], grad: [Double], graph: StepGraph? = nil) {
             self.loss = loss
             self.data = data
@@ -46,10 +56,14 @@ public struct TrainingRun: Sendable {
 
     /// A step's whole graph: its structure's index, and its nodes' numbers in that order.
     public struct StepGraph: Sendable, Equatable {
+        /// The index of its structure in the run's.
         public var structure: Int
+        /// Each node's data, in the structure's order.
         public var data: [Double]
+        /// Each node's grad, in the structure's order.
         public var grad: [Double]
 
+        /// A step's graph.
         public init(structure: Int, data: [Double], grad: [Double]) {
             self.structure = structure
             self.data = data
@@ -57,8 +71,11 @@ public struct TrainingRun: Sendable {
         }
     }
 
+    /// The run's title, which the page shows; nil for none.
     public var title: String?
+    /// The parameters recorded, in the model's order.
     public var parameters: [Parameter]
+    /// The steps, in order.
     public var steps: [Step]
     /// The graphs' structures: mgviz-graph documents, each as its first step had it.
     var structures: [JSONValue]
