@@ -24,7 +24,7 @@ package struct TimelinePage: Sendable {
         out.write(run.steps.count)
         out.write("\" value=\"")
         out.write(run.steps.count)
-        out.write("\"></label> <output id=\"step-text\"></output>\n</header>\n<section id=\"alarms\">\n<h2>alarms</h2>\n")
+        out.write("\"></label> <output id=\"status\" role=\"status\"></output>\n</header>\n<section id=\"alarms\">\n<h2>alarms</h2>\n")
         if alarms.isEmpty {
             out.write("<p>none</p>\n")
         } else {

@@ -4,7 +4,7 @@
 (() => {
   const run = JSON.parse(document.getElementById("mgviz-run").textContent);
   const slider = document.getElementById("step");
-  const text = document.getElementById("step-text");
+  const text = document.getElementById("status");
   const graphs = [...document.querySelectorAll("#graph .graph")];
   const markers = [...document.querySelectorAll("svg.chart")].map(svg => ({
     line: svg.querySelector("line.at"), width: svg.viewBox.baseVal.width, steps: Number(svg.dataset.steps) }));
