@@ -136,9 +136,17 @@ public final class Recorder {
 }
 
 extension TrainingRun {
-    /// The alarms, each non-finite one with its origin as the drawing of its step finds it.
+    /// The alarms, each non-finite one with its origin as the drawing of its step finds it,
+    /// each dead unit confirmed by the last graph kept in its dead steps where it has ReLUs.
     public func alarms(_ thresholds: AlarmThresholds, options: DrawOptions) -> [TrainingAlarm] {
-        alarms(thresholds) { step in (try? Drawing(run: self, step: step, options: options))?.nonFinite?.description }
+        var drawings: [Int: Drawing?] = [:]
+        func drawing(_ step: Int) -> Drawing? {
+            if let drawn = drawings[step] { return drawn }
+            let drawn = try? Drawing(run: self, step: step, options: options)
+            drawings[step] = drawn
+            return drawn
+        }
+        return alarms(thresholds, origin: { drawing($0)?.nonFinite?.description }, activeExamples: { drawing($0)?.checkedDiagram.activeExamples })
     }
 
     /// The run drawn as `format`: the timeline page for HTML without a `step`, else the graph

@@ -51,7 +51,7 @@ public enum TrainingAlarm: Sendable, Equatable {
         func layerName(_ layer: String?) -> String { layer.map { "\($0)'s" } ?? "the" }
         switch self {
         case .deadUnit(let unit, let since):
-            return "step \(since + 1): dead unit \(unit): its ReLU passed no grad back from here on, while other units learned"
+            return "step \(since + 1): dead unit \(unit): no grad passed back through its ReLU from here on, while other units learned"
         case .vanishingGrads(let layer, let step, let ratio, let steps):
             return "step \(step + 1): \(layerName(layer)) grads vanish: Σ|grad| / Σ|data| = \(shortText(ratio))"
                 + (steps > 1 ? " (at \(steps) steps)" : "")
@@ -103,7 +103,7 @@ extension TrainingRun {
     /// The run's alarms under `thresholds`, in the order of their steps (then dead units,
     /// vanishing, exploding and non-finite). `origin(step)` says where the first non-finite
     /// value of a step's graph came from, for a step that kept its graph.
-    func alarms(_ thresholds: AlarmThresholds, origin: (Int) -> String?) -> [TrainingAlarm] {
+    func alarms(_ thresholds: AlarmThresholds, origin: (Int) -> String?, activeExamples: (Int) -> [String: Int]?) -> [TrainingAlarm] {
         var alarms: [TrainingAlarm] = []
         // Dead units: ReLU units (or, where the run does not say, any unit of a layer but the
         // last: micrograd's MLP puts a ReLU on every layer but the last).
@@ -116,7 +116,14 @@ extension TrainingRun {
             for unit in allUnits where unit.nonlinear ?? (unit.layer != lastLayer) {
                 var since = learning.count
                 while since > 0, Self.passesNoGrad(unit.parameters, at: steps[learning[since - 1]]) { since -= 1 }
-                if learning.count - since >= thresholds.deadSteps { alarms.append(.deadUnit(unit: unit.name, since: learning[since])) }
+                guard learning.count - since >= thresholds.deadSteps else { continue }
+                // The grads cannot tell a dead unit from one whose grad the units after it
+                // block: the last graph kept since then, where there is one, says whether its
+                // ReLU was 0 for every example.
+                if let kept = graphSteps.last(where: { $0 >= learning[since] }), let active = activeExamples(kept)?[unit.name], active > 0 {
+                    continue
+                }
+                alarms.append(.deadUnit(unit: unit.name, since: learning[since]))
             }
         }
         for layer in layers {
@@ -185,5 +192,20 @@ extension TrainingRun {
             if let k = step.grad.firstIndex(where: { !$0.isFinite }) { return (s, "\(parameters[k].name)'s grad") }
         }
         return nil
+    }
+}
+
+extension Diagram {
+    /// For each neuron group (`L1 N3`) with ReLU nodes, how many of them are above 0: the
+    /// examples on which the unit is alive.
+    var activeExamples: [String: Int] {
+        var active: [String: Int] = [:]
+        for node in nodes where node.op == "ReLU" {
+            var group = node.group
+            while let g = group, g.kind != .neuron { group = g.parent.map { groups[$0] } }
+            guard let neuron = group else { continue }
+            active[neuron.name, default: 0] += node.data > 0 ? 1 : 0
+        }
+        return active
     }
 }

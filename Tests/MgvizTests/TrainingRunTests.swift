@@ -102,6 +102,29 @@ import Testing
             == [.vanishingGrads(layer: "L2", step: 0, ratio: 0, steps: 6)])
     }
 
+    /// MLP(2, [2, 1]) on (1, 1): L1 N1 (weights 1, 1) is alive, L1 N2 (weights -1, -1) is 0.
+    /// Both get no grad for 5 steps while L2 learns; the graph kept at the last step tells the
+    /// dead unit from the blocked one. (L1's grads vanish too: 0 / 6.)
+    @Test func deadUnitsAreConfirmedByTheLastGraph() throws {
+        let graph = Graph()
+        defer { withExtendedLifetime(graph) {} }
+        let model = try MLP(inputs: 2, outputs: [2, 1], parameters: [1, 1, 0, -1, -1, 0, 1, 1, 0], in: graph)
+        let y = model([Value(1.0, in: graph), Value(1.0, in: graph)])[0]
+        y.backward()
+        let diagram = try Drawing(output: y).diagram
+        let parameters = (0..<9).map { k in
+            TrainingRun.Parameter(name: "p\(k + 1)", layer: k < 6 ? 1 : 2, neuron: k < 6 ? k / 3 + 1 : 1, nonlinear: k < 6)
+        }
+        var steps = (0..<5).map { _ in
+            TrainingRun.Step(loss: 1, data: model.parameters().map(\.data), grad: [0, 0, 0, 0, 0, 0, 0.5, 0.25, 0.1])
+        }
+        steps[4].graph = TrainingRun.StepGraph(structure: 0, data: diagram.nodes.map(\.data), grad: diagram.nodes.map { $0.grad! })
+        let text = TrainingRun.text(title: nil, parameters: parameters, structures: [JSONExporter().exportBytes(diagram)], steps: steps)
+        guard case .run(let run) = try InputDocument(bytes: text) else { Issue.record("not a run"); return }
+        #expect(run.alarms(AlarmThresholds(), options: DrawOptions())
+            == [.deadUnit(unit: "L1 N2", since: 0), .vanishingGrads(layer: "L1", step: 0, ratio: 0, steps: 5)])
+    }
+
     /// L2's Σ|grad| / Σ|data| = 2e-7 / 2 = 1e-7 < 1e-6 at steps 1 and 2; 2e-6 / 2 = 1e-6 is not below.
     @Test func vanishingGrads() throws {
         let small: [Double] = [0.5, 0.25, 0.5, 0.25, 1e-7, 1e-7]
