@@ -22,7 +22,7 @@ STATE = """(() => {
   const marker = document.querySelector('#loss svg.chart line.at');
   return {step: Number(document.getElementById('step').value), text: document.getElementById('status').textContent,
           x: Number(marker.getAttribute('x1')), title: document.getElementById('graph-title').textContent,
-          shown: [...document.querySelectorAll('#graph .graph')].filter(g => !g.hidden).map(g => g.dataset.step),
+          shown: [...document.querySelectorAll('#graph .graph')].filter(g => getComputedStyle(g).visibility !== 'hidden').map(g => g.dataset.step),
           markers: new Set([...document.querySelectorAll('#grads svg.chart line.at')].map(l => l.getAttribute('x1'))).size,
           alarms: [...document.querySelectorAll('#alarms a')].map(a => a.textContent)};
 })()"""

@@ -40,7 +40,7 @@ package struct TimelinePage: Sendable {
         }
         out.write("</section>\n<section id=\"loss\">\n<h2>loss</h2>\n")
         Self.chart(run.steps.map(\.loss), width: 640, height: 160, ticks: alarms.map(\.step), &out)
-        out.write("</section>\n<section id=\"graph\">\n<h2 id=\"graph-title\">graph</h2>\n")
+        out.write("</section>\n<section id=\"graph\">\n<h2 id=\"graph-title\">graph</h2>\n<div id=\"graphs\">\n")
         for (step, svg) in zip(run.graphSteps, graphs) {
             out.write("<div class=\"graph\" data-step=\"")
             out.write(step + 1)
@@ -50,7 +50,7 @@ package struct TimelinePage: Sendable {
             out.write(string: text.firstRange(of: "<svg").map { String(text[$0.lowerBound...]) } ?? text)
             out.write("</div>\n")
         }
-        out.write("</section>\n<section id=\"grads\">\n<h2>grads by parameter</h2>\n")
+        out.write("</div>\n</section>\n<section id=\"grads\">\n<h2>grads by parameter</h2>\n")
         for layer in run.layers {
             out.write("<h3>")
             out.write(layer.name ?? "parameters", escaping: .html)

@@ -18,7 +18,7 @@
       line.setAttribute("x2", x);
     }
     const shown = run.graphSteps.filter(s => s <= step).pop() ?? run.graphSteps[0];
-    for (const g of graphs) g.hidden = Number(g.dataset.step) !== shown;
+    for (const g of graphs) g.classList.toggle("off", Number(g.dataset.step) !== shown);
     document.getElementById("graph-title").textContent = `graph at step ${shown}` + (shown === step ? "" : ` (the nearest kept at or before step ${step})`);
   }
   slider.addEventListener("input", () => show(Number(slider.value)));
