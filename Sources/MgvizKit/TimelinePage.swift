@@ -5,7 +5,8 @@ import MgvizSpec
 /// slider drives a marker on the loss curve and on a small chart of every parameter's grad
 /// over the steps (grouped by layer and neuron), and shows the graph of the nearest step at or
 /// before it that kept its graph (each drawn as `mgviz` draws it, plate and groups included);
-/// the alarms are listed, each a link to its step, and ticked on the loss curve.
+/// the alarms are listed, each a link to its step, and ticked on the loss curve, and a dead
+/// unit's neuron is outlined in red in the graphs from its step on.
 ///
 /// The script and the style are Viewer/timeline.js and Viewer/timeline.css.
 package struct TimelinePage: Sendable {
@@ -65,7 +66,7 @@ package struct TimelinePage: Sendable {
             out.write("</div>\n")
         }
         out.write("</section>\n<script type=\"application/json\" id=\"mgviz-run\">")
-        out.write(scriptData: Self.data(run))
+        out.write(scriptData: Self.data(run, alarms: alarms))
         out.write("</script>\n<script>\n")
         out.write(PackageResources.timeline_js)
         out.write("</script>\n</body>\n</html>\n")
@@ -121,8 +122,9 @@ package struct TimelinePage: Sendable {
         out.write("</title></svg>")
     }
 
-    /// The numbers the slider shows: `{"loss": [...], "graphSteps": [1, 100]}`, steps from 1.
-    static func data(_ run: TrainingRun) -> [UInt8] {
+    /// The numbers the slider shows and the dead units the graphs mark: `{"loss": [...],
+    /// "graphSteps": [1, 100], "dead": [{"unit": "L1 N12", "step": 2}]}`, steps from 1.
+    static func data(_ run: TrainingRun, alarms: [TrainingAlarm]) -> [UInt8] {
         TextWriter.bytes(capacity: 24 * run.steps.count + 64) { out in
             out.write("{\"loss\": [")
             for (k, step) in run.steps.enumerated() {
@@ -133,6 +135,16 @@ package struct TimelinePage: Sendable {
             for (k, step) in run.graphSteps.enumerated() {
                 if k > 0 { out.write(", ") }
                 out.write(step + 1)
+            }
+            out.write("], \"dead\": [")
+            var first = true
+            for case .deadUnit(let unit, let since) in alarms {
+                out.write(first ? "{\"unit\": \"" : ", {\"unit\": \"")
+                out.write(unit, escaping: .json)
+                out.write("\", \"step\": ")
+                out.write(since + 1)
+                out.write("}")
+                first = false
             }
             out.write("]}")
         }

@@ -21,6 +21,18 @@
     for (const g of graphs) g.classList.toggle("off", Number(g.dataset.step) !== shown);
     document.getElementById("graph-title").textContent = `graph at step ${shown}` + (shown === step ? "" : ` (the nearest kept at or before step ${step})`);
   }
+  // A dead unit's neuron, outlined in each graph kept from its step on.
+  for (const g of graphs) {
+    for (const cluster of g.querySelectorAll("g.cluster")) {
+      const name = cluster.querySelector("text")?.textContent;
+      const dead = run.dead.find(d => d.unit === name && d.step <= Number(g.dataset.step));
+      if (!dead) continue;
+      cluster.classList.add("dead");
+      const title = document.createElementNS("http://www.w3.org/2000/svg", "title");
+      title.textContent = `${name}: dead since step ${dead.step}`;
+      cluster.append(title);
+    }
+  }
   slider.addEventListener("input", () => show(Number(slider.value)));
   for (const a of document.querySelectorAll("#alarms a")) {
     a.addEventListener("click", event => { event.preventDefault(); show(Number(a.dataset.step)); });
