@@ -23,6 +23,9 @@ struct Mgviz: ParsableCommand {
                 y = x**2 + exp(x)
               a graph dump ("format": "mgviz-graph"), as mgviz -o g.json or
                 Python's mgviz.dump writes it, drawn as given.
+              a training run ("format": "mgviz-run"), as mgviz.Recorder saves it:
+                its timeline with -o run.html, a kept step's graph with --step N,
+                and its alarms on standard error.
 
             Examples:
               mgviz samples/softmax.json -o softmax.svg
@@ -32,10 +35,11 @@ struct Mgviz: ParsableCommand {
               cat spec.json | mgviz - -o - --format json
               mgviz diff before.json after.json -o diff.svg
 
-            mgviz diff A B compares two graphs (any inputs, or a Markdown block: guide.md#name):
-            it prints what differs to standard error, draws B with its changes marked with -o,
-            and exits 0 when nothing differs beyond --tolerance, 1 when something does, 2 on
-            any failure, as diff(1) does.
+            mgviz diff A B compares two graphs (any inputs, or a Markdown
+            block: guide.md#name): it prints what differs to standard error,
+            draws B with its changes marked with -o, and exits 0 when nothing
+            differs beyond --tolerance, 1 when something does, 2 on any
+            failure, as diff(1) does.
 
             Exit codes: \(ExitStatus.success.rawValue) success, \(ExitStatus.wrong.rawValue) a gradient check or an "expect" entry is WRONG,
             \(ExitStatus.usage.rawValue) usage error, \(ExitStatus.dataError.rawValue) bad spec or dump (or too big to lay out),
