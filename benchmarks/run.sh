@@ -11,6 +11,10 @@
 #        benchmarks/run.sh bounds   (issue 22: every limit's largest accepted input and a refusal
 #                                    over each, as whole processes of the release build that
 #                                    scripts/mgviz runs, against the 10 s, 2 GB and 1 s budgets)
+#        benchmarks/run.sh page [runs]   (issue 25: the HTML page's size and time to interactive
+#                                    in headless Chromium beside a blank page, opening a group and
+#                                    switching the plate's example; MGVIZ_BEFORE=path/to/mgviz
+#                                    draws the same inputs with another mgviz, for before/after)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = bounds ]; then
@@ -20,6 +24,18 @@ if [ "${1:-}" = bounds ]; then
     binary=$(scripts/release-build.sh)
     echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
     python3 benchmarks/bounds.py --mgviz "$binary" --work "$work"
+    exit
+fi
+if [ "${1:-}" = page ]; then
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"' EXIT
+    scripts/setup.sh
+    binary=$(scripts/release-build.sh)
+    venv=/tmp/mgviz-bench-venv
+    [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+    imported=$("$venv/bin/python" -c "import micrograd" 2>&1) || "$venv/bin/pip" install --quiet micrograd==0.1.0
+    python3 benchmarks/page.py --mgviz "$binary" ${MGVIZ_BEFORE:+--before "$MGVIZ_BEFORE"} --work "$work" \
+        --runs "${2:-7}" --python "$venv/bin/python"
     exit
 fi
 runs=${1:-21}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Python bridge's tests. Installs python/ as a user would (pip install, from a copy in a
 # temp folder, so that the checkout is left as it was) into a venv of its own,
-# /tmp/mgviz-python-venv, made once with pytest and the PyPI micrograd 0.1.0, and runs
+# /tmp/mgviz-python-venv, made once with pytest, the PyPI micrograd 0.1.0, and nbclient and
+# ipykernel (to execute a notebook), and runs
 # python/tests against the mgviz binary given as the first argument (passed on as MGVIZ).
 # The exercises notebook, the moons points and the demo's starting weights are read from
 # ../shared beside the checkout.
@@ -37,7 +38,8 @@ quiet() {
 
 # The venv is kept between runs; a stamp says what it was made with, and a different Python
 # or list of packages makes it again.
-requirements=(pytest "micrograd==0.1.0" "flit_core>=3.4,<4")
+# nbclient and ipykernel execute a real notebook that calls mgviz.show (tests/test_jupyter.py).
+requirements=(pytest "micrograd==0.1.0" "flit_core>=3.4,<4" nbclient ipykernel)
 stamp="$venv/mgviz-stamp"
 want="$("$python" -c 'import sys; print(sys.version)') ${requirements[*]}"
 have=""

@@ -148,7 +148,7 @@ enum FixedDigits {
 }
 
 /// C's printf formatting (no locale, unlike Foundation's String(format:) on some systems).
-func cFormat(_ format: String, _ arguments: CVarArg...) -> String {
+package func cFormat(_ format: String, _ arguments: CVarArg...) -> String {
     withVaList(arguments) { args in
         var buffer = [CChar](repeating: 0, count: 512)
         let count = vsnprintf(&buffer, buffer.count, format, args)

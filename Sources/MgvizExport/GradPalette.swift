@@ -58,12 +58,15 @@ package struct GradPalette {
         return Color(mix(faint.r, end.r), mix(faint.g, end.g), mix(faint.b, end.b))
     }
 
-    package func hex(_ c: Color) -> String { c.hex }
+    package static func hex(_ c: Color) -> String { c.hex }
 
-    /// A row of swatches in a cluster of its own, for what occurs only: the extremes and the
-    /// middle of each sign's magnitudes (one swatch where they are all equal), and the grey of
-    /// dead nodes if there are any.
-    func legend() -> String {
+    /// The legend's title.
+    package static let legendTitle = "grad colour (log scale)"
+
+    /// The legend's swatches, for what occurs only: the extremes and the middle of each
+    /// sign's magnitudes (one swatch where they are all equal), and the grey of dead nodes if
+    /// there are any.
+    package var swatches: [(label: String, fill: Color)] {
         /// The distinct magnitudes to show for a range, largest first; equal labels merged.
         func magnitudes(_ range: ClosedRange<Double>) -> [Double] {
             var shown: [Double] = []
@@ -77,11 +80,17 @@ package struct GradPalette {
         for magnitude in negatives.map(magnitudes) ?? [] { swatches.append(("-" + power(magnitude), color(sign: -1, magnitude: magnitude))) }
         if hasDead { swatches.append(("0 (data ≠ 0)", colors.dead)) }
         for magnitude in (positives.map(magnitudes) ?? []).reversed() { swatches.append(("+" + power(magnitude), color(sign: 1, magnitude: magnitude))) }
+        return swatches
+    }
+
+    /// `swatches` in a row, in a cluster of their own.
+    func legend() -> String {
+        let swatches = self.swatches
         guard !swatches.isEmpty else { return "" }
         var out = "  subgraph cluster_legend {\n"
-        out += "    label=\"grad colour (log scale)\"; fontsize=10; color=\"\(colors.legendBorder)\";\n"
+        out += "    label=\"\(Self.legendTitle)\"; fontsize=10; color=\"\(colors.legendBorder)\";\n"
         for (index, swatch) in swatches.enumerated() {
-            out += "    legend\(index) [shape=box, fontsize=9, height=0.25, fillcolor=\"\(hex(swatch.fill))\", fontcolor=\"\(swatch.fill.textColor)\", label=\"\(swatch.label)\"];\n"
+            out += "    legend\(index) [shape=box, fontsize=9, height=0.25, fillcolor=\"\(Self.hex(swatch.fill))\", fontcolor=\"\(swatch.fill.textColor)\", label=\"\(swatch.label)\"];\n"
         }
         if swatches.count > 1 { out += "    " + swatches.indices.map { "legend\($0)" }.joined(separator: " -> ") + " [style=invis];\n" }
         out += "  }\n"

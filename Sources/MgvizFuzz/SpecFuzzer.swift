@@ -61,7 +61,7 @@ private func draw(_ document: InputDocument) {
         _ = drawing.nonFinite?.description
         for format in [OutputFormat.dot, .json] { _ = try? drawing.rendered(as: format) }
         if let diagram = try? drawing.diagram {
-            _ = HTMLViewer().page(svg: [], diagram: diagram, ledger: drawing.backwardLedger, tolerance: DrawOptions.quizTolerance)
+            _ = try? HTMLViewer().page(diagram: diagram, ledger: drawing.backwardLedger, tolerance: DrawOptions.quizTolerance, laysOut: false)
         }
     }
 }

@@ -1,54 +1,63 @@
 import MgvizExport
 
-/// `-o graph.html`: one self-contained page (no network) with the SVG inline, the JSON dump
-/// as data, and plain JavaScript: pan and zoom, full-precision hover, a replay of backward in
-/// micrograd's order (running grads on the nodes, each contribution on its edge, the arithmetic
-/// in a panel), a quiz on the grads, and click-to-highlight the path to the output; for a
-/// difference, buttons that show A, B or the differences (Viewer/difference.js).
+/// `-o graph.html`: one self-contained page (no network) that draws a graph of any size. Its
+/// data are the diagram's nodes as columns, the page's tree of containers (a plate, a model's
+/// parameters, calls, layers, neurons, named groups), and layouts that Graphviz made here, one
+/// per structure of container (see `PageLayouts`); its plain JavaScript draws what is in view
+/// as SVG, opens and closes containers, searches, switches a plate's example, replays backward
+/// in micrograd's order (running grads on the nodes, each contribution on its edge, the
+/// arithmetic in a panel) and quizzes on the grads. The page holds no layout engine.
 ///
-/// The script and the style are Viewer/viewer.js and Viewer/viewer.css, embedded at build
-/// time; the script finds the SVG's parts by the names `NodeNames` makes.
+/// The script and the style are Viewer/viewer.js and Viewer/viewer.css, embedded at build time.
 package struct HTMLViewer: Sendable {
     package init() {}
 
-    /// The page for `diagram`, whose SVG rendering (of the same diagram) is `svg`. `ledger`
-    /// is backward on it, step by step, for the replay (nil: no replay); `quiz` opens the
-    /// page in quiz mode, where an answer within `tolerance` of a grad is right.
+    /// The page for `diagram`. `ledger` is backward on it, step by step, for the replay (nil:
+    /// no replay); `quiz` opens the page in quiz mode, where an answer within `tolerance` of a
+    /// grad is right. Each layout is laid out as `rankDirection` says and refused past
+    /// `maximumNodes` items, as every layout format refuses a graph; the whole graph's level
+    /// must lay out, or this throws as they do. `laysOut: false` leaves the layouts out (the
+    /// fuzzer's page, which runs no Graphviz).
     package func page(
-        svg: [UInt8], diagram: Diagram, ledger: BackwardLedger?, quiz: Bool = false, tolerance: Double,
-        palette: GradPalette? = nil, theme: Theme = .light
-    ) -> [UInt8] {
-        var out = TextWriter(capacity: svg.count + 300 * diagram.nodes.count + 16_000)
-        out.write("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
+        diagram: Diagram, ledger: BackwardLedger?, quiz: Bool = false, tolerance: Double, palette: GradPalette? = nil,
+        theme: Theme = .light, rankDirection: RankDirection = DOTExporter.defaultRankDirection,
+        precision: Int = DOTExporter.defaultPrecision, maximumNodes: Int = LayoutCost.defaultMaximumValues, laysOut: Bool = true
+    ) throws(DrawError) -> [UInt8] {
+        let options = PageLayouts.Options(rankDirection: rankDirection, precision: precision, maximumNodes: maximumNodes, laysOut: laysOut)
+        let nodes = PageNodes(diagram)
+        let tree = PageTree(diagram, nodes: nodes)
+        let looks = ClosedLook.looks(of: diagram, tree: tree, nodes: nodes)
+        let layouts = try PageLayouts(diagram: diagram, tree: tree, nodes: nodes, looks: looks, options: options)
+        let data = PageData(diagram: diagram, nodes: nodes, tree: tree, looks: looks, layouts: layouts, options: options, palette: palette, theme: theme)
+        // A replay of more contributions than this is left out: its texts would make the page
+        // tens of megabytes (about 300 bytes a contribution).
+        let replay = ledger.flatMap { $0.contributionCount <= Self.maximumReplayContributions ? $0 : nil }
+        var out = TextWriter(capacity: 120 * nodes.count + 300 * (replay?.contributionCount ?? 0) + 40_000)
+        out.write("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        out.write("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
         out.write(diagram.title ?? "mgviz", escaping: .html)
         out.write("</title>\n<style>\n")
         out.write(PackageResources.viewer_css)
-        // The title is drawn in the SVG (and names the tab): the page does not repeat it.
         out.write("</style>\n</head>\n<body class=\"")
         out.write(string: theme.rawValue)
         out.write("\">\n<header>\n")
         out.write(Self.controls)
-        out.write("</header>\n<div id=\"stage\">\n<main id=\"canvas\">\n")
-        // The SVG without its XML prolog and doctype, which are not allowed inside HTML.
-        let text = String(decoding: svg, as: UTF8.self)
-        out.write(string: text.firstRange(of: "<svg").map { String(text[$0.lowerBound...]) } ?? text)
-        out.write("</main>\n<aside id=\"panel\"></aside>\n</div>\n")
-        out.write("<footer id=\"info\">Hover a node for its full-precision data and grad; click one to see its path to the output.</footer>\n")
-        out.write("<script type=\"application/json\" id=\"mgviz-data\">")
-        out.write(scriptData: JSONExporter().exportBytes(diagram))
+        out.write("</header>\n")
+        out.write(Self.stage)
+        out.write("<script type=\"application/json\" id=\"mgviz-page\">")
+        out.write(scriptData: data.bytes())
         out.write("</script>\n<script type=\"application/json\" id=\"mgviz-backward\">")
-        out.write(scriptData: Self.backwardData(ledger, of: diagram, quiz: quiz, tolerance: tolerance, palette: palette))
+        out.write(scriptData: Self.backwardData(
+            replay, of: diagram, quiz: quiz, tolerance: tolerance, palette: palette,
+            leftOut: ledger != nil && replay == nil ? ledger!.contributionCount : nil))
         out.write("</script>\n<script>\n")
         out.write(PackageResources.viewer_js)
-        // A difference's A / B / differences buttons: a script of their own, kept apart from
-        // the viewer's.
-        if diagram.comparison != nil {
-            out.write("</script>\n<script>\n")
-            out.write(PackageResources.difference_js)
-        }
         out.write("</script>\n</body>\n</html>\n")
         return out.finish()
     }
+
+    /// The most contributions a page replays: 20,000 make about 6 MB of texts.
+    package static let maximumReplayContributions = 20_000
 
     /// The replay's data, beside the dump: `{"quiz": false, "tolerance": 0.0001, "palette": null
     /// (or --color grad's: lowest and highest log10|grad|, minimumDepth, and the negative,
@@ -59,7 +68,7 @@ package struct HTMLViewer: Sendable {
     /// "d.grad += f.data * L.grad = -2.0000 * 1.0000 = -2.0000"}]}, …]}`, steps in backward's
     /// order; `"steps": null` without a replay. Texts are at the diagram's precision.
     static func backwardData(
-        _ ledger: BackwardLedger?, of diagram: Diagram, quiz: Bool, tolerance: Double, palette: GradPalette?
+        _ ledger: BackwardLedger?, of diagram: Diagram, quiz: Bool, tolerance: Double, palette: GradPalette?, leftOut: Int? = nil
     ) -> [UInt8] {
         TextWriter.bytes(capacity: 400 * (ledger?.contributionCount ?? 0) + 200) { out in
             out.write(quiz ? "{\"quiz\": true, \"tolerance\": " : "{\"quiz\": false, \"tolerance\": ")
@@ -74,14 +83,20 @@ package struct HTMLViewer: Sendable {
                 number(GradPalette.minimumDepth, &out)
                 let colors = palette.colors
                 for (key, color) in [("negative", colors.negative), ("positive", colors.positive), ("faint", colors.faint), ("dead", colors.dead)] {
-                    out.write(string: ", \"\(key)\": \"\(palette.hex(color))\"")
+                    out.write(string: ", \"\(key)\": \"\(GradPalette.hex(color))\"")
                 }
                 out.write("}")
             } else {
                 out.write(", \"palette\": null")
             }
             guard let ledger else {
-                out.write(", \"steps\": null}")
+                out.write(", \"steps\": null")
+                // A replay too long for a page: how long it would have been.
+                if let leftOut {
+                    out.write(", \"leftOut\": ")
+                    out.write(leftOut)
+                }
+                out.write("}")
                 return
             }
             let id = { (position: Int) in NodeNames.value(at: diagram.nameNumber(at: position)).description }
@@ -132,9 +147,22 @@ package struct HTMLViewer: Sendable {
         out.write("\"")
     }
 
-    /// The header's controls: the replay's (the script removes them from a page without a
-    /// replay), the quiz's button (removed from a page without grads), and the status line.
+    /// The header's controls: the search, the view's, the replay's (the script removes them
+    /// from a page without a replay), the quiz's button (removed from a page without grads), a
+    /// plate's example (shown on a page with a plate), and the status line.
     static let controls: StaticString = """
+        <div id="find" role="search">
+        <input id="search" type="search" placeholder="search ( / )" aria-label="search nodes by name, label, op or group; /regex/ too" autocomplete="off" spellcheck="false" aria-controls="results">
+        <ul id="results" role="listbox" aria-label="matches" hidden></ul>
+        </div>
+        <nav id="view" aria-label="view">
+        <button id="fit" title="Fit the whole graph in view (f)">fit</button>
+        <button id="reset" title="Back to the first view (0)">reset</button>
+        <button id="zoom-out" title="Zoom out (-)" aria-label="zoom out">&#8722;</button>
+        <button id="zoom-in" title="Zoom in (+)" aria-label="zoom in">+</button>
+        <button id="open-all" title="Open every group">open all</button>
+        <button id="close-all" title="Close every group">close all</button>
+        </nav>
         <nav id="replay" aria-label="replay backward">
         <button id="replay-start" class="primary" title="Start backward again: the output's grad is the seed, every other grad 0">replay backward</button>
         <button id="first" title="Jump to the start (Home)" aria-label="jump to the start">|&#9664;</button>
@@ -150,7 +178,27 @@ package struct HTMLViewer: Sendable {
         <label title="On a graph too big to read whole, zoom to each step's nodes (a wheel or a drag turns it off)"><input id="follow" type="checkbox" checked> follow</label>
         </nav>
         <button id="quiz" title="Hide the grads and work them out yourself">quiz</button>
+        <div id="example" hidden>
+        <label for="example-slider">example</label>
+        <input id="example-slider" type="range" min="0" max="0" value="0" aria-label="the plate's example">
+        <input id="example-number" type="number" min="0" max="0" value="0" aria-label="the plate's example, by number">
+        </div>
         <span id="status" role="status"></span>
+
+        """
+
+    /// The graph, the panel beside it (under it on a narrow screen), and the hover line.
+    static let stage: StaticString = """
+        <nav id="crumbs" aria-label="where you are"></nav>
+        <div id="stage">
+        <main id="canvas" tabindex="0" aria-label="the graph: arrow keys pan, + and - zoom, f fits, 0 resets">
+        <svg id="drawing" xmlns="http://www.w3.org/2000/svg" tabindex="-1" aria-label="the graph"></svg>
+        <canvas id="minimap" hidden aria-hidden="true"></canvas>
+        <div id="legend" hidden></div>
+        </main>
+        <aside id="panel"></aside>
+        </div>
+        <footer id="info">Hover a node for its full-precision data and grad; click one to see its path to the output.</footer>
 
         """
 }

@@ -30,6 +30,8 @@ extension Drawing {
         guard let renderFormat = format.renderFormat else {
             return Rendering(bytes: format == .json ? JSONExporter().exportBytes(diagram) : exporter.exportBytes(diagram))
         }
+        // The page lays each container out on its own, and checks each layout's size.
+        if format == .html { return Rendering(bytes: diagram.comparison == nil ? try page(of: diagram) : try differencePage()) }
         guard diagram.nodes.count <= options.maximumNodes else {
             throw .tooManyNodes(count: diagram.nodes.count, maximum: options.maximumNodes, format: format)
         }
@@ -47,12 +49,7 @@ extension Drawing {
             }
             var rendered = Array(try Renderer().render(dot, to: renderFormat))
             if options.theme == .auto { rendered = withDarkModeStyle(rendered) }
-            guard format == .html else { return Rendering(bytes: rendered) }
-            let tolerance = evaluation?.expect?.tolerance ?? DrawOptions.quizTolerance
-            return Rendering(bytes: HTMLViewer().page(
-                svg: rendered, diagram: diagram, ledger: backwardLedger, quiz: options.opensQuiz, tolerance: tolerance,
-                palette: options.coloring == .grad ? GradPalette(diagram, colors: options.theme.colors) : nil,
-                theme: options.theme))
+            return Rendering(bytes: rendered)
         }
         let rendering: Rendering
         do throws(RenderError) {
@@ -63,6 +60,26 @@ extension Drawing {
             throw .render(error)
         }
         return rendering
+    }
+}
+
+extension Drawing {
+    /// The HTML page of `diagram`, this drawing's.
+    private func page(of diagram: Diagram) throws(DrawError) -> [UInt8] {
+        let tolerance = evaluation?.expect?.tolerance ?? DrawOptions.quizTolerance
+        return try HTMLViewer().page(
+            diagram: diagram, ledger: backwardLedger, quiz: options.opensQuiz, tolerance: tolerance,
+            palette: options.coloring == .grad ? GradPalette(diagram, colors: options.theme.colors) : nil,
+            theme: options.theme, rankDirection: options.rankDirection, precision: options.precision,
+            maximumNodes: options.maximumNodes)
+    }
+}
+
+extension Drawing {
+    /// A difference's page: its SVG, drawn as for `-o d.svg`, with buttons that show A, B or
+    /// the differences (`DifferencePage`).
+    private func differencePage() throws(DrawError) -> [UInt8] {
+        DifferencePage().page(svg: try rendered(as: .svg).bytes, diagram: try diagram)
     }
 }
 

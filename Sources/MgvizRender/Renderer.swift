@@ -132,6 +132,16 @@ package struct Renderer: Sendable {
         }
     }
 
+    /// Lays out `dot` and returns where Graphviz put things, without drawing them: the HTML
+    /// page draws its picture itself, from these positions (Graphviz's `plain` output, read).
+    package func positions(_ dot: String) throws(RenderError) -> PlainLayout {
+        let plain = try GraphvizContexts.shared.withContext(for: .builtin, layout: layout) { (context) throws(RenderError) in
+            try GraphvizContexts.render(dot, layout: layout.rawValue, format: "plain", bitmap: nil, context: context).data
+        }
+        guard let read = PlainLayout(plain) else { throw .renderingFailed(format: "plain", messages: ["unreadable output"]) }
+        return read
+    }
+
     /// Lays out `dot` and renders it as PNG within `size`; also returns the resolution used,
     /// which is lower than asked when the cap made it so. Below `size.minimumDotsPerInch` it
     /// throws `RenderError.resolutionTooLow` before drawing anything.

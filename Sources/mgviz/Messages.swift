@@ -223,7 +223,7 @@ extension DrawError {
         case .focus(let error): return error.message
         case .plate(let refusal): return refusal.message
         case .tooManyNodes(let count, let maximum, let format):
-            return "the graph has \(count) nodes, more than --max-nodes \(maximum) allows for a \(format.rawValue) layout (Graphviz slows down on big graphs); write .dot or .json instead, or raise --max-nodes"
+            return "the graph has \(count) nodes, more than --max-nodes \(maximum) allows for a \(format.rawValue) layout (Graphviz slows down on big graphs); draw a part with --focus NAME --depth K, write .dot or .json instead, or raise --max-nodes"
         case .tooCostlyToLayOut(let cost, let canCollapse):
             let wayOut = canCollapse ? "collapse the model with --collapse neurons, " : ""
             return "this graph is likely to take dot over 10 s to lay out: \(cost.graphvizNodes) nodes, layout cost \(cost.score) (at most \(LayoutCost.refusalThreshold)), fan-out reach \(cost.fanOutReach) (at most \(LayoutCost.fanOutReachThreshold)); \(wayOut)draw a part with --focus NAME --depth K, or write .dot or .json"

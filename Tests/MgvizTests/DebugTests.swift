@@ -166,7 +166,7 @@ import Testing
         try Data(#"{"inputs": {"x": 1}, "define": ["y = \#(chain)"]}"#.utf8).write(to: spec)
         let refused = try runMgviz(["big.json", "-o", "big.svg"], in: folder)
         #expect(refused.status == MgvizProcess.ExitStatus.dataError.rawValue)
-        #expect(refused.stderr == "mgviz: error: big.json: the graph has 10001 nodes, more than --max-nodes 10000 allows for a svg layout (Graphviz slows down on big graphs); write .dot or .json instead, or raise --max-nodes\n")
+        #expect(refused.stderr == "mgviz: error: big.json: the graph has 10001 nodes, more than --max-nodes 10000 allows for a svg layout (Graphviz slows down on big graphs); draw a part with --focus NAME --depth K, write .dot or .json instead, or raise --max-nodes\n")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("big.svg").path))
         for format in ["dot", "json"] {
             #expect(try runMgviz(["big.json", "-o", "out.\(format)"], in: folder).status == MgvizProcess.ExitStatus.success.rawValue, "\(format)")

@@ -116,11 +116,12 @@ import Testing
         let result = try runMgviz(["-", "-o", "-", "--format", "html"], stdin: Data(spec.utf8))
         #expect(result.status == MgvizProcess.ExitStatus.success.rawValue)
         let page = output(result)
-        let island = try #require(page.components(separatedBy: "id=\"mgviz-data\">").dropFirst().first?.components(separatedBy: "</script>").first)
+        let island = try #require(page.components(separatedBy: "id=\"mgviz-page\">").dropFirst().first?.components(separatedBy: "</script>").first)
         for forbidden in ["<", ">", "&", "\u{2028}", "\u{2029}"] { #expect(!island.contains(forbidden), "\(forbidden)") }
         #expect(island.contains(#"\u003c!--\u003cscript\u003e \u0026 \u003c/script\u003e \u2028\u2029 \u003e"#))
-        #expect(try Dump(island).title == title)
-        // The dump's, the replay's and the code's.
+        let data = try #require(try JSONSerialization.jsonObject(with: Data(island.utf8)) as? [String: Any])
+        #expect(data["title"] as? String == title)
+        // The page's data, the replay's and the code's.
         #expect(page.components(separatedBy: "</script>").count == 4)
     }
 

@@ -91,12 +91,14 @@ import Testing
         }
     }
 
-    /// The viewer's script finds the SVG's parts by the names NodeNames makes.
+    /// The viewer's script names what it draws as NodeNames names a diagram's parts, the names
+    /// the replay's ledger finds them by.
     @Test func theViewersScriptUsesTheNamesNodeNamesMakes() throws {
         let script = try String(contentsOf: packageRoot.appendingPathComponent("Sources/MgvizKit/Viewer/viewer.js"), encoding: .utf8)
         #expect(script.contains("const opSuffix = \"\(NodeNames.opSuffix)\";"))
-                let page = String(decoding: try lectureL().rendered(as: .html), as: UTF8.self)
-        #expect(page.contains(script) && page.contains("<title>n4_op&#45;&gt;n4</title>"))
+        #expect(script.contains("const idOf = i => \"\(NodeNames.value(at: 0).dropLast())\" + "))
+        let page = String(decoding: try lectureL().rendered(as: .html), as: UTF8.self)
+        #expect(page.contains(script) && page.contains("\"node\": \"\(NodeNames.value(at: 4))\""))
     }
 
     /// A Swift program that draws through MgvizKit keeps its process as it set it up: the

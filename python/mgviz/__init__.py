@@ -5,7 +5,8 @@
     mgviz.dump(loss, "loss.json")          # the mgviz-graph document
     mgviz.draw(loss, "loss.svg", rankdir="TB", color="grad")   # runs the mgviz binary
     mgviz.draw(total_loss, "loss.svg", model=model)   # a batch: one example drawn, as a plate
-    mgviz.show(loss)                       # inline SVG in Jupyter
+    mgviz.show(loss)                       # in Jupyter: the interactive page, inline (and its SVG)
+    mgviz.show(loss, format="svg")         # in Jupyter: the SVG alone
     mgviz.diff(before, loss, "d.svg")      # loss's graph as its difference from before's
     rec = mgviz.Recorder(model=model)      # a training run: rec.record(loss) after each backward,
     rec.save("run.mgviz-run")              # then save it, or draw it: rec.draw("run.html")
@@ -110,12 +111,12 @@ fails. A malformed Value's message says where it is, as a path from the root
 
 from ._errors import MgvizError, MgvizFailed, MgvizNotFound, MgvizTypeError, MgvizValueError
 from ._record import Recorder
-from ._run import Difference, Drawing, diff, draw, find_mgviz, show
+from ._run import Difference, Drawing, Page, diff, draw, find_mgviz, show
 from ._trace import document_text, dump, dumps, trace
 
 __version__ = "0.1.0"
 
 __all__ = [
     "trace", "dump", "dumps", "document_text", "draw", "show", "diff", "find_mgviz", "Recorder",
-    "Drawing", "Difference", "MgvizError", "MgvizTypeError", "MgvizValueError", "MgvizNotFound", "MgvizFailed",
+    "Drawing", "Page", "Difference", "MgvizError", "MgvizTypeError", "MgvizValueError", "MgvizNotFound", "MgvizFailed",
 ]

@@ -1,4 +1,4 @@
-"""Drawing through the mgviz command: draw() writes a file, show() returns an inline SVG.
+"""Drawing through the mgviz command: draw() writes a file, show() returns the page or SVG, inline.
 
 mgviz reads the traced graph on its standard input, so no temporary file's name can reach a
 message, and takes each option as one `--name=value` argument, so that no value (an output
@@ -7,6 +7,7 @@ mgviz says is put back in draw()'s terms, through one table of its options (_OPT
 """
 
 import difflib
+import html as _html
 import os
 import re
 import shutil
@@ -19,7 +20,7 @@ from ._bundle import bundled_binary, environment, is_this_command
 from ._errors import MgvizFailed, MgvizNotFound, MgvizTypeError, MgvizValueError
 from ._trace import NodeLimit, _shown, document_text, traced
 
-__all__ = ["draw", "show", "diff", "Drawing", "Difference", "find_mgviz"]
+__all__ = ["draw", "show", "diff", "Drawing", "Page", "Difference", "find_mgviz"]
 
 _TRACE_KEYWORDS = ("names", "parameters", "title", "model")
 
@@ -149,7 +150,7 @@ def draw(root, path, **options):
     path = os.fsdecode(path)
     # "-" would be mgviz's standard output; for Python it is a file's name, as open() takes it.
     output = os.path.join(os.curdir, path) if path == "-" else path
-    stdout = _draw("mgviz.draw", root, output, options)
+    stdout = _draw("mgviz.draw", root, options, [(output, None)])[0]
     # What mgviz says on success (--check's verdicts, --explain's lines) is passed on.
     if stdout:
         sys.stdout.write(stdout.decode("utf-8", "replace"))
@@ -157,21 +158,33 @@ def draw(root, path, **options):
 
 
 def show(root, **options):
-    """Draw `root`'s graph as SVG and return a Drawing, which Jupyter shows inline. Takes
-    draw()'s keywords, except that the format is SVG."""
-    fmt = options.pop("format", "svg")
-    if fmt not in (None, "svg"):
-        raise MgvizValueError("mgviz.show draws SVG; use mgviz.draw(root, path, format=%r) for %s" % (fmt, fmt))
-    options["format"] = "svg"
-    # mgviz writes the SVG to its standard output, and then its verdicts to standard error.
-    return Drawing(_draw("mgviz.show", root, "-", options).decode("utf-8"))
+    """Show `root`'s graph in Jupyter. By default (format="html") returns a Page: mgviz's
+    interactive page (groups opened on demand, search, the replay and the quiz), which Jupyter
+    shows inline in an iframe whose srcdoc is the page, with the SVG attached for viewers that
+    run no script (GitHub's notebook view). format="svg" returns a Drawing, the SVG alone.
+    Takes draw()'s other keywords."""
+    fmt = options.pop("format", "html")
+    if fmt not in (None, "html", "svg"):
+        raise MgvizValueError("mgviz.show draws the page (html) or SVG; use mgviz.draw(root, path, format=%r) for %s"
+                              % (fmt, fmt))
+    if fmt == "svg":
+        # mgviz writes the SVG to its standard output, and then its verdicts to standard error.
+        return Drawing(_draw("mgviz.show", root, options, [("-", "svg")])[0].decode("utf-8"))
+    page, svg = _draw("mgviz.show", root, options, [("-", "html"), ("-", "svg")])
+    return Page(page.decode("utf-8"), svg.decode("utf-8"))
 
 
-def _draw(caller, root, output, options):
-    """Trace `root` and run mgviz on it, writing `output`; returns what mgviz wrote to its
-    standard output."""
+def _draw(caller, root, options, outputs):
+    """Trace `root` once and run mgviz on it for each of `outputs`, an (output, format) pair:
+    a path or "-", and a format given over `options`' (None keeps theirs); returns what each
+    run wrote to its standard output."""
     trace_kwargs = {name: options.pop(name) for name in _TRACE_KEYWORDS if name in options}
-    arguments = _arguments(caller, options)
+    runs = [(output, options if fmt is None else dict(options, format=fmt)) for output, fmt in outputs]
+    # What explain= prints, the first run prints.
+    runs[1:] = [(output, {name: value for name, value in later.items() if name != "explain"}) for output, later in runs[1:]]
+    # The graph is traced for the first output, whose limits the later ones share.
+    output, options = runs[0]
+    _arguments(caller, options)    # a keyword it cannot take is refused before tracing
     if "\0" in output:
         raise MgvizValueError("%s: the path %s holds a NUL character, which no file name can"
                               % (caller, _shown(output)))
@@ -192,8 +205,9 @@ def _draw(caller, root, output, options):
             "%s: the graph has %s; draw it to a .dot or .json path instead, draw a part with focus=NAME, depth=K, "
             "fold a model's neurons with model=MODEL, collapse=\"neurons\", or raise max_nodes="
             % (caller, size), max_nodes=limit, format=fmt) from None
-    command = [binary, "-", "--output=" + output] + arguments
-    return _run(caller, command, graph.text().encode("utf-8"), options).stdout
+    text = graph.text().encode("utf-8")
+    return [_run(caller, [binary, "-", "--output=" + output] + _arguments(caller, options), text, options).stdout
+            for output, options in runs]
 
 
 def _draw_text(caller, text, path, options):
@@ -488,4 +502,37 @@ class Drawing:
     def save(self, path):
         with open(path, "w", encoding="utf-8", newline="\n") as out:
             out.write(self.svg)
+        return path
+
+
+class Page:
+    """mgviz's interactive HTML page, with the SVG of the same graph. Jupyter shows the page
+    inline, in an iframe whose srcdoc is the page (`_repr_html_`); the bundle carries the SVG
+    too, which viewers that run no script show instead. str() is the page and save(path)
+    writes it."""
+
+    # The page fills its frame (its graph is panned and zoomed inside), so the frame's height
+    # is the view's: a notebook's screen, less the cell around it.
+    HEIGHT = 640
+
+    def __init__(self, html, svg):
+        self.html = html
+        self.svg = svg
+
+    def _repr_html_(self):
+        return ('<iframe srcdoc="%s" style="width: 100%%; height: %dpx; border: 1px solid #ccc" '
+                'title="mgviz: the graph" loading="eager"></iframe>' % (_html.escape(self.html, quote=True), self.HEIGHT))
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/html": self._repr_html_(), "image/svg+xml": self.svg, "text/plain": repr(self)}
+
+    def __str__(self):
+        return self.html
+
+    def __repr__(self):
+        return "<mgviz.Page: %d bytes of HTML, %d of SVG>" % (len(self.html.encode("utf-8")), len(self.svg.encode("utf-8")))
+
+    def save(self, path):
+        with open(path, "w", encoding="utf-8", newline="\n") as out:
+            out.write(self.html)
         return path

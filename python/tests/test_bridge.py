@@ -201,7 +201,7 @@ def test_mgviz_messages_name_keywords(mgviz_binary, tmp_path, monkeypatch):
         # collapse= keeps the bridge from refusing early: mgviz counts, and refuses.
         ({"collapse": "neurons", "max_nodes": 10}, 65,
          "mgviz.draw: the graph has 32 nodes, more than max_nodes=10 allows for a svg layout (Graphviz slows "
-         "down on big graphs); write .dot or .json instead, or raise max_nodes="),
+         "down on big graphs); draw a part with focus=NAME, depth=K, write .dot or .json instead, or raise max_nodes="),
         ({"focus": "nope"}, 64, "mgviz.draw: focus=\"nope\": no node is labelled 'nope' or has that id"),
         ({"depth": 3}, 64, "mgviz.draw: depth= goes with focus=NAME"),
         ({"explain": True, "no_backward": True}, 64, "mgviz.draw: explain=True replays backward: drop no_backward=True"),

@@ -1,5 +1,6 @@
 """draw() and show() through the real mgviz binary ($MGVIZ), and their errors."""
 
+import html
 import json
 import os
 import random
@@ -104,15 +105,37 @@ def test_a_collapsed_model_is_mgviz_own_collapsed_mlp(mgviz_binary, tmp_path, mo
     assert len(nodes(ours)) == 2 + 4 + 4 + 1 + 3
 
 
-def test_show_returns_an_inline_svg(mgviz_binary, monkeypatch):
+def test_show_with_format_svg_returns_an_inline_svg(mgviz_binary, monkeypatch):
     monkeypatch.setenv("MGVIZ", mgviz_binary)
     loss, names = softmax()
-    drawing = mgviz.show(loss, names=names, color="grad")
+    drawing = mgviz.show(loss, names=names, color="grad", format="svg")
     svg = drawing._repr_svg_()
     assert svg.startswith("<?xml") and "<svg" in svg and "x2" in svg
     assert str(drawing) == svg and "bytes of SVG" in repr(drawing)
-    with pytest.raises(ValueError, match="draws SVG"):
+    with pytest.raises(ValueError, match="draws the page \\(html\\) or SVG"):
         mgviz.show(loss, format="png")
+
+
+def test_show_returns_the_page_in_an_iframe_with_the_svg(mgviz_binary, monkeypatch, tmp_path):
+    monkeypatch.setenv("MGVIZ", mgviz_binary)
+    loss, names = softmax()
+    page = mgviz.show(loss, names=names, color="grad")
+    assert isinstance(page, mgviz.Page)
+    # The same page and SVG as draw() writes.
+    mgviz.draw(loss, tmp_path / "softmax.html", names=names, color="grad")
+    mgviz.draw(loss, tmp_path / "softmax.svg", names=names, color="grad")
+    assert str(page) == (tmp_path / "softmax.html").read_text(encoding="utf-8")
+    assert page.svg == (tmp_path / "softmax.svg").read_text(encoding="utf-8")
+    bundle = page._repr_mimebundle_()
+    assert sorted(bundle) == ["image/svg+xml", "text/html", "text/plain"] and bundle["image/svg+xml"] == page.svg
+    frame = bundle["text/html"]
+    assert frame.startswith('<iframe srcdoc="') and 'height: 640px' in frame and frame.endswith("></iframe>")
+    # The srcdoc attribute holds the whole page, escaped: no quote ends it early.
+    srcdoc = frame[len('<iframe srcdoc="'):frame.index('" style=')]
+    assert '"' not in srcdoc and html.unescape(srcdoc) == str(page)
+    assert "bytes of HTML" in repr(page)
+    assert page.save(tmp_path / "again.html") == tmp_path / "again.html"
+    assert (tmp_path / "again.html").read_text(encoding="utf-8") == str(page)
 
 
 def test_a_missing_binary(tmp_path, monkeypatch):

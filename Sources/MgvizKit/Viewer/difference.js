@@ -1,6 +1,6 @@
 "use strict";
-// A difference's page (mgviz diff A B -o d.html): buttons that show A, B or the differences.
-// It runs after viewer.js, in its own scope, and reads only the SVG and the dump's
+// A difference's page (mgviz diff A B -o d.html, DifferencePage.swift): the difference's SVG
+// and buttons that show A, B or the differences. It reads only the SVG and the dump's
 // "difference" (docs/diff.md): B's nodes marked "added", A's removed nodes drawn under
 // NodeNames.removed's names (a4, a4_op), and the edges found only in A or only in B.
 (() => {
@@ -37,10 +37,8 @@
       const lead = before.match(/^\S+\s/)?.[0] ?? "";
       t.textContent = view === "a" ? before : view === "b" ? lead + after : both;
     }
-    for (const button of nav.querySelectorAll("button")) {
-      button.setAttribute("aria-pressed", String(button.value === view));
-      button.classList.toggle("primary", button.value === view);
-    }
+    for (const button of nav.querySelectorAll("button")) button.setAttribute("aria-pressed", String(button.value === view));
+    document.getElementById("status").textContent = view === "a" ? "A" : view === "b" ? "B" : "B with its changes from A";
   }
   const nav = document.createElement("nav");
   nav.id = "difference-views";
@@ -57,4 +55,5 @@
   }
   document.querySelector("header").prepend(nav);
   show("both");
+  document.body.dataset.ready = "true";
 })();

@@ -38,4 +38,5 @@
     a.addEventListener("click", event => { event.preventDefault(); show(Number(a.dataset.step)); });
   }
   show(Number(slider.value));
+  document.body.dataset.ready = "true";
 })();
