@@ -90,9 +90,10 @@ package struct DOTExporter: Sendable {
         }
         let focusLine = diagram.focus.map { focusDescription($0, in: diagram) }
         let plateLine = diagram.plate.map(plateDescription)
-        if diagram.title != nil || focusLine != nil || plateLine != nil {
+        let differenceLine = diagram.comparison.map(differenceDescription)
+        if diagram.title != nil || focusLine != nil || plateLine != nil || differenceLine != nil {
             out.write(", label=\"")
-            out.write([diagram.title, plateLine, focusLine].compactMap { $0 }.joined(separator: "\n"), escaping: .dotString)
+            out.write([diagram.title, differenceLine, plateLine, focusLine].compactMap { $0 }.joined(separator: "\n"), escaping: .dotString)
             out.write("\", labelloc=t, fontsize=16")
         }
         out.write("];\n")
@@ -148,6 +149,9 @@ package struct DOTExporter: Sendable {
                 out.write(name)
                 out.write(NodeNames.opSuffix)
                 if isPower { out.write(k == operands.lowerBound ? " [label=\"base\", fontsize=9]" : " [label=\"exponent\", fontsize=9]") }
+                if diagram.comparison?.edgesOnlyInB.contains(Int32(k)) == true {
+                    out.write(string: " [color=\"\(DifferenceShades.added.hex)\", penwidth=2]")
+                }
                 // A note is a head label: one edge label anywhere doubles every rank of dot's
                 // layout (the demo's plate: 0.3 s to 1.5 s), and a head label is placed after it.
                 if let note = diagram.edgeNotes[Int32(k)] {
@@ -165,6 +169,7 @@ package struct DOTExporter: Sendable {
             out.write(";\n")
         }
         if let focus = diagram.focus { writeCuts(focus, of: diagram, &out) }
+        if let comparison = diagram.comparison { writeRemoved(comparison, of: diagram, &out) }
         if let fill { out.write(string: fill.legend()) }
         out.write("}\n")
     }
@@ -192,12 +197,15 @@ package struct DOTExporter: Sendable {
 
     /// `focus on n12 'h' within 2 ops: 17 of 65481 nodes`, under the title.
     private func focusDescription(_ focus: Focus, in diagram: Diagram) -> String {
+        guard focus.center >= 0 else {
+            return "only the changes and what lies within \(counted(focus.depth, "op")) of them: \(diagram.count) of \(counted(focus.totalNodes, "node"))"
+        }
         let id = NodeNames.value(at: diagram.nameNumber(at: focus.center)), label = diagram.label(at: focus.center)
         let name = label.isEmpty ? id : "\(id) '\(label)'"
         return "focus on \(name) within \(counted(focus.depth, "op")): \(diagram.count) of \(counted(focus.totalNodes, "node"))"
     }
 
-    private func counted(_ count: Int, _ noun: String) -> String { count == 1 ? "1 \(noun)" : "\(count) \(noun)s" }
+    func counted(_ count: Int, _ noun: String) -> String { count == 1 ? "1 \(noun)" : "\(count) \(noun)s" }
 
     /// What the numbers mean, under the title of a plate: the drawing never mixes one
     /// example's numbers with the batch's without saying so.
@@ -268,14 +276,25 @@ package struct DOTExporter: Sendable {
     private func writeNode(
         _ index: Int, _ name: NodeNames.Name, of diagram: Diagram, fill: GradPalette?, depth: Int, _ out: inout TextWriter
     ) {
-        let data = diagram.data(at: index), grad = diagram.grad(at: index), label = diagram.label(at: index)
+        let data = diagram.data(at: index), grad = diagram.grad(at: index)
         let problems = diagram.problems(at: index)
         let text = diagram.foldTexts.isEmpty ? nil : diagram.foldTexts[Int32(index)]
+        // A difference draws what A had beside B's: numbers, label, op.
+        let compared = diagram.comparison.map { Compared($0, at: index, data: data, grad: grad) }
+        let label = compared?.label(diagram.label(at: index)) ?? diagram.label(at: index)
         out.writeIndent(depth)
         out.write(name)
         out.write(" [shape=record, fillcolor=\"")
         let colors = theme.colors
-        if text?.isDead == true {
+        if let compared {
+            if let shade = compared.shade {
+                out.write(color: shade)
+                out.write("\", fontcolor=\"")
+                out.write(shade.textColor)
+            } else {
+                out.write(string: colors.value)
+            }
+        } else if text?.isDead == true {
             // Dead for every example: grey, as --color grad draws a dead node.
             out.write(color: colors.dead)
             out.write("\", fontcolor=\"")
@@ -293,13 +312,17 @@ package struct DOTExporter: Sendable {
             out.write(", color=\"")
             out.write(string: colors.alarm)
             out.write("\", penwidth=3")
-        } else if fill != nil && index == diagram.output {
+        } else if compared?.isReshaped == true {
+            out.write(string: ", color=\"\(DifferenceShades.reshaped.hex)\", penwidth=3")
+        } else if (fill != nil || compared != nil) && index == diagram.output {
             out.write(", color=\"")
             out.write(string: colors.outputOutline)
             out.write("\", penwidth=3")
         }
         out.write(", label=\"{")
-        writeLines(label, data, grad, problems, text, &out, separator: "|", escape: .recordField, exact: false)
+        writeLines(
+            label, data, grad, problems, text, &out, separator: "|", escape: .recordField, exact: false, before: compared?.before,
+            mark: compared?.mark)
         out.write("}\", tooltip=\"")
         // The tooltip names the node by its id too, as --explain and the page's panel do.
         if label.isEmpty {
@@ -311,10 +334,12 @@ package struct DOTExporter: Sendable {
             out.write(")")
         }
         out.write("\\n")
-        writeLines("", data, grad, problems, text, &out, separator: "\\n", escape: .dotString, exact: true)
+        writeLines(
+            "", data, grad, problems, text, &out, separator: "\\n", escape: .dotString, exact: true, before: compared?.before,
+            mark: compared?.mark)
         out.write("\"];\n")
         guard diagram.isOp(at: index) else { return }
-        let op = diagram.opName(at: index)
+        let op = compared?.op(diagram.opName(at: index)) ?? diagram.opName(at: index)
         out.writeIndent(depth)
         out.write(name)
         out.write(NodeNames.opSuffix)
@@ -327,7 +352,7 @@ package struct DOTExporter: Sendable {
         out.write("\"];\n")
     }
 
-    private func kindFill(_ kind: NodeKind, isOutput: Bool, _ colors: Theme.Colors) -> String {
+    func kindFill(_ kind: NodeKind, isOutput: Bool, _ colors: Theme.Colors) -> String {
         if isOutput { return colors.output }
         switch kind {
         case .input: return colors.input
@@ -339,17 +364,28 @@ package struct DOTExporter: Sendable {
 
     /// A node's lines: its label, data, grad and what a check wanted. The record shows the
     /// numbers rounded (` 2.0000`); the tooltip shows them exactly (` = 2.0`). Numbers need no
-    /// escaping: digits, '-', '.', and spelled-out NaN and Infinity.
-    private func writeLines(
+    /// escaping: digits, '-', '.', and spelled-out NaN and Infinity. In a difference, a number
+    /// that changed shows what it was (`before`: ` 0.0418 → 0.8390`), and `mark` says what
+    /// else did (`only in B`).
+    func writeLines(
         _ label: String, _ data: Double, _ grad: Double?, _ problems: [Diagram.Problem], _ text: Diagram.FoldText?,
-        _ out: inout TextWriter, separator: StaticString, escape: TextWriter.Escape, exact: Bool
+        _ out: inout TextWriter, separator: StaticString, escape: TextWriter.Escape, exact: Bool,
+        before: (data: Double?, grad: Double?)? = nil, mark: String? = nil
     ) {
-        func number(_ x: Double) {
+        func number(_ x: Double, was: Double? = nil) {
             if exact {
                 out.write(" = ")
+                if let was {
+                    out.write(exact: was)
+                    out.write(" → ")
+                }
                 out.write(exact: x)
             } else {
                 out.write(" ")
+                if let was {
+                    out.write(drawn: was, decimals: precision)
+                    out.write(" → ")
+                }
                 out.write(drawn: x, decimals: precision)
             }
         }
@@ -365,11 +401,11 @@ package struct DOTExporter: Sendable {
             }
         } else {
             out.write("data")
-            number(data)
+            number(data, was: before?.data)
             if let grad {
                 out.write(separator)
                 out.write("grad")
-                number(grad)
+                number(grad, was: before?.grad)
             }
         }
         for note in text?.notes ?? [] {
@@ -380,6 +416,10 @@ package struct DOTExporter: Sendable {
             out.write(separator)
             out.write(problem.kind.label, escaping: escape)
             number(problem.value)
+        }
+        if let mark {
+            out.write(separator)
+            out.write(mark, escaping: escape)
         }
     }
 }
