@@ -44,6 +44,8 @@ scripts/wheel-test.sh
 # into docs/ (where a block in docs/ writes by default too): they are current.
 "$mgviz" README.md docs/*.md --out-dir docs --check
 python3 scripts/browser-test.py "$mgviz" .build/viewer-screenshots
+python3 scripts/browser-test-diff.py "$mgviz" .build/viewer-screenshots/diff
+python3 scripts/browser-test-timeline.py "$mgviz" .build/viewer-screenshots/timeline
 scripts/python-test.sh "$mgviz"
 swift test --disable-xctest
 if [ "$(git status --porcelain 2>&1 || true)" != "$checkout_before" ]; then

@@ -88,7 +88,7 @@ package struct DOTExporter: Sendable {
             out.write(string: text)
             out.write("\"")
         }
-        let lines = [diagram.title].compactMap { $0 } + diagram.descriptionLines
+        let lines = [diagram.title, diagram.comparison.map(differenceDescription)].compactMap { $0 } + diagram.descriptionLines
         if !lines.isEmpty {
             out.write(", label=\"")
             out.write(lines.joined(separator: "\n"), escaping: .dotString)
@@ -148,6 +148,9 @@ package struct DOTExporter: Sendable {
                 out.write(name)
                 out.write(NodeNames.opSuffix)
                 if isPower { out.write(k == operands.lowerBound ? " [label=\"base\", fontsize=9]" : " [label=\"exponent\", fontsize=9]") }
+                if diagram.comparison?.edgesOnlyInB.contains(Int32(k)) == true {
+                    out.write(string: " [color=\"\(DifferenceShades.added.hex)\", penwidth=2]")
+                }
                 // A note is a head label: one edge label anywhere doubles every rank of dot's
                 // layout (the demo's plate: 0.3 s to 1.5 s), and a head label is placed after it.
                 if let note = diagram.edgeNotes[Int32(k)] {
@@ -165,6 +168,7 @@ package struct DOTExporter: Sendable {
             out.write(";\n")
         }
         if let focus = diagram.focus { writeCuts(focus, of: diagram, &out) }
+        if let comparison = diagram.comparison { writeRemoved(comparison, of: diagram, &out) }
         if let fill { out.write(string: fill.legend()) }
         out.write("}\n")
     }
@@ -261,11 +265,22 @@ package struct DOTExporter: Sendable {
         let drawnName = Self.drawnName(at: index, names)
         let problems = diagram.problems(at: index)
         let text = diagram.foldTexts.isEmpty ? nil : diagram.foldTexts[Int32(index)]
+        // A difference draws what A had beside B's: numbers, label, op.
+        let compared = diagram.comparison.map { Compared($0, at: index, data: data, grad: grad) }
+        let label = compared?.label(drawnName) ?? drawnName
         out.writeIndent(depth)
         out.write(name)
         out.write(" [shape=record, fillcolor=\"")
         let colors = theme.colors
-        if text?.isDead == true {
+        if let compared {
+            if let shade = compared.shade {
+                out.write(color: shade)
+                out.write("\", fontcolor=\"")
+                out.write(shade.textColor)
+            } else {
+                out.write(string: colors.value)
+            }
+        } else if text?.isDead == true {
             // Dead for every example: grey, as --color grad draws a dead node.
             out.write(color: colors.dead)
             out.write("\", fontcolor=\"")
@@ -283,23 +298,29 @@ package struct DOTExporter: Sendable {
             out.write(", color=\"")
             out.write(string: colors.alarm)
             out.write("\", penwidth=3")
-        } else if fill != nil && index == diagram.output {
+        } else if compared?.isReshaped == true {
+            out.write(string: ", color=\"\(DifferenceShades.reshaped.hex)\", penwidth=3")
+        } else if (fill != nil || compared != nil) && index == diagram.output {
             out.write(", color=\"")
             out.write(string: colors.outputOutline)
             out.write("\", penwidth=3")
         }
         out.write(", label=\"{")
-        writeLines(drawnName, data, grad, problems, text, &out, separator: "|", escape: .recordField, exact: false)
+        writeLines(
+            label, data, grad, problems, text, &out, separator: "|", escape: .recordField, exact: false, before: compared?.before,
+            mark: compared?.mark)
         out.write("}\", tooltip=\"")
         // The tooltip has the name, then the id, which no learner needs but a bug report may.
         out.write(drawnName, escaping: .dotString)
         out.write("\\n")
         out.write(name)
         out.write("\\n")
-        writeLines("", data, grad, problems, text, &out, separator: "\\n", escape: .dotString, exact: true)
+        writeLines(
+            "", data, grad, problems, text, &out, separator: "\\n", escape: .dotString, exact: true, before: compared?.before,
+            mark: compared?.mark)
         out.write("\"];\n")
         guard diagram.isOp(at: index) else { return }
-        let op = diagram.opName(at: index)
+        let op = compared?.op(diagram.opName(at: index)) ?? diagram.opName(at: index)
         out.writeIndent(depth)
         out.write(name)
         out.write(NodeNames.opSuffix)
@@ -320,7 +341,7 @@ package struct DOTExporter: Sendable {
         }
     }
 
-    private func kindFill(_ kind: NodeKind, isOutput: Bool, _ colors: Theme.Colors) -> String {
+    func kindFill(_ kind: NodeKind, isOutput: Bool, _ colors: Theme.Colors) -> String {
         if isOutput { return colors.output }
         switch kind {
         case .input: return colors.input
@@ -332,17 +353,28 @@ package struct DOTExporter: Sendable {
 
     /// A node's lines: its label, data, grad and what a check wanted. The record shows the
     /// numbers rounded (` 2.0000`); the tooltip shows them exactly (` = 2.0`). Numbers need no
-    /// escaping: digits, '-', '.', and spelled-out NaN and Infinity.
-    private func writeLines(
+    /// escaping: digits, '-', '.', and spelled-out NaN and Infinity. In a difference, a number
+    /// that changed shows what it was (`before`: ` 0.0418 → 0.8390`), and `mark` says what
+    /// else did (`only in B`).
+    func writeLines(
         _ label: String, _ data: Double, _ grad: Double?, _ problems: [Diagram.Problem], _ text: Diagram.FoldText?,
-        _ out: inout TextWriter, separator: StaticString, escape: TextWriter.Escape, exact: Bool
+        _ out: inout TextWriter, separator: StaticString, escape: TextWriter.Escape, exact: Bool,
+        before: (data: Double?, grad: Double?)? = nil, mark: String? = nil
     ) {
-        func number(_ x: Double) {
+        func number(_ x: Double, was: Double? = nil) {
             if exact {
                 out.write(" = ")
+                if let was {
+                    out.write(exact: was)
+                    out.write(" → ")
+                }
                 out.write(exact: x)
             } else {
                 out.write(" ")
+                if let was {
+                    out.write(drawn: was, decimals: precision)
+                    out.write(" → ")
+                }
                 out.write(drawn: x, decimals: precision)
             }
         }
@@ -358,11 +390,11 @@ package struct DOTExporter: Sendable {
             }
         } else {
             out.write("data")
-            number(data)
+            number(data, was: before?.data)
             if let grad {
                 out.write(separator)
                 out.write("grad")
-                number(grad)
+                number(grad, was: before?.grad)
             }
         }
         for note in text?.notes ?? [] {
@@ -373,6 +405,10 @@ package struct DOTExporter: Sendable {
             out.write(separator)
             out.write(problem.kind.label, escaping: escape)
             number(problem.value)
+        }
+        if let mark {
+            out.write(separator)
+            out.write(mark, escaping: escape)
         }
     }
 }
@@ -490,8 +526,12 @@ extension Diagram {
         [plate.map(plateDescription), focus.map(focusDescription)].compactMap { $0 }
     }
 
-    /// `focus on h within 2 ops: 17 of 65481 nodes`, under the title.
+    /// `focus on h within 2 ops: 17 of 65481 nodes`, under the title; or, for a difference's
+    /// changes, `only the changes and what lies within 1 op of them: 12 of 120 nodes`.
     fileprivate func focusDescription(_ focus: Focus) -> String {
+        guard focus.center >= 0 else {
+            return "only the changes and what lies within \(counted(focus.depth, "op")) of them: \(count) of \(counted(focus.totalNodes, "node"))"
+        }
         let name = valueNames.name(at: focus.center)
         return "focus on \(name) within \(counted(focus.depth, "op")): \(count) of \(counted(focus.totalNodes, "node"))"
     }
@@ -504,7 +544,7 @@ extension Diagram {
 }
 
 /// `1 op`, `2 ops`.
-private func counted(_ count: Int, _ noun: String) -> String { count == 1 ? "1 \(noun)" : "\(count) \(noun)s" }
+func counted(_ count: Int, _ noun: String) -> String { count == 1 ? "1 \(noun)" : "\(count) \(noun)s" }
 
 extension TextWriter {
     /// Two spaces for each level of nesting.

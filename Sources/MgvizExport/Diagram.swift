@@ -213,6 +213,9 @@ public struct Diagram: Sendable {
     package internal(set) var plate: Plate?
     /// How far the model's groups were folded, when they were (see `collapsing(_:)`).
     package var collapseLevel: CollapseLevel?
+    /// Set when this is a difference: B compared with an earlier diagram, A (see
+    /// `difference(from:tolerance:)`).
+    package internal(set) var comparison: Comparison?
 
     /// What an edge says besides its direction.
     package enum EdgeNote: Sendable, Equatable {
@@ -272,6 +275,7 @@ public struct Diagram: Sendable {
         focus = nil
         plate = nil
         collapseLevel = nil
+        comparison = nil
         groups = []
         codes = []
         kinds = []
@@ -549,8 +553,10 @@ public struct Diagram: Sendable {
     /// each with the index in `operandList` of the edge it was, if it was one, so that the
     /// edge keeps its note. Every column and table follows its nodes, a plate keeps the
     /// members kept, and each kept node remembers its position in the base diagram; names,
-    /// output and focus are left to the caller.
-    func keeping(_ kept: [Int], operands: (Int, (Int32, Int?) -> Void) -> Void) -> Diagram {
+    /// output and focus are left to the caller. A difference keeps its comparison for the
+    /// nodes kept, and the removed nodes `keptRemoved` says: none without it (a focus says
+    /// which; views that fold or cut examples are made before graphs are compared).
+    func keeping(_ kept: [Int], keptRemoved: [Bool]? = nil, operands: (Int, (Int32, Int?) -> Void) -> Void) -> Diagram {
         var part = Diagram(title: title, showsGrads: showsGrads, capacity: kept.count)
         part.groups = groups
         part.collapseLevel = collapseLevel
@@ -559,12 +565,18 @@ public struct Diagram: Sendable {
         part.output = -1
         var newPosition: [Int32: Int32] = [:]
         let sparse = !problemsAt.isEmpty || plate != nil || !foldedMembers.isEmpty || !foldTexts.isEmpty || !foldUses.isEmpty
+            || comparison != nil
         var list: [Int32] = []
+        // For a difference: B's edges that A lacks, at their new indices.
+        var edgesOnlyInB = Set<Int32>()
         for (position, index) in kept.enumerated() {
             list.removeAll(keepingCapacity: true)
             operands(index) { operand, edge in
                 if let edge, let note = edgeNotes[Int32(edge)] {
                     part.edgeNotes[Int32(part.operandList.count + list.count)] = note
+                }
+                if let edge, comparison?.edgesOnlyInB.contains(Int32(edge)) == true {
+                    edgesOnlyInB.insert(Int32(part.operandList.count + list.count))
                 }
                 list.append(operand)
             }
@@ -587,6 +599,8 @@ public struct Diagram: Sendable {
             if let position = newPosition[index] { part.foldUses[position] = uses }
         }
         if let plate { part.plate = plate.keeping { newPosition[$0] } }
+        part.comparison = comparison?.keeping(
+            kept, newPosition: { newPosition[$0] }, edgesOnlyInB: edgesOnlyInB, keptRemoved: keptRemoved)
         if part.groupOf.contains(where: { $0 >= 0 }) == false { part.groupOf = [] }
         part.basePositions = kept.map { index in basePositions.map { $0[index] } ?? Int32(index) }
         return part
@@ -695,5 +709,6 @@ extension Diagram: Equatable {
             && a.foldedMembers == b.foldedMembers && a.foldTexts == b.foldTexts && a.foldUses == b.foldUses && a.groupOf == b.groupOf
             && a.problemsAt == b.problemsAt && a.edgeNotes == b.edgeNotes && a.plate == b.plate && a.collapseLevel == b.collapseLevel
             && a.nameNumbers == b.nameNumbers && a.keptNames == b.keptNames && a.basePositions == b.basePositions
+            && a.comparison == b.comparison
     }
 }

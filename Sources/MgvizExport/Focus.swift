@@ -1,6 +1,7 @@
 /// What `--focus NAME --depth K` kept of a bigger diagram, and where it cut.
 package struct Focus: Sendable, Equatable {
-    /// The node focused on, as a position in the focused diagram.
+    /// The node focused on, as a position in the focused diagram; -1 for a difference's
+    /// changes (`focusingOnChanges(depth:)`).
     package var center: Int
     package var depth: Int
     /// How many nodes the whole diagram has.
@@ -91,20 +92,51 @@ extension Diagram {
     /// computed from and what uses it. Data and grads stay as they were in the whole diagram.
     package func focusing(on center: Int, depth: Int) -> Diagram {
         precondition((0..<count).contains(center) && depth >= 0)
+        return focusing(around: [center], center: center, depth: depth)
+    }
+
+    /// For a difference: only what changed (nodes added, removed, changed in number, op, label
+    /// or operands) and the nodes within `depth` ops of it, as `focusing(on:depth:)` keeps
+    /// them around one node. Nothing, where nothing changed.
+    package func focusingOnChanges(depth: Int) -> Diagram {
+        precondition(depth >= 0)
+        guard let comparison else { preconditionFailure("only a difference has changes") }
+        let changed = (0..<count).filter { !comparison.marks[$0].isEmpty } + comparison.removed.indices.map { count + $0 }
+        return focusing(around: changed, center: -1, depth: depth)
+    }
+
+    /// The nodes within `depth` ops of `centers`, positions in the diagram or, past its nodes,
+    /// in a difference's removed nodes, which count as nodes and edges as B's do.
+    private func focusing(around centers: [Int], center: Int, depth: Int) -> Diagram {
         let count = self.count
         let results = Results(of: self)
         func resultsOf(_ index: Int) -> ArraySlice<Int32> { results[index] }
+        // A difference's edges of A that B lacks join its nodes and the removed ones.
+        let removedCount = comparison?.removed.count ?? 0
+        var linksInA = [[Int]](repeating: [], count: comparison == nil ? 0 : count + removedCount)
+        for edge in comparison?.edgesOnlyInA ?? [] {
+            func index(_ end: Comparison.End) -> Int {
+                switch end {
+                case .node(let position): return Int(position)
+                case .removed(let removed): return count + Int(removed)
+                }
+            }
+            linksInA[index(edge.from)].append(index(edge.to))
+            linksInA[index(edge.to)].append(index(edge.from))
+        }
 
         // Breadth first over operands and results together: the distance in ops.
-        var distance = [Int](repeating: -1, count: count)
-        distance[center] = 0
-        var queue = [center]
+        var distance = [Int](repeating: -1, count: count + removedCount)
+        for center in centers { distance[center] = 0 }
+        var queue = centers
         var head = 0
         while head < queue.count {
             let index = queue[head]
             head += 1
             guard distance[index] < depth else { continue }
-            for neighbour in Array(operands(of: index)) + resultsOf(index).map(Int.init) where distance[neighbour] < 0 {
+            var neighbours = linksInA.isEmpty ? [] : linksInA[index]
+            if index < count { neighbours += Array(operands(of: index)) + resultsOf(index).map(Int.init) }
+            for neighbour in neighbours where distance[neighbour] < 0 {
                 distance[neighbour] = distance[index] + 1
                 queue.append(neighbour)
             }
@@ -129,7 +161,8 @@ extension Diagram {
             cuts.map { ($0.cut.side, $0.from) }, outside: newPosition, results: resultsOf)
 
         // Only the kept edges.
-        var focused = keeping(kept) { index, append in
+        let keptRemoved = comparison.map { _ in (0..<removedCount).map { distance[count + $0] >= 0 } }
+        var focused = keeping(kept, keptRemoved: keptRemoved) { index, append in
             for (edge, operand) in zip(operandRange(of: index), operands(of: index)) where newPosition[operand] >= 0 {
                 append(Int32(newPosition[operand]), edge)
             }
@@ -142,7 +175,7 @@ extension Diagram {
         // The output keeps its marking if it is kept; -1 when it lies beyond the focus.
         focused.output = output >= 0 ? newPosition[output] : -1
         focused.focus = Focus(
-            center: newPosition[center], depth: depth, totalNodes: count,
+            center: center >= 0 ? newPosition[center] : -1, depth: depth, totalNodes: count,
             cuts: zip(cuts, counts).map { cut, count in
                 var cut = cut.cut
                 cut.nodesBeyond = count

@@ -58,9 +58,7 @@ package struct GradPalette {
         return Color(mix(faint.r, end.r), mix(faint.g, end.g), mix(faint.b, end.b))
     }
 
-    package static func hex(_ c: Color) -> String {
-        "#" + [c.r, c.g, c.b].map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
-    }
+    package static func hex(_ c: Color) -> String { c.hex }
 
     /// The legend's title.
     package static let legendTitle = "grad colour (log scale)"

@@ -100,6 +100,7 @@ package struct JSONExporter: Sendable {
             out.write(",\n \"collapse\": \"neurons\"")
         }
         if let focus = diagram.focus { write(focus, of: diagram, &out) }
+        if let comparison = diagram.comparison { write(comparison, of: diagram, &out) }
         out.write("}\n")
     }
 
@@ -206,9 +207,14 @@ package struct JSONExporter: Sendable {
     /// `"focus": {"center": "n3", "depth": 2, "totalNodes": 1000000, "cuts": [{"node": "n0",
     /// "side": "operands", "edges": 1, "nodesBeyond": 999990}]}`
     private func write(_ focus: Focus, of diagram: Diagram, _ out: inout TextWriter) {
-        out.write(",\n \"focus\": {\"center\": \"")
-        out.write(node: focus.center, of: diagram)
-        out.write("\", \"depth\": ")
+        // A focus on a difference's changes has no one center.
+        if focus.center >= 0 {
+            out.write(",\n \"focus\": {\"center\": \"")
+            out.write(node: focus.center, of: diagram)
+            out.write("\", \"depth\": ")
+        } else {
+            out.write(",\n \"focus\": {\"center\": null, \"depth\": ")
+        }
         out.write(focus.depth)
         out.write(", \"totalNodes\": ")
         out.write(focus.totalNodes)
@@ -222,6 +228,170 @@ package struct JSONExporter: Sendable {
             out.write(cut.edges)
             out.write(", \"nodesBeyond\": ")
             if let count = cut.nodesBeyond { out.write(count) } else { out.write("null") }
+            out.write("}")
+        }
+        out.write("]}")
+    }
+
+    /// `"difference": {"tolerance": 1e-05, "a": {"title": …, "nodes": 14, "output": "n13"},
+    /// "summary": {…}, "nodes": [{"id": "n0", "marks": [], "change": 0.0, "shade": null, "a":
+    /// {"id": "n0", "label": "x", "op": "", "data": …, "grad": …}}, …], "removed": [{"id":
+    /// "a7", "a": "n7", …}],
+    /// "edgesOnlyInA": [{"from": "n3", "to": "a7"}, …], "edgesOnlyInB": […]}`: with the
+    /// nodes and edges, what a reader needs to show A, B or the difference (docs/diff.md).
+    private func write(_ comparison: Comparison, of diagram: Diagram, _ out: inout TextWriter) {
+        out.write(",\n \"difference\": {\"tolerance\": ")
+        number(comparison.tolerance, &out)
+        out.write(", \"a\": {\"title\": ")
+        if let title = comparison.titleOfA { quoted(title, &out) } else { out.write("null") }
+        out.write(", \"nodes\": ")
+        out.write(comparison.nodesInA)
+        out.write(", \"output\": ")
+        if comparison.outputOfA >= 0 { quoted(NodeNames.value(at: Int(comparison.outputOfA)), &out) } else { out.write("null") }
+        out.write("},\n \"summary\": ")
+        write(comparison.summary, &out)
+        out.write(",\n \"nodes\": [")
+        let markNames: [(Comparison.Marks, StaticString)] = [
+            (.added, "\"added\""), (.opChanged, "\"opChanged\""), (.renamed, "\"renamed\""), (.rewired, "\"rewired\""),
+            (.numbersChanged, "\"numbersChanged\""),
+        ]
+        for index in 0..<diagram.count {
+            if out.failed { return }
+            out.write(index == 0 ? "\n  {\"id\": \"" : ",\n  {\"id\": \"")
+            out.write(diagram.name(at: index))
+            out.write("\", \"marks\": [")
+            var first = true
+            for (mark, name) in markNames where comparison.marks[index].contains(mark) {
+                if !first { out.write(", ") }
+                first = false
+                out.write(name)
+            }
+            let counterpart = comparison.counterparts[index]
+            guard counterpart >= 0 else {
+                out.write("], \"change\": null, \"shade\": null, \"a\": null}")
+                continue
+            }
+            let change = comparison.change(at: index, data: diagram.data(at: index), grad: diagram.grad(at: index))
+            out.write("], \"change\": ")
+            number(change, &out)
+            out.write(", \"shade\": ")
+            if comparison.marks[index].contains(.numbersChanged) { out.write(Comparison.shade(of: change)) } else { out.write("null") }
+            // A's node as A has it: its label and op are B's unless they changed.
+            out.write(", \"a\": {\"id\": ")
+            quoted(NodeNames.value(at: Int(counterpart)), &out)
+            out.write(", \"label\": ")
+            quoted(comparison.labelsInA[Int32(index)] ?? diagram.label(at: index), &out)
+            out.write(", \"op\": ")
+            quoted(comparison.opsInA[Int32(index)] ?? (diagram.isOp(at: index) ? diagram.opName(at: index) : ""), &out)
+            out.write(", \"data\": ")
+            number(comparison.dataInA[index], &out)
+            out.write(", \"grad\": ")
+            if comparison.gradsInA.isEmpty { out.write("null") } else { number(comparison.gradsInA[index], &out) }
+            out.write("}}")
+        }
+        out.write("],\n \"removed\": [")
+        for (index, node) in comparison.removed.enumerated() {
+            out.write(index == 0 ? "\n  {\"id\": " : ",\n  {\"id\": ")
+            quoted(NodeNames.removed(at: Int(node.nameNumber)), &out)
+            out.write(", \"a\": ")
+            quoted(NodeNames.value(at: Int(node.nameNumber)), &out)
+            out.write(", \"label\": ")
+            quoted(node.label, &out)
+            out.write(", \"op\": ")
+            quoted(node.op, &out)
+            out.write(", \"kind\": \"")
+            out.write(node.kind.name)
+            out.write("\", \"data\": ")
+            number(node.data, &out)
+            out.write(", \"grad\": ")
+            if let grad = node.grad { number(grad, &out) } else { out.write("null") }
+            out.write("}")
+        }
+        func end(_ end: Comparison.End) {
+            switch end {
+            case .node(let position):
+                out.write("\"")
+                out.write(node: Int(position), of: diagram)
+                out.write("\"")
+            case .removed(let index): quoted(NodeNames.removed(at: Int(comparison.removed[Int(index)].nameNumber)), &out)
+            }
+        }
+        out.write("],\n \"edgesOnlyInA\": [")
+        for (index, edge) in comparison.edgesOnlyInA.enumerated() {
+            out.write(index == 0 ? "\n  {\"from\": " : ",\n  {\"from\": ")
+            end(edge.from)
+            out.write(", \"to\": ")
+            end(edge.to)
+            out.write("}")
+        }
+        out.write("],\n \"edgesOnlyInB\": [")
+        var first = true
+        for position in 0..<diagram.count {
+            for edge in diagram.operandRange(of: position) where comparison.edgesOnlyInB.contains(Int32(edge)) {
+                out.write(first ? "\n  {\"from\": \"" : ",\n  {\"from\": \"")
+                first = false
+                out.write(node: Int(diagram.operandList[edge]), of: diagram)
+                out.write("\", \"to\": \"")
+                out.write(node: position, of: diagram)
+                out.write("\"}")
+            }
+        }
+        out.write("]}")
+    }
+
+    /// `{"nodesInA": 14, "nodesInB": 15, "matched": 13, …, "differs": true, "output": {…},
+    /// "largest": [{"id": "n3", "label": "h2", "op": "ReLU", "quantity": "data", "before":
+    /// 0.0, "after": 0.5, "relative": 1.0}, …]}`.
+    private func write(_ summary: DifferenceSummary, _ out: inout TextWriter) {
+        let counts: [(StaticString, Int)] = [
+            ("{\"nodesInA\": ", summary.nodesInA), (", \"nodesInB\": ", summary.nodesInB), (", \"matched\": ", summary.matched),
+            (", \"changed\": ", summary.changed), (", \"opsChanged\": ", summary.opsChanged), (", \"renamed\": ", summary.renamed),
+            (", \"rewired\": ", summary.rewired), (", \"added\": ", summary.added), (", \"removed\": ", summary.removed),
+        ]
+        for (key, count) in counts {
+            out.write(key)
+            out.write(count)
+        }
+        out.write(summary.differs ? ", \"differs\": true, \"output\": " : ", \"differs\": false, \"output\": ")
+        if let output = summary.outputChange {
+            out.write("{\"id\": ")
+            quoted(output.id, &out)
+            out.write(", \"label\": ")
+            quoted(output.label, &out)
+            out.write(", \"a\": ")
+            quoted(output.idInA, &out)
+            out.write(", \"data\": [")
+            number(output.data.before, &out)
+            out.write(", ")
+            number(output.data.after, &out)
+            out.write("], \"grad\": ")
+            if let grad = output.grad {
+                out.write("[")
+                number(grad.before, &out)
+                out.write(", ")
+                number(grad.after, &out)
+                out.write("]")
+            } else {
+                out.write("null")
+            }
+            out.write("}")
+        } else {
+            out.write("null")
+        }
+        out.write(", \"largest\": [")
+        for (index, change) in summary.largest.enumerated() {
+            out.write(index == 0 ? "{\"id\": " : ", {\"id\": ")
+            quoted(change.id, &out)
+            out.write(", \"label\": ")
+            quoted(change.label, &out)
+            out.write(", \"op\": ")
+            quoted(change.op, &out)
+            out.write(change.quantity == .data ? ", \"quantity\": \"data\", \"before\": " : ", \"quantity\": \"grad\", \"before\": ")
+            number(change.before, &out)
+            out.write(", \"after\": ")
+            number(change.after, &out)
+            out.write(", \"relative\": ")
+            number(change.relative, &out)
             out.write("}")
         }
         out.write("]}")

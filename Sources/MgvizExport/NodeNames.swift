@@ -7,7 +7,9 @@
 /// - its op's ellipse adds `opSuffix`: `n3_op`;
 /// - edges are titled by Graphviz as `tail->head`: `n1->n3_op` (operand into op) and
 ///   `n3_op->n3` (op into its Value);
-/// - the stubs of a focus's cut edges are `cut0`, `cut1`, … and carry no data.
+/// - the stubs of a focus's cut edges are `cut0`, `cut1`, … and carry no data;
+/// - in a difference, a node of A that B lacks is `a` and its number in A: `a7`, its op
+///   `a7_op`; the dump's `difference` names it so.
 package enum NodeNames {
     /// What an op's ellipse adds to its Value's name; the exporter writes it straight after
     /// the name, and the viewer's script (Viewer/viewer.js) declares the same `opSuffix`.
@@ -42,6 +44,9 @@ package enum NodeNames {
             }
         }
     }
+
+    /// The name of a difference's removed node that was `n7` in A: `a7`.
+    package static func removed(at number: Int) -> String { "a\(number)" }
 
     /// The name of the stub of cut number `index`.
     package static func cut(_ index: Int) -> String { "cut\(index)" }

@@ -37,6 +37,24 @@ public enum DrawError: Error, Sendable {
     case unknownFormat(path: String)
     /// Graphviz failed.
     case render(RenderError)
-    /// The output file could not be written.
+    /// The output file could not be written, or an input read.
     case file(FileError)
+    /// A difference was asked with `checksGradients`: it compares two graphs as they are.
+    case checkInDifference
+    /// A difference was asked with `Coloring.grad`: its fills tell how much each node changed.
+    case gradColoringInDifference
+    /// `onlyChanged` was asked of a drawing that is no difference.
+    case onlyChangedWithoutDifference
+    /// `doc.md#name` names no block of the document; `names` are its blocks' names.
+    case noSuchBlock(String, document: String, names: [String])
+    /// A Markdown document read for one of its blocks is over a limit.
+    case markdownLimit(MarkdownLimitError)
+    /// The earlier graph of a difference, read from `path` (a Markdown block's `diff=`), could
+    /// not be drawn.
+    indirect case comparedWith(path: String, DrawError)
+    /// A training run's step was asked (1-based, as given) that is no step of the run's
+    /// `steps`, or kept no graph; `kept` are the steps (1-based) that did.
+    case noGraphAtStep(asked: Double, steps: Int, kept: [Int])
+    /// What went wrong with one input of several, named as the command line gives it.
+    indirect case named(String, DrawError)
 }

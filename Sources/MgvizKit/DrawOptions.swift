@@ -39,6 +39,8 @@ public struct DrawOptions: Sendable, Equatable {
         case dotsPerInch
         /// ``DrawOptions/checksGradients``.
         case checksGradients
+        /// ``DrawOptions/onlyChanged``.
+        case onlyChanged
     }
 
     /// `.leftToRight` as micrograd draws, or `.topToBottom`.
@@ -71,7 +73,8 @@ public struct DrawOptions: Sendable, Equatable {
     public static let gradientStepRange = Double.leastNonzeroMagnitude...Double.greatestFiniteMagnitude
     /// Central (f(x+h) - f(x-h)) / 2h, or forward (f(x+h) - f(x)) / h.
     public var gradientMethod: FiniteDifference
-    /// What the check allows: |autograd - numeric| <= T + T * |numeric|.
+    /// What the check allows: |autograd - numeric| <= T + T * |numeric|; and what a
+    /// difference allows before it counts a number as changed: |b - a| <= T + T * |a|.
     public var gradientTolerance: Double
     /// 0 or more, and finite.
     public static let gradientToleranceRange = 0...Double.greatestFiniteMagnitude
@@ -89,6 +92,8 @@ public struct DrawOptions: Sendable, Equatable {
     public var focusDepth: Int
     /// 0 (the node alone) or more.
     public static let focusDepthRange = 0...Int.max
+    /// For a difference: draws only what changed and the values within `focusDepth` ops of it.
+    public var onlyChanged: Bool
     /// Graphs with more values are not laid out (`OutputFormat.needsLayout`); dot and json have
     /// no limit. A layout that runs long despite the limits and `LayoutCost` cannot be stopped
     /// from here (libgvc cannot cancel one): the command ends its own process then.
@@ -137,7 +142,8 @@ public struct DrawOptions: Sendable, Equatable {
         focus: String? = nil,
         focusDepth: Int = 2,
         maximumNodes: Int = LayoutCost.defaultMaximumValues,
-        dotsPerInch: Double = BitmapSize.defaultDotsPerInch
+        dotsPerInch: Double = BitmapSize.defaultDotsPerInch,
+        onlyChanged: Bool = false
     ) {
         self.rankDirection = rankDirection
         self.precision = precision
@@ -158,6 +164,7 @@ public struct DrawOptions: Sendable, Equatable {
         self.focusDepth = focusDepth
         self.maximumNodes = maximumNodes
         self.dotsPerInch = dotsPerInch
+        self.onlyChanged = onlyChanged
     }
 
     /// Throws for the first option out of its range, or given with another that leaves it
@@ -182,6 +189,7 @@ public struct DrawOptions: Sendable, Equatable {
             throw .number(.dotsPerInch, dotsPerInch, allowed: Self.dotsPerInchRange)
         }
         if checksGradients && !showsGradients { throw .checkWithoutGradients }
+        if onlyChanged && focus != nil { throw .onlyChangedWithFocus }
     }
 
     /// The exporter these options describe.
@@ -202,6 +210,8 @@ public enum InvalidOption: Error, Equatable, Sendable {
     case exampleWithoutPlate
     /// `checksGradients` compares backward's grads, and `showsGradients` is false.
     case checkWithoutGradients
+    /// `onlyChanged` and `focus` each choose what is drawn: one of them.
+    case onlyChangedWithFocus
 
     /// The option refused.
     public var option: DrawOptions.Option {
@@ -209,6 +219,7 @@ public enum InvalidOption: Error, Equatable, Sendable {
         case .integer(let option, _, _), .number(let option, _, _): return option
         case .exampleWithoutPlate: return .example
         case .checkWithoutGradients: return .checksGradients
+        case .onlyChangedWithFocus: return .onlyChanged
         }
     }
 }

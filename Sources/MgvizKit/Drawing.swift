@@ -66,6 +66,10 @@ public struct Drawing {
         }
     }
 
+    /// For a difference (`init(document:comparedWith:options:)`): what differs between the
+    /// whole graphs compared, the views drawn aside.
+    public var differenceSummary: DifferenceSummary? { checkedDiagram.differenceSummary }
+
     /// Whether no check or expectation is WRONG.
     public var isCorrect: Bool {
         !gradientChecks.contains { $0.result.verdict == .wrong } && expectations.allSatisfy(\.isRight)
@@ -105,11 +109,74 @@ public struct Drawing {
         self.init(checked: checked, checks: [], expectations: [], evaluation: nil, source: nil, options: options)
     }
 
-    /// Draws what an input file holds: a spec, evaluated, or a dump, as given.
+    /// Draws what an input file holds: a spec, evaluated, or a dump, as given; a training
+    /// run as the graph of its last step that kept one.
     public init(document: consuming InputDocument, options: DrawOptions = DrawOptions()) throws(DrawError) {
         switch consume document {
         case .spec(let spec): try self.init(spec: spec, options: options)
         case .graph(let dump): try self.init(dump: dump, options: options)
+        case .run(let run): try self.init(run: run, step: run.graphSteps.last!, options: options)
+        }
+    }
+
+    /// Draws the graph a training run kept at `step` (0-based, one of `run.graphSteps`).
+    public init(run: TrainingRun, step: Int, options: DrawOptions = DrawOptions()) throws(DrawError) {
+        let dump: GraphDump
+        do { dump = try run.graph(at: step) } catch { throw .spec(error) }
+        try self.init(dump: dump, options: options)
+    }
+
+    /// Draws the graph `document` holds (B) as its difference from the one `earlier` holds
+    /// (A): B's graph with its changes marked (`Diagram.difference(from:tolerance:)`, with
+    /// `options.gradientTolerance`), and A's nodes that B lacks drawn faint. Each graph is
+    /// made and viewed as `options` say (a batch's plate, collapsed neurons) before the views
+    /// are compared; `checkedDiagram` is the difference of the whole graphs, whose summary
+    /// `differenceSummary` gives. `focus` and `onlyChanged` then choose what of the difference
+    /// is drawn. A difference compares the graphs as they are: `checksGradients` and
+    /// `Coloring.grad` are refused.
+    public init(
+        document: consuming InputDocument, comparedWith earlier: consuming InputDocument, options: DrawOptions = DrawOptions()
+    ) throws(DrawError) {
+        let parts = try Self.partsOfDifference(options)
+        let a = try Drawing(document: earlier, options: parts)
+        try self.init(Drawing(document: document, options: parts), comparedWith: a, options: options)
+    }
+
+    /// The options each graph of a difference is drawn with: `options` without what chooses a
+    /// part of the difference (`focus`, `onlyChanged`); refused where no difference can be drawn.
+    package static func partsOfDifference(_ options: DrawOptions) throws(DrawError) -> DrawOptions {
+        try validate(options)
+        guard !options.checksGradients else { throw .checkInDifference }
+        guard options.coloring == .kind else { throw .gradColoringInDifference }
+        var parts = options
+        parts.focus = nil
+        parts.onlyChanged = false
+        return parts
+    }
+
+    /// B's drawing with its views compared with A's, both drawn with `partsOfDifference(options)`.
+    package init(_ b: Drawing, comparedWith a: Drawing, options: DrawOptions) {
+        self.options = options
+        evaluation = b.evaluation
+        source = b.source
+        gradientChecks = []
+        expectations = b.expectations
+        nonFinite = b.nonFinite
+        suggestsCollapsing = b.suggestsCollapsing
+        viewNote = b.viewNote
+        let whole = b.checkedDiagram.difference(from: a.checkedDiagram, tolerance: options.gradientTolerance)
+        checkedDiagram = whole
+        do throws(DrawError) {
+            let (viewOfB, viewOfA) = (try b.drawn.get(), try a.drawn.get())
+            var viewed = whole
+            // A plate or collapsed neurons: the views are compared, and keep the whole's summary.
+            if viewOfB != b.checkedDiagram || viewOfA != a.checkedDiagram {
+                viewed = viewOfB.difference(from: viewOfA, tolerance: options.gradientTolerance)
+                viewed.setDifferenceSummary(whole.differenceSummary!)
+            }
+            drawn = Self.focused(viewed, options: options)
+        } catch {
+            drawn = .failure(error)
         }
     }
 
@@ -177,14 +244,16 @@ public struct Drawing {
         }
         self.expectations = expectations
         self.nonFinite = nonFinite
-        (drawn, viewNote) = Self.view(of: checked, options: options)
+        let (viewed, note) = Self.view(of: checked, options: options)
+        viewNote = note
+        drawn = viewed.flatMap { Self.focused($0, options: options) }
         let drawnCount = (try? drawn.get())?.nodes.count ?? 0
         suggestsCollapsing = checked.hasNeurons && options.collapse == nil && options.focus == nil
             && drawnCount > DrawOptions.collapseSuggestedAbove
     }
 
-    /// What `options` ask to be drawn of the whole diagram: a batch's plate, collapsed,
-    /// focused; and a note when a plate too big to lay out expanded is drawn collapsed.
+    /// What `options` ask to be drawn of the whole diagram, focus aside: a batch's plate,
+    /// collapsed; and a note when a plate too big to lay out expanded is drawn collapsed.
     private static func view(of checked: Diagram, options: DrawOptions) -> (Result<Diagram, DrawError>, note: String?) {
         var viewed = checked
         var note: String?
@@ -205,11 +274,21 @@ public struct Drawing {
             collapse = .neurons
         }
         if let level = collapse { viewed = viewed.collapsing(level) }
-        guard let focus = options.focus else { return (.success(viewed), note) }
+        return (.success(viewed), note)
+    }
+
+    /// The part of `viewed` that `options` focus on: a node and its neighbours, or a
+    /// difference's changes and theirs; all of it otherwise.
+    private static func focused(_ viewed: Diagram, options: DrawOptions) -> Result<Diagram, DrawError> {
+        if options.onlyChanged {
+            guard viewed.comparison != nil else { return .failure(.onlyChangedWithoutDifference) }
+            return .success(viewed.focusingOnChanges(depth: options.focusDepth))
+        }
+        guard let focus = options.focus else { return .success(viewed) }
         do throws(FocusError) {
-            return (.success(viewed.focusing(on: try viewed.position(named: focus), depth: options.focusDepth)), note)
+            return .success(viewed.focusing(on: try viewed.position(named: focus), depth: options.focusDepth))
         } catch {
-            return (.failure(.focus(error)), note)
+            return .failure(.focus(error))
         }
     }
 }

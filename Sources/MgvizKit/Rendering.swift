@@ -11,6 +11,11 @@ public struct Rendering: Sendable {
     /// For a PNG drawn at less than `DrawOptions.dotsPerInch` to stay within the pixel cap
     /// (`DrawOptions.maximumPixels`, `BitmapSize.maximumSide`), the resolution it was drawn at.
     public var reducedDotsPerInch: Double?
+
+    package init(bytes: [UInt8], reducedDotsPerInch: Double? = nil) {
+        self.bytes = bytes
+        self.reducedDotsPerInch = reducedDotsPerInch
+    }
 }
 
 extension Drawing {
@@ -27,7 +32,7 @@ extension Drawing {
             return Rendering(bytes: TextWriter.bytes(capacity: 400 * diagram.count + 400) { export(diagram, as: format, to: &$0) })
         }
         // The page lays each container out on its own, and checks each layout's size.
-        if format == .html { return Rendering(bytes: try page(of: diagram)) }
+        if format == .html { return Rendering(bytes: diagram.comparison == nil ? try page(of: diagram) : try differencePage()) }
         guard diagram.nodes.count <= options.maximumNodes else {
             throw .tooManyNodes(count: diagram.nodes.count, maximum: options.maximumNodes, format: format)
         }
@@ -68,6 +73,14 @@ extension Drawing {
             palette: options.coloring == .grad ? GradPalette(diagram, colors: options.theme.colors) : nil,
             theme: options.theme, rankDirection: options.rankDirection, precision: options.precision,
             maximumNodes: options.maximumNodes)
+    }
+}
+
+extension Drawing {
+    /// A difference's page: its SVG, drawn as for `-o d.svg`, with buttons that show A, B or
+    /// the differences (`DifferencePage`).
+    private func differencePage() throws(DrawError) -> [UInt8] {
+        DifferencePage().page(svg: try rendered(as: .svg).bytes, diagram: try diagram)
     }
 }
 

@@ -93,7 +93,9 @@ extension Drawing {
         var text: String
         if let focus = diagram.focus {
             let ops = focus.depth == 1 ? "1 op" : "\(focus.depth) ops"
-            text = "a part of a graph of \(focus.totalNodes) values: the \(count) within \(ops) of \(names.name(at: focus.center))"
+            // A difference's part is around its changes, not around one node.
+            let center = focus.center >= 0 ? names.name(at: focus.center) : "the changes"
+            text = "a part of a graph of \(focus.totalNodes) values: the \(count) within \(ops) of \(center)"
         } else {
             text = "a graph of \(count) value\(count == 1 ? "" : "s")"
             if diagram.output >= 0 {

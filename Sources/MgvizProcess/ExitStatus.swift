@@ -2,8 +2,10 @@
 /// 128, which the shell keeps for deaths by signal.
 package enum ExitStatus: Int32, Sendable {
     case success = 0
-    /// A `--check` or `expect` entry is WRONG.
+    /// A `--check` or `expect` entry is WRONG; for `mgviz diff`, the graphs differ.
     case wrong = 1
+    /// `mgviz diff`'s status for any failure, bad input or usage, as diff(1) has it.
+    case trouble = 2
     /// EX_USAGE: the command was used wrongly.
     case usage = 64
     /// EX_DATAERR: a bad spec, or a graph too big to lay out or draw.

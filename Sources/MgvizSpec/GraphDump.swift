@@ -469,7 +469,7 @@ public struct GraphDump: Sendable {
 
 /// An object of a dump, its members checked against the keys it must have.
 /// Its errors are located by `location`, from the key (nil for the whole object) and where.
-private struct DumpObject {
+struct DumpObject {
     let members: [(key: String, value: JSONValue)]
     let location: (String?, TextPosition?) -> SpecLocation
 
@@ -539,7 +539,7 @@ private struct DumpObject {
 
 extension JSONValue {
     /// A short rendering of a scalar for messages: `2`, `"two"`, `null`; the type otherwise.
-    fileprivate var text: String {
+    var text: String {
         switch kind {
         case .number(let number): return number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : "\(number)"
         case .string(let text): return "\"\(text)\""

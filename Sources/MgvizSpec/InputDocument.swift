@@ -5,11 +5,16 @@ public enum InputDocument {
     case spec(Spec)
     /// A graph dump: drawn with the numbers it holds.
     case graph(GraphDump)
+    /// A recorded training run (`"format": "mgviz-run"`): drawn as its last step's graph, or
+    /// as a timeline page.
+    case run(TrainingRun)
 
     /// Parses an input file's bytes. Errors say where in the file; the caller names it.
     public init(bytes: [UInt8]) throws(SpecError) {
         let members = try topLevelMembers(of: bytes)
-        if members.contains(where: { $0.key == "format" }) {
+        if let format = members.first(where: { $0.key == "format" }), case .string(TrainingRun.format) = format.value.kind {
+            self = .run(try TrainingRun(members: members))
+        } else if members.contains(where: { $0.key == "format" }) {
             self = .graph(try GraphDump(members: members))
         } else {
             self = .spec(try Spec(members: members))

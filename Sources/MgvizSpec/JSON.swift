@@ -1,7 +1,7 @@
 /// A small JSON reader that keeps object key order and the line and column of every value,
 /// so that spec errors can point at the place.
-struct JSONValue {
-    enum Kind {
+struct JSONValue: Sendable {
+    enum Kind: Sendable {
         case null
         case bool(Bool)
         case number(Double)

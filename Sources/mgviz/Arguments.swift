@@ -20,6 +20,10 @@ extension Invocation {
     /// (`joiningNegativeValues`).
     init?(arguments: [String]) {
         var index = arguments.startIndex
+        if arguments.first == Self.differenceWord {
+            isDifference = true
+            index += 1
+        }
         var optionsEnded = false
         while index < arguments.endIndex {
             let argument = arguments[index]

@@ -9,7 +9,7 @@ extension MarkdownImages.Settings {
     /// blocks) over `defaults`, the document's. A word is `name=value`, or a flag's bare name;
     /// a flag takes `=true` or `=false` too.
     init(reading block: MarkdownDocument.Block, over defaults: MarkdownImages.Settings) throws(BlockOptionError) {
-        var settings = Settings(options: defaults.options, format: defaults.format, id: defaults.id)
+        var settings = Settings(options: defaults.options, format: defaults.format, id: defaults.id, comparedWith: defaults.comparedWith)
         for word in block.words {
             let parts = word.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             let name = parts[0], value = parts.count == 2 ? parts[1] : nil
@@ -33,7 +33,7 @@ extension MarkdownImages.Settings {
             }
         }
         do { try settings.options.validate() } catch { throw .invalid(error) }
-        self.init(options: settings.options, format: settings.format ?? defaults.format, id: settings.id)
+        self.init(options: settings.options, format: settings.format ?? defaults.format, id: settings.id, comparedWith: settings.comparedWith)
     }
 }
 

@@ -19,8 +19,12 @@ struct Settings: Equatable {
     /// CPU seconds a layout may take before the command ends (`LayoutWatchdog`).
     var maxLayoutSeconds = 10
     static let maxLayoutSecondsRange = 1...86_400
+    /// What sets off a training run's alarms.
+    var alarms = AlarmThresholds()
     /// A Markdown block's: the name of its image file.
     var id: String?
+    /// A Markdown block's `diff=`: the earlier graph it is drawn as its difference from.
+    var comparedWith: String?
     /// The options given, by name, in order: some go only with others (`--step` with `--check`).
     var given: [String] = []
 
@@ -164,14 +168,14 @@ extension CommandOption {
             help: "With -o page.html: open the page in quiz mode, the grads hidden for the learner to find. Example: -o quiz.html --quiz"),
         value(
             "step", \.options.gradientStep,
-            help: "The h of --check. Example: --check --step 1e-4",
+            help: "The h of --check; for a training run (.mgviz-run), the step whose graph is drawn, from 1 (the last by default). Example: --check --step 1e-4",
             range: .numbers(DrawOptions.gradientStepRange), checkedAs: .gradientStep),
         value(
             "method", \.options.gradientMethod,
             help: "The estimate --check compares with, as section 1 of the notebook computes both: central (f(x+h) - f(x-h)) / 2h, the default, whose error shrinks as h², or forward (f(x+h) - f(x)) / h, whose error shrinks as h. Example: --check --method forward"),
         value(
             "tolerance", \.options.gradientTolerance,
-            help: "What --check allows: |autograd - numeric| <= T + T * |numeric|. Example: --check --tolerance 1e-7",
+            help: "What --check allows: |autograd - numeric| <= T + T * |numeric|; for mgviz diff, what counts as no change: |b - a| <= T + T * |a|. Example: --check --tolerance 1e-7",
             range: .numbers(DrawOptions.gradientToleranceRange), checkedAs: .gradientTolerance),
         value(
             "collapse", \.options.collapse, places: [.commandLine, .block],
@@ -190,6 +194,25 @@ extension CommandOption {
             "depth", \.options.focusDepth, places: [.commandLine, .block],
             help: "With --focus: how many ops away from the focused node to draw. Example: --depth 3",
             range: .integers(DrawOptions.focusDepthRange), checkedAs: .focusDepth),
+        flag(
+            "only-changed", \.options.onlyChanged, checkedAs: .onlyChanged, places: [.commandLine, .block],
+            help: "With mgviz diff: draw only what changed and the values within --depth ops of it, as --focus draws a part. Example: mgviz diff a.json b.json -o d.svg --only-changed --depth 1"),
+        value(
+            "diff", \.comparedWith, valueName: "file", places: .block,
+            help: "Draw the block as its difference from this graph, as mgviz diff does: a spec or dump (from the document's folder), or a block, guide.md#name or #name in this document.",
+            valid: { !$0.isEmpty }, expected: "a file's path, or a block's: guide.md#name, #name"),
+        value(
+            "dead-steps", \.alarms.deadSteps, valueName: "k",
+            help: "A training run's alarm: a ReLU unit whose weights and bias got no grad at each of the last k steps is dead. Example: mgviz run.mgviz-run -o run.html --dead-steps 10",
+            range: .integers(AlarmThresholds.deadStepsRange)),
+        value(
+            "vanishing-ratio", \.alarms.vanishingRatio, valueName: "r",
+            help: "A training run's alarm: a layer's grads vanish at a step where the sum of their sizes over the sum of its data's is below r. Example: --vanishing-ratio 1e-8",
+            range: .numbers(AlarmThresholds.vanishingRatioRange)),
+        value(
+            "exploding-factor", \.alarms.explodingFactor, valueName: "x",
+            help: "A training run's alarm: a layer's grads explode at a step where their norm is x times the step before's or more. Example: --exploding-factor 1000",
+            range: .numbers(AlarmThresholds.explodingFactorRange)),
         value(
             "max-nodes", \.options.maximumNodes, places: [.commandLine, .block],
             help: "Refuse to lay out (svg, png, pdf) graphs with more nodes than this; .dot and .json have no limit. Example: --max-nodes 5000",

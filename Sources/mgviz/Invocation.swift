@@ -11,6 +11,8 @@ import MgvizSpec
 struct Invocation: Equatable {
     var inputs: [String] = []
     var settings = Settings()
+    /// `mgviz diff A B`: the command line's first word is `diff`.
+    var isDifference = false
 
     /// The options the command line describes.
     var options: DrawOptions { settings.options }
@@ -21,9 +23,12 @@ struct Invocation: Equatable {
     var format: OutputFormat? { settings.format }
 
     func validate() throws(UsageError) {
+        if isDifference { return try validateDifference() }
+        if settings.gave("only-changed") { throw .onlyForDifference("only-changed") }
         if isMarkdown { return try validateDocuments() }
         if settings.gave("depth") && !settings.gave("focus") { throw .goesWith("depth", "focus") }
-        if !check, let stray = ["step", "method", "tolerance"].first(where: settings.gave) { throw .goesWith(stray, "check") }
+        // --step also chooses a training run's step, which only its input tells (`drawRun`).
+        if !check, let stray = ["method", "tolerance"].first(where: settings.gave) { throw .goesWith(stray, "check") }
         try validate(options)
         if let outDir {
             guard output == nil else { throw .outputAndOutDir }
@@ -60,6 +65,18 @@ struct Invocation: Equatable {
             throw .invalidOption(error)
         }
         if let layoutSeconds { throw layoutSeconds }
+        try validateAlarms()
+    }
+
+    private func validateAlarms() throws(UsageError) {
+        let alarms = settings.alarms
+        guard AlarmThresholds.deadStepsRange.contains(alarms.deadSteps) else { throw .deadStepsOutOfRange(alarms.deadSteps) }
+        for (name, value, allowed) in [
+            ("vanishing-ratio", alarms.vanishingRatio, AlarmThresholds.vanishingRatioRange),
+            ("exploding-factor", alarms.explodingFactor, AlarmThresholds.explodingFactorRange),
+        ] where !allowed.contains(value) {
+            throw .thresholdOutOfRange(name, value, allowed)
+        }
     }
 
     /// Where INPUT's diagram goes: -o, or its name with the format's extension in --out-dir
@@ -71,7 +88,7 @@ struct Invocation: Equatable {
         return outDir.map { joinedPath($0, name) } ?? name
     }
 
-    private func resolvedFormat(_ outputPath: String) throws(DrawError) -> OutputFormat {
+    func resolvedFormat(_ outputPath: String) throws(DrawError) -> OutputFormat {
         if let format { return format }
         if outputPath == "-" { return .svg }
         guard let format = OutputFormat(path: outputPath) else { throw .unknownFormat(path: outputPath) }
@@ -81,6 +98,7 @@ struct Invocation: Equatable {
     /// Runs what the command line asks for; returns the exit status.
     func run() -> ExitStatus {
         TemporaryFileCleanup.install()
+        if isDifference { return runDifference() }
         if isMarkdown { return runDocuments() }
         let outputs = inputs.map(outputPath(for:))
         do throws(CommandError) {
@@ -134,6 +152,12 @@ struct Invocation: Equatable {
             // Consumed, as is the document by Drawing: a big input's bytes are not kept while it is drawn.
             let format = settings.inputFormat ?? InputFormat(path: input) ?? .json
             do { document = try InputDocument(bytes: consume bytes, format: format) } catch { throw .spec(error) }
+            if case .run(let run) = document { return try drawRun(run, name: name, to: outputPath) }
+            if !check && settings.gave("step") {
+                let error = UsageError.goesWith("step", "check")
+                report(.error, error.message + "; see 'mgviz --help'")
+                return .usage
+            }
             let drawing = try Drawing(document: consume document, options: options)
             // Reports go to stdout, unless the diagram does.
             Report(toStandardError: output == "-").print(drawing)
@@ -164,9 +188,25 @@ struct Invocation: Equatable {
         }
     }
 
+    /// A training run: its alarms on stderr, then its timeline page (html), or the graph of
+    /// `--step N` (the last step by default) in any other format.
+    private func drawRun(_ run: TrainingRun, name: String, to outputPath: String) throws(DrawError) -> ExitStatus {
+        let alarms = run.alarms(settings.alarms, options: options)
+        for alarm in alarms { report(.warning, "\(shown(name)): alarm: \(alarm.description)") }
+        let format = try resolvedFormat(outputPath)
+        let rendering = try run.rendered(
+            as: format, step: settings.gave("step") ? options.gradientStep : nil, options: options, alarms: alarms
+        ) { drawing, format throws(DrawError) in
+            format.needsLayout ? try render(drawing, as: format, inputName: name) : try drawing.rendered(as: format)
+        }
+        if let used = rendering.reducedDotsPerInch { report(.note, reducedResolution(used, asked: options.dotsPerInch)) }
+        try Drawing.write(rendering, to: outputPath)
+        return .success
+    }
+
     /// DOT and JSON go into the file as they are made; the layout formats are rendered whole,
     /// under --max-layout-seconds, and a reduced PNG is noted before it is written.
-    private func write(_ drawing: Drawing, as format: OutputFormat, to path: String, inputName: String) throws(DrawError) {
+    func write(_ drawing: Drawing, as format: OutputFormat, to path: String, inputName: String) throws(DrawError) {
         guard format.needsLayout else { return try drawing.write(as: format, to: path) }
         let rendering = try render(drawing, as: format, inputName: inputName)
         if let used = rendering.reducedDotsPerInch { report(.note, reducedResolution(used, asked: options.dotsPerInch)) }

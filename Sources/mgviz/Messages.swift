@@ -40,12 +40,26 @@ enum UsageError: Error {
     case explainForDocuments
     /// `--format` for documents, whose images are svg or png.
     case imageFormat(OutputFormat)
+    /// `mgviz diff` takes two inputs, A and B.
+    case differenceInputs(Int)
+    case bothFromStandardInput
+    /// What `mgviz diff` does not do: `--out-dir`, `--explain`.
+    case notForDifference(String)
+    /// An option only `mgviz diff` takes: `--only-changed`.
+    case onlyForDifference(String)
+    /// A training run's alarm threshold out of its range: `--dead-steps`, and the others.
+    case deadStepsOutOfRange(Int)
+    case thresholdOutOfRange(String, Double, ClosedRange<Double>)
 
     var message: String {
         switch self {
         case .invalidOption(let error): return error.message
         case .layoutSecondsOutOfRange(let seconds):
             return "\(CommandOption.named("max-layout-seconds").spelling) \(outOfRange(seconds, Settings.maxLayoutSecondsRange))"
+        case .deadStepsOutOfRange(let steps):
+            return "\(CommandOption.named("dead-steps").spelling) \(outOfRange(steps, AlarmThresholds.deadStepsRange))"
+        case .thresholdOutOfRange(let name, let value, let allowed):
+            return "\(CommandOption.named(name).spelling) \(outOfRange(value, allowed))"
         case .goesWith(let option, let other):
             let required = CommandOption.named(other)
             return "\(CommandOption.named(option).spelling) goes with \(required.spelling)\(required.valueName.map { " " + $0.uppercased() } ?? "")"
@@ -69,6 +83,11 @@ enum UsageError: Error {
             return "a document's diagrams go beside it or into --out-dir, named after their blocks: -o does not apply"
         case .explainForDocuments: return "--explain is for a spec; a document's blocks are drawn, not explained"
         case .imageFormat(let format): return "--format \(format.rawValue): a Markdown image is svg or png"
+        case .differenceInputs(let count):
+            return "mgviz diff compares two graphs, A and B (mgviz diff A B -o diff.svg); \(count == 1 ? "1 input was" : "\(count) inputs were") given"
+        case .bothFromStandardInput: return "mgviz diff reads at most one of A and B from standard input"
+        case .notForDifference(let name): return "mgviz diff draws one difference to -o: \(CommandOption.named(name).spelling) does not apply"
+        case .onlyForDifference(let name): return "\(CommandOption.named(name).spelling) draws the changes of a difference: use it with mgviz diff A B"
         }
     }
 }
@@ -220,6 +239,21 @@ extension DrawError {
             return "cannot tell the format of '\(shown(path))' from its extension; use .svg, .png, .pdf, .dot, .json or .html, or --format"
         case .render(let error): return error.message
         case .file(let error): return error.message
+        case .checkInDifference:
+            return "--check checks one spec's grads, and mgviz diff compares two graphs as they are; check each spec on its own"
+        case .gradColoringInDifference: return "mgviz diff colours each node by how much it changed: drop --color grad"
+        case .onlyChangedWithoutDifference:
+            return "--only-changed draws the changes of a difference: use it with mgviz diff A B (or a Markdown block's diff=)"
+        case .noSuchBlock(let name, let document, let names):
+            let listed = names.isEmpty ? "it has none" : "its blocks are " + names.prefix(10).map { "'\(echo($0))'" }.joined(separator: ", ") + (names.count > 10 ? ", …" : "")
+            return "\(shown(document)) has no mgviz block named '\(echo(name))' (a block is named by its id=, or else as its image is, guide-3); \(listed)"
+        case .markdownLimit(let error): return error.description
+        case .comparedWith(let path, let error): return "diff=\(shown(path)): \(error.message)"
+        case .named(let name, let error): return "\(shown(name)): \(error.message)"
+        case .noGraphAtStep(let asked, let steps, let kept):
+            let listed = kept.prefix(10).map(String.init).joined(separator: ", ") + (kept.count > 10 ? ", …" : "")
+            let step = asked == asked.rounded() && abs(asked) < 1e15 ? String(Int(asked)) : "\(asked)"
+            return "--step \(step): the run has steps 1 to \(steps), and keeps the whole graph at steps \(listed) (Recorder's full_every= keeps more); draw one of those, or the timeline with -o run.html"
         }
     }
 
@@ -227,9 +261,13 @@ extension DrawError {
     var namesInput: Bool {
         switch self {
         case .spec, .gradsWithoutBackward, .checkNeedsSpec, .explainNeedsGrads, .checkTooCostly, .explanationTooLong, .focus, .plate,
-             .tooManyNodes, .tooCostlyToLayOut, .resolutionTooLow:
+             .tooManyNodes, .tooCostlyToLayOut, .resolutionTooLow, .noGraphAtStep:
             return true
-        case .invalidOption, .autoThemeNeedsSVG, .unknownFormat, .render, .file: return false
+        case .markdownLimit: return true
+        case .named: return false
+        case .invalidOption, .autoThemeNeedsSVG, .unknownFormat, .render, .file, .checkInDifference, .gradColoringInDifference,
+             .onlyChangedWithoutDifference, .noSuchBlock, .comparedWith:
+            return false
         }
     }
 
@@ -239,6 +277,10 @@ extension DrawError {
         case .invalidOption, .gradsWithoutBackward, .checkNeedsSpec, .explainNeedsGrads, .autoThemeNeedsSVG, .focus, .plate, .unknownFormat: return .usage
         case .render: return .software
         case .file(let error): return error.exitStatus
+        case .checkInDifference, .gradColoringInDifference, .onlyChangedWithoutDifference, .noGraphAtStep: return .usage
+        case .noSuchBlock: return .noInput
+        case .markdownLimit: return .dataError
+        case .comparedWith(_, let error), .named(_, let error): return error.exitStatus
         }
     }
 }
@@ -252,6 +294,7 @@ extension InvalidOption {
         case .number(_, let value, let allowed): return "\(option.spelling) \(outOfRange(value, allowed))"
         case .exampleWithoutPlate: return "\(option.spelling) picks the example a plate shows: drop --batch all"
         case .checkWithoutGradients: return "\(option.spelling) compares backward's grads: drop --no-backward"
+        case .onlyChangedWithFocus: return "\(option.spelling) and --focus each choose what is drawn: give one"
         }
     }
 }

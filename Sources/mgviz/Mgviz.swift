@@ -23,6 +23,9 @@ struct Mgviz: ParsableCommand {
                 y = x**2 + exp(x)
               a graph dump ("format": "mgviz-graph"), as mgviz -o g.json or
                 Python's mgviz.dump writes it, drawn as given.
+              a training run ("format": "mgviz-run"), as mgviz.Recorder saves it:
+                its timeline with -o run.html, a kept step's graph with --step N,
+                and its alarms on standard error.
 
             Examples:
               mgviz samples/softmax.json -o softmax.svg
@@ -30,6 +33,13 @@ struct Mgviz: ParsableCommand {
               mgviz samples/derivatives.json --check
               mgviz samples/softmax.mg -o softmax.svg
               cat spec.json | mgviz - -o - --format json
+              mgviz diff before.json after.json -o diff.svg
+
+            mgviz diff A B compares two graphs (any inputs, or a Markdown
+            block: guide.md#name): it prints what differs to standard error,
+            draws B with its changes marked with -o, and exits 0 when nothing
+            differs beyond --tolerance, 1 when something does, 2 on any
+            failure, as diff(1) does.
 
             Exit codes: \(ExitStatus.success.rawValue) success, \(ExitStatus.wrong.rawValue) a gradient check or an "expect" entry is WRONG,
             \(ExitStatus.usage.rawValue) usage error, \(ExitStatus.dataError.rawValue) bad spec or dump (or too big to lay out),
@@ -55,6 +65,8 @@ struct Mgviz: ParsableCommand {
     /// ArgumentParser's format, as its `validate()` would have.
     static func main() {
         let arguments = joiningNegativeValues(Array(CommandLine.arguments.dropFirst()))
+        // mgviz diff fails with 2 whatever the failure, as diff(1) does.
+        let failure = { (status: Int32) in arguments.first == Invocation.differenceWord ? ExitStatus.trouble.rawValue : status }
         do {
             guard let invocation = Invocation(arguments: arguments) else {
                 try refuseUnknownOptions(arguments)
@@ -64,7 +76,8 @@ struct Mgviz: ParsableCommand {
                 Glibc.exit(ExitStatus.success.rawValue)
             }
             do throws(UsageError) { try invocation.validate() } catch { throw ValidationError(error.message) }
-            Glibc.exit(invocation.run().rawValue)
+            let status = invocation.run()
+            Glibc.exit(status == .success || status == .wrong ? status.rawValue : failure(status.rawValue))
         } catch {
             let status = exitCode(for: error)
             guard status != .success else {
@@ -72,7 +85,7 @@ struct Mgviz: ParsableCommand {
                 Glibc.exit(0)
             }
             report(.error, "\(oneLine(message(for: error))); see 'mgviz --help'")
-            Glibc.exit(status.rawValue)
+            Glibc.exit(failure(status.rawValue))
         }
     }
 
@@ -143,6 +156,10 @@ struct Mgviz: ParsableCommand {
     @Option(name: .declared("example"), help: .declared("example")) var example: Int?
     @Option(name: .declared("focus"), help: .declared("focus")) var focus: String?
     @Option(name: .declared("depth"), help: .declared("depth")) var depth = Settings().options.focusDepth
+    @Flag(name: .declared("only-changed"), help: .declared("only-changed")) var onlyChanged = false
+    @Option(name: .declared("dead-steps"), help: .declared("dead-steps")) var deadSteps = Settings().alarms.deadSteps
+    @Option(name: .declared("vanishing-ratio"), help: .declared("vanishing-ratio")) var vanishingRatio = Settings().alarms.vanishingRatio
+    @Option(name: .declared("exploding-factor"), help: .declared("exploding-factor")) var explodingFactor = Settings().alarms.explodingFactor
     @Option(name: .declared("max-nodes"), help: .declared("max-nodes")) var maxNodes = Settings().options.maximumNodes
     @Option(name: .declared("max-layout-seconds"), help: .declared("max-layout-seconds")) var maxLayoutSeconds = Settings().maxLayoutSeconds
     @Option(name: .declared("dpi"), help: .declared("dpi")) var dpi = Settings().options.dotsPerInch

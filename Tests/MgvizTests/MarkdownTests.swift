@@ -161,7 +161,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("```mgviz colour=grad\nx = 1\n```\n", "the mgviz block at line 1: unknown option 'colour' (a block takes: id, format, rankdir, precision, no-backward, color, theme, collapse, batch, example, focus, depth, max-nodes, dpi)"),
+        ("```mgviz colour=grad\nx = 1\n```\n", "the mgviz block at line 1: unknown option 'colour' (a block takes: id, format, rankdir, precision, no-backward, color, theme, collapse, batch, example, focus, depth, only-changed, diff, max-nodes, dpi)"),
         ("```mgviz format=pdf\nx = 1\n```\n", "the mgviz block at line 1: format=pdf: expected svg or png, a format a Markdown image can show"),
         ("```mgviz precision=99\nx = 1\n```\n", "the mgviz block at line 1: --precision must be from 0 to 17, got 99"),
         ("```mgviz id=../up\nx = 1\n```\n", "the mgviz block at line 1: id=../up: expected letters, digits, '-', '_' and '.', not starting with '.' (it names the image file)"),

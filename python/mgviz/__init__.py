@@ -7,6 +7,9 @@
     mgviz.draw(total_loss, "loss.svg", model=model)   # a batch: one example drawn, as a plate
     mgviz.show(loss)                       # in Jupyter: the interactive page, inline (and its SVG)
     mgviz.show(loss, format="svg")         # in Jupyter: the SVG alone
+    mgviz.diff(before, loss, "d.svg")      # loss's graph as its difference from before's
+    rec = mgviz.Recorder(model=model)      # a training run: rec.record(loss) after each backward,
+    rec.save("run.mgviz-run")              # then save it, or draw it: rec.draw("run.html")
 
 trace() reads micrograd's attributes only: `data`, `grad`, `_prev`, `_op`, and `label`
 where a Value has one ('' means no label). It works on the PyPI micrograd, the lecture's
@@ -107,12 +110,13 @@ fails. A malformed Value's message says where it is, as a path from the root
 """
 
 from ._errors import MgvizError, MgvizFailed, MgvizNotFound, MgvizTypeError, MgvizValueError
-from ._run import Drawing, Page, draw, find_mgviz, show
+from ._record import Recorder
+from ._run import Difference, Drawing, Page, diff, draw, find_mgviz, show
 from ._trace import document_text, dump, dumps, trace
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "trace", "dump", "dumps", "document_text", "draw", "show", "find_mgviz",
-    "Drawing", "Page", "MgvizError", "MgvizTypeError", "MgvizValueError", "MgvizNotFound", "MgvizFailed",
+    "trace", "dump", "dumps", "document_text", "draw", "show", "diff", "find_mgviz", "Recorder",
+    "Drawing", "Page", "Difference", "MgvizError", "MgvizTypeError", "MgvizValueError", "MgvizNotFound", "MgvizFailed",
 ]

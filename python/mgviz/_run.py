@@ -14,12 +14,13 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 
 from ._bundle import bundled_binary, environment, is_this_command
 from ._errors import MgvizFailed, MgvizNotFound, MgvizTypeError, MgvizValueError
-from ._trace import NodeLimit, _shown, traced
+from ._trace import NodeLimit, _shown, document_text, traced
 
-__all__ = ["draw", "show", "Drawing", "Page", "find_mgviz"]
+__all__ = ["draw", "show", "diff", "Drawing", "Page", "Difference", "find_mgviz"]
 
 _TRACE_KEYWORDS = ("names", "parameters", "title", "model")
 
@@ -90,6 +91,10 @@ _OPTIONS, _SPELLING_OF = _options(
     (("--example",), _Option(_NUMBER)),
     (("--focus",), _Option(_TEXT)),
     (("--depth",), _Option(_NUMBER)),
+    (("--only-changed",), _Option(_FLAG)),
+    (("--dead-steps",), _Option(_NUMBER)),
+    (("--vanishing-ratio",), _Option(_NUMBER)),
+    (("--exploding-factor",), _Option(_NUMBER)),
     (("--max-nodes",), _Option(_NUMBER)),
     (("--max-layout-seconds",), _Option(_NUMBER)),
     (("--dpi",), _Option(_NUMBER)),
@@ -203,8 +208,101 @@ def _draw(caller, root, options, outputs):
             "fold a model's neurons with model=MODEL, collapse=\"neurons\", or raise max_nodes="
             % (caller, size), max_nodes=limit, format=fmt) from None
     text = graph.text().encode("utf-8")
-    return [_run(caller, [binary, "-", "--output=" + output] + _arguments(caller, options), text, options)
+    return [_run(caller, [binary, "-", "--output=" + output] + _arguments(caller, options), text, options).stdout
             for output, options in runs]
+
+
+def _draw_text(caller, text, path, options):
+    """Runs `mgviz - --output=PATH [options]` on a document's `text` (a training run's);
+    what mgviz says (its alarms) goes to stderr in the caller's terms. Returns `path`."""
+    path = os.fsdecode(path)
+    output = os.path.join(os.curdir, path) if path == "-" else path
+    arguments = _arguments(caller, options)
+    if "\0" in output:
+        raise MgvizValueError("%s: the path %s holds a NUL character, which no file name can" % (caller, _shown(output)))
+    _run(caller, [find_mgviz(), "-", "--output=" + output] + arguments, text.encode("utf-8"), options)
+    return path
+
+
+def diff(root_a, root_b, path, **options):
+    """Draw `root_b`'s graph as its difference from `root_a`'s into `path`, by running
+    `mgviz diff A B --output=PATH [options]`; returns a Difference (what differs).
+
+    Each root is a micrograd Value, traced as draw() traces it, or a document trace() or
+    dumps() made earlier: micrograd updates parameters in place, so a graph from before a
+    training step shows the new data once the step has run; dump it first
+    (`before = mgviz.dumps(loss, model=model)`) and pass that. `names`, `parameters`, `title`
+    and `model` go to the trace of each Value; every other keyword is an mgviz option, as
+    draw() takes them: `only_changed=True, depth=1` draws only what changed and what lies one
+    op from it, `tolerance=1e-9` counts smaller changes. Raises as draw() does; that the
+    graphs differ is no error (Difference.differs).
+    """
+    path = os.fsdecode(path)
+    output = os.path.join(os.curdir, path) if path == "-" else path
+    trace_kwargs = {name: options.pop(name) for name in _TRACE_KEYWORDS if name in options}
+    arguments = _arguments("mgviz.diff", options)
+    if "\0" in output:
+        raise MgvizValueError("mgviz.diff: the path %s holds a NUL character, which no file name can" % _shown(output))
+    limit = _node_limit("mgviz.diff", output, options)
+    binary = find_mgviz()
+    texts = []
+    for root in (root_a, root_b):
+        if isinstance(root, str):
+            texts.append(root)
+        elif isinstance(root, dict):
+            texts.append(document_text(root))
+        else:
+            try:
+                texts.append(traced(root, node_limit=limit, plate=options.get("batch") != "all", **trace_kwargs).text())
+            except NodeLimit:
+                raise MgvizValueError(
+                    "mgviz.diff: a graph has more than max_nodes=%d nodes, too many for a layout (Graphviz slows down "
+                    "on big graphs); draw the difference to a .dot or .json path, draw its changes with "
+                    "only_changed=True, depth=K, or raise max_nodes=" % limit, max_nodes=limit) from None
+    # A is mgviz's standard input and B a pipe of its own, so that no temporary file's name
+    # reaches a message.
+    read_b, write_b = os.pipe()
+    command = [binary, "diff", "-", "/dev/fd/%d" % read_b, "--output=" + output] + arguments
+    writer = threading.Thread(target=_write_all, args=(write_b, texts[1].encode("utf-8")))
+    writer.start()
+    try:
+        result = _run("mgviz.diff", command, texts[0].encode("utf-8"), options, accepted=(0, 1), pass_fds=(read_b,),
+                      inputs={"<stdin>": "root_a", "/dev/fd/%d" % read_b: "root_b"})
+    finally:
+        os.close(read_b)
+        writer.join()
+    return Difference(result.stderr.decode("utf-8", "replace"), result.returncode == 1)
+
+
+def _write_all(descriptor, data):
+    """Writes `data` into a pipe and closes it; a reader that stops early ends the writing."""
+    try:
+        with os.fdopen(descriptor, "wb") as pipe:
+            pipe.write(data)
+    except BrokenPipeError:
+        pass
+
+
+class Difference:
+    """What mgviz diff found: `differs`, the `summary` it printed (its lines), and the counts
+    of its first line: `counts["changed"]`, and nodesInA, nodesInB, matched, opsChanged,
+    renamed, rewired, added, removed."""
+
+    _COUNTS = re.compile(r"nodes: A (\d+), B (\d+); matched (\d+) \(changed (\d+), op changed (\d+), renamed (\d+), "
+                         r"rewired (\d+)\); added (\d+) \(only in B\); removed (\d+) \(only in A\)")
+
+    def __init__(self, stderr, differs):
+        self.differs = differs
+        self.summary = [line for line in stderr.splitlines() if line and not line.startswith("mgviz: ")]
+        found = self._COUNTS.search(stderr)
+        names = ("nodesInA", "nodesInB", "matched", "changed", "opsChanged", "renamed", "rewired", "added", "removed")
+        self.counts = dict(zip(names, map(int, found.groups()))) if found else {}
+
+    def __bool__(self):
+        return self.differs
+
+    def __repr__(self):
+        return "<mgviz.Difference: %s>" % (self.summary[0] if self.summary else "nothing")
 
 
 def _arguments(caller, options):
@@ -265,15 +363,20 @@ def _node_limit(caller, output, options):
     return limit
 
 
-def _run(caller, command, stdin, options):
+def _run(caller, command, stdin, options, accepted=(0,), pass_fds=(), inputs=None):
+    """Runs mgviz; returns its result when it exits with a status in `accepted`, else raises.
+    `inputs`, for a difference, maps the names mgviz gives its inputs in messages to the
+    caller's words for them; the lines of its summary are then not passed on."""
     try:
         result = subprocess.run(command, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                env=environment(command[0]))
+                                env=environment(command[0]), pass_fds=pass_fds)
     except (FileNotFoundError, PermissionError, NotADirectoryError) as error:
         raise MgvizNotFound("mgviz: cannot run %s (%s). %s" % (command[0], error, INSTALL_HINT)) from None
     stderr = result.stderr.decode("utf-8", "replace")
+    for name, words in (inputs or {}).items():
+        stderr = stderr.replace(": %s: " % name, ": %s: " % words)
     lines = [line for line in stderr.splitlines() if line.strip()]
-    if result.returncode != 0:
+    if result.returncode not in accepted:
         errors = [line for line in lines if line.startswith("mgviz: error:")]
         if errors:
             message = spoken = errors[0]
@@ -289,10 +392,11 @@ def _run(caller, command, stdin, options):
             spoken = "%s: %s" % (caller, message)
         raise MgvizFailed(_spoken(caller, spoken, options), message=message, returncode=result.returncode,
                           stderr=stderr, command=command)
-    # Its warnings and notes, in draw()'s terms.
+    # Its warnings and notes, in draw()'s terms; a difference's summary is returned instead.
     for line in lines:
-        sys.stderr.write(_spoken(caller, line, options) + "\n")
-    return result.stdout
+        if inputs is None or line.startswith("mgviz: "):
+            sys.stderr.write(_spoken(caller, line, options) + "\n")
+    return result
 
 
 def _signal_name(number):

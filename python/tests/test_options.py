@@ -61,9 +61,10 @@ def test_the_default_node_limit_is_mgviz_own(mgviz_binary):
 
 def test_the_keywords_are_the_options():
     keywords = sorted(option.keyword for option in set(_run._OPTIONS.values()) if option.keyword)
-    assert keywords == ["batch", "check", "collapse", "color", "depth", "dpi", "example", "explain", "focus", "format",
-                        "max_layout_seconds", "max_nodes", "method", "no_backward", "notation", "precision", "quiz",
-                        "rankdir", "step", "steps", "theme", "tolerance"]
+    assert keywords == ["batch", "check", "collapse", "color", "dead_steps", "depth", "dpi", "example", "explain",
+                        "exploding_factor", "focus", "format", "max_layout_seconds", "max_nodes", "method", "no_backward",
+                        "notation", "only_changed", "precision", "quiz", "rankdir", "step", "steps", "theme", "tolerance",
+                        "vanishing_ratio"]
     refused = sorted(name for name, spelling in _run._SPELLING_OF.items() if _run._OPTIONS[spelling].keyword is None)
     assert refused == ["h", "help", "input_format", "o", "out_dir", "output", "version"]
 
@@ -119,6 +120,9 @@ EXAMPLES = {
     "--example": ("1", [], "batch"),
     "--focus": ("y", [], "spec"),
     "--depth": ("0", ["--focus", "y"], "spec"),
+    "--dead-steps": ("1", [], "run"),
+    "--vanishing-ratio": ("0.5", [], "run"),
+    "--exploding-factor": ("1.5", [], "run"),
     "--max-nodes": ("5000", [], "spec"),
     "--max-layout-seconds": ("60", [], "spec"),
     "--dpi": ("50", [], "spec"),
@@ -128,7 +132,7 @@ EXAMPLES = {
 def test_every_option_takes_its_value_after_an_equals_sign(mgviz_binary, tmp_path):
     """`--name=value`, as the bridge passes every option, does what `--name value` does:
     the same bytes, the same lines, for each option that takes a value."""
-    inputs = {"spec": tmp_path / "spec.json", "batch": tmp_path / "batch.json"}
+    inputs = {"spec": tmp_path / "spec.json", "batch": tmp_path / "batch.json", "run": tmp_path / "run.mgviz-run"}
     inputs["spec"].write_text('{"inputs": {"x": 2.0}, "define": ["y = x**2 + exp(x)"], "output": "y"}',
                               encoding="utf-8")
     random.seed(4)
@@ -136,6 +140,13 @@ def test_every_option_takes_its_value_after_an_equals_sign(mgviz_binary, tmp_pat
     total = sum((model(x) - 1) ** 2 for x in [[Value(1.0), Value(2.0)], [Value(-1.0), Value(0.5)]])
     total.backward()
     mgviz.dump(total, inputs["batch"], model=model)
+    # A training run of two steps, whose alarm thresholds the run's options set.
+    recorder = mgviz.Recorder(model=model)
+    for _ in range(2):
+        recorder.record(total)
+        for p in model.parameters():
+            p.grad *= 3
+    recorder.save(inputs["run"])
 
     def run(arguments, output, draws="spec"):
         result = subprocess.run([mgviz_binary, str(inputs[draws])] + arguments, capture_output=True, cwd=tmp_path)

@@ -12,7 +12,7 @@ def sources():
 
 
 def test_python_3_9_syntax():
-    assert [path.name for path in sources()] == ["__init__.py", "_bundle.py", "_command.py", "_errors.py", "_model.py", "_run.py", "_trace.py"]
+    assert [path.name for path in sources()] == ["__init__.py", "_bundle.py", "_command.py", "_errors.py", "_model.py", "_record.py", "_run.py", "_trace.py"]
     for path in sources():
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path), feature_version=(3, 9))
         for node in ast.walk(tree):

@@ -235,11 +235,15 @@ package struct MarkdownDocument: Sendable {
 }
 
 /// A document over a limit that keeps parsing it within seconds and memory.
-package enum MarkdownLimitError: Error, Sendable, Equatable, CustomStringConvertible {
+/// A Markdown document over one of the limits mgviz reads documents within.
+public enum MarkdownLimitError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The document has more bytes than `MarkdownDocument.maximumBytes`.
     case tooLarge(bytes: Int, limit: Int)
+    /// Reading its brackets would take more steps than the limit allows.
     case tooMuchBracketWork(Int, limit: Int)
 
-    package var description: String {
+    /// The problem in words, without the document's name.
+    public var description: String {
         switch self {
         case .tooLarge(let bytes, let limit):
             return "the document is \(bytes) bytes, over the limit of \(limit) for a Markdown document"

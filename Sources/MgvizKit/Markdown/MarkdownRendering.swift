@@ -17,11 +17,16 @@ package struct MarkdownImages: Sendable {
         /// Names the image file, `ID.svg`; nil for the document's name and the block's number,
         /// `guide-3.svg`.
         package var id: String?
+        /// `diff=`: the earlier graph the block is drawn as its difference from, as the block
+        /// gives it: a file's path (from the document's folder) or a block's, `guide.md#name`,
+        /// or `#name` for a block of the same document.
+        package var comparedWith: String?
 
-        package init(options: DrawOptions = DrawOptions(), format: OutputFormat = .svg, id: String? = nil) {
+        package init(options: DrawOptions = DrawOptions(), format: OutputFormat = .svg, id: String? = nil, comparedWith: String? = nil) {
             self.options = options
             self.format = format
             self.id = id
+            self.comparedWith = comparedWith
         }
     }
 
@@ -32,6 +37,8 @@ package struct MarkdownImages: Sendable {
         /// The link's destination: the file's path from the document's folder, percent-encoded.
         let target: String
         package let settings: Settings
+        /// The path `diff=` names, from the current folder.
+        let comparedWith: String?
 
         /// What drawing it costs, in tiny SVG blocks, for `MarkdownDocument.maximumBlocksPerRun`:
         /// a PNG's pixels, and its time, grow with the square of its dpi, so a PNG block at D
@@ -62,7 +69,12 @@ package struct MarkdownImages: Sendable {
             let name = (id ?? "\(stem)-\(block.number)") + "." + blockSettings.format.rawValue
             let file = outDir.map { joinedPath($0, name) } ?? (documentFolder == "." ? name : joinedPath(documentFolder, name))
             let target = outDir.map { relativePath(from: documentFolder, to: joinedPath($0, name)) } ?? name
-            images.append(Image(block: block, path: file, target: try Self.linkTarget(target), settings: blockSettings))
+            let comparedWith = blockSettings.comparedWith.map { earlier in
+                earlier.hasPrefix("#") ? path + earlier
+                    : earlier.hasPrefix("/") || documentFolder == "." ? earlier : joinedPath(documentFolder, earlier)
+            }
+            images.append(Image(
+                block: block, path: file, target: try Self.linkTarget(target), settings: blockSettings, comparedWith: comparedWith))
         }
         self.images = images
     }
@@ -72,7 +84,7 @@ package struct MarkdownImages: Sendable {
     package static func link(alt: String, target: String) -> String { "![\(escapedAlt(alt))](\(target))" }
 
     /// The document's name without its extension.
-    private static func stem(of path: String) -> String {
+    package static func stem(of path: String) -> String {
         let name = path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path
         guard let dot = name.lastIndex(of: "."), dot > name.startIndex else { return name }
         return String(name[..<dot])
@@ -190,14 +202,15 @@ package struct MarkdownRendering: Sendable {
     }
 
     /// The image's spec, evaluated and checked as its options say: a JSON spec when its first
-    /// character is `{`, else a text spec.
+    /// character is `{`, else a text spec; drawn as its difference from the graph its `diff=`
+    /// names, if it names one.
     private static func drawing(_ image: MarkdownImages.Image) throws(DrawError) -> Drawing {
-        let content = image.block.content
-        let firstCharacter = content.first { ![0x20, 0x09, 0x0a, 0x0d].contains($0) }
-        let inputFormat: InputFormat = firstCharacter == UInt8(ascii: "{") ? .json : .mg
         let document: InputDocument
-        do { document = try InputDocument(bytes: content, format: inputFormat) } catch { throw .spec(error) }
-        return try Drawing(document: document, options: image.settings.options)
+        do { document = try InputDocument(bytes: image.block.content, format: image.block.specFormat) } catch { throw .spec(error) }
+        guard let earlier = image.comparedWith else { return try Drawing(document: document, options: image.settings.options) }
+        let earlierDocument: InputDocument
+        do { earlierDocument = try InputDocument(reading: earlier) } catch { throw .comparedWith(path: earlier, error) }
+        return try Drawing(document: document, comparedWith: earlierDocument, options: image.settings.options)
     }
 }
 
