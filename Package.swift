@@ -47,7 +47,7 @@ let package = Package(
             name: "MgvizKit",
             dependencies: ["Micrograd", "MgvizSpec", "MgvizExport", "MgvizRender", "MgvizFiles", "CCmark"],
             resources: [.embedInCode("Viewer/viewer.js"), .embedInCode("Viewer/viewer.css"), .embedInCode("Viewer/difference.js"),
-                        .embedInCode("Viewer/timeline.js"), .embedInCode("Viewer/timeline.css")]
+                        .embedInCode("Viewer/timeline.js"), .embedInCode("Viewer/timeline.css"), .embedInCode("Viewer/evaluator.js")]
         ),
         // What the executables do to their process, which the library never does: exit
         // statuses, one-line diagnostics on standard error, the temp file removed on a signal,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Re-renders the samples' images listed in samples/renderings.tsv into docs/, refreshes the
-# golden DOT the tests compare against, and redraws the mgviz blocks of README.md and
+# golden DOT (and the golden text of softmax and the lecture MLP) the tests compare against, and redraws the mgviz blocks of README.md and
 # docs/*.md (the same images, drawn from their own blocks). Run it after changing how
 # diagrams look, and commit all.
 set -euo pipefail
@@ -16,4 +16,7 @@ while IFS=$'\t' read -r name rendering flags; do
     said=$("$mgviz" "samples/$name.json" -o "docs/$rendering" $flags) || [ $? -eq 1 ]
     said=$("$mgviz" "samples/$name.json" -o "Tests/MgvizTests/Golden/$name.dot") || [ $? -eq 1 ]
 done < samples/renderings.tsv
+for name in softmax mlp_lecture; do
+    "$mgviz" "samples/$name.json" -o "Tests/MgvizTests/Golden/$name.txt"
+done
 "$mgviz" README.md docs/*.md --out-dir docs

@@ -20,8 +20,8 @@ scripts/library-check.sh
 # The DocC documentation of Micrograd and MgvizKit (with the modules MgvizKit's API speaks in),
 # into .build, warnings as errors, and a doc comment on every public symbol.
 scripts/docs.sh
-# The viewer's script is a file of its own, so that it can be checked as JavaScript.
-if [ -n "$(command -v node || true)" ]; then node --check Sources/MgvizKit/Viewer/viewer.js; fi
+# The viewer's scripts are files of their own, so that they can be checked as JavaScript.
+if [ -n "$(command -v node || true)" ]; then node --check Sources/MgvizKit/Viewer/viewer.js; node --check Sources/MgvizKit/Viewer/evaluator.js; fi
 quietly swift build --product mgviz
 mgviz=$(swift build --show-bin-path)/mgviz
 # The installer, into a temp prefix (never /usr/local): it builds the release binary in

@@ -279,7 +279,7 @@ extension Diagram {
         for position in 0..<count {
             if isMember[position] {
                 guard showsGrads else { continue }
-                let uses = contributions(of: position) { _ in "" }
+                let uses = contributions(of: position)
                 for (k, use) in zip(operandRange(of: position), uses) where !isMember[use.operand] {
                     edgeNotes[Int32(k)] = .contribution(use.amount)
                 }

@@ -88,12 +88,10 @@ package struct DOTExporter: Sendable {
             out.write(string: text)
             out.write("\"")
         }
-        let focusLine = diagram.focus.map { focusDescription($0, in: diagram) }
-        let plateLine = diagram.plate.map(plateDescription)
-        let differenceLine = diagram.comparison.map(differenceDescription)
-        if diagram.title != nil || focusLine != nil || plateLine != nil || differenceLine != nil {
+        let lines = [diagram.title, diagram.comparison.map(differenceDescription)].compactMap { $0 } + diagram.descriptionLines
+        if !lines.isEmpty {
             out.write(", label=\"")
-            out.write([diagram.title, differenceLine, plateLine, focusLine].compactMap { $0 }.joined(separator: "\n"), escaping: .dotString)
+            out.write(lines.joined(separator: "\n"), escaping: .dotString)
             out.write("\", labelloc=t, fontsize=16")
         }
         out.write("];\n")
@@ -112,6 +110,7 @@ package struct DOTExporter: Sendable {
         if let text = colors.text { out.write(string: ", fontcolor=\"\(text)\"") }
         out.write("];\n")
         let fill = coloring == .grad ? GradPalette(diagram, colors: colors) : nil
+        let names = diagram.valueNames
         // A model's nodes are declared inside a cluster per neuron, within one per layer, and
         // a batch's shown example inside its plate.
         let clusters = ClusterTree(diagram, rankDirection: rankDirection)
@@ -124,11 +123,11 @@ package struct DOTExporter: Sendable {
             out.write("  subgraph cluster_plate {\n    label=\"")
             out.write(plate.caption, escaping: .dotString)
             out.write(string: "\"; fontsize=13; color=\"\(colors.layerBorder)\"; style=\"rounded,bold\"; penwidth=2;\n")
-            for group in clusters.topLevel where clusters.isInPlate(group) { writeCluster(group, clusters, of: diagram, fill: fill, depth: 2, &out) }
-            for index in clusters.plateMembersOutsideGroups { writeNode(index, diagram.name(at: index), of: diagram, fill: fill, depth: 2, &out) }
+            for group in clusters.topLevel where clusters.isInPlate(group) { writeCluster(group, clusters, of: diagram, fill: fill, names: names, depth: 2, &out) }
+            for index in clusters.plateMembersOutsideGroups { writeNode(index, diagram.name(at: index), of: diagram, fill: fill, names: names, depth: 2, &out) }
             out.write("  }\n")
         }
-        for group in clusters.topLevel where !clusters.isInPlate(group) { writeCluster(group, clusters, of: diagram, fill: fill, depth: 1, &out) }
+        for group in clusters.topLevel where !clusters.isInPlate(group) { writeCluster(group, clusters, of: diagram, fill: fill, names: names, depth: 1, &out) }
         // Under the tuned attributes the alignment edges slow dot down tenfold (MLP(3, [32, 32,
         // 1]): 1.5 s to 18 s) and newrank does not honour them well; models that big are
         // better collapsed anyway.
@@ -137,7 +136,7 @@ package struct DOTExporter: Sendable {
             // A write that failed will not succeed later: stop making what cannot be written.
             if out.failed { return }
             let name = diagram.name(at: index)
-            if !clusters.isDeclared(index) { writeNode(index, name, of: diagram, fill: fill, depth: 1, &out) }
+            if !clusters.isDeclared(index) { writeNode(index, name, of: diagram, fill: fill, names: names, depth: 1, &out) }
             guard diagram.isOp(at: index) else { continue }
             // `x**y` and `y**x` would draw alike: a binary power's edges say which is which.
             let isPower = diagram.engineOp(at: index) == .powerValue
@@ -195,24 +194,6 @@ package struct DOTExporter: Sendable {
         }
     }
 
-    /// `focus on n12 'h' within 2 ops: 17 of 65481 nodes`, under the title.
-    private func focusDescription(_ focus: Focus, in diagram: Diagram) -> String {
-        guard focus.center >= 0 else {
-            return "only the changes and what lies within \(counted(focus.depth, "op")) of them: \(diagram.count) of \(counted(focus.totalNodes, "node"))"
-        }
-        let id = NodeNames.value(at: diagram.nameNumber(at: focus.center)), label = diagram.label(at: focus.center)
-        let name = label.isEmpty ? id : "\(id) '\(label)'"
-        return "focus on \(name) within \(counted(focus.depth, "op")): \(diagram.count) of \(counted(focus.totalNodes, "node"))"
-    }
-
-    func counted(_ count: Int, _ noun: String) -> String { count == 1 ? "1 \(noun)" : "\(count) \(noun)s" }
-
-    /// What the numbers mean, under the title of a plate: the drawing never mixes one
-    /// example's numbers with the batch's without saying so.
-    private func plateDescription(_ plate: Plate) -> String {
-        "inside the plate: example \(plate.shown)'s data and grads; outside: grads summed over all \(plate.count) examples"
-    }
-
     /// An edge's note as drawn: `+0.0123` for a contribution, `Σ over 100` for a term.
     private func edgeText(_ note: Diagram.EdgeNote) -> String {
         switch note {
@@ -226,13 +207,14 @@ package struct DOTExporter: Sendable {
     /// A group's cluster, its groups inside it and its nodes; a neuron of one node, or a
     /// group folded into one, is drawn as that node, which carries the group's name already.
     private func writeCluster(
-        _ group: Int, _ clusters: ClusterTree, of diagram: Diagram, fill: GradPalette?, depth: Int, _ out: inout TextWriter
+        _ group: Int, _ clusters: ClusterTree, of diagram: Diagram, fill: GradPalette?, names: ValueNames, depth: Int,
+        _ out: inout TextWriter
     ) {
         let info = diagram.groups[group]
         let members = clusters.members[group]
         // A group folded into one node needs no box: the node carries the group's name.
         if clusters.children[group].isEmpty && members.count == 1 && (info.kind == .neuron || diagram.isFolded(at: members[0])) {
-            return writeNode(members[0], diagram.name(at: members[0]), of: diagram, fill: fill, depth: depth, &out)
+            return writeNode(members[0], diagram.name(at: members[0]), of: diagram, fill: fill, names: names, depth: depth, &out)
         }
         let colors = theme.colors
         out.writeIndent(depth)
@@ -246,8 +228,8 @@ package struct DOTExporter: Sendable {
         case .call: out.write(string: "\"; fontsize=12; color=\"\(colors.layerBorder)\"; style=solid;\n")
         case .named: out.write(string: "\"; fontsize=12; color=\"\(colors.layerBorder)\"; style=dotted;\n")
         }
-        for child in clusters.children[group] { writeCluster(child, clusters, of: diagram, fill: fill, depth: depth + 1, &out) }
-        for index in members { writeNode(index, diagram.name(at: index), of: diagram, fill: fill, depth: depth + 1, &out) }
+        for child in clusters.children[group] { writeCluster(child, clusters, of: diagram, fill: fill, names: names, depth: depth + 1, &out) }
+        for index in members { writeNode(index, diagram.name(at: index), of: diagram, fill: fill, names: names, depth: depth + 1, &out) }
         out.writeIndent(depth)
         out.write("}\n")
     }
@@ -272,16 +254,20 @@ package struct DOTExporter: Sendable {
         }
     }
 
-    /// A Value's record, and its op's ellipse if it has one.
+    /// A Value's record, and its op's ellipse if it has one. The record's first line is the
+    /// node's name: its label as given, a constant's value, or `= ` and a derived name
+    /// (`= log(p3)`, `= L1 N4`), so that a label is never mistaken for one mgviz made up.
     private func writeNode(
-        _ index: Int, _ name: NodeNames.Name, of diagram: Diagram, fill: GradPalette?, depth: Int, _ out: inout TextWriter
+        _ index: Int, _ name: NodeNames.Name, of diagram: Diagram, fill: GradPalette?, names: ValueNames, depth: Int,
+        _ out: inout TextWriter
     ) {
         let data = diagram.data(at: index), grad = diagram.grad(at: index)
+        let drawnName = Self.drawnName(at: index, names)
         let problems = diagram.problems(at: index)
         let text = diagram.foldTexts.isEmpty ? nil : diagram.foldTexts[Int32(index)]
         // A difference draws what A had beside B's: numbers, label, op.
         let compared = diagram.comparison.map { Compared($0, at: index, data: data, grad: grad) }
-        let label = compared?.label(diagram.label(at: index)) ?? diagram.label(at: index)
+        let label = compared?.label(drawnName) ?? drawnName
         out.writeIndent(depth)
         out.write(name)
         out.write(" [shape=record, fillcolor=\"")
@@ -324,15 +310,10 @@ package struct DOTExporter: Sendable {
             label, data, grad, problems, text, &out, separator: "|", escape: .recordField, exact: false, before: compared?.before,
             mark: compared?.mark)
         out.write("}\", tooltip=\"")
-        // The tooltip names the node by its id too, as --explain and the page's panel do.
-        if label.isEmpty {
-            out.write(name)
-        } else {
-            out.write(label, escaping: .dotString)
-            out.write(" (")
-            out.write(name)
-            out.write(")")
-        }
+        // The tooltip has the name, then the id, which no learner needs but a bug report may.
+        out.write(drawnName, escaping: .dotString)
+        out.write("\\n")
+        out.write(name)
         out.write("\\n")
         writeLines(
             "", data, grad, problems, text, &out, separator: "\\n", escape: .dotString, exact: true, before: compared?.before,
@@ -350,6 +331,14 @@ package struct DOTExporter: Sendable {
         out.write("\", tooltip=\"")
         out.write(op, escaping: .dotString)
         out.write("\"];\n")
+    }
+
+    /// A node's name as its record draws it: a derived one after `= `.
+    static func drawnName(at position: Int, _ names: ValueNames) -> String {
+        switch names.source(at: position) {
+        case .label, .constant: return names.name(at: position)
+        case .neuron, .expression: return "= " + names.name(at: position)
+        }
     }
 
     func kindFill(_ kind: NodeKind, isOutput: Bool, _ colors: Theme.Colors) -> String {
@@ -529,6 +518,33 @@ private struct ClusterTree {
         return found
     }
 }
+
+extension Diagram {
+    /// What a drawing says under its title: which numbers a plate shows, and what a focus
+    /// kept.
+    package var descriptionLines: [String] {
+        [plate.map(plateDescription), focus.map(focusDescription)].compactMap { $0 }
+    }
+
+    /// `focus on h within 2 ops: 17 of 65481 nodes`, under the title; or, for a difference's
+    /// changes, `only the changes and what lies within 1 op of them: 12 of 120 nodes`.
+    fileprivate func focusDescription(_ focus: Focus) -> String {
+        guard focus.center >= 0 else {
+            return "only the changes and what lies within \(counted(focus.depth, "op")) of them: \(count) of \(counted(focus.totalNodes, "node"))"
+        }
+        let name = valueNames.name(at: focus.center)
+        return "focus on \(name) within \(counted(focus.depth, "op")): \(count) of \(counted(focus.totalNodes, "node"))"
+    }
+
+    /// What the numbers mean, under the title of a plate: the drawing never mixes one
+    /// example's numbers with the batch's without saying so.
+    fileprivate func plateDescription(_ plate: Plate) -> String {
+        "inside the plate: example \(plate.shown)'s data and grads; outside: grads summed over all \(plate.count) examples"
+    }
+}
+
+/// `1 op`, `2 ops`.
+func counted(_ count: Int, _ noun: String) -> String { count == 1 ? "1 \(noun)" : "\(count) \(noun)s" }
 
 extension TextWriter {
     /// Two spaces for each level of nesting.

@@ -255,6 +255,9 @@ public struct Diagram: Sendable {
     /// The number in each node's name, when it is not the node's position: a focused part
     /// keeps the whole diagram's names.
     var nameNumbers: [Int32]?
+    /// The name each node of a focused part has in the whole diagram (`ValueNames`): an
+    /// expression's operands may lie beyond the focus.
+    var keptNames: [String]?
     /// Each node's position in the diagram this one was collapsed or focused from, when it
     /// was; the whole diagram's for a part of a part.
     package internal(set) var basePositions: [Int32]?
@@ -290,6 +293,7 @@ public struct Diagram: Sendable {
         problemsAt = [:]
         edgeNotes = [:]
         nameNumbers = nil
+        keptNames = nil
         basePositions = nil
         codes.reserveCapacity(capacity)
         kinds.reserveCapacity(capacity)
@@ -429,26 +433,26 @@ public struct Diagram: Sendable {
 
     // MARK: reading one node; the exporters read through these, which make no objects
 
-    var count: Int { codes.count }
+    package var count: Int { codes.count }
 
     func data(at position: Int) -> Double { data[position] }
 
     func grad(at position: Int) -> Double? { showsGrads ? grads[position] : nil }
 
     /// The label, or "" for none.
-    func label(at position: Int) -> String { labels.isEmpty ? "" : labels[Int32(position)] ?? "" }
+    package func label(at position: Int) -> String { labels.isEmpty ? "" : labels[Int32(position)] ?? "" }
 
-    func kind(at position: Int) -> NodeKind { kinds[position] }
+    package func kind(at position: Int) -> NodeKind { kinds[position] }
 
     /// Whether the node is an op's result (or a folded group that computes something), drawn
     /// with an ellipse for its op; a folded group of leaves (a model's parameters) is not.
-    func isOp(at position: Int) -> Bool {
+    package func isOp(at position: Int) -> Bool {
         let code = codes[position]
         return code != Op.leaf.rawValue && !(code == Self.foldedCode && foldedOps[Int32(position)]?.isEmpty == true)
     }
 
     /// Whether the node stands for a whole group, folded.
-    func isFolded(at position: Int) -> Bool { codes[position] == Self.foldedCode }
+    package func isFolded(at position: Int) -> Bool { codes[position] == Self.foldedCode }
 
     /// What made the node.
     package func operation(at position: Int) -> Operation {
@@ -557,6 +561,7 @@ public struct Diagram: Sendable {
         part.groups = groups
         part.collapseLevel = collapseLevel
         part.nameNumbers = nameNumbers
+        part.keptNames = keptNames.map { names in kept.map { names[$0] } }
         part.output = -1
         var newPosition: [Int32: Int32] = [:]
         let sparse = !problemsAt.isEmpty || plate != nil || !foldedMembers.isEmpty || !foldTexts.isEmpty || !foldUses.isEmpty
@@ -703,6 +708,7 @@ extension Diagram: Equatable {
             && a.labels == b.labels && a.powers == b.powers && a.foldedOps == b.foldedOps
             && a.foldedMembers == b.foldedMembers && a.foldTexts == b.foldTexts && a.foldUses == b.foldUses && a.groupOf == b.groupOf
             && a.problemsAt == b.problemsAt && a.edgeNotes == b.edgeNotes && a.plate == b.plate && a.collapseLevel == b.collapseLevel
-            && a.nameNumbers == b.nameNumbers && a.basePositions == b.basePositions && a.comparison == b.comparison
+            && a.nameNumbers == b.nameNumbers && a.keptNames == b.keptNames && a.basePositions == b.basePositions
+            && a.comparison == b.comparison
     }
 }

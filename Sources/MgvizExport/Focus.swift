@@ -169,6 +169,9 @@ extension Diagram {
         }
         // Each node keeps its name from the whole diagram, so a stub's node can be focused on next.
         focused.nameNumbers = kept.map { Int32(nameNumber(at: $0)) }
+        // And the name a learner reads it by, which its cut operands made.
+        let names = valueNames
+        focused.keptNames = kept.map { names.name(at: $0) }
         // The output keeps its marking if it is kept; -1 when it lies beyond the focus.
         focused.output = output >= 0 ? newPosition[output] : -1
         focused.focus = Focus(

@@ -198,7 +198,7 @@ extension Diagram {
         if isFolded(at: position) {
             return zip(operands(of: position), foldUses[Int32(position)] ?? []).map { ($0, $1.local, $1.amount) }
         }
-        return contributions(of: position) { _ in "" }.map { ($0.operand, $0.local, $0.amount) }
+        return contributions(of: position).map { ($0.operand, $0.local, $0.amount) }
     }
 
     /// `nodes` reordered so that each comes after its `sources`, keeping their order where

@@ -8,6 +8,11 @@ public struct DrawOptions: Sendable, Equatable {
     /// What `collapse` folds into single nodes: a model's neurons, layers or calls.
     public typealias Collapse = CollapseLevel
 
+    /// How `--explain`, `--format txt` and the page write a contribution to a grad.
+    public typealias Notation = BackwardNotation
+    /// Which nodes get a step of their own in backward's ledger.
+    public typealias Steps = BackwardSteps
+
     /// How a model run on a batch of examples is drawn.
     public enum BatchView: String, Sendable, CaseIterable {
         /// One example inside a plate, with what the examples share outside it.
@@ -52,6 +57,11 @@ public struct DrawOptions: Sendable, Equatable {
     public var opensQuiz: Bool
     /// How close a quiz answer must be to the grad, when the spec's `expect` has no tolerance.
     public static let quizTolerance = 1e-4
+    /// How backward's ledger writes each contribution: the notebook's code, or the chain rule
+    /// in symbols.
+    public var notation: Notation
+    /// Whether a leaf gets a step of its own in backward's ledger, which adds nothing.
+    public var backwardSteps: Steps
     /// Whether grads are drawn. A spec is run backward first; a `Value` is drawn with the grads
     /// it has.
     public var showsGradients: Bool
@@ -119,6 +129,8 @@ public struct DrawOptions: Sendable, Equatable {
         coloring: Coloring = DOTExporter.defaultColoring,
         theme: Theme = DOTExporter.defaultTheme,
         opensQuiz: Bool = false,
+        notation: Notation = .code,
+        backwardSteps: Steps = .ops,
         showsGradients: Bool = true,
         checksGradients: Bool = false,
         gradientStep: Double = GradientCheck.defaultStep,
@@ -138,6 +150,8 @@ public struct DrawOptions: Sendable, Equatable {
         self.coloring = coloring
         self.theme = theme
         self.opensQuiz = opensQuiz
+        self.notation = notation
+        self.backwardSteps = backwardSteps
         self.showsGradients = showsGradients
         self.checksGradients = checksGradients
         self.gradientStep = gradientStep

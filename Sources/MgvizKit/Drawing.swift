@@ -40,10 +40,30 @@ public struct Drawing {
     public var title: String? { checkedDiagram.title }
 
     /// backward step by step as micrograd runs it, on what is drawn: what `--explain` prints
-    /// and the HTML page replays. Nil for a focused part, or a drawing without grads.
+    /// and the HTML page replays, with a leaf's step or not as `options.backwardSteps` says.
+    /// Nil for a focused part, or a drawing without grads.
     package var backwardLedger: BackwardLedger? {
         guard let diagram = try? diagram else { return nil }
-        return BackwardLedger(diagram, precision: options.precision)
+        return BackwardLedger(diagram, precision: options.precision, steps: options.backwardSteps)
+    }
+
+    /// `--explain`: one line per contribution, in `options.notation`, as
+    /// `BackwardLedger.explanation` writes them, after the legend of the symbols. Refused, before the ledger is built, for a
+    /// graph of more operand uses than `DrawOptions.maximumExplanationLines`; nil for a
+    /// focused part or a drawing without grads.
+    package func explanation() throws(DrawError) -> [String]? {
+        try checkExplanationSize()
+        guard let ledger = backwardLedger else { return nil }
+        return (ledger.legend(options.notation).map { [$0] } ?? []) + ledger.explanation(options.notation)
+    }
+
+    /// Refuses a ledger of more lines than `DrawOptions.maximumExplanationLines`, counted
+    /// before it is built: it would hold every line's texts.
+    func checkExplanationSize() throws(DrawError) {
+        let uses = try diagram.edgeCount
+        guard uses <= DrawOptions.maximumExplanationLines else {
+            throw .explanationTooLong(lines: uses, maximum: DrawOptions.maximumExplanationLines)
+        }
     }
 
     /// For a difference (`init(document:comparedWith:options:)`): what differs between the
@@ -273,34 +293,23 @@ public struct Drawing {
     }
 }
 
-/// A node as messages name it, by what the drawing shows: its label, `'p'`; or, unlabelled,
-/// the op that made it and its operands, `the log of 'p3'`, `the * of 'a' and 2`; or a
-/// constant, `the constant 2`. Ids (`n7`) are in tooltips, not in messages.
+/// A node as messages name it, by the name the drawing shows (`ValueNames`): its label,
+/// `'p'`; or, unlabelled, the expression that made it, `'log(p3)'`, or its neuron, `'L1 N4'`;
+/// or a constant, `the constant 2`. Ids (`n7`) are in tooltips, not in messages.
 public struct NodeReference: Sendable, Equatable, CustomStringConvertible {
     /// `n7`, as the node's tooltip shows it.
     public var id: String
     /// The node's label; empty for none.
     public var label: String
-    /// The node in a few words: `'p'`, `the log of 'p3'`, `the constant 2`.
+    /// The node in a few words: `'p'`, `'log(p3)'`, `the constant 2`.
     public let description: String
 
     init(_ position: Int, in diagram: Diagram) {
-        let node = diagram.nodes[position]
-        id = node.id
-        label = node.label
-        /// An operand in a few words: its label, its number if it is a constant, or its op.
-        func operand(_ position: Int) -> String {
-            let operand = diagram.nodes[position]
-            if !operand.label.isEmpty { return "'\(operand.label)'" }
-            return operand.op.isEmpty ? shortText(operand.data) : "a \(operand.op)"
-        }
-        if !node.label.isEmpty {
-            description = "'\(node.label)'"
-        } else if node.op.isEmpty {
-            description = "the constant \(shortText(node.data))"
-        } else {
-            description = "the \(node.op) of " + node.operands.map(operand).joined(separator: " and ")
-        }
+        id = NodeNames.value(at: diagram.nameNumber(at: position))
+        label = diagram.label(at: position)
+        let names = diagram.valueNames
+        let name = names.name(at: position)
+        description = names.source(at: position) == .constant ? "the constant \(name)" : "'\(name)'"
     }
 }
 

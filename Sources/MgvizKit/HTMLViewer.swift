@@ -61,12 +61,17 @@ package struct HTMLViewer: Sendable {
 
     /// The replay's data, beside the dump: `{"quiz": false, "tolerance": 0.0001, "palette": null
     /// (or --color grad's: lowest and highest log10|grad|, minimumDepth, and the negative,
-    /// positive, faint and dead colours), "output": "n6",
+    /// positive, faint and dead colours), "output": "n6", "outputName": "L",
     /// "seed": 1.0, "seedText": "1.0000", "steps": [{"node": "n6", "grad": 1.0, "gradText":
-    /// "1.0000", "uses": [{"operand": "n4", "slot": 0, "local": -2.0, "amount": -2.0, "total":
-    /// -2.0, "localText": "-2.0000", "amountText": "-2.0000", "totalText": "-2.0000", "text":
-    /// "d.grad += f.data * L.grad = -2.0000 * 1.0000 = -2.0000"}]}, …]}`, steps in backward's
-    /// order; `"steps": null` without a replay. Texts are at the diagram's precision.
+    /// "1.0000", "name": "L", "handGrad": "1", "leaves": ["n5"],
+    /// "uses": [{"operand": "n4", "slot": 0, "local": -2.0, "amount": -2.0, "total": -2.0,
+    /// "localText": "-2.0000", "amountText": "-2.0000", "totalText": "-2.0000", "text":
+    /// "d.grad += f.data * L.grad = -2 * 1 = -2", "operandName": "d", "handLocal": "-2",
+    /// "handGrad": "1", "handAmount": "-2", "handTotal": "-2", "rule": "∂(a·b)/∂a = b",
+    /// "localSymbol": "f"}]}, …]}`, steps in backward's order (a
+    /// leaf's only under `--steps all`); `"steps": null` without a replay. `…Text` numbers are
+    /// at the diagram's precision, as the records draw them; `hand…` numbers check by hand
+    /// (`BackwardLedger`).
     static func backwardData(
         _ ledger: BackwardLedger?, of diagram: Diagram, quiz: Bool, tolerance: Double, palette: GradPalette?, leftOut: Int? = nil
     ) -> [UInt8] {
@@ -102,6 +107,8 @@ package struct HTMLViewer: Sendable {
             let id = { (position: Int) in NodeNames.value(at: diagram.nameNumber(at: position)).description }
             out.write(", \"output\": ")
             text(id(ledger.output), &out)
+            out.write(", \"outputName\": ")
+            text(ledger.outputName, &out)
             out.write(", \"seed\": ")
             number(ledger.seed, &out)
             out.write(", \"seedText\": ")
@@ -112,9 +119,20 @@ package struct HTMLViewer: Sendable {
                 text(id(step.node), &out)
                 out.write(", \"grad\": ")
                 number(step.grad, &out)
-                out.write(", \"gradText\": ")
-                text(step.gradText, &out)
-                out.write(", \"uses\": [")
+                // Issue 26: the name drawn on the node, its grad as the quiz checks it by hand,
+                // and the leaves whose grads it makes final. The chain rule's line is left for
+                // the page to write from the names, the local rule and the hand numbers: a
+                // page's bytes a node are held to 1 KB (`pageSizeGrowsAtMostLinearlyWithTheNodes`).
+                for (key, value) in [("gradText", step.gradText), ("name", step.name), ("handGrad", step.handGrad)] {
+                    out.write(string: ", \"\(key)\": ")
+                    text(value, &out)
+                }
+                out.write(", \"leaves\": [")
+                for (k, leaf) in step.leaves.enumerated() {
+                    if k > 0 { out.write(", ") }
+                    text(id(leaf), &out)
+                }
+                out.write("], \"uses\": [")
                 for (k, use) in step.uses.enumerated() {
                     out.write(k == 0 ? "{\"operand\": " : ", {\"operand\": ")
                     text(id(use.operand), &out)
@@ -124,7 +142,11 @@ package struct HTMLViewer: Sendable {
                         out.write(string: ", \"\(key)\": ")
                         number(value, &out)
                     }
-                    for (key, value) in [("localText", use.localText), ("amountText", use.amountText), ("totalText", use.totalText), ("text", use.text)] {
+                    for (key, value) in [
+                        ("localText", use.localText), ("amountText", use.amountText), ("totalText", use.totalText), ("text", use.text),
+                        ("operandName", use.operandName), ("handLocal", use.handLocal), ("handGrad", use.handGrad),
+                        ("handAmount", use.handAmount), ("handTotal", use.handTotal), ("rule", use.rule), ("localSymbol", use.localSymbol),
+                    ] {
                         out.write(string: ", \"\(key)\": ")
                         text(value, &out)
                     }

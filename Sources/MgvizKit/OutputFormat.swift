@@ -15,6 +15,9 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     case json
     /// A self-contained page around the SVG, with a backward stepper.
     case html
+    /// Plain text: every value, each after its operands, and backward step by step, for a
+    /// screen reader and for `diff`; no layout.
+    case txt
 
     /// The format a path's extension names (`loss.svg`, `LOSS.PNG`), or nil.
     public init?(path: String) {
@@ -23,7 +26,7 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     }
 
     /// Whether Graphviz lays it out: svg, png, pdf and html, which `DrawOptions.maximumNodes`
-    /// and `LayoutCost` limit. DOT and the dump are written as the diagram is walked.
+    /// and `LayoutCost` limit. DOT, the dump and the text are written as the diagram is walked.
     public var needsLayout: Bool { renderFormat != nil }
 
     /// The Graphviz format for the layout formats; nil for what mgviz writes itself.
@@ -32,7 +35,7 @@ public enum OutputFormat: String, Sendable, CaseIterable {
         case .svg, .html: return .svg
         case .png: return .png
         case .pdf: return .pdf
-        case .dot, .json: return nil
+        case .dot, .json, .txt: return nil
         }
     }
 }

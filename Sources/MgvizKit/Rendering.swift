@@ -28,7 +28,8 @@ extension Drawing {
         let exporter = options.dotExporter
         if options.theme == .auto && (format == .png || format == .pdf) { throw .autoThemeNeedsSVG(format) }
         guard let renderFormat = format.renderFormat else {
-            return Rendering(bytes: format == .json ? JSONExporter().exportBytes(diagram) : exporter.exportBytes(diagram))
+            if format == .txt { try checkExplanationSize() }
+            return Rendering(bytes: TextWriter.bytes(capacity: 400 * diagram.count + 400) { export(diagram, as: format, to: &$0) })
         }
         // The page lays each container out on its own, and checks each layout's size.
         if format == .html { return Rendering(bytes: diagram.comparison == nil ? try page(of: diagram) : try differencePage()) }
@@ -92,6 +93,7 @@ extension Drawing {
     public func write(as format: OutputFormat, to path: String) throws(DrawError) {
         guard !format.needsLayout else { return try Self.write(rendered(as: format), to: path) }
         let diagram = try diagram
+        if format == .txt { try checkExplanationSize() }
         do {
             try OutputFile.write(to: path) { out in export(diagram, as: format, to: &out) }
         } catch {
@@ -105,12 +107,15 @@ extension Drawing {
         do { try OutputFile.write(rendering.bytes, to: path) } catch { throw .file(error) }
     }
 
-    /// DOT or the JSON dump, to a writer that keeps it or drains it to a file.
+    /// DOT, the JSON dump or the text, to a writer that keeps it or drains it to a file. The
+    /// caller refuses a text whose ledger is over `DrawOptions.maximumExplanationLines`.
     private func export(_ diagram: Diagram, as format: OutputFormat, to out: inout TextWriter) {
-        if format == .json {
-            JSONExporter().write(diagram, to: &out)
-        } else {
-            options.dotExporter.write(diagram, to: &out)
+        switch format {
+        case .json: JSONExporter().write(diagram, to: &out)
+        case .txt:
+            TextDescription(precision: options.precision, notation: options.notation)
+                .write(diagram, summary: Self.summary(of: diagram), ledger: backwardLedger, to: &out)
+        default: options.dotExporter.write(diagram, to: &out)
         }
     }
 }

@@ -56,10 +56,14 @@ public struct BitmapSize: Sendable, Equatable {
     /// The resolution at which a drawing of `width` × `height` points (1/72 inch, the padding
     /// included) stays within the cap, and within `maximumSide` both ways.
     package func dotsPerInch(width: Double, height: Double) -> Double {
-        let pixels = (width / 72 * dotsPerInch) * (height / 72 * dotsPerInch)
-        // A few pixels to spare: Graphviz rounds the canvas up.
-        let side = Double(Self.maximumSide - 8) * 72 / max(width, height)
-        let area = pixels > Double(maximumPixels) ? dotsPerInch * (Double(maximumPixels) / pixels).squareRoot() : dotsPerInch
+        // A few pixels to spare on each side: Graphviz rounds the canvas up.
+        let spare = 8.0
+        let side = (Double(Self.maximumSide) - spare) * 72 / max(width, height)
+        let (a, b) = (width / 72, height / 72)
+        let cap = Double(maximumPixels)
+        guard (a * dotsPerInch + spare) * (b * dotsPerInch + spare) > cap, a * b > 0 else { return min(dotsPerInch, side) }
+        // The d with (a·d + spare)(b·d + spare) = cap: a·b·d² + spare·(a + b)·d + spare² - cap = 0.
+        let area = (-spare * (a + b) + (spare * spare * (a + b) * (a + b) - 4 * a * b * (spare * spare - cap)).squareRoot()) / (2 * a * b)
         return min(area, side)
     }
 }

@@ -73,6 +73,9 @@ struct CommandOption: Sendable {
     var checkedAs: DrawOptions.Option?
     /// The formats it is for, where the command refuses it for others; `otherwise` says why.
     var formats: (only: [OutputFormat], otherwise: String)?
+    /// For an option of backward's ledger: the formats that write one, besides `--explain`,
+    /// which the command refuses it without.
+    var ledgerFormats: [OutputFormat]?
 
     enum ValidRange: Equatable, Sendable {
         case integers(ClosedRange<Int>)
@@ -151,7 +154,15 @@ extension CommandOption {
             help: "Check every input's grad against the central difference (f(x+h) - f(x-h)) / 2h; prints OK or WRONG per input and exits 1 on any WRONG. Writes a diagram only with -o. Example: --check"),
         flag(
             "explain", \.explain,
-            help: "Print backward as micrograd runs it, one line per contribution: step 3  a.grad += b.data * d.grad = -3.0000 * -2.0000 = 6.0000   (a.grad now 6.0000). Writes a diagram only with -o. Example: --explain"),
+            help: "Print backward as micrograd runs it, one line per contribution, every node by its name, the numbers with enough digits to check by hand: step 3  a.grad += b.data * d.grad = -3 * -2 = 6   (a.grad now 6). Writes a diagram only with -o. Example: --explain"),
+        value(
+            "notation", \.options.notation,
+            help: "How --explain and --format txt write each contribution: code, the notebook's (a.grad += b.data * d.grad = -3 * -2 = 6), or symbols, the chain rule with the op's local rule (∂L/∂a += ∂L/∂d · ∂d/∂a = -2 × b = -2 × -3 = 6). Example: --explain --notation symbols",
+            ledgerFormats: [.txt]),
+        value(
+            "steps", \.options.backwardSteps,
+            help: "Which nodes' _backward --explain, --format txt and the HTML page's replay give a step: ops, those of the output and of every node made by an op (a leaf's does nothing: its grad is final at its last contribution, marked 'final'), or all, a leaf's too, as micrograd runs them. Example: --explain --steps all",
+            ledgerFormats: [.txt, .html]),
         flag(
             "quiz", \.options.opensQuiz,
             help: "With -o page.html: open the page in quiz mode, the grads hidden for the learner to find. Example: -o quiz.html --quiz"),
@@ -238,7 +249,8 @@ extension CommandOption {
     private static func value<Value: ExpressibleByArgument>(
         _ name: String, _ keyPath: WritableKeyPath<Settings, Value> & Sendable, short: Character? = nil, valueName: String? = nil,
         places: Places = .commandLine, help: String, blockValues: (values: [String], expected: String)? = nil,
-        range: ValidRange? = nil, checkedAs: DrawOptions.Option? = nil, formats: (only: [OutputFormat], otherwise: String)? = nil
+        range: ValidRange? = nil, checkedAs: DrawOptions.Option? = nil, formats: (only: [OutputFormat], otherwise: String)? = nil,
+        ledgerFormats: [OutputFormat]? = nil
     ) -> CommandOption {
         let kind = Kind.value(
             valueName: valueName ?? name,
@@ -251,7 +263,7 @@ extension CommandOption {
             current: { $0[keyPath: keyPath].defaultValueDescription })
         return CommandOption(
             name: name, shortName: short, help: help, kind: kind, places: places, blockValues: blockValues, range: range,
-            checkedAs: checkedAs, formats: formats)
+            checkedAs: checkedAs, formats: formats, ledgerFormats: ledgerFormats)
     }
 
     /// An option whose value sets `keyPath`, which is nil until it is given; `valid` refuses
@@ -299,3 +311,5 @@ extension Theme: ExpressibleByArgument {}
 extension FiniteDifference: ExpressibleByArgument {}
 extension DrawOptions.Collapse: ExpressibleByArgument {}
 extension DrawOptions.BatchView: ExpressibleByArgument {}
+extension DrawOptions.Notation: ExpressibleByArgument {}
+extension DrawOptions.Steps: ExpressibleByArgument {}

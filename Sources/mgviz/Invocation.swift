@@ -46,6 +46,9 @@ struct Invocation: Equatable {
             do { format = try resolvedFormat(outputPath(for: input)) } catch { throw .unknownFormat(path: outputPath(for: input)) }
             for option in CommandOption.commandLine where settings.gave(option.name) {
                 if let formats = option.formats, !formats.only.contains(format) { throw .notForFormat(option.name, format) }
+                if let formats = option.ledgerFormats, !explain, !formats.contains(format) {
+                    throw .ledgerOption(option.name, formats: formats)
+                }
             }
         }
     }
@@ -159,14 +162,10 @@ struct Invocation: Equatable {
             // Reports go to stdout, unless the diagram does.
             Report(toStandardError: output == "-").print(drawing)
             if explain {
-                // Counted before the ledger is built: it would hold every line's texts.
-                let uses = try drawing.diagram.edgeCount
-                guard uses <= DrawOptions.maximumExplanationLines else {
-                    throw .explanationTooLong(lines: uses, maximum: DrawOptions.maximumExplanationLines)
-                }
                 // Focus and --no-backward are refused before; a dump may have no grads.
-                guard let ledger = drawing.backwardLedger else { throw .explainNeedsGrads }
-                let lines = ledger.explanation(in: try drawing.diagram).map { $0 + "\n" }.joined()
+                guard let explanation = try drawing.explanation() else { throw .explainNeedsGrads }
+                // A label may hold anything: no line of it drives the terminal.
+                let lines = explanation.map { escapingControlCharacters($0) + "\n" }.joined()
                 writeAll(lines, to: output == "-" ? STDERR_FILENO : STDOUT_FILENO)
             }
             if let warning = drawing.nonFinite { report(.warning, warning.description) }

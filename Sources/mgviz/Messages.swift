@@ -23,6 +23,9 @@ enum UsageError: Error {
     case goesWith(String, String)
     /// An option given for an output format it is not for: `--dpi` for an SVG.
     case notForFormat(String, OutputFormat)
+    /// An option for backward's ledger, given where none is written: `--notation` without
+    /// `--explain` or a txt output; `formats` are those that write one.
+    case ledgerOption(String, formats: [OutputFormat])
     case outputAndOutDir
     case outDirFromStandardInput
     case outDirIsNotAFolder(String)
@@ -64,6 +67,9 @@ enum UsageError: Error {
             let option = CommandOption.named(name)
             let formats = option.formats!
             return "\(option.spelling) is for \(formats.only.map { $0.rawValue.uppercased() }.joined(separator: ", ")) output; \(format.rawValue) \(formats.otherwise)"
+        case .ledgerOption(let name, let formats):
+            let outputs = formats.map { "--format \($0.rawValue)" }
+            return "\(CommandOption.named(name).spelling) is for backward's ledger: give it with --explain or \(outputs.joined(separator: " or "))"
         case .outputAndOutDir: return "give -o or --out-dir, not both"
         case .outDirFromStandardInput: return "--out-dir names files after their specs: standard input has no name"
         case .outDirIsNotAFolder(let folder): return "--out-dir \(shown(folder)) is not a folder"
@@ -219,7 +225,7 @@ extension DrawError {
         case .checkTooCostly(let inputs, let nodes, let maximum):
             return "--check evaluates the graph again for each input: \(inputs) inputs × \(nodes) nodes, over the limit of \(maximum); check a smaller spec (fewer inputs or nodes), or draw this one without --check"
         case .explanationTooLong(let lines, let maximum):
-            return "--explain prints a line per operand use, and this graph has \(lines), over the limit of \(maximum); explain a smaller spec, or write the grads with -o graph.json"
+            return "backward's ledger (--explain, --format txt) has a line per operand use, and this graph has \(lines), over the limit of \(maximum); explain a smaller spec, or write the grads with -o graph.json"
         case .focus(let error): return error.message
         case .plate(let refusal): return refusal.message
         case .tooManyNodes(let count, let maximum, let format):

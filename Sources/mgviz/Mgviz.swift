@@ -145,6 +145,8 @@ struct Mgviz: ParsableCommand {
     @Option(name: .declared("theme"), help: .declared("theme")) var theme = Settings().options.theme
     @Flag(name: .declared("check"), help: .declared("check")) var check = false
     @Flag(name: .declared("explain"), help: .declared("explain")) var explain = false
+    @Option(name: .declared("notation"), help: .declared("notation")) var notation = Settings().options.notation
+    @Option(name: .declared("steps"), help: .declared("steps")) var steps = Settings().options.backwardSteps
     @Flag(name: .declared("quiz"), help: .declared("quiz")) var quiz = false
     @Option(name: .declared("step"), help: .declared("step")) var step = Settings().options.gradientStep
     @Option(name: .declared("method"), help: .declared("method")) var method = Settings().options.gradientMethod

@@ -17,10 +17,11 @@ import Testing
     @Test func bitmapSizeLowersTheResolutionOnlyPastTheCap() {
         let size = BitmapSize()
         #expect(size.dotsPerInch(width: 720, height: 720) == 96)  // 960 × 960 pixels
-        // 72,000 × 72,000 points at 96 dpi would be 9.2e9 pixels; √(32e6 / 9.216e9) × 96.
+        // 72,000 × 72,000 points at 96 dpi would be 9.2e9 pixels: 1000 inches a side, with 8
+        // pixels to spare for Graphviz's rounding, (1000·d + 8)² = 32e6.
         let lowered = size.dotsPerInch(width: 72_000, height: 72_000)
-        #expect(abs(lowered - 96 * (32e6 / 9.216e9).squareRoot()) < 1e-9)
-        #expect(abs(lowered * 1000 * lowered * 1000 - 32e6) < 1)
+        #expect(abs(lowered - (32e6.squareRoot() - 8) / 1000) < 1e-9)
+        #expect(abs((lowered * 1000 + 8) * (lowered * 1000 + 8) - 32e6) < 1e-3)
         // A long chain is thin: its width, not its area, sets the limit.
         #expect(size.dotsPerInch(width: 720_000, height: 36) == Double(BitmapSize.maximumSide - 8) * 72 / 720_000)
     }

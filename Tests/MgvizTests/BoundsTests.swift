@@ -248,12 +248,15 @@ import Testing
         let lines = String(decoding: largest.stdout, as: UTF8.self).split(separator: "\n")
         #expect(lines.count == limit)
         // The last line is the first sum's, x + x, at its second use of x.
-        #expect(lines.last == "step \(limit / 2)  x.grad += n1.grad = 1.0000   (x.grad now \(limit / 2 + 1).0000)")
+        #expect(lines.last == "step \(limit / 2)  x.grad += (x + x).grad = 1   (x.grad now 1.250e+05, final)")
 
         try write(terms: limit / 2 + 2)
         let over = try runMgviz(["sum.json", "--explain", "-o", "out.svg"], in: folder)
         #expect(over.status == MgvizProcess.ExitStatus.dataError.rawValue)
-        #expect(over.stderr == "mgviz: error: sum.json: --explain prints a line per operand use, and this graph has 250002, over the limit of 250000; explain a smaller spec, or write the grads with -o graph.json\n")
+        #expect(over.stderr == "mgviz: error: sum.json: backward's ledger (--explain, --format txt) has a line per operand use, and this graph has 250002, over the limit of 250000; explain a smaller spec, or write the grads with -o graph.json\n")
+        // The text holds the same ledger: refused alike, before a byte is written.
+        let text = try runMgviz(["sum.json", "-o", "sum.txt"], in: folder)
+        #expect(text.status == MgvizProcess.ExitStatus.dataError.rawValue && text.stderr == over.stderr)
         let left = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         #expect(over.stdout.isEmpty && left == ["sum.json"])
     }
@@ -264,7 +267,7 @@ import Testing
         for options in [DrawOptions(), DrawOptions(collapse: .neurons)] {
             let drawing = try sampleDrawing(name, options: options)
             let diagram = try drawing.diagram
-            #expect(diagram.edgeCount == drawing.backwardLedger?.explanation(in: diagram).count)
+            #expect(diagram.edgeCount == drawing.backwardLedger?.explanation().count)
         }
     }
 }

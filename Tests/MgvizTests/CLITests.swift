@@ -154,7 +154,7 @@ import Testing
             #expect(result.stderr.utf8.count { $0 == UInt8(ascii: "\n") } == 1, "\(result.stderr)")
         }
         let choices = try runMgviz([sample("neuron").path, "--format", "gif", "-o", "x"])
-        #expect(choices.stderr == "mgviz: error: The value 'gif' is invalid for '--format <format>'. Please provide one of the following: svg, png, pdf, dot, json, html; see 'mgviz --help'\n")
+        #expect(choices.stderr == "mgviz: error: The value 'gif' is invalid for '--format <format>'. Please provide one of the following: svg, png, pdf, dot, json, html, txt; see 'mgviz --help'\n")
         // No full stop before the "; see": ArgumentParser ends this sentence with one.
         let few = try runMgviz([sample("neuron").path, "--collapse", "leaves"])
         #expect(few.stderr == "mgviz: error: The value 'leaves' is invalid for '--collapse <collapse>'. Please provide one of 'neurons', 'layers' or 'calls'; see 'mgviz --help'\n")

@@ -148,7 +148,7 @@ import Testing
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let nan = try runMgviz([sample("nan").path, "-o", "out.dot"], in: folder)
-        #expect(nan.status == MgvizProcess.ExitStatus.success.rawValue && nan.stderr == "mgviz: warning: NaN first appears at the log of 'p' (log of -0.5)\n")
+        #expect(nan.status == MgvizProcess.ExitStatus.success.rawValue && nan.stderr == "mgviz: warning: NaN first appears at 'log(p)' (log of -0.5)\n")
         let overflow = #"{"inputs": {"x": 800.0}, "define": ["e = exp(x)", "y = e * 0 + x"]}"#
         let inf = try runMgviz(["-", "-o", "out.dot"], stdin: Data(overflow.utf8), in: folder)
         #expect(inf.stderr == "mgviz: warning: Infinity first appears at 'e' (exp of 800)\n")

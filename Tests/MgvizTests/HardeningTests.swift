@@ -129,7 +129,7 @@ import Testing
         let spec = #"{"inputs": {"x": -1.0}, "define": ["y = log(x) * x"]}"#
         let result = try runMgviz(["-", "--check"], stdin: Data(spec.utf8))
         #expect(result.status == MgvizProcess.ExitStatus.success.rawValue)
-        #expect(output(result) == "NAN   x  autograd NaN  numeric NaN  NaN first appears at the log of 'x' (log of -1)\n")
+        #expect(output(result) == "NAN   x  autograd NaN  numeric NaN  NaN first appears at 'log(x)' (log of -1)\n")
     }
 
     @Test func checkCallsFiniteAgainstNaNWrong() throws {

@@ -48,7 +48,8 @@ import Testing
         var documents: [(url: URL, generated: GeneratedDocument)] = []
         for k in 0..<24 {
             let stem = "doc\(k)"
-            var generator = DocumentGenerator(random: random) { "![\(stem) diagram \($0)](\(stem)-\($0).svg)" }
+            // Every block draws y = x * 2 (written either way round), which its alt text says.
+            var generator = DocumentGenerator(random: random) { "![a graph of 3 values: y = x \\* 2, from x](\(stem)-\($0).svg)" }
             let generated = generator.document()
             random = generator.random
             let url = folder.appendingPathComponent("\(stem).md")
@@ -194,7 +195,7 @@ struct DocumentGenerator {
         let indent = firstInItem ? "" : String(repeating: " ", count: Int.random(in: 0...3, using: &random))
         let opening = line(indent + String(repeating: character, count: length) + pick(["mgviz", "mgviz rankdir=TB", "mgviz precision=2 "]))
         line("x = \(Int.random(in: 1...9, using: &random)).5")
-        if chance(50) { line("y = x * 2") } else { line("y = x + 1") }
+        if chance(50) { line("y = x * 2") } else { line("y = 2 * x") }
         if mayStayOpen && chance(25) {
             notices.append("\(opening + 1) unclosedBlock")
             return

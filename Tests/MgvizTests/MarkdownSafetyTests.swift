@@ -153,7 +153,7 @@ private func rewritten(_ text: String) throws -> (text: String, notices: [String
         let images = try MarkdownImages(document, path: "docs/a #1 50% ?`b` é.md", outDir: "docs/out (1):x")
         #expect(images.images.map(\.path) == ["docs/out (1):x/a #1 50% ?`b` é-1.svg"])
         let rendering = MarkdownRendering(document, images: images)
-        #expect(rendering.diagrams.map(\.link) == ["![a #1 50% ?\\`b\\` é diagram 1](out%20%281%29%3Ax/a%20%231%2050%25%20%3F%60b%60%20%C3%A9-1.svg)"])
+        #expect(rendering.diagrams.map(\.link) == ["![a graph of 3 values: y = x \\* 2, from x](out%20%281%29%3Ax/a%20%231%2050%25%20%3F%60b%60%20%C3%A9-1.svg)"])
         #expect(throws: MarkdownLinkError.controlCharacter(path: "new\nline-1.svg")) {
             try MarkdownImages(MarkdownDocument(bytes: Array("```mgviz\nx = 1\n```\n".utf8)), path: "new\nline.md")
         }
@@ -263,7 +263,7 @@ private func rewritten(_ text: String) throws -> (text: String, notices: [String
         try FileManager.default.removeItem(at: image)
         let run = try runBounded(["docs/guide.md", "--out-dir", "alias"], in: folder)
         #expect(run.status == 0 && run.stderr == "")
-        #expect(try text(folder.appendingPathComponent("docs/guide.md")) == "```mgviz\nx = 1\ny = x * 2\n```\n\(start)\n![guide diagram 1](../alias/guide-1.svg)\n\(end)\n")
+        #expect(try text(folder.appendingPathComponent("docs/guide.md")) == "```mgviz\nx = 1\ny = x * 2\n```\n\(start)\n![a graph of 3 values: y = x \\* 2, from x](../alias/guide-1.svg)\n\(end)\n")
         let resolved = URL(string: "../alias/guide-1.svg", relativeTo: folder.appendingPathComponent("docs/guide.md"))!
         #expect(FileManager.default.fileExists(atPath: resolved.path) && resolved.standardizedFileURL.path == folder.appendingPathComponent("alias/guide-1.svg").path)
     }
@@ -323,7 +323,7 @@ private func rewritten(_ text: String) throws -> (text: String, notices: [String
         #expect(run.status == 0 && run.stderr == "")
         let target = "out%20%281%29/g%20%231%2050%25%20%3F%60x%60%20%C3%A9-1.svg"
         let document = folder.appendingPathComponent("\(name).md")
-        #expect(try text(document) == source + "\(start)\n![g #1 50% ?\\`x\\` é diagram 1](\(target))\n\(end)\n")
+        #expect(try text(document) == source + "\(start)\n![a graph of 3 values: y = x \\* 2, from x](\(target))\n\(end)\n")
         // As a viewer resolves it: relative to the document, the percent escapes decoded.
         let resolved = try #require(URL(string: target, relativeTo: document))
         #expect(resolved.standardizedFileURL.path == folder.appendingPathComponent("out (1)/\(name)-1.svg").path)
@@ -367,7 +367,7 @@ private func rewritten(_ text: String) throws -> (text: String, notices: [String
             mgviz: error: brackets.md: its paragraphs pair image openers '![' with closing brackets ']' \(work) times, over the limit of \(MarkdownDocument.maximumBracketWork) (the Markdown parser's time grows with that product); split the paragraphs that hold most
 
             """)
-        #expect(try text(folder.appendingPathComponent("guide.md")) == Self.block + "\(start)\n![img](img.svg)\n\(end)\n")
+        #expect(try text(folder.appendingPathComponent("guide.md")) == Self.block + "\(start)\n![a graph of 3 values: y = x \\* 2, from x](img.svg)\n\(end)\n")
     }
 
     /// An unclosed block is a warning: the others are drawn; --check fails.
@@ -378,7 +378,7 @@ private func rewritten(_ text: String) throws -> (text: String, notices: [String
         let warning = { (line: Int) in "mgviz: warning: guide.md: the mgviz block at line \(line) has no closing fence in its container, so it is neither drawn nor linked\n" }
         let run = try runBounded(["guide.md"], in: folder)
         #expect(run.status == 0 && run.stderr == warning(6))
-        let drawn = Self.block + "\(start)\n![img](img.svg)\n\(end)\n" + "\n> ```mgviz\n> x = 2\n\nThe end.\n"
+        let drawn = Self.block + "\(start)\n![a graph of 3 values: y = x \\* 2, from x](img.svg)\n\(end)\n" + "\n> ```mgviz\n> x = 2\n\nThe end.\n"
         #expect(try text(folder.appendingPathComponent("guide.md")) == drawn)
         let check = try runBounded(["guide.md", "--check"], in: folder)
         // Three lines further down now, after the first block's link block.
@@ -390,7 +390,7 @@ private func rewritten(_ text: String) throws -> (text: String, notices: [String
     /// mgviz's gets one warning line.
     @Test func strayMarkersAreLeftWithAWarning() throws {
         let rest = "# Keep this heading\n\nAnd this paragraph.\n\(end)\n"
-        let source = Self.block + "\(start)\n![img](img.svg)\n\(end)\n\n" + rest
+        let source = Self.block + "\(start)\n![a graph of 3 values: y = x \\* 2, from x](img.svg)\n\(end)\n\n" + rest
         let folder = try folder(["guide.md": source])
         defer { try? FileManager.default.removeItem(at: folder) }
         let run = try runBounded(["guide.md"], in: folder)

@@ -110,7 +110,7 @@ import Testing
         #expect(updated.components(separatedBy: "\n").count == original.count + 9)
         #expect(updated.contains("L = d * f\n```\n<!-- mgviz-image -->\n![the lecture's L](guide-1.svg)\n<!-- /mgviz-image -->\n"))
         #expect(updated.contains("\n```\n<!-- mgviz-image -->\n![softmax](softmax.svg)\n<!-- /mgviz-image -->\n\n~~~mgviz"))
-        #expect(updated.hasSuffix("~~~\n<!-- mgviz-image -->\n![guide diagram 3](guide-3.png)\n<!-- /mgviz-image -->\nThe end, without a line end."))
+        #expect(updated.hasSuffix("~~~\n<!-- mgviz-image -->\n![a graph of 4 values: y = relu(x) + x\\*\\*2, from x](guide-3.png)\n<!-- /mgviz-image -->\nThe end, without a line end."))
 
         // A second run writes nothing: no file is replaced or touched.
         let files = ["guide.md", "guide-1.svg", "softmax.svg", "guide-3.png"].map { folder.appendingPathComponent($0) }
@@ -157,7 +157,7 @@ import Testing
         #expect(try String(contentsOf: bad, encoding: .utf8) == badText)
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("good.svg").path))
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("x.svg").path))
-        #expect(try String(contentsOf: fresh, encoding: .utf8).contains("```\n<!-- mgviz-image -->\n![x](x.svg)\n<!-- /mgviz-image -->\n"))
+        #expect(try String(contentsOf: fresh, encoding: .utf8).contains("```\n<!-- mgviz-image -->\n![a graph of 2 values: y = x\\*\\*2, from x](x.svg)\n<!-- /mgviz-image -->\n"))
     }
 
     @Test(arguments: [
@@ -224,15 +224,15 @@ import Testing
         let document = try MarkdownDocument(bytes: Array(windows.utf8))
         let rendered = try #require(try commandRendering(document).0.document)
         #expect(String(decoding: rendered, as: UTF8.self)
-            == "Intro\r\n```mgviz id=w\r\nx = 1\r\ny = x*2\r\n```\r\n<!-- mgviz-image -->\r\n![w](w.svg)\r\n<!-- /mgviz-image -->\r\nafter\r\n")
+            == "Intro\r\n```mgviz id=w\r\nx = 1\r\ny = x*2\r\n```\r\n<!-- mgviz-image -->\r\n![a graph of 3 values: y = x \\* 2, from x](w.svg)\r\n<!-- /mgviz-image -->\r\nafter\r\n")
         // In a list item, the link keeps the block's indentation, and stays in the item.
         let listed = "- step one:\n\n  ```mgviz id=l\n  x = 1\n  y = x * 2\n  ```\n- step two\n"
         let inList = try #require(try commandRendering(MarkdownDocument(bytes: Array(listed.utf8))).0.document)
         #expect(String(decoding: inList, as: UTF8.self)
-            == "- step one:\n\n  ```mgviz id=l\n  x = 1\n  y = x * 2\n  ```\n  <!-- mgviz-image -->\n  ![l](l.svg)\n  <!-- /mgviz-image -->\n- step two\n")
+            == "- step one:\n\n  ```mgviz id=l\n  x = 1\n  y = x * 2\n  ```\n  <!-- mgviz-image -->\n  ![a graph of 3 values: y = x \\* 2, from x](l.svg)\n  <!-- /mgviz-image -->\n- step two\n")
         let stale = "```mgviz id=w\nx = 1\ny = x\n```\n<!-- mgviz-image -->\n![old](old.svg)\n<!-- /mgviz-image -->\nafter\n"
         let refreshed = try #require(try commandRendering(MarkdownDocument(bytes: Array(stale.utf8))).0.document)
         #expect(String(decoding: refreshed, as: UTF8.self)
-            == "```mgviz id=w\nx = 1\ny = x\n```\n<!-- mgviz-image -->\n![w](w.svg)\n<!-- /mgviz-image -->\nafter\n")
+            == "```mgviz id=w\nx = 1\ny = x\n```\n<!-- mgviz-image -->\n![a graph of 1 value: x, from x](w.svg)\n<!-- /mgviz-image -->\nafter\n")
     }
 }

@@ -47,12 +47,12 @@ import Testing
     }
 
     /// A 10-inch square node is 728 points a side with Graphviz's 4-point pad: 970.7 pixels a
-    /// side at 96 dpi. Held to 1,000 pixels, it would be drawn at 96 · √(1000 / 970.7²), about
-    /// 3.1 dpi, below the floor of 10: refused before anything is drawn, with that resolution.
+    /// side at 96 dpi. Held to 1,000 pixels, 8 of each side spared for Graphviz's rounding,
+    /// it would be drawn at d with (728/72 · d + 8)² = 1000, about 2.3 dpi, below the floor of
+    /// 10: refused before anything is drawn, with that resolution.
     @Test func aPNGBelowItsResolutionFloorIsRefused() throws {
         let size = BitmapSize(dotsPerInch: 96, maximumPixels: 1_000, minimumDotsPerInch: 10)
-        let side = 728.0 / 72 * 96
-        let expected = 96 * (1_000 / (side * side)).squareRoot()
+        let expected = (1_000.0.squareRoot() - 8) / (728.0 / 72)
         #expect {
             try Renderer().renderPNG("digraph { node [shape=box, fixedsize=true, width=10, height=10]; a }", size: size)
         } throws: { error in

@@ -70,7 +70,7 @@ _OPTIONS, _SPELLING_OF = _options(
                              refusal="draw() writes the one file its path argument names")),
     (("-o", "--output"), _Option(_TEXT, spoken="draw()'s path",
                                  refusal="the output is draw()'s path argument (show() returns the SVG)")),
-    (("--format",), _Option(("svg", "png", "pdf", "dot", "json", "html"))),
+    (("--format",), _Option(("svg", "png", "pdf", "dot", "json", "html", "txt"))),
     (("--input-format",), _Option(("json", "mg"), spoken="the input's format",
                                   refusal="mgviz reads the traced graph, which is JSON")),
     (("--rankdir",), _Option(("LR", "TB"))),
@@ -80,6 +80,8 @@ _OPTIONS, _SPELLING_OF = _options(
     (("--theme",), _Option(("light", "dark", "auto"))),
     (("--check",), _Option(_FLAG)),
     (("--explain",), _Option(_FLAG)),
+    (("--notation",), _Option(("code", "symbols"))),
+    (("--steps",), _Option(("ops", "all"))),
     (("--quiz",), _Option(_FLAG)),
     (("--step",), _Option(_NUMBER)),
     (("--method",), _Option(("forward", "central"))),
@@ -102,7 +104,7 @@ _OPTIONS, _SPELLING_OF = _options(
                                refusal="help(mgviz.draw) lists the keywords; `mgviz --help` explains each")),
 )
 
-# The formats mgviz lays out with Graphviz, which --max-nodes limits; dot and json have no limit.
+# The formats mgviz lays out with Graphviz, which --max-nodes limits; dot, json and txt have no limit.
 _LAYOUT_FORMATS = ("svg", "png", "pdf", "html")
 
 # mgviz's --max-nodes unless told otherwise (tests/test_options.py reads it from --help).

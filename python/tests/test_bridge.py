@@ -210,7 +210,7 @@ def test_mgviz_messages_name_keywords(mgviz_binary, tmp_path, monkeypatch):
          "can; png takes theme=\"light\" or \"dark\""),
         ({"format": "bmp"}, 64,
          "mgviz.draw: The value 'bmp' is invalid for format=. Please provide one of the following: svg, png, "
-         "pdf, dot, json, html"),
+         "pdf, dot, json, html, txt"),
     ]
     for options, status, text in cases:
         with pytest.raises(mgviz.MgvizFailed) as caught:

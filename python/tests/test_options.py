@@ -63,7 +63,8 @@ def test_the_keywords_are_the_options():
     keywords = sorted(option.keyword for option in set(_run._OPTIONS.values()) if option.keyword)
     assert keywords == ["batch", "check", "collapse", "color", "dead_steps", "depth", "dpi", "example", "explain",
                         "exploding_factor", "focus", "format", "max_layout_seconds", "max_nodes", "method", "no_backward",
-                        "only_changed", "precision", "quiz", "rankdir", "step", "theme", "tolerance", "vanishing_ratio"]
+                        "notation", "only_changed", "precision", "quiz", "rankdir", "step", "steps", "theme", "tolerance",
+                        "vanishing_ratio"]
     refused = sorted(name for name, spelling in _run._SPELLING_OF.items() if _run._OPTIONS[spelling].keyword is None)
     assert refused == ["h", "help", "input_format", "o", "out_dir", "output", "version"]
 
@@ -112,6 +113,8 @@ EXAMPLES = {
     "--step": ("1e-4", ["--check"], "spec"),
     "--method": ("forward", ["--check"], "spec"),
     "--tolerance": ("1e-3", ["--check"], "spec"),
+    "--notation": ("symbols", ["--explain"], "spec"),
+    "--steps": ("all", ["--explain"], "spec"),
     "--collapse": ("layers", [], "batch"),
     "--batch": ("all", [], "batch"),
     "--example": ("1", [], "batch"),

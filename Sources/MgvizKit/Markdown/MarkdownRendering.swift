@@ -37,8 +37,6 @@ package struct MarkdownImages: Sendable {
         /// The link's destination: the file's path from the document's folder, percent-encoded.
         let target: String
         package let settings: Settings
-        /// The alt text when the spec has no title.
-        let fallbackTitle: String
         /// The path `diff=` names, from the current folder.
         let comparedWith: String?
 
@@ -76,8 +74,7 @@ package struct MarkdownImages: Sendable {
                     : earlier.hasPrefix("/") || documentFolder == "." ? earlier : joinedPath(documentFolder, earlier)
             }
             images.append(Image(
-                block: block, path: file, target: try Self.linkTarget(target), settings: blockSettings,
-                fallbackTitle: id ?? "\(stem) diagram \(block.number)", comparedWith: comparedWith))
+                block: block, path: file, target: try Self.linkTarget(target), settings: blockSettings, comparedWith: comparedWith))
         }
         self.images = images
     }
@@ -145,7 +142,9 @@ package struct MarkdownRendering: Sendable {
         /// Where the file goes, as `MarkdownImages` names it.
         package let path: String
         package let bytes: [UInt8]
-        /// The link between the markers: `![title](path from the document)`.
+        /// The link between the markers: `![title](path from the document)`, or for a spec
+        /// without a title, `![a graph of 16 values: loss = -log(p3), from x0, x1, x2, x3](…)`
+        /// (`Drawing.summary`).
         package let link: String
         /// The drawing's NaN or infinity warning, and its WRONG `expect` entries, drawn in red.
         package let warnings: [String]
@@ -170,9 +169,12 @@ package struct MarkdownRendering: Sendable {
             do throws(DrawError) {
                 let drawing = try Self.drawing(image)
                 let rendering = try render(drawing, image.settings.format)
+                // A spec without a title is described instead.
+                let alt: String
+                if let title = drawing.title { alt = title } else { alt = try drawing.summary }
                 diagrams.append(Diagram(
                     block: image.block, path: image.path, bytes: rendering.bytes,
-                    link: MarkdownImages.link(alt: drawing.title ?? image.fallbackTitle, target: image.target),
+                    link: MarkdownImages.link(alt: alt, target: image.target),
                     warnings: Self.warnings(drawing)))
             } catch {
                 failures.append(MarkdownError(line: image.block.line, reason: error))
