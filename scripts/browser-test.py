@@ -15,12 +15,12 @@ A graph of any size: the lecture's MLP and the demo's batch (samples/moons_batch
 plate): opening and closing groups (nested), by click and by Enter, the breadcrumb, open all
 and close all, search (text, /regex/, a label of another example, no match), fit, reset and
 keyboard zoom and pan, the plate's example selector, a replay inside closed groups,
-keyboard-only use from the first Tab, a 5,000-value chain fitted whole, the phone viewport
+keyboard-only use from the first Tab, a 5,000-value chain fitted whole and up close at its output, the phone viewport
 (390×844: the panel under the graph, the controls on one line, touch pan and pinch), that
 every position drawn is the layout's, and that the first view is readable.
 
 It saves screenshots into SHOTS: at 1280×800 (opening, replay, color-replay, quiz,
-forward-only, batch, batch-open, lecture, chain-fit) and at 390×844 (phone-batch, phone-softmax).
+forward-only, batch, batch-open, lecture, chain-fit, chain) and at 390×844 (phone-batch, phone-softmax).
 Usage: scripts/browser-test.py MGVIZ SHOTS_FOLDER"""
 import base64
 import json
@@ -421,6 +421,26 @@ def check_groups(browser, pages, check, shots):
         document.querySelectorAll('#drawing path[vector-effect=non-scaling-stroke]').length])(viewport())""")
     check(all(fitted[:4]) and fitted[4] >= 2, f"chain: f fits all 5,000 values in view, in outlines a pixel wide: {fitted}")
     browser.screenshot(os.path.join(shots, "chain-fit.png"))
+    # Up close at the output, far along: Graphviz's plain output, which the layouts were once
+    # read from, rounded positions there to 7.2 or 72 pt, and edges fell to nothing and
+    # values onto each other. Every edge drawn has length, and no two nodes overlap.
+    browser.key("0")
+    close = browser.evaluate("""(() => {
+      const boxes = [...document.querySelectorAll('#canvas g.node')].map(g => g.getBBox()).sort((a, b) => a.x - b.x);
+      let overlaps = 0;
+      boxes.forEach((a, k) => {
+        for (let j = k + 1; j < boxes.length && boxes[j].x < a.x + a.width - 0.01; j++) {
+          const b = boxes[j];
+          if (b.y < a.y + a.height - 0.01 && a.y < b.y + b.height - 0.01) overlaps++;
+        }
+      });
+      const paths = [...document.querySelectorAll('#canvas g.edge path')];
+      return [boxes.length, overlaps, paths.length, paths.filter(p => p.getTotalLength() < 1).length,
+        Math.round(Math.min(...boxes.map(b => b.x)))];
+    })()""")
+    check(close[0] >= 5 and close[1] == 0 and close[2] >= 5 and close[3] == 0,
+          f"chain: up close at the output ({close[4]} pt along), {close[0]} nodes with {close[1]} overlapping, {close[2]} edges with {close[3]} of no length")
+    browser.screenshot(os.path.join(shots, "chain.png"))
 
     # The plate's example: the slider and the number field; the parameters' grads stay.
     browser.open("file://" + pages["batch"])
@@ -893,7 +913,7 @@ def main():
         if browser:
             browser.close()
         shutil.rmtree(folder, ignore_errors=True)
-    for name in ["opening", "replay", "color-replay", "quiz", "forward-only", "batch", "batch-open", "lecture", "chain-fit", "phone-batch", "phone-softmax"]:
+    for name in ["opening", "replay", "color-replay", "quiz", "forward-only", "batch", "batch-open", "lecture", "chain-fit", "chain", "phone-batch", "phone-softmax"]:
         path = os.path.join(shots, name + ".png")
         png = open(path, "rb").read() if os.path.exists(path) else b""
         check(png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000, f"screenshot {shots}/{name}.png ({len(png)} bytes)")

@@ -93,4 +93,29 @@ static inline const char *mgviz_libgvc_path(void) {
 static inline double mgviz_drawing_width(Agraph_t *graph) { return GD_bb(graph).UR.x - GD_bb(graph).LL.x; }
 static inline double mgviz_drawing_height(Agraph_t *graph) { return GD_bb(graph).UR.y - GD_bb(graph).LL.y; }
 static inline void mgviz_set_dpi(Agraph_t *graph, double dpi) { GD_drawing(graph)->dpi = dpi; }
+// ---- A layout's positions, read from the laid-out graph at full precision: Graphviz's
+// `plain` output prints them with %.5g in inches, which snaps them to 0.72 pt past 1,000
+// inches and merged the nodes and edges of a 10,000-value chain. The fields are macros,
+// which Swift cannot call. Positions are in points, y upwards; sizes in inches.
+
+/// Whether `node` is one that fdp makes for a cluster, which `plain` leaves out too.
+static inline bool mgviz_is_cluster_node(Agnode_t *node) { return ND_clustnode(node); }
+static inline pointf mgviz_node_centre(Agnode_t *node) { return ND_coord(node); }
+static inline double mgviz_node_width(Agnode_t *node) { return ND_width(node); }
+static inline double mgviz_node_height(Agnode_t *node) { return ND_height(node); }
+static inline Agnode_t *mgviz_edge_tail(Agedge_t *edge) { return agtail(edge); }
+static inline Agnode_t *mgviz_edge_head(Agedge_t *edge) { return aghead(edge); }
+/// The Bézier pieces of the edge's spline; 0 when it has none.
+static inline int mgviz_edge_pieces(Agedge_t *edge) { return ED_spl(edge) ? ED_spl(edge)->size : 0; }
+/// The control points of piece `piece` (below mgviz_edge_pieces).
+static inline int mgviz_edge_piece_points(Agedge_t *edge, int piece) { return ED_spl(edge)->list[piece].size; }
+static inline pointf mgviz_edge_point(Agedge_t *edge, int piece, int point) { return ED_spl(edge)->list[piece].list[point]; }
+/// The centre of the edge's label into `centre`; false when it has none.
+static inline bool mgviz_edge_label_centre(Agedge_t *edge, pointf *centre) {
+    if (!ED_label(edge)) return false;
+    *centre = ED_label(edge)->pos;
+    return true;
+}
+/// The drawing's top right corner: dot moves its bottom left to the origin.
+static inline pointf mgviz_drawing_top_right(Agraph_t *graph) { return GD_bb(graph).UR; }
 #endif

@@ -137,13 +137,13 @@ package struct Renderer: Sendable {
     }
 
     /// Lays out `dot` and returns where Graphviz put things, without drawing them: the HTML
-    /// page draws its picture itself, from these positions (Graphviz's `plain` output, read).
-    package func positions(_ dot: String) throws(RenderError) -> PlainLayout {
-        let plain = try GraphvizContexts.shared.withContext(for: .builtin, layout: layout) { (context) throws(RenderError) in
-            try GraphvizContexts.render(dot, layout: layout.rawValue, format: "plain", bitmap: nil, context: context).data
+    /// page draws its picture itself, from these positions, read from the laid-out graph.
+    package func positions(_ dot: String) throws(RenderError) -> GraphvizLayout {
+        try GraphvizContexts.shared.withContext(for: .builtin, layout: layout) { (context) throws(RenderError) in
+            try GraphvizContexts.withLayout(of: dot, layout: layout.rawValue, context: context) { graph in
+                GraphvizLayout(laidOut: graph)
+            }
         }
-        guard let read = PlainLayout(plain) else { throw .renderingFailed(format: "plain", messages: ["unreadable output"]) }
-        return read
     }
 
     /// Lays out `dot` and renders it as PNG within `size`; also returns the resolution used,
@@ -252,12 +252,13 @@ final class GraphvizContexts: @unchecked Sendable {
         return address
     }
 
-    /// Read (as agmemread does, with stable subgraph IDs), gvLayout, gvRenderData, then free.
-    /// A bitmap's resolution is set between layout and rendering, when the drawing's size is
-    /// known; it is returned. Call only inside `withContext`.
-    static func render(
-        _ dot: String, layout: String, format: String, bitmap: BitmapSize?, context: OpaquePointer
-    ) throws(RenderError) -> (data: [UInt8], dotsPerInch: Double?) {
+    /// Reads `dot` (as agmemread does, with stable subgraph IDs), lays it out, hands `body`
+    /// the laid-out graph, then frees the layout and the graph, whatever `body` does. Call
+    /// only inside `withContext`.
+    static func withLayout<Result>(
+        of dot: String, layout: String, context: OpaquePointer,
+        _ body: (UnsafeMutablePointer<Agraph_t>) throws(RenderError) -> Result
+    ) throws(RenderError) -> Result {
         guard let graph = StableReader.read(dot) else { throw .unreadableGraph(messages: graphvizMessageLines()) }
         defer { agclose(graph) }
         mgviz_dot_leakfix_begin()
@@ -267,6 +268,23 @@ final class GraphvizContexts: @unchecked Sendable {
             // dot_cleanup has run: what dot made for its virtual graph and never freed is garbage.
             _ = mgviz_dot_leakfix_sweep()
         }
+        return try body(graph)
+    }
+
+    /// Lays out `dot` and renders it with gvRenderData. A bitmap's resolution is set between
+    /// layout and rendering, when the drawing's size is known; it is returned. Call only
+    /// inside `withContext`.
+    static func render(
+        _ dot: String, layout: String, format: String, bitmap: BitmapSize?, context: OpaquePointer
+    ) throws(RenderError) -> (data: [UInt8], dotsPerInch: Double?) {
+        try withLayout(of: dot, layout: layout, context: context) { (graph) throws(RenderError) in
+            try rendered(graph, format: format, bitmap: bitmap, context: context)
+        }
+    }
+
+    private static func rendered(
+        _ graph: UnsafeMutablePointer<Agraph_t>, format: String, bitmap: BitmapSize?, context: OpaquePointer
+    ) throws(RenderError) -> (data: [UInt8], dotsPerInch: Double?) {
         var dotsPerInch: Double?
         if let bitmap {
             // Graphviz pads the drawing by 4 points on each side.

@@ -314,10 +314,10 @@ struct PageLayouts {
         _ index: Int, boxes: [Int: (width: Double, height: Double)], tuned: Bool, options: Options
     ) throws(DrawError) -> Int {
         let dot = self.dot(of: index, boxes: boxes, tuned: tuned, rankDirection: options.rankDirection)
-        let plain: PlainLayout
-        do { plain = try Renderer().positions(dot) } catch { throw .render(error) }
+        let positions: GraphvizLayout
+        do { positions = try Renderer().positions(dot) } catch { throw .render(error) }
         laidOut += dotNodes(of: index, boxes: boxes.count)
-        layouts.append(layout(of: index, boxes: boxes, from: plain))
+        layouts.append(layout(of: index, boxes: boxes, from: positions))
         return layouts.count - 1
     }
 
@@ -377,13 +377,13 @@ struct PageLayouts {
     }
 
     /// Graphviz's positions, as the page reads them.
-    private func layout(of index: Int, boxes: [Int: (width: Double, height: Double)], from plain: PlainLayout) -> Layout {
+    private func layout(of index: Int, boxes: [Int: (width: Double, height: Double)], from positions: GraphvizLayout) -> Layout {
         let cls = classes[index]
         let count = cls.records.count
-        var layout = Layout(width: plain.width, height: plain.height)
+        var layout = Layout(width: positions.width, height: positions.height)
         layout.boxes = boxes.keys.sorted()
-        var place: [String: PlainLayout.Node] = [:]
-        for node in plain.nodes { place[node.name] = node }
+        var place: [String: GraphvizLayout.Node] = [:]
+        for node in positions.nodes { place[node.name] = node }
         let none = Float.nan
         func centre(_ name: String) -> [Float] {
             guard let node = place[name] else { return [none, none, none, none] }
@@ -396,10 +396,10 @@ struct PageLayouts {
             layout.exits += cls.structure.exit[k] ? Array(centre("q\(k)").prefix(2)) : [none, none]
         }
         // Graphviz lists edges by tail; each is found by its ends, and parallel ones in order.
-        var splines: [String: [PlainLayout.Edge]] = [:]
-        for edge in plain.edges.reversed() { splines[edge.tail + ">" + edge.head, default: []].append(edge) }
-        func take(_ tail: String, _ head: String) -> PlainLayout.Edge? { splines[tail + ">" + head]?.popLast() }
-        func add(_ edge: PlainLayout.Edge?) {
+        var splines: [String: [GraphvizLayout.Edge]] = [:]
+        for edge in positions.edges.reversed() { splines[edge.tail + ">" + edge.head, default: []].append(edge) }
+        func take(_ tail: String, _ head: String) -> GraphvizLayout.Edge? { splines[tail + ">" + head]?.popLast() }
+        func add(_ edge: GraphvizLayout.Edge?) {
             for point in edge?.points ?? [] { layout.points += [Float(point.x), Float(point.y)] }
             layout.edgeStart.append(Int32(layout.points.count / 2))
         }
