@@ -1612,10 +1612,13 @@ function drawMinimap() {
   context.fillStyle = colors.background;
   context.fillRect(0, 0, scene.width, scene.height);
   context.fillStyle = colors.edge;
-  for (const g of scene.geometry.values()) context.fillRect(g.x, g.y, g.width, g.height);
+  // A node or a view smaller than a pixel here still gets one: a chain a million points long
+  // would otherwise leave the map empty.
+  const pixel = 1 / k;
+  for (const g of scene.geometry.values()) context.fillRect(g.x, g.y, Math.max(g.width, pixel), Math.max(g.height, pixel));
   context.strokeStyle = "#e8590c";
-  context.lineWidth = 2 / k;
-  context.strokeRect(view.x, view.y, vp.width / view.scale, vp.height / view.scale);
+  context.lineWidth = 2 * pixel;
+  context.strokeRect(view.x, view.y, Math.max(vp.width / view.scale, 3 * pixel), Math.max(vp.height / view.scale, 3 * pixel));
   minimap.dataset.scale = k;
 }
 minimap.addEventListener("pointerdown", event => {
