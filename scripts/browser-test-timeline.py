@@ -37,7 +37,7 @@ STATE = """(() => {
   return {step: Number(document.getElementById('step').value), text: document.getElementById('status').textContent,
           x: Number(marker.getAttribute('x1')), title: document.getElementById('graph-title').textContent,
           note: document.getElementById('graph-note').textContent,
-          shown: [...document.querySelectorAll('#graphs > .graph')].filter(g => getComputedStyle(g).visibility !== 'hidden').map(g => g.dataset.step),
+          shown: [...document.querySelectorAll('#graphs > .graph')].filter(g => getComputedStyle(g).zIndex === '1' && g.getAttribute('aria-hidden') === 'false').map(g => g.dataset.step),
           markers: new Set([...document.querySelectorAll('#grads svg.chart line.at')].map(l => l.getAttribute('x1'))).size,
           alarms: [...document.querySelectorAll('#alarms a')].map(a => a.textContent),
           w: lines('w'), xNode: lines('x'), wFill: fill('w'), xFill: fill('x'),

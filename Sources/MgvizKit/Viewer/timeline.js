@@ -106,7 +106,10 @@
     const shown = run.graphSteps.filter(s => s <= step).pop() ?? run.graphSteps[0];
     const graph = graphs.find(g => Number(g.dataset.step) === shown);
     inflate(graph);
-    for (const g of graphs) g.classList.toggle("off", g !== graph);
+    for (const g of graphs) {
+      g.classList.toggle("off", g !== graph);
+      g.setAttribute("aria-hidden", g !== graph);
+    }
     showParameters(graph, step);
     document.getElementById("graph-title").textContent = `graph at step ${shown}` + (shown === step ? "" : `, its parameters at step ${step}`);
     document.getElementById("graph-note").textContent = shown === step ? "" : nodes.get(graph).length > 0
