@@ -72,8 +72,9 @@
     const fills = kept || !run.fills ? null : run.fills[step - 1].split(" ");
     for (const p of nodes.get(graph)) {
       const data = kept ? p.kept.data : `data ${numbers[2 * p.k]}`, grad = kept ? p.kept.grad : `grad ${numbers[2 * p.k + 1]}`;
-      p.data.textContent = data;
-      p.grad.textContent = grad;
+      // A text set lays its SVG out again: only those that change.
+      if (p.data.textContent !== data) p.data.textContent = data;
+      if (p.grad.textContent !== grad) p.grad.textContent = grad;
       if (p.link) {
         p.link.setAttribute("xlink:title", kept ? p.kept.title : `${p.kept.title.split("\n")[0]}\n${data} (step ${step}, rounded)\n${grad}`);
       }
@@ -131,6 +132,8 @@
       const graph = waiting.shift();
       if (!graph) { document.body.dataset.graphs = "ready"; return; }
       inflate(graph);
+      // Laid out now, beneath the graph shown, rather than at the slider's first move.
+      graph.getBoundingClientRect();
       setTimeout(next, 0);
     };
     requestAnimationFrame(() => setTimeout(next, 0));
