@@ -3,9 +3,10 @@
 recording of the demo drawn to a page of at most 5 MB that opens within 1.5 s of a blank page,
 and whose slider moves the graph in at most 0.1 s a step). Draws RUN (an .mgviz-run, as
 scripts/make-run-samples.py writes the demo's) with MGVIZ into a temp folder, then prints the
-page's size, the median time from navigation to the page's script having run (its status
-filled) over `--runs` loads, the median time until the graphs not shown at load are laid out
-too (in the background, after the page has shown), the time of a slider step to the first
+page's size, the median time from navigation to the page having shown (the frame after its
+script ran, its graph laid out and painted, as the page notes it) over `--runs` loads, the
+median time until the graphs not shown at load are laid out too (in the background, after the
+page has shown, as the page notes it), the time of a slider step to the first
 kept graph made at once after a load (the script lays it out then), and the median time of a
 slider step (set, input event, layout forced) over every step. Saves SHOTS/timeline-demo.png
 when SHOTS is given.
@@ -44,18 +45,17 @@ def main():
         drawn = time.perf_counter() - start
         browser = browser_test.Browser()
         opens, ready = [], []
-        # Each load is a new tab, blank until the page's bytes come; the waits poll every 0.1 s.
+        # Each load is a new tab, blank until the page's bytes come; its times are from navigation.
         for _ in range(args.runs):
-            start = time.perf_counter()
             browser.open("file://" + page)
-            opens.append(time.perf_counter() - start)
-            while browser.evaluate("document.body.dataset.graphs") != "ready":
+            while not browser.evaluate("document.body.dataset.graphs"):
                 time.sleep(0.1)
-            ready.append(time.perf_counter() - start)
+            opens.append(int(browser.evaluate("document.body.dataset.shown")) / 1000)
+            ready.append(int(browser.evaluate("document.body.dataset.graphs")) / 1000)
         step = "(s => { const t = performance.now(); s.value = 1; s.dispatchEvent(new Event('input')); document.body.getBoundingClientRect(); return performance.now() - t; })(document.getElementById('step'))"
         browser.open("file://" + page)
         first = browser.evaluate(step)
-        while browser.evaluate("document.body.dataset.graphs") != "ready":
+        while not browser.evaluate("document.body.dataset.graphs"):
             time.sleep(0.1)
         steps = browser.evaluate("Number(document.getElementById('step').max)")
         moves = browser.evaluate("""(() => {

@@ -127,7 +127,7 @@ def main():
         check(state["yAxis"] == ["3", "2"] and state["xAxis"] == ["step 1", "step 5"] and state["at"] == "step 5: 2.00000"
               and state["scales"] == ["0.5 to 100"], f"the loss curve's axes and marker and the grad chart's range are labelled: {state}")
         for _ in range(50):
-            if browser.evaluate("document.body.dataset.graphs") == "ready":
+            if browser.evaluate("document.body.dataset.graphs"):
                 break
             time.sleep(0.1)
         check(browser.evaluate("document.querySelectorAll('#graph template').length === 0 && [...document.querySelectorAll('#graphs > .graph')]"
