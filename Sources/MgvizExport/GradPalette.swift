@@ -42,7 +42,7 @@ package struct GradPalette {
     }
 
     /// The fill of a node with this grad and data; nil without grads.
-    func fill(grad: Double?, data: Double) -> Color? {
+    package func fill(grad: Double?, data: Double) -> Color? {
         guard let grad else { return nil }
         if grad == 0 { return data != 0 ? colors.dead : colors.faint }
         guard grad.isFinite else { return grad > 0 ? colors.positive : colors.negative }
@@ -51,7 +51,9 @@ package struct GradPalette {
 
     private func color(sign: Double, magnitude: Double) -> Color {
         let span = highest - lowest
-        let t = span > 0 ? (magnitude - lowest) / span : 1
+        // A diagram's own grads lie in its range; another step's, coloured in this diagram's
+        // palette on the timeline page, take the nearest end of it.
+        let t = span > 0 ? min(max((magnitude - lowest) / span, 0), 1) : 1
         let depth = Self.minimumDepth + (1 - Self.minimumDepth) * t
         let end = sign > 0 ? colors.positive : colors.negative, faint = colors.faint
         func mix(_ a: Int, _ b: Int) -> Int { Int((Double(a) + (Double(b) - Double(a)) * depth).rounded()) }

@@ -121,5 +121,5 @@ package struct Color: Sendable, Equatable {
     }
 
     /// Black or white, whichever contrasts more with this fill: at least 4.58:1 for any fill.
-    var textColor: StaticString { (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) ? "#000000" : "#ffffff" }
+    package var textColor: StaticString { (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) ? "#000000" : "#ffffff" }
 }

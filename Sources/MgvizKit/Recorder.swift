@@ -157,9 +157,14 @@ extension TrainingRun {
         render: (Drawing, OutputFormat) throws(DrawError) -> Rendering
     ) throws(DrawError) -> Rendering {
         if format == .html && asked == nil {
-            var graphs: [[UInt8]] = []
-            for step in graphSteps { graphs.append(try render(try Drawing(run: self, step: step, options: options), .svg).bytes) }
-            return Rendering(bytes: TimelinePage().page(run: self, graphs: graphs, alarms: alarms))
+            var graphs: [TimelinePage.KeptGraph] = []
+            for step in graphSteps {
+                let drawing = try Drawing(run: self, step: step, options: options)
+                // The page colours each step's parameters with the palette of the graph it shows.
+                let palette = options.coloring == .grad ? GradPalette(try drawing.diagram, colors: options.theme.colors) : nil
+                graphs.append(TimelinePage.KeptGraph(svg: try render(drawing, .svg).bytes, palette: palette))
+            }
+            return Rendering(bytes: TimelinePage(precision: options.precision).page(run: self, graphs: graphs, alarms: alarms))
         }
         let step = asked ?? Double(steps.count)
         guard step == step.rounded(), step >= 1, step <= Double(steps.count), steps[Int(step) - 1].graph != nil else {

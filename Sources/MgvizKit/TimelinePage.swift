@@ -2,20 +2,45 @@ import MgvizExport
 import MgvizSpec
 
 /// `mgviz run.mgviz-run -o run.html`: one self-contained page of a training run. A step
-/// slider drives a marker on the loss curve and on a small chart of every parameter's grad
-/// over the steps (grouped by layer and neuron), and shows the graph of the nearest step at or
-/// before it that kept its graph (each drawn as `mgviz` draws it, plate and groups included);
-/// the alarms are listed, each a link to its step, and ticked on the loss curve, and a dead
-/// unit's neuron is outlined in red in the graphs from its step on.
+/// slider drives a marker on the loss curve (its axes labelled: the loss's least and greatest,
+/// the first and last step, the marker's step and loss) and on a small chart of every
+/// parameter's grad over the steps (grouped by layer and neuron, each saying its range), and
+/// drives the graph: it shows the graph of the nearest step at or before it that kept one
+/// (each drawn as `mgviz` draws it, plate and groups included), whose parameter nodes show the
+/// slider's step's data and grad (and, under `--color grad`, its grad's colour in that graph's
+/// palette), while the other nodes keep the kept step's numbers, as the page says. The alarms
+/// are listed, each a link to its step, and ticked on the loss curve; a dead unit's neuron is
+/// outlined in red in the graphs from its step on.
+///
+/// Only the graph the page opens at is laid out at load: the others wait in `<template>`s
+/// (parsed, never laid out) and the script lays them out after the page has shown, or when the
+/// slider reaches one first. The demo's two plate SVGs of 2 MB took 1.69 s to open together.
 ///
 /// The script and the style are Viewer/timeline.js and Viewer/timeline.css.
-package struct TimelinePage: Sendable {
-    package init() {}
+package struct TimelinePage {
+    /// A graph the run kept: its SVG rendering, and the palette its nodes are filled from under
+    /// `--color grad` (nil under `--color kind`), which colours its parameters at other steps.
+    package struct KeptGraph {
+        package var svg: [UInt8]
+        package var palette: GradPalette?
 
-    /// The page for `run`, whose graphs at `run.graphSteps` are `graphs` (SVG renderings).
-    package func page(run: TrainingRun, graphs: [[UInt8]], alarms: [TrainingAlarm]) -> [UInt8] {
-        var out = TextWriter(capacity: graphs.reduce(0) { $0 + $1.count } + 200 * run.parameters.count + 40 * run.steps.count * (run.parameters.count + 1) + 8_000)
-        out.write("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
+        package init(svg: [UInt8], palette: GradPalette?) {
+            self.svg = svg
+            self.palette = palette
+        }
+    }
+
+    /// The decimals the graphs show for data and grad, which the parameters' numbers match.
+    let precision: Int
+
+    package init(precision: Int) {
+        self.precision = precision
+    }
+
+    /// The page for `run`, whose graphs at `run.graphSteps` are `graphs`.
+    package func page(run: TrainingRun, graphs: [KeptGraph], alarms: [TrainingAlarm]) -> [UInt8] {
+        var out = TextWriter(capacity: graphs.reduce(0) { $0 + $1.svg.count } + 200 * run.parameters.count + 60 * run.steps.count * (run.parameters.count + 1) + 8_000)
+        out.write("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
         out.write(run.title ?? "mgviz training run", escaping: .html)
         out.write("</title>\n<style>\n")
         out.write(PackageResources.timeline_css)
@@ -39,17 +64,27 @@ package struct TimelinePage: Sendable {
             }
             out.write("</ul>\n")
         }
-        out.write("</section>\n<section id=\"loss\">\n<h2>loss</h2>\n")
-        Self.chart(run.steps.map(\.loss), width: 640, height: 160, ticks: alarms.map(\.step), &out)
-        out.write("</section>\n<section id=\"graph\">\n<h2 id=\"graph-title\">graph</h2>\n<div id=\"graphs\">\n")
-        for (step, svg) in zip(run.graphSteps, graphs) {
+        out.write("</section>\n<section id=\"loss\">\n<h2>loss</h2>\n<div class=\"plot\">\n<div class=\"y-axis\"><span>")
+        let losses = run.steps.map(\.loss)
+        let lossRange = Self.range(losses)
+        out.write(Self.scaleText(lossRange.upperBound), escaping: .html)
+        out.write("</span><span>")
+        out.write(Self.scaleText(lossRange.lowerBound), escaping: .html)
+        out.write("</span></div>\n<div class=\"area\">")
+        Self.chart(losses, width: 640, height: 160, ticks: alarms.map(\.step), stretches: true, &out)
+        out.write("<span id=\"loss-at\" class=\"at-label\"></span></div>\n<div class=\"x-axis\"><span>step 1</span><span>step ")
+        out.write(run.steps.count)
+        out.write("</span></div>\n</div>\n")
+        out.write("</section>\n<section id=\"graph\">\n<h2 id=\"graph-title\">graph</h2>\n<p id=\"graph-note\"></p>\n<div id=\"graphs\">\n")
+        // The page opens at the last step, so at the last kept graph; the others wait unlaid.
+        for (k, (step, graph)) in zip(run.graphSteps, graphs).enumerated() {
             out.write("<div class=\"graph\" data-step=\"")
             out.write(step + 1)
-            out.write("\">\n")
+            out.write(k == graphs.count - 1 ? "\">\n" : "\"><template>\n")
             // The SVG without its XML prolog and doctype, which are not allowed inside HTML.
-            let text = String(decoding: svg, as: UTF8.self)
+            let text = String(decoding: graph.svg, as: UTF8.self)
             out.write(string: text.firstRange(of: "<svg").map { String(text[$0.lowerBound...]) } ?? text)
-            out.write("</div>\n")
+            out.write(k == graphs.count - 1 ? "</div>\n" : "</template></div>\n")
         }
         out.write("</div>\n</section>\n<section id=\"grads\">\n<h2>grads by parameter</h2>\n")
         for layer in run.layers {
@@ -57,27 +92,44 @@ package struct TimelinePage: Sendable {
             out.write(layer.name ?? "parameters", escaping: .html)
             out.write("</h3>\n<div class=\"layer\">\n")
             for k in layer.parameters {
+                let grads = run.steps.map { $0.grad[k] }
+                let range = Self.range(grads)
                 out.write("<figure><figcaption>")
                 out.write(run.parameters[k].name, escaping: .html)
                 out.write("</figcaption>")
-                Self.chart(run.steps.map { $0.grad[k] }, width: 120, height: 36, ticks: [], &out)
-                out.write("</figure>\n")
+                Self.chart(grads, width: 120, height: 36, ticks: [], stretches: false, &out)
+                out.write("<p class=\"scale\">")
+                out.write(Self.scaleText(range.lowerBound), escaping: .html)
+                out.write(" to ")
+                out.write(Self.scaleText(range.upperBound), escaping: .html)
+                out.write("</p></figure>\n")
             }
             out.write("</div>\n")
         }
         out.write("</section>\n<script type=\"application/json\" id=\"mgviz-run\">")
-        out.write(scriptData: Self.data(run, alarms: alarms))
+        out.write(scriptData: data(run, graphs: graphs, alarms: alarms))
         out.write("</script>\n<script>\n")
         out.write(PackageResources.timeline_js)
         out.write("</script>\n</body>\n</html>\n")
         return out.finish()
     }
 
-    /// A line chart of `values` over the steps, scaled to its finite values, with a marker
-    /// line (`.at`) the script moves and a red tick at each of `ticks`.
-    static func chart(_ values: [Double], width: Int, height: Int, ticks: [Int], _ out: inout TextWriter) {
+    /// The least and greatest finite values (0...0 for none): a chart's scale.
+    static func range(_ values: [Double]) -> ClosedRange<Double> {
         let finite = values.filter(\.isFinite)
-        let low = finite.min() ?? 0, high = finite.max() ?? 0
+        return (finite.min() ?? 0)...(finite.max() ?? 0)
+    }
+
+    /// A scale's end in four significant digits (`0.01662`, `-3.2e-07`): grads span decades.
+    static func scaleText(_ x: Double) -> String { cFormat("%.4g", x) }
+
+    /// A line chart of `values` over the steps, scaled to `range(values)`, with a marker line
+    /// (`.at`) the script moves and a red tick at each of `ticks`. A chart that `stretches`
+    /// fills its box's width, its lines kept thin by the style, so that labels outside it keep
+    /// their size on a phone; the others are drawn at `width` by `height`.
+    static func chart(_ values: [Double], width: Int, height: Int, ticks: [Int], stretches: Bool, _ out: inout TextWriter) {
+        let scale = range(values)
+        let low = scale.lowerBound, high = scale.upperBound
         let span = high > low ? high - low : 1
         let steps = max(values.count - 1, 1)
         func x(_ step: Int) -> Double { Double(step) / Double(steps) * Double(width) }
@@ -86,10 +138,14 @@ package struct TimelinePage: Sendable {
         out.write(width)
         out.write(" ")
         out.write(height)
-        out.write("\" width=\"")
-        out.write(width)
-        out.write("\" height=\"")
-        out.write(height)
+        if stretches {
+            out.write("\" preserveAspectRatio=\"none")
+        } else {
+            out.write("\" width=\"")
+            out.write(width)
+            out.write("\" height=\"")
+            out.write(height)
+        }
         out.write("\" data-steps=\"")
         out.write(values.count)
         out.write("\">")
@@ -123,9 +179,15 @@ package struct TimelinePage: Sendable {
     }
 
     /// The numbers the slider shows and the dead units the graphs mark: `{"loss": [...],
-    /// "graphSteps": [1, 100], "dead": [{"unit": "L1 N12", "step": 2}]}`, steps from 1.
-    static func data(_ run: TrainingRun, alarms: [TrainingAlarm]) -> [UInt8] {
-        TextWriter.bytes(capacity: 24 * run.steps.count + 64) { out in
+    /// "graphSteps": [1, 100], "dead": [{"unit": "L1 N12", "step": 2}], "parameters": ["L1 N1 w1",
+    /// ...], "numbers": ["0.2300 -0.0100 ...", ...], "fills": ["a5d8ff ffc9c9w ...", ...]}`, steps
+    /// from 1. `numbers` has a string a step: each parameter's data and grad as its graph node
+    /// shows them (`precision` decimals), space-separated. `fills` (null under `--color kind`)
+    /// has each parameter's fill at that step in the palette of the graph shown at it, `w` after
+    /// it where its text is white.
+    func data(_ run: TrainingRun, graphs: [KeptGraph], alarms: [TrainingAlarm]) -> [UInt8] {
+        let palettes = graphs.compactMap(\.palette)
+        return TextWriter.bytes(capacity: 24 * run.steps.count * (2 + 3 * run.parameters.count) + 32 * run.parameters.count + 64) { out in
             out.write("{\"loss\": [")
             for (k, step) in run.steps.enumerated() {
                 if k > 0 { out.write(", ") }
@@ -146,7 +208,45 @@ package struct TimelinePage: Sendable {
                 out.write("}")
                 first = false
             }
-            out.write("]}")
+            out.write("], \"parameters\": [")
+            for (k, parameter) in run.parameters.enumerated() {
+                out.write(k > 0 ? ", \"" : "\"")
+                out.write(parameter.name, escaping: .json)
+                out.write("\"")
+            }
+            // Numbers are digits, '-', '.', or printf's nan and inf: nothing to escape.
+            out.write("], \"numbers\": [")
+            for (k, step) in run.steps.enumerated() {
+                out.write(k > 0 ? ", \"" : "\"")
+                for p in run.parameters.indices {
+                    if p > 0 { out.write(" ") }
+                    out.write(drawn: step.data[p], decimals: precision)
+                    out.write(" ")
+                    out.write(drawn: step.grad[p], decimals: precision)
+                }
+                out.write("\"")
+            }
+            out.write("], \"fills\": ")
+            if palettes.count == graphs.count, !graphs.isEmpty {
+                out.write("[")
+                let kept = run.graphSteps
+                for (k, step) in run.steps.enumerated() {
+                    let palette = palettes[kept.lastIndex { $0 <= k } ?? 0]
+                    out.write(k > 0 ? ", \"" : "\"")
+                    for p in run.parameters.indices {
+                        if p > 0 { out.write(" ") }
+                        // A parameter has a grad, so the palette has a fill for it.
+                        let fill = palette.fill(grad: step.grad[p], data: step.data[p])!
+                        out.write(string: String(GradPalette.hex(fill).dropFirst()))
+                        if "\(fill.textColor)" == "#ffffff" { out.write("w") }
+                    }
+                    out.write("\"")
+                }
+                out.write("]")
+            } else {
+                out.write("null")
+            }
+            out.write("}")
         }
     }
 }

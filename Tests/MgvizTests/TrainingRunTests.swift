@@ -195,7 +195,7 @@ import Testing
     /// The command: the alarms on stderr, the page, the SVG of a kept step, a step that kept
     /// no graph refused with the steps that did, and a threshold out of range refused.
     @Test func theCommandDrawsARun() throws {
-        let (recorder, _, _, graph) = try train(steps: 4, fullEvery: nil)
+        let (recorder, seen, _, graph) = try train(steps: 4, fullEvery: nil)
         defer { withExtendedLifetime(graph) {} }
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -205,6 +205,11 @@ import Testing
         #expect(page.status == 0)
         let html = try String(contentsOf: folder.appendingPathComponent("run.html"), encoding: .utf8)
         #expect(html.contains("id=\"mgviz-run\"") && html.components(separatedBy: "<div class=\"graph\"").count == 3)
+        // Each step's parameters as the graph nodes show them (%.4f), which the slider puts in
+        // the shown graph; only the last kept graph is laid out at load, the first waits.
+        let numbers = seen.map { step in zip(step.data, step.grad).map { String(format: "%.4f %.4f", $0, $1) }.joined(separator: " ") }
+        #expect(html.contains("\"numbers\": [" + numbers.map { "\"\($0)\"" }.joined(separator: ", ") + "], \"fills\": null}"))
+        #expect(html.components(separatedBy: "<template>").count == 2 && html.contains("data-step=\"1\"><template>"))
         #expect(try runMgviz([path, "-o", folder.appendingPathComponent("s.svg").path, "--step", "1"]).status == 0)
         let refused = try runMgviz([path, "-o", folder.appendingPathComponent("x.svg").path, "--step", "2"])
         #expect(refused.status == 64 && refused.stderr.hasSuffix(
