@@ -134,6 +134,13 @@ def main():
                               ".map(g => g.querySelectorAll('g.node').length).join() === '7,7'"),
               "after the page has shown, the other graph is laid out too")
         browser.screenshot(os.path.join(shots, "timeline.png"))
+        sizes = "[...document.querySelectorAll('#graphs > .graph svg')].map(s => getComputedStyle(s).maxWidth).join()"
+        fitted = browser.evaluate(sizes)
+        browser.evaluate("document.getElementById('actual-size').click()")
+        actual = (browser.evaluate(sizes), browser.evaluate("document.getElementById('actual-size').getAttribute('aria-pressed')"))
+        browser.evaluate("document.getElementById('actual-size').click()")
+        check(fitted == "100%,100%" and actual == ("none,none", "true") and browser.evaluate(sizes) == fitted,
+              f"'actual size' draws the graphs unshrunk, to scroll, and again fits them: {fitted} -> {actual}")
         move(browser, 3)
         state = browser.evaluate(STATE)
         check(state["x"] == 320 and state["shown"] == ["1"] and state["title"] == "graph at step 1, its parameters at step 3"

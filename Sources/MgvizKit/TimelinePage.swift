@@ -75,7 +75,7 @@ package struct TimelinePage {
         out.write("<span id=\"loss-at\" class=\"at-label\"></span></div>\n<div class=\"x-axis\"><span>step 1</span><span>step ")
         out.write(run.steps.count)
         out.write("</span></div>\n</div>\n")
-        out.write("</section>\n<section id=\"graph\">\n<h2 id=\"graph-title\">graph</h2>\n<p id=\"graph-note\"></p>\n<div id=\"graphs\">\n")
+        out.write("</section>\n<section id=\"graph\">\n<h2 id=\"graph-title\">graph</h2>\n<p><button id=\"actual-size\" type=\"button\" aria-pressed=\"false\">actual size</button> <span id=\"graph-note\"></span></p>\n<div id=\"graphs\">\n")
         // The page opens at the last step, so at the last kept graph; the others wait unlaid.
         for (k, (step, graph)) in zip(run.graphSteps, graphs).enumerated() {
             out.write("<div class=\"graph\" data-step=\"")

@@ -8,6 +8,12 @@
   const text = document.getElementById("status");
   const lossLabel = document.getElementById("loss-at");
   const graphs = [...document.querySelectorAll("#graphs > .graph")];
+  const actualSize = document.getElementById("actual-size");
+  actualSize.addEventListener("click", () => {
+    const pressed = actualSize.getAttribute("aria-pressed") !== "true";
+    actualSize.setAttribute("aria-pressed", String(pressed));
+    document.getElementById("graphs").classList.toggle("actual-size", pressed);
+  });
   const markers = [...document.querySelectorAll("svg.chart")].map(svg => ({
     line: svg.querySelector("line.at"), width: svg.viewBox.baseVal.width, steps: Number(svg.dataset.steps) }));
   const parameterIndex = new Map(run.parameters.map((name, k) => [name, k]));
