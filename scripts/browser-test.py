@@ -172,7 +172,7 @@ class Browser:
 
 # The page's state, as the tests read it from the DOM.
 STATE = """(() => {
-  const titleOf = g => g.querySelector('title')?.textContent;
+  const titleOf = g => g.dataset.id;
   const grads = {}, fills = {};
   for (const g of document.querySelectorAll('#canvas g.node')) {
     const line = [...g.querySelectorAll('text')].find(t => t.textContent.startsWith('grad'));
@@ -193,7 +193,9 @@ STATE = """(() => {
     panel: current && {
       heading: current.querySelector('h3').textContent,
       uses: [...current.querySelectorAll('.use')].map(u => ({code: u.querySelector('code').textContent,
-                                                              total: u.querySelector('.total').textContent})),
+                                                              total: u.querySelector('.total').textContent,
+                                                              symbols: u.querySelector('.symbols')?.textContent,
+                                                              rule: u.querySelector('.rule')?.textContent})),
     },
     playing: document.getElementById('play')?.textContent === 'pause',
   };
@@ -254,7 +256,7 @@ class Replay:
         self.in_ledger = {self.ledger["output"]} | {s["node"] for s in self.steps} | {u["operand"] for s in self.steps for u in s["uses"]}
 
     def name(self, node_id):
-        return self.nodes[node_id]["label"] or node_id
+        return self.nodes[node_id]["label"].removeprefix("= ") or node_id
 
     def running(self, k):
         """{node: (value, text)} after step k; nodes not reached yet are absent."""
@@ -286,6 +288,33 @@ class Replay:
         linear = [(c / 255) / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in (int(fill[i:i + 2], 16) for i in (1, 3, 5))]
         luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
         return fill, "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#ffffff"
+
+
+def atom(text):
+    """A name as one operand, as ValueNames.atom documents it: `(e0 + e1)`, `log(p3)`, `x1`."""
+    import re
+    return text if re.fullmatch(r"[A-Za-z_][\w.\[\]]*|…|[A-Za-z_]\w*\([^()]*\)", text) else f"({text})"
+
+
+def symbols(replay, step, use):
+    """The chain rule for a use, as the panel should write it from the ledger (independently of
+    the page's script)."""
+    top, of, operand = "∂" + atom(replay.ledger["outputName"]), atom(step["name"]), atom(use["operandName"])
+    local = f"{use['localSymbol']} (= {use['handLocal']})" if use["localSymbol"] and use["localSymbol"] != use["handLocal"] else use["handLocal"]
+    return f"{top}/∂{operand} += {top}/∂{of} · ∂{of}/∂{operand} = {use['handGrad']} × {local} = {use['handAmount']}"
+
+
+# Every text a learner reads: the panel, the status line, the hover line, tooltips, accessible
+# names and the search list. None may name a node by its id (`n13`, `c5`, `n5_op`).
+READABLE = """(() => [document.getElementById('panel').innerText, document.getElementById('status').textContent,
+  document.getElementById('info').textContent, document.getElementById('results').innerText,
+  ...[...document.querySelectorAll('title')].map(t => t.textContent),
+  ...[...document.querySelectorAll('[aria-label]')].map(e => e.getAttribute('aria-label'))].join('\\n'))()"""
+
+
+def ids_in(browser):
+    import re
+    return sorted(set(re.findall(r"\b[nc]\d+(?:_op)?\b", browser.evaluate(READABLE))))
 
 
 def grad_value(text):
@@ -376,7 +405,7 @@ def check_groups(browser, pages, check, shots):
     browser.evaluate("document.getElementById('search').value = ''")
     browser.type("/^x\\[17\\]\\[1\\]$/")
     listed = results()
-    check(len(listed) == 1 and listed[0].startswith("x[17][1] (") and "(example 17)" in listed[0], f"a /regex/ finds a label of example 17: {listed}")
+    check(len(listed) == 1 and listed[0].startswith("x[17][1]  ") and "(example 17)" in listed[0], f"a /regex/ finds a label of example 17: {listed}")
     browser.key("Enter")
     chosen = browser.evaluate("""({example, found: itemId(found), label: labelOf(found), open: [...open].length,
         inView: (g => { const v = viewport(); return g.x >= v.x0 && g.x + g.width <= v.x1 && g.y >= v.y0 && g.y + g.height <= v.y1; })(scene.geometry.get(found)),
@@ -595,12 +624,20 @@ def main():
             check(opening["current"] == [] and opening["labels"] == [] and opening["slider"] == n,
                   f"{name}: nothing is highlighted at the opening, and the slider is at the end")
             click("replay-start")
-            problems = []
+            problems, seen_ids = [], set()
             for k in range(n + 1):
                 if k:
                     click("forward")
                 now = state()
                 expected = replay.running(k)
+                # The step's nodes hovered, so that the hover line is read too.
+                if k:
+                    browser.evaluate(f"{node(steps[k - 1]['node'])}?.dispatchEvent(new MouseEvent('mouseover', {{bubbles: true}}))")
+                seen_ids.update(ids_in(browser))
+                spoken = browser.evaluate("document.getElementById('status').textContent")
+                if k and steps[k - 1]["uses"] and not all(f"{u['handGrad']} × {u['handLocal']} = {u['handAmount']}" in spoken
+                                                          for u in steps[k - 1]["uses"] if u["slot"] >= 0):
+                    problems.append(f"step {k}: the live region does not say the step's arithmetic: {spoken!r}")
                 for node_id in replay.in_ledger:
                     shown = now["grads"].get(node_id)
                     if shown is None:
@@ -629,7 +666,7 @@ def main():
                 want_current = sorted([node_id] + ([node_id + "_op"] if replay.nodes[node_id]["op"] else []))
                 if now["current"] != want_current:
                     problems.append(f"step {k}: highlighted {now['current']}, not {want_current}")
-                want_labels = sorted((f"× {u['localText']} → {u['amountText'] if u['amountText'][0] in '+-' else '+' + u['amountText']}",
+                want_labels = sorted((f"× {u['handLocal']} → {u['handAmount'] if u['handAmount'][0] in '+-' else '+' + u['handAmount']}",
                                       replay.edge_of(step, u)) for u in step["uses"])
                 got_labels = sorted((label["text"], label["edge"]) for label in now["labels"])
                 if got_labels != want_labels:
@@ -637,12 +674,17 @@ def main():
                 want_flow = sorted({replay.edge_of(step, u) for u in step["uses"]} | ({node_id + "op"} if step["uses"] else set()))
                 if now["flow"] != want_flow:
                     problems.append(f"step {k}: edges lit {now['flow']}, not {want_flow}")
-                want_panel = [{"code": u["text"], "total": f"({replay.name(u['operand'])}.grad now {u['totalText']})"} for u in step["uses"]]
-                if now["panel"]["uses"] != want_panel or not now["panel"]["heading"].startswith(f"{replay.name(node_id)}._backward()"):
+                want_panel = [{"code": u["text"], "total": f"({atom(u['operandName'])}.grad now {u['handTotal']})",
+                               "symbols": symbols(replay, step, u), "rule": f"local derivative of {replay.nodes[node_id]['op']}: {u['rule']}"}
+                              for u in step["uses"]]
+                if now["panel"]["uses"] != want_panel or not now["panel"]["heading"].startswith(f"{atom(step['name'])}._backward()"):
                     problems.append(f"step {k}: panel {now['panel']}, not {want_panel}")
             check(not problems, f"{name}: after each of the {n} steps the nodes show the ledger's running grads (0, muted, before they are reached)"
                   f"{', with fills to match' if with_palette else ''}, the edges their contributions, the panel the arithmetic"
                   + "".join("\n       " + p for p in problems[:8]))
+            check(not seen_ids and browser.evaluate("document.getElementById('panel').innerText").count("chain rule") >= 1
+                  and "local derivative" in browser.evaluate("document.getElementById('panel').innerText"),
+                  f"{name}: no id (n13, c5) in any text a learner reads, at any step: {sorted(seen_ids)[:8]}; the panel says “chain rule” and “local derivative”")
             end = state()
             check({node_id: g["text"] for node_id, g in end["grads"].items()} == drawn,
                   f"{name}: at the end of the replay every grad shown is the final one")
@@ -653,7 +695,7 @@ def main():
         # The graph with a reused node, step by step.
         replay = check_replay("reused")
         step1 = next(s for s in replay.steps if s["node"] == "n2")
-        edges_b = browser.evaluate("[...document.querySelectorAll('#canvas g.edge')].filter(g => g.querySelector('title').textContent === 'n1->n2').length")
+        edges_b = browser.evaluate("[...document.querySelectorAll('#canvas g.edge')].filter(g => g.dataset.edge.startsWith('2:')).length")
         check([u["slot"] for u in step1["uses"]] == [0, 1] and edges_b == 2, f"reused: b + b has two edges from b ({edges_b}), and the ledger a use for each")
         # Step back, from the end.
         click("back")
@@ -662,7 +704,7 @@ def main():
               and back["grads"]["n0"]["text"] == "grad 12.0000" and "updated" in back["grads"]["n0"]["classes"],
               f"reused: a step back from the end is b's step, a's grad 12 = 6 + 6 just added: {back['status']!r}")
         panel = back["panel"]["uses"]
-        check([u["total"] for u in panel] == ["(a.grad now 6.0000)", "(a.grad now 12.0000)"]
+        check([u["total"] for u in panel] == ["(a.grad now 6)", "(a.grad now 12)"]
               and panel[0]["code"] == "a.grad += a.data * b.grad = 3 * 2 = 6",
               f"reused: the panel adds a's two contributions up: {[u['total'] for u in panel]}")
         click("back")
@@ -750,7 +792,7 @@ def main():
             click("forward")
         time.sleep(0.5)
         followed = browser.evaluate(box)
-        current = browser.evaluate("""(() => { const id = document.querySelector('#canvas g.node.current title').textContent;
+        current = browser.evaluate("""(() => { const id = document.querySelector('#canvas g.node.current').dataset.id;
             const g = scene.geometry.get(indexOfId.get(id)); return [g.x, g.y, g.x + g.width, g.y + g.height]; })()""")
         inside = followed[0] <= current[0] and current[2] <= followed[0] + followed[2] and followed[1] <= current[1] and current[3] <= followed[1] + followed[3]
         check(followed[2] < 0.8 * whole[2] and inside, f"follow zooms to the step's nodes: {[round(x) for x in whole]} -> {[round(x) for x in followed]}")
@@ -768,7 +810,7 @@ def main():
         first, last = data.data.ids[0], data.data.ids[-1]
         browser.key("f")
         browser.evaluate(f"{node(first)}.dispatchEvent(new MouseEvent('click', {{bubbles: true}}))")
-        on_path = browser.evaluate("[...document.querySelectorAll('g.node.onpath')].map(g => g.querySelector('title').textContent)")
+        on_path = browser.evaluate("[...document.querySelectorAll('g.node.onpath')].map(g => g.dataset.id)")
         check(last in on_path and first in on_path, f"clicking {first} traces its path to the output ({len(on_path)} nodes)")
         check(browser.evaluate("document.querySelector('#canvas svg').classList.contains('tracing')"), "the rest is dimmed")
         browser.evaluate("document.querySelector('#canvas svg').dispatchEvent(new MouseEvent('click', {bubbles: true}))")
