@@ -1191,7 +1191,13 @@ const evaluation = (() => {
     const graph = Evaluator.fromDump({ nodes, edges, output: String(page.output >= 0 ? page.output : N - 1) });
     return { graph, leaves: graph.ops.map((op, i) => i).filter(i => graph.ops[i] === ""), updated: Evaluator.updated(graph) };
   } catch (error) {
-    return { why: `The evaluator cannot run this graph: ${String(error.message).replace(/^\d+: /, "")}.` };
+    const at = /^(\d+): /.exec(error.message);
+    if (at) {
+      const i = Number(at[1]);
+      return { why: `${name(i)} is drawn as “${opName(i)}”, a collapsed neuron or group, and the evaluator runs micrograd's own ops: ` +
+        "draw the graph without --collapse to nudge and update it." };
+    }
+    return { why: `The evaluator cannot run this graph: ${error.message}.` };
   }
 })();
 const outputNode = () => evaluation.graph.output;
@@ -1529,7 +1535,11 @@ function isFair(text, answer, i) {
 }
 // A collapsed neuron's grad comes through weights folded into the next neuron, which the
 // drawing does not show: the quiz skips it, and says so.
-const throughFold = i => (usesInto.get(i) ?? []).some(({ step }) => folds[indexOfId.get(step.node)]?.lines);
+const microgradOp = /^(|\+|\*|\*\*|exp|log|tanh|ReLU|sigmoid|sin|cos|\*\*-?[0-9.eE+-]+)$/;
+const throughFold = i => (usesInto.get(i) ?? []).some(({ step }) => {
+  const n = indexOfId.get(step.node);
+  return folds[n]?.lines || !microgradOp.test(opName(n) ?? "");
+});
 // The hint after a first wrong answer: where the grad comes from, the op's local rule and the
 // numbers to use, named; the worked step after a second.
 function hint(i) {
