@@ -1377,7 +1377,7 @@ function showLedger() {
       item.append(line);
     }
     if (s.leaves.length) {
-      item.append(paragraph(`final now: ${s.leaves.map(id => name(indexOfId.get(id)) + ".grad").join(", ")} (a leaf's own _backward adds nothing)`, "note"));
+      item.append(paragraph(`final now: ${s.leaves.map(id => atom(name(indexOfId.get(id))) + ".grad").join(", ")} (a leaf's own _backward adds nothing)`, "note"));
     }
     log.append(item);
   }
@@ -1586,6 +1586,11 @@ function leaveQuiz() {
   document.body.classList.remove("quiz");
   requestRender();
 }
+function revealButton(i) {
+  const reveal = Object.assign(document.createElement("button"), { id: "reveal", type: "button", textContent: "reveal" });
+  reveal.onclick = () => { quiz.revealed.add(quizKey(i)); quiz.feedback = null; showQuiz(); requestRender(); };
+  return reveal;
+}
 function showQuiz() {
   const panel = $("panel");
   panel.replaceChildren();
@@ -1606,9 +1611,7 @@ function showQuiz() {
   } else if (throughFold(i) && !known(i)) {
     question.append(paragraph(`The quiz skips ${name(i)}: its grad comes through a collapsed neuron, whose weights this drawing does not show. ` +
       "Draw the graph without --collapse to work it out; reveal shows it.", "note"));
-    const reveal = Object.assign(document.createElement("button"), { id: "reveal", type: "button", textContent: "reveal" });
-    reveal.onclick = () => { quiz.revealed.add(quizKey(i)); quiz.feedback = null; showQuiz(); requestRender(); };
-    question.append(reveal);
+    question.append(revealButton(i));
   } else if (known(i)) {
     question.append(paragraph(`${atom(name(i))}.grad = ${drawn(finalGradOf(i))}` +
       (givenInQuiz(i) ? " (given)" : quiz.solved.has(quizKey(i)) ? " (you found it)" : " (revealed)")));
@@ -1620,9 +1623,7 @@ function showQuiz() {
     label.textContent = `${atom(name(i))}.grad = `;
     const input = Object.assign(document.createElement("input"), { id: "answer", type: "text", inputMode: "decimal", autocomplete: "off", spellcheck: false });
     const check = Object.assign(document.createElement("button"), { id: "check", type: "submit", textContent: "check" });
-    const reveal = Object.assign(document.createElement("button"), { id: "reveal", type: "button", textContent: "reveal" });
-    reveal.onclick = () => { quiz.revealed.add(quizKey(i)); quiz.feedback = null; showQuiz(); requestRender(); };
-    form.append(label, input, " ", check, " ", reveal);
+    form.append(label, input, " ", check, " ", revealButton(i));
     form.onsubmit = event => {
       event.preventDefault();
       answer(i, input.value);
