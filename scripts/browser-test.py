@@ -19,8 +19,17 @@ keyboard-only use from the first Tab, a 5,000-value chain fitted whole, the phon
 (390×844: the panel under the graph, the controls on one line, touch pan and pinch), that
 every position drawn is the layout's, and that the first view is readable.
 
+Issue 26, the page that teaches: names and no ids in anything a learner reads, the chain rule
+in symbols in the panel, the live region's arithmetic, the fair quiz (right within the shown
+precision, right from the shown values, a hint then the worked step, keyboard only, a collapsed
+neuron skipped), accessible names, nudge and update against a Python micrograd on the dump,
+contrast from the rendered styles in 35 states of both themes, and the theme that follows the
+reader.
+
 It saves screenshots into SHOTS: at 1280×800 (opening, replay, color-replay, quiz,
-forward-only, batch, batch-open, lecture, chain-fit) and at 390×844 (phone-batch, phone-softmax).
+forward-only, batch, batch-open, lecture, chain-fit, quiz-hint, nudge, update, quiz-collapsed,
+dark-update, replay-symbols) and at 390×844 (phone-batch, phone-softmax, phone-update,
+phone-replay-symbols).
 Usage: scripts/browser-test.py MGVIZ SHOTS_FOLDER"""
 import base64
 import json
@@ -1284,7 +1293,8 @@ def main():
         if browser:
             browser.close()
         shutil.rmtree(folder, ignore_errors=True)
-    for name in ["opening", "replay", "color-replay", "quiz", "forward-only", "batch", "batch-open", "lecture", "chain-fit", "phone-batch", "phone-softmax"]:
+    for name in ["opening", "replay", "color-replay", "quiz", "forward-only", "batch", "batch-open", "lecture", "chain-fit", "phone-batch", "phone-softmax",
+                 "quiz-hint", "nudge", "update", "quiz-collapsed", "dark-update", "replay-symbols", "phone-update", "phone-replay-symbols"]:
         path = os.path.join(shots, name + ".png")
         png = open(path, "rb").read() if os.path.exists(path) else b""
         check(png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000, f"screenshot {shots}/{name}.png ({len(png)} bytes)")
