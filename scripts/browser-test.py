@@ -19,8 +19,17 @@ keyboard-only use from the first Tab, a 5,000-value chain fitted whole and up cl
 (390×844: the panel under the graph, the controls on one line, touch pan and pinch), that
 every position drawn is the layout's, and that the first view is readable.
 
+Issue 26, the page that teaches: names and no ids in anything a learner reads, the chain rule
+in symbols in the panel, the live region's arithmetic, the fair quiz (right within the shown
+precision, right from the shown values, a hint then the worked step, keyboard only, a collapsed
+neuron skipped), accessible names, nudge and update against a Python micrograd on the dump,
+contrast from the rendered styles in 35 states of both themes, and the theme that follows the
+reader.
+
 It saves screenshots into SHOTS: at 1280×800 (opening, replay, color-replay, quiz,
-forward-only, batch, batch-open, lecture, chain-fit, chain) and at 390×844 (phone-batch, phone-softmax).
+forward-only, batch, batch-open, lecture, chain-fit, chain, quiz-hint, nudge, update,
+quiz-collapsed, dark-update, replay-symbols) and at 390×844 (phone-batch, phone-softmax,
+phone-update, phone-replay-symbols).
 Usage: scripts/browser-test.py MGVIZ SHOTS_FOLDER"""
 import base64
 import json
@@ -172,7 +181,7 @@ class Browser:
 
 # The page's state, as the tests read it from the DOM.
 STATE = """(() => {
-  const titleOf = g => g.querySelector('title')?.textContent;
+  const titleOf = g => g.dataset.id;
   const grads = {}, fills = {};
   for (const g of document.querySelectorAll('#canvas g.node')) {
     const line = [...g.querySelectorAll('text')].find(t => t.textContent.startsWith('grad'));
@@ -193,7 +202,9 @@ STATE = """(() => {
     panel: current && {
       heading: current.querySelector('h3').textContent,
       uses: [...current.querySelectorAll('.use')].map(u => ({code: u.querySelector('code').textContent,
-                                                              total: u.querySelector('.total').textContent})),
+                                                              total: u.querySelector('.total').textContent,
+                                                              symbols: u.querySelector('.symbols')?.textContent,
+                                                              rule: u.querySelector('.rule')?.textContent})),
     },
     playing: document.getElementById('play')?.textContent === 'pause',
   };
@@ -254,7 +265,7 @@ class Replay:
         self.in_ledger = {self.ledger["output"]} | {s["node"] for s in self.steps} | {u["operand"] for s in self.steps for u in s["uses"]}
 
     def name(self, node_id):
-        return self.nodes[node_id]["label"] or node_id
+        return self.nodes[node_id]["label"].removeprefix("= ") or node_id
 
     def running(self, k):
         """{node: (value, text)} after step k; nodes not reached yet are absent."""
@@ -288,8 +299,373 @@ class Replay:
         return fill, "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#ffffff"
 
 
+def atom(text):
+    """A name as one operand, as ValueNames.atom documents it: `(e0 + e1)`, `log(p3)`, `x1`."""
+    import re
+    return text if re.fullmatch(r"[A-Za-z_][\w.\[\]]*|…|[A-Za-z_]\w*\([^()]*\)", text) else f"({text})"
+
+
+def symbols(replay, step, use):
+    """The chain rule for a use, as the panel should write it from the ledger (independently of
+    the page's script)."""
+    top, of, operand = "∂" + atom(replay.ledger["outputName"]), atom(step["name"]), atom(use["operandName"])
+    local = f"{use['localSymbol']} (= {use['handLocal']})" if use["localSymbol"] and use["localSymbol"] != use["handLocal"] else use["handLocal"]
+    return f"{top}/∂{operand} += {top}/∂{of} · ∂{of}/∂{operand} = {use['handGrad']} × {local} = {use['handAmount']}"
+
+
+# Every text a learner reads: the panel, the status line, the hover line, tooltips, accessible
+# names and the search list. None may name a node by its id (`n13`, `c5`, `n5_op`).
+READABLE = """(() => [document.getElementById('panel').innerText, document.getElementById('status').textContent,
+  document.getElementById('info').textContent, document.getElementById('results').innerText,
+  ...[...document.querySelectorAll('title')].map(t => t.textContent),
+  ...[...document.querySelectorAll('[aria-label]')].map(e => e.getAttribute('aria-label'))].join('\\n'))()"""
+
+
+def ids_in(browser):
+    import re
+    return sorted(set(re.findall(r"\b[nc]\d+(?:_op)?\b", browser.evaluate(READABLE))))
+
+
 def grad_value(text):
     return float(text.split(None, 1)[1].replace("nan", "NaN").replace("inf", "Infinity"))
+
+
+class Micrograd:
+    """micrograd's ops on a JSON dump (docs/dump.md), in Python: the reference the page's nudge
+    and update steps are checked against, independent of its evaluator.js."""
+
+    def __init__(self, dump_path):
+        dump = json.load(open(dump_path))
+        self.ids = [n["id"] for n in dump["nodes"]]
+        index = {node_id: i for i, node_id in enumerate(self.ids)}
+        self.ops = [n["op"] for n in dump["nodes"]]
+        self.kinds = [n["kind"] for n in dump["nodes"]]
+        self.labels = [n.get("label") or "" for n in dump["nodes"]]
+        self.data = [float(n["data"]) for n in dump["nodes"]]
+        self.operands = [[] for _ in dump["nodes"]]
+        for edge in dump["edges"]:
+            self.operands[index[edge["to"]]].append(index[edge["from"]])
+        self.output = index[dump["output"]]
+
+    def forward(self, leaves):
+        data = list(leaves)
+        for i, op in enumerate(self.ops):
+            a = data[self.operands[i][0]] if self.operands[i] else 0.0
+            b = data[self.operands[i][1]] if len(self.operands[i]) > 1 else 0.0
+            if op == "":
+                continue
+            data[i] = {"+": lambda: a + b, "*": lambda: a * b, "tanh": lambda: math.tanh(a), "exp": lambda: math.exp(a),
+                       "log": lambda: math.log(a), "ReLU": lambda: 0.0 if a < 0 else a}.get(op, lambda: a ** float(op[2:]))()
+        return data
+
+    def backward(self, data):
+        grads = [0.0] * len(data)
+        grads[self.output] = 1.0
+        for i in range(self.output, -1, -1):
+            op, ins = self.ops[i], self.operands[i]
+            if op == "":
+                continue
+            a = data[ins[0]]
+            local = {"+": lambda: [1.0, 1.0], "*": lambda: [data[ins[1]], a], "tanh": lambda: [1 - data[i] ** 2],
+                     "exp": lambda: [data[i]], "log": lambda: [1 / a], "ReLU": lambda: [1.0 if data[i] > 0 else 0.0]}.get(
+                op, lambda: [float(op[2:]) * a ** (float(op[2:]) - 1)])()
+            for slot, operand in enumerate(ins):
+                grads[operand] += local[slot] * grads[i]
+        return grads
+
+    def descend(self, lr, count):
+        """The output after `count` steps of p.data -= lr * p.grad on the parameters (the inputs where there are none)."""
+        leaves = list(self.data)
+        moved = [i for i, op in enumerate(self.ops) if op == "" and self.kinds[i] == "parameter"] or \
+            [i for i, op in enumerate(self.ops) if op == "" and self.kinds[i] == "input"]
+        for _ in range(count):
+            grads = self.backward(self.forward(leaves))
+            for i in moved:
+                leaves[i] -= lr * grads[i]
+        return self.forward(leaves)[self.output]
+
+
+def check_teaching(browser, pages, dumps, check, shots):
+    """Issue 26: the fair quiz (right within the shown precision, right from the shown values,
+    wrong with a hint then the worked step, keyboard only), accessible names, nudge and update
+    against a Python micrograd, and where they cannot run."""
+    state = lambda: browser.evaluate(STATE)
+    click = lambda element_id: browser.evaluate(f"document.getElementById('{element_id}').click()")
+    node = lambda node_id: f"document.querySelector('#canvas g.node[data-id=\"{node_id}\"]')"
+    replay = Replay(pages["softmax-quiz"])
+    data = replay.data
+    browser.open("file://" + pages["softmax-quiz"])
+    browser.key("f")
+    score = lambda: browser.evaluate("document.getElementById('score').textContent")
+    feedback = lambda: browser.evaluate("document.querySelector('#question .feedback')?.textContent") or ""
+
+    def answer(node_id, text):
+        browser.evaluate(f"{node(node_id)}.dispatchEvent(new MouseEvent('click', {{bubbles: true}}))")
+        browser.evaluate(f"document.getElementById('answer').value = {json.dumps(text)}")
+        click("check")
+        return feedback()
+
+    uses_into = {}
+    for step in replay.steps:
+        for use in step["uses"]:
+            uses_into.setdefault(use["operand"], []).append((step, use))
+    hand = {s["node"]: s["handGrad"] for s in replay.steps}
+    decimals = lambda text: len(text.split(".", 1)[1]) if "." in text else 0
+    # Right to the precision shown: the ledger's hand digits of a grad, not the exact grad.
+    node_id = next(n for n in hand if n in uses_into and decimals(hand[n]) >= 3 and abs(float(hand[n]) - replay.nodes[n]["grad"]) > 1e-9)
+    said = answer(node_id, hand[node_id])
+    check(said.startswith("Right") and score().startswith("score 1 / 1"),
+          f"quiz: {replay.name(node_id)}.grad answered as shown, {hand[node_id]} (exactly {replay.nodes[node_id]['grad']}), is right: {said!r}")
+    # Right from the shown values: the records' factors multiplied, where that differs from the true grad at the shown decimals.
+    precision = data.page["precision"]
+    from_records = None
+    for operand, uses in uses_into.items():
+        if operand == replay.ledger["output"] or operand == node_id or replay.nodes[operand]["op"] is None:
+            continue
+        product = sum(float(u["localText"]) * float(s["gradText"]) for s, u in uses)
+        text = f"{product:.{precision}f}"
+        if text != f"{replay.nodes[operand]['grad']:.{precision}f}" and abs(float(text) - replay.nodes[operand]["grad"]) > 0.5 * 10 ** -precision:
+            from_records = (operand, text)
+            break
+    check(from_records is not None, f"softmax has a grad whose shown factors multiply to another number at the shown decimals: {from_records}")
+    if from_records:
+        said = answer(*from_records)
+        check(said.startswith("Right") and score().startswith("score 2 / 2"),
+              f"quiz: {replay.name(from_records[0])}.grad answered as the shown factors multiply, {from_records[1]} "
+              f"(the grad is {replay.nodes[from_records[0]]['grad']}), is right: {said!r}")
+    # Wrong: a hint with the op's local rule and the names to use, then the worked step.
+    target = next(n for n, uses in uses_into.items() if n not in (node_id, from_records and from_records[0]) and len(uses) == 1 and uses[0][1]["slot"] >= 0)
+    step, use = uses_into[target][0]
+    said = answer(target, "123")
+    check("Hint" in said and use["rule"] in said and step["name"] in said and not browser.evaluate("!!document.getElementById('worked')"),
+          f"quiz: a first wrong answer gets a hint with the local rule and the inputs: {said!r}")
+    answer(target, "124")
+    worked = browser.evaluate("document.getElementById('worked')?.textContent") or ""
+    check(symbols(replay, step, use) in worked and worked.endswith(f"= {use['handTotal']}") and score().endswith("to go)"),
+          f"quiz: a second wrong answer shows the worked step: {worked!r}")
+    browser.screenshot(os.path.join(shots, "quiz-hint.png"))
+
+    # Keyboard only: Tab to a node, Enter, type, Enter; the focus comes back to the node.
+    browser.open("file://" + pages["softmax-quiz"])
+    browser.key("f")
+    goal = next(n for n in hand if n in uses_into and n != replay.ledger["output"])
+    reached = False
+    for _ in range(120):
+        browser.key("Tab")
+        if browser.evaluate("document.activeElement.dataset?.id") == goal:
+            reached = True
+            break
+    browser.key("Enter")
+    in_answer = browser.evaluate("document.activeElement.id") == "answer"
+    browser.type(hand[goal])
+    browser.key("Enter")
+    check(reached and in_answer and score().startswith("score 1 / 1") and browser.evaluate("document.activeElement.dataset?.id") == goal,
+          f"quiz by keyboard alone: Tab reaches {replay.name(goal)}, Enter asks, typing {hand[goal]} and Enter scores it, the focus returns: {score()!r}")
+
+    # Accessible names: `x1, data 2.0000, grad -1.5000`, on every value.
+    click("quiz")  # leaves the quiz: every grad shown
+    names = browser.evaluate("[...document.querySelectorAll('#canvas g.node:not(.op):not(.group)')].map(g => [g.dataset.id, g.getAttribute('role'), g.getAttribute('tabindex'), g.getAttribute('aria-label')])")
+    wrong = [n for n in names if n[1:3] != ["button", "0"] or n[3] != f"{replay.name(n[0])}, data {replay.nodes[n[0]]['data']:.{precision}f}, grad {replay.nodes[n[0]]['grad']:.{precision}f}"]
+    check(names and not wrong, f"every value is focusable with role and name (“{names[0][3] if names else ''}”): {wrong[:3]}")
+
+    # Nudge: Δoutput beside grad × h, the slope beside the grad, against a Python micrograd.
+    reference = Micrograd(dumps["softmax"])
+    browser.open("file://" + pages["softmax"])
+    leaf = next(i for i, op in enumerate(reference.ops) if op == "" and reference.kinds[i] == "input" and reference.labels[i] == "x1")
+    h = 0.001
+    browser.evaluate(f"(s => {{ s.value = '{data.index[reference.ids[leaf]]}'; s.dispatchEvent(new Event('change')); }})(document.getElementById('nudge-leaf'))")
+    browser.evaluate(f"(f => {{ f.value = '{h}'; f.dispatchEvent(new Event('input')); }})(document.getElementById('nudge-h'))")
+    result = browser.evaluate("document.getElementById('nudge-result').textContent")
+    before = reference.forward(reference.data)
+    moved = list(reference.data)
+    moved[leaf] += h
+    delta = reference.forward(moved)[reference.output] - before[reference.output]
+    grad = reference.backward(before)[leaf]
+    numbers = lambda line, after: float(line.split(after, 1)[1].split()[0])
+    lines = result.split("\n")
+    shown_delta, shown_predicted = numbers(lines[1], " = "), float(lines[1].rsplit(" = ", 1)[1])
+    shown_slope = numbers(lines[2], "/ h = ")
+    check(abs(shown_delta - delta) <= 1e-12 and abs(shown_predicted - grad * h) <= 1e-12 and abs(shown_delta - shown_predicted) <= 10 * h * h
+          and abs(shown_slope - grad) <= 10 * h,
+          f"nudge x1 by {h}: Δ{reference.labels[reference.output]} {shown_delta} (Python {delta}) beside grad × h {shown_predicted}; slope {shown_slope} beside grad {grad}")
+    browser.screenshot(os.path.join(shots, "nudge.png"))
+
+    # Update: k steps of p.data -= lr · p.grad on the lecture's MLP, the loss against Python's.
+    reference = Micrograd(dumps["lecture"])
+    browser.open("file://" + pages["lecture"])
+    lr, k = 0.05, 4
+    browser.evaluate(f"document.getElementById('lr').value = '{lr}'")
+    for _ in range(k):
+        click("take-step")
+    said = browser.evaluate("document.getElementById('update-result').textContent")
+    loss = float(said.split(" = ", 1)[1].split(" ", 1)[0])
+    want = reference.descend(lr, k)
+    first = reference.forward(reference.data)[reference.output]
+    points = browser.evaluate("document.querySelectorAll('#loss-plot circle').length")
+    output_id = reference.ids[reference.output]
+    shown = browser.evaluate(f"[...{node(output_id)}.querySelectorAll('text')].map(t => t.textContent)")
+    check(abs(loss - want) <= 1e-12 * max(1, abs(want)) and want < first and points == k + 1 and f"data {want:.{precision}f}" in shown,
+          f"update: after {k} steps at lr {lr} the loss is {loss} (Python micrograd {want}, from {first}), plotted ({points} points) and drawn: {said!r}")
+    browser.screenshot(os.path.join(shots, "update.png"))
+    click("reset-steps")
+    shown = browser.evaluate(f"[...{node(output_id)}.querySelectorAll('text')].map(t => t.textContent)")
+    check(f"data {first:.{precision}f}" in shown and not browser.evaluate("!!document.getElementById('loss-plot')"),
+          f"Reset returns to the drawn values: {shown}")
+    browser.open("file://" + pages["lecture"], size=(390, 844))
+    browser.evaluate("document.getElementById('take-step').click(); document.getElementById('take-step').click()")
+    browser.evaluate("document.getElementById('update').scrollIntoView()")
+    browser.screenshot(os.path.join(shots, "phone-update.png"))
+
+    # Where the evaluator cannot run, the page says so instead of offering it.
+    for name, why in [("batch", "plate"), ("lecture-collapsed", "without --collapse")]:
+        browser.open("file://" + pages[name])
+        text = browser.evaluate("document.getElementById('panel').innerText")
+        check(why in text and not browser.evaluate("!!document.getElementById('take-step')"), f"{name}: no nudge or update, and the panel says why ({why})")
+    # A collapsed neuron's grad comes through weights it does not draw: the quiz skips it, and says so.
+    click("quiz")
+    skipped = browser.evaluate("""(() => { for (let i = 0; i < page.nodes.count; i++) if (throughFold(i)) return i; return null; })()""")
+    if skipped is not None:
+        browser.evaluate(f"selectInQuiz({skipped})")
+    said = browser.evaluate("document.getElementById('question').innerText")
+    check(skipped is not None and "The quiz skips" in said, f"lecture-collapsed: the quiz skips a grad that needs folded weights, and says so: {said!r}")
+    browser.screenshot(os.path.join(shots, "quiz-collapsed.png"))
+
+
+# Every text in view below 4.5:1 against what it is drawn on, from the rendered page's computed
+# styles: HTML text over its ancestors' backgrounds, SVG text over its node's (or label's)
+# fill, each with the opacities above it; inputs' own text too.
+CONTRAST = """(() => {
+  const parse = s => { const m = /rgba?\\(([^)]+)\\)/.exec(s || ''); if (!m) return null;
+    const p = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
+  const lum = c => { const f = x => { x /= 255; return x <= 0.04045 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+  const ratio = (a, b) => { const x = lum(a), y = lum(b); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
+  const over = (top, bottom) => [0, 1, 2].map(k => top[k] * top[3] + bottom[k] * (1 - top[3])).concat(1);
+  const opacityOf = e => { let o = 1; for (let x = e; x && x.nodeType === 1; x = x.parentElement) o *= Number(getComputedStyle(x).opacity); return o; };
+  const page = parse(getComputedStyle(document.documentElement).backgroundColor);
+  function background(e) {
+    const layers = [];
+    for (let x = e; x; x = x.parentElement) {
+      const c = parse(getComputedStyle(x).backgroundColor);
+      if (c && c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
+    }
+    let bg = page && page[3] > 0 ? page : [255, 255, 255, 1];
+    for (const c of layers.reverse()) bg = over(c, bg);
+    return bg;
+  }
+  const shown = e => { const r = e.getBoundingClientRect(), cs = getComputedStyle(e);
+    return r.width > 0 && r.height > 0 && cs.visibility !== 'hidden' && cs.display !== 'none' && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth; };
+  const fails = [], seen = new Set();
+  const judge = (e, text, fg, bg) => {
+    const r = ratio(over(fg, bg), bg);
+    if (r < 4.5) fails.push(`${text.trim().slice(0, 40)} (${e.tagName}.${[...e.classList].join('.')}): ${r.toFixed(2)}`);
+  };
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+    const e = t.parentElement;
+    if (!t.textContent.trim() || !e || seen.has(e) || e.closest('svg, script, style, option') || !shown(e)) continue;
+    seen.add(e);
+    const fg = parse(getComputedStyle(e).color);
+    fg[3] *= opacityOf(e);
+    judge(e, t.textContent, fg, background(e));
+  }
+  for (const e of document.querySelectorAll('input:not([type=range]):not([type=checkbox]), select')) {
+    if (!shown(e)) continue;
+    const fg = parse(getComputedStyle(e).color);
+    fg[3] *= opacityOf(e);
+    judge(e, e.value || e.placeholder || e.id, fg, background(e));
+    if (e.placeholder && !e.value) {
+      const p = parse(getComputedStyle(e, '::placeholder').color);
+      judge(e, e.placeholder, p, background(e));
+    }
+  }
+  for (const e of document.querySelectorAll('svg text')) {
+    if (!e.textContent.trim() || !shown(e)) continue;
+    const cs = getComputedStyle(e), fg = parse(cs.fill);
+    if (!fg) continue;
+    fg[3] *= Number(cs.fillOpacity) * opacityOf(e);
+    let bg = background(e.closest('svg'));
+    const g = e.closest('g.node, g.flow-label');
+    const shape = g && g.querySelector(':scope > polygon, :scope > ellipse, :scope > rect');
+    if (shape) {
+      const s = getComputedStyle(shape), f = parse(s.fill);
+      if (f) { f[3] *= Number(s.fillOpacity) * opacityOf(shape); bg = over(f, bg); }
+    }
+    judge(e, e.textContent, fg, bg);
+  }
+  return fails;
+})()"""
+
+
+def check_contrast(browser, pages, check, shots):
+    """Issue 26: every text at 4.5:1 or more, in both themes (the page following the reader's,
+    and --theme dark) and in every state: the opening, the replay (unreached grads, running
+    totals, the orange button), the quiz (hidden grads, a hint, a right answer), a traced path,
+    disabled buttons, --color grad, nudge and update with the plot; and --theme light kept light."""
+    click = lambda element_id: browser.evaluate(f"document.getElementById('{element_id}').click()")
+    dark = lambda on: browser.call("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark" if on else "light"}]})
+    problems, states = [], 0
+
+    def judge(what):
+        nonlocal states
+        states += 1
+        time.sleep(0.05)
+        problems.extend(f"{what}: {fail}" for fail in browser.evaluate(CONTRAST))
+
+    for theme, page_name, prefers_dark in [("light", "softmax", False), ("dark (reader's)", "softmax", True),
+                                           ("dark (--theme dark)", "softmax-dark", False), ("light, --color grad", "softmax-color", False),
+                                           ("dark (reader's), --color grad", "softmax-color", True)]:
+        browser.open("file://" + pages[page_name])
+        dark(prefers_dark)
+        browser.key("f")
+        judge(f"{theme}, opening")
+        click("replay-start")
+        for _ in range(3):
+            click("forward")
+        judge(f"{theme}, replay step 3 (unreached grads, running totals)")
+        browser.evaluate("document.querySelector('#canvas g.node[data-id]').dispatchEvent(new MouseEvent('click', {bubbles: true}))")
+        judge(f"{theme}, a traced path")
+        browser.evaluate("document.querySelector('#canvas svg').dispatchEvent(new MouseEvent('click', {bubbles: true}))")
+        click("last")
+        judge(f"{theme}, the replay's end (disabled buttons)")
+        click("quiz")
+        node_id = browser.evaluate("[...document.querySelectorAll('#canvas g.node[data-id]')].map(g => g.dataset.id).find(id => !id.endsWith('_op') && (document.querySelector(`#canvas g.node[data-id=\"${id}\"] text.hidden-grad`)))")
+        browser.evaluate(f"document.querySelector('#canvas g.node[data-id=\"{node_id}\"]').dispatchEvent(new MouseEvent('click', {{bubbles: true}}))")
+        browser.evaluate("document.getElementById('answer').value = '123'; document.getElementById('check').click()")
+        judge(f"{theme}, quiz with a hint")
+        click("reveal-all")
+        judge(f"{theme}, quiz all revealed")
+        click("quiz")
+        if browser.evaluate("!!document.getElementById('take-step')"):
+            click("take-step")
+            click("take-step")
+            browser.evaluate("document.getElementById('loss-plot').scrollIntoView()")
+            judge(f"{theme}, after two update steps (the plot)")
+        if prefers_dark and page_name == "softmax":
+            browser.screenshot(os.path.join(shots, "dark-update.png"))
+    check(not problems and states == 35, f"contrast of every text is 4.5:1 or more, in {states} states of both themes: {problems[:6]}")
+
+    # The page follows the reader's dark theme, unless --theme light was given.
+    browser.open("file://" + pages["softmax"])
+    dark(True)
+    time.sleep(0.2)  # the page hears of the change as an event
+    followed = browser.evaluate("[getComputedStyle(document.body).backgroundColor, colors === page.darkColors]")
+    browser.open("file://" + pages["softmax-light"])
+    dark(True)
+    kept = browser.evaluate("[getComputedStyle(document.body).backgroundColor, page.darkColors]")
+    check(followed == ["rgb(27, 29, 33)", True] and kept == ["rgb(255, 255, 255)", None],
+          f"without --theme the page follows the reader's dark theme ({followed}); with --theme light it stays light ({kept})")
+    dark(False)
+    browser.open("file://" + pages["softmax"])
+    click("replay-start")
+    for _ in range(3):
+        click("forward")
+    browser.screenshot(os.path.join(shots, "replay-symbols.png"))
+    browser.open("file://" + pages["softmax"], size=(390, 844))
+    click("replay-start")
+    for _ in range(3):
+        click("forward")
+    browser.screenshot(os.path.join(shots, "phone-replay-symbols.png"))
 
 
 def check_groups(browser, pages, check, shots):
@@ -376,7 +752,7 @@ def check_groups(browser, pages, check, shots):
     browser.evaluate("document.getElementById('search').value = ''")
     browser.type("/^x\\[17\\]\\[1\\]$/")
     listed = results()
-    check(len(listed) == 1 and listed[0].startswith("x[17][1] (") and "(example 17)" in listed[0], f"a /regex/ finds a label of example 17: {listed}")
+    check(len(listed) == 1 and listed[0].startswith("x[17][1]  ") and "(example 17)" in listed[0], f"a /regex/ finds a label of example 17: {listed}")
     browser.key("Enter")
     chosen = browser.evaluate("""({example, found: itemId(found), label: labelOf(found), open: [...open].length,
         inView: (g => { const v = viewport(); return g.x >= v.x0 && g.x + g.width <= v.x1 && g.y >= v.y0 && g.y + g.height <= v.y1; })(scene.geometry.get(found)),
@@ -588,6 +964,10 @@ def main():
             "lecture": page("lecture", os.path.join(repo, "samples", "mlp_lecture.json")),
             "batch": page("batch", os.path.join(repo, "samples", "moons_batch.json")),
             "chain": page("chain", chain),
+            "softmax-quiz": page("softmax-quiz", softmax, "--quiz"),
+            "softmax-dark": page("softmax-dark", softmax, "--theme", "dark"),
+            "softmax-light": page("softmax-light", softmax, "--theme", "light"),
+            "lecture-collapsed": page("lecture-collapsed", os.path.join(repo, "samples", "mlp_lecture.json"), "--collapse", "neurons"),
         }
         browser = Browser()
         state = lambda: browser.evaluate(STATE)
@@ -615,12 +995,20 @@ def main():
             check(opening["current"] == [] and opening["labels"] == [] and opening["slider"] == n,
                   f"{name}: nothing is highlighted at the opening, and the slider is at the end")
             click("replay-start")
-            problems = []
+            problems, seen_ids = [], set()
             for k in range(n + 1):
                 if k:
                     click("forward")
                 now = state()
                 expected = replay.running(k)
+                # The step's nodes hovered, so that the hover line is read too.
+                if k:
+                    browser.evaluate(f"{node(steps[k - 1]['node'])}?.dispatchEvent(new MouseEvent('mouseover', {{bubbles: true}}))")
+                seen_ids.update(ids_in(browser))
+                spoken = browser.evaluate("document.getElementById('status').textContent")
+                if k and steps[k - 1]["uses"] and not all(f"{u['handGrad']} × {u['handLocal']} = {u['handAmount']}" in spoken
+                                                          for u in steps[k - 1]["uses"] if u["slot"] >= 0):
+                    problems.append(f"step {k}: the live region does not say the step's arithmetic: {spoken!r}")
                 for node_id in replay.in_ledger:
                     shown = now["grads"].get(node_id)
                     if shown is None:
@@ -649,7 +1037,7 @@ def main():
                 want_current = sorted([node_id] + ([node_id + "_op"] if replay.nodes[node_id]["op"] else []))
                 if now["current"] != want_current:
                     problems.append(f"step {k}: highlighted {now['current']}, not {want_current}")
-                want_labels = sorted((f"× {u['localText']} → {u['amountText'] if u['amountText'][0] in '+-' else '+' + u['amountText']}",
+                want_labels = sorted((f"× {u['handLocal']} → {u['handAmount'] if u['handAmount'][0] in '+-' else '+' + u['handAmount']}",
                                       replay.edge_of(step, u)) for u in step["uses"])
                 got_labels = sorted((label["text"], label["edge"]) for label in now["labels"])
                 if got_labels != want_labels:
@@ -657,12 +1045,17 @@ def main():
                 want_flow = sorted({replay.edge_of(step, u) for u in step["uses"]} | ({node_id + "op"} if step["uses"] else set()))
                 if now["flow"] != want_flow:
                     problems.append(f"step {k}: edges lit {now['flow']}, not {want_flow}")
-                want_panel = [{"code": u["text"], "total": f"({replay.name(u['operand'])}.grad now {u['totalText']})"} for u in step["uses"]]
-                if now["panel"]["uses"] != want_panel or not now["panel"]["heading"].startswith(f"{replay.name(node_id)}._backward()"):
+                want_panel = [{"code": u["text"], "total": f"({atom(u['operandName'])}.grad now {u['handTotal']})",
+                               "symbols": symbols(replay, step, u), "rule": f"local derivative of {replay.nodes[node_id]['op']}: {u['rule']}"}
+                              for u in step["uses"]]
+                if now["panel"]["uses"] != want_panel or not now["panel"]["heading"].startswith(f"{atom(step['name'])}._backward()"):
                     problems.append(f"step {k}: panel {now['panel']}, not {want_panel}")
             check(not problems, f"{name}: after each of the {n} steps the nodes show the ledger's running grads (0, muted, before they are reached)"
                   f"{', with fills to match' if with_palette else ''}, the edges their contributions, the panel the arithmetic"
                   + "".join("\n       " + p for p in problems[:8]))
+            check(not seen_ids and browser.evaluate("document.getElementById('panel').innerText").count("chain rule") >= 1
+                  and "local derivative" in browser.evaluate("document.getElementById('panel').innerText"),
+                  f"{name}: no id (n13, c5) in any text a learner reads, at any step: {sorted(seen_ids)[:8]}; the panel says “chain rule” and “local derivative”")
             end = state()
             check({node_id: g["text"] for node_id, g in end["grads"].items()} == drawn,
                   f"{name}: at the end of the replay every grad shown is the final one")
@@ -673,7 +1066,7 @@ def main():
         # The graph with a reused node, step by step.
         replay = check_replay("reused")
         step1 = next(s for s in replay.steps if s["node"] == "n2")
-        edges_b = browser.evaluate("[...document.querySelectorAll('#canvas g.edge')].filter(g => g.querySelector('title').textContent === 'n1->n2').length")
+        edges_b = browser.evaluate("[...document.querySelectorAll('#canvas g.edge')].filter(g => g.dataset.edge.startsWith('2:')).length")
         check([u["slot"] for u in step1["uses"]] == [0, 1] and edges_b == 2, f"reused: b + b has two edges from b ({edges_b}), and the ledger a use for each")
         # Step back, from the end.
         click("back")
@@ -682,7 +1075,7 @@ def main():
               and back["grads"]["n0"]["text"] == "grad 12.0000" and "updated" in back["grads"]["n0"]["classes"],
               f"reused: a step back from the end is b's step, a's grad 12 = 6 + 6 just added: {back['status']!r}")
         panel = back["panel"]["uses"]
-        check([u["total"] for u in panel] == ["(a.grad now 6.0000)", "(a.grad now 12.0000)"]
+        check([u["total"] for u in panel] == ["(a.grad now 6)", "(a.grad now 12)"]
               and panel[0]["code"] == "a.grad += a.data * b.grad = 3 * 2 = 6",
               f"reused: the panel adds a's two contributions up: {[u['total'] for u in panel]}")
         click("back")
@@ -770,7 +1163,7 @@ def main():
             click("forward")
         time.sleep(0.5)
         followed = browser.evaluate(box)
-        current = browser.evaluate("""(() => { const id = document.querySelector('#canvas g.node.current title').textContent;
+        current = browser.evaluate("""(() => { const id = document.querySelector('#canvas g.node.current').dataset.id;
             const g = scene.geometry.get(indexOfId.get(id)); return [g.x, g.y, g.x + g.width, g.y + g.height]; })()""")
         inside = followed[0] <= current[0] and current[2] <= followed[0] + followed[2] and followed[1] <= current[1] and current[3] <= followed[1] + followed[3]
         check(followed[2] < 0.8 * whole[2] and inside, f"follow zooms to the step's nodes: {[round(x) for x in whole]} -> {[round(x) for x in followed]}")
@@ -788,7 +1181,7 @@ def main():
         first, last = data.data.ids[0], data.data.ids[-1]
         browser.key("f")
         browser.evaluate(f"{node(first)}.dispatchEvent(new MouseEvent('click', {{bubbles: true}}))")
-        on_path = browser.evaluate("[...document.querySelectorAll('g.node.onpath')].map(g => g.querySelector('title').textContent)")
+        on_path = browser.evaluate("[...document.querySelectorAll('g.node.onpath')].map(g => g.dataset.id)")
         check(last in on_path and first in on_path, f"clicking {first} traces its path to the output ({len(on_path)} nodes)")
         check(browser.evaluate("document.querySelector('#canvas svg').classList.contains('tracing')"), "the rest is dimmed")
         browser.evaluate("document.querySelector('#canvas svg').dispatchEvent(new MouseEvent('click', {bubbles: true}))")
@@ -909,11 +1302,19 @@ def main():
         browser.screenshot(os.path.join(shots, "forward-only.png"))
 
         check_groups(browser, pages, check, shots)
+        # The graphs as mgviz's JSON dump, for the Python reference of nudge and update.
+        dumps = {}
+        for name, spec in [("softmax", softmax), ("lecture", os.path.join(repo, "samples", "mlp_lecture.json"))]:
+            dumps[name] = os.path.join(folder, name + ".json")
+            subprocess.run([mgviz, spec, "-o", dumps[name]], capture_output=True, check=True)
+        check_teaching(browser, pages, dumps, check, shots)
+        check_contrast(browser, pages, check, shots)
     finally:
         if browser:
             browser.close()
         shutil.rmtree(folder, ignore_errors=True)
-    for name in ["opening", "replay", "color-replay", "quiz", "forward-only", "batch", "batch-open", "lecture", "chain-fit", "chain", "phone-batch", "phone-softmax"]:
+    for name in ["opening", "replay", "color-replay", "quiz", "forward-only", "batch", "batch-open", "lecture", "chain-fit", "chain", "phone-batch", "phone-softmax",
+                 "quiz-hint", "nudge", "update", "quiz-collapsed", "dark-update", "replay-symbols", "phone-update", "phone-replay-symbols"]:
         path = os.path.join(shots, name + ".png")
         png = open(path, "rb").read() if os.path.exists(path) else b""
         check(png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000, f"screenshot {shots}/{name}.png ({len(png)} bytes)")

@@ -334,7 +334,7 @@ package struct DOTExporter: Sendable {
     }
 
     /// A node's name as its record draws it: a derived one after `= `.
-    static func drawnName(at position: Int, _ names: ValueNames) -> String {
+    package static func drawnName(at position: Int, _ names: ValueNames) -> String {
         switch names.source(at: position) {
         case .label, .constant: return names.name(at: position)
         case .neuron, .expression: return "= " + names.name(at: position)

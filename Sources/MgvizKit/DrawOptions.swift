@@ -53,6 +53,10 @@ public struct DrawOptions: Sendable, Equatable {
     public var coloring: Coloring
     /// Light, dark, or SVG that follows the reader's preference (`auto`: SVG and HTML only).
     public var theme: Theme
+    /// Whether the HTML page follows the reader's light or dark preference although `theme`
+    /// is light: so when no theme was asked for (issue 26), as the command sets it; an explicit
+    /// `--theme light` keeps the page light.
+    public var pageFollowsReader = false
     /// Whether the HTML page opens in quiz mode, the grads hidden for the learner to find.
     public var opensQuiz: Bool
     /// How close a quiz answer must be to the grad, when the spec's `expect` has no tolerance.

@@ -50,6 +50,9 @@ package struct HTMLViewer: Sendable {
         out.write(scriptData: Self.backwardData(
             replay, of: diagram, quiz: quiz, tolerance: tolerance, palette: palette,
             leftOut: ledger != nil && replay == nil ? ledger!.contributionCount : nil))
+        // The evaluator first: the page's nudge and update run micrograd's ops with it.
+        out.write("</script>\n<script>\n")
+        out.write(PackageResources.evaluator_js)
         out.write("</script>\n<script>\n")
         out.write(PackageResources.viewer_js)
         out.write("</script>\n</body>\n</html>\n")

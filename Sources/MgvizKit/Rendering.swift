@@ -71,7 +71,7 @@ extension Drawing {
         return try HTMLViewer().page(
             diagram: diagram, ledger: backwardLedger, quiz: options.opensQuiz, tolerance: tolerance,
             palette: options.coloring == .grad ? GradPalette(diagram, colors: options.theme.colors) : nil,
-            theme: options.theme, rankDirection: options.rankDirection, precision: options.precision,
+            theme: options.pageFollowsReader && options.theme == .light ? .auto : options.theme, rankDirection: options.rankDirection, precision: options.precision,
             maximumNodes: options.maximumNodes)
     }
 }

@@ -15,7 +15,12 @@ struct Invocation: Equatable {
     var isDifference = false
 
     /// The options the command line describes.
-    var options: DrawOptions { settings.options }
+    var options: DrawOptions {
+        var options = settings.options
+        // The page follows the reader's dark theme unless a theme was asked for (issue 26).
+        options.pageFollowsReader = !settings.gave("theme")
+        return options
+    }
     var check: Bool { options.checksGradients }
     var explain: Bool { settings.explain }
     var outDir: String? { settings.outDir }

@@ -121,8 +121,8 @@ import Testing
         #expect(island.contains(#"\u003c!--\u003cscript\u003e \u0026 \u003c/script\u003e \u2028\u2029 \u003e"#))
         let data = try #require(try JSONSerialization.jsonObject(with: Data(island.utf8)) as? [String: Any])
         #expect(data["title"] as? String == title)
-        // The page's data, the replay's and the code's.
-        #expect(page.components(separatedBy: "</script>").count == 4)
+        // The page's data, the replay's, the evaluator's and the viewer's.
+        #expect(page.components(separatedBy: "</script>").count == 5)
     }
 
     @Test func checkGivesBothNaNAVerdictOfItsOwn() throws {

@@ -34,9 +34,9 @@ import Testing
     }
 
     /// Issue 25: the page holds no layout engine. Every position it draws comes from libgvc at
-    /// export time (scripts/browser-test.py checks each record against its layout): its one
-    /// script is the viewer, with none of a layout engine's marks, and the page's script and
-    /// style are a fixed size whatever the graph.
+    /// export time (scripts/browser-test.py checks each record against its layout): its
+    /// scripts are the evaluator and the viewer, with none of a layout engine's marks, and the
+    /// page's scripts and style are a fixed size whatever the graph.
     @Test func pageHoldsNoLayoutEngine() throws {
         func page(_ name: String) throws -> String {
             String(decoding: try runMgviz([sample(name).path, "-o", "-", "--format", "html"]).stdout, as: UTF8.self)
@@ -48,8 +48,9 @@ import Testing
                 .map { $0.components(separatedBy: "</script>")[0] }
         }
         let scripts = code(big)
-        #expect(scripts.count == 1 && code(small) == scripts, "one script, the same on every page")
-        let script = scripts[0]
+        // Issue 26: the evaluator (nudge and update), then the viewer.
+        #expect(scripts.count == 2 && code(small) == scripts, "two scripts, the same on every page")
+        let script = scripts.joined()
         #expect(script.utf8.count < 150_000, "the viewer is \(script.utf8.count) bytes")
         for mark in ["WebAssembly", "Worker(", "dagre", "elkjs", "ELK", "Viz(", "viz.js", "d3.", "forceSimulation", "cytoscape",
                      "graphlib", "import(", "eval(", "new Function"] {
@@ -105,7 +106,7 @@ import Testing
     @Test func scriptEndingTextInATitleCannotBreakOut() throws {
         let spec = #"{"title": "</script><b>x</b>", "inputs": {"x": 1}, "define": ["y = x * 2"]}"#
         let page = String(decoding: try runMgviz(["-", "-o", "-", "--format", "html"], stdin: Data(spec.utf8)).stdout, as: UTF8.self)
-        #expect(page.components(separatedBy: "</script>").count == 4)  // the page's data, the replay's and the code's
+        #expect(page.components(separatedBy: "</script>").count == 5)  // the page's data, the replay's, the evaluator's and the viewer's
         #expect(page.contains("<title>&lt;/script&gt;&lt;b&gt;x&lt;/b&gt;</title>"))
     }
 

@@ -42,9 +42,11 @@ struct PageNodes {
         folds = [:]
         problems = [:]
         notes = [:]
+        // Every node's name as the records draw it (issue 26): its label, or `= log(p3)`.
+        let valueNames = diagram.valueNames
         for node in diagram.nodes {
             let position = labels.count
-            labels.append(node.label)
+            labels.append(DOTExporter.drawnName(at: position, valueNames))
             ops.append(node.op)
             kinds.append(node.kind)
             data.append(node.data)

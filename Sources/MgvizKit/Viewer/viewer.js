@@ -90,12 +90,17 @@ let example = plate ? plate.shown : 0;
 // The ledger is backward on the example the page was written with.
 const ledgerExample = example;
 
+// Nudge and update (issue 26): the values after the reader's update steps, or null for the
+// drawn ones. Only where the evaluator runs: one graph, no plate, nothing folded.
+let live = null;
 function dataOf(i) {
+  if (live) return live.data[i];
   const m = plateColumn[i];
   return m >= 0 ? plate.data[example * plate.members.length + m] : nodeData[i];
 }
 function finalGradOf(i) {
   if (!hasGrads) return null;
+  if (live) return live.grads[i];
   const m = plateColumn[i];
   return m >= 0 && plate.grad ? plate.grad[example * plate.members.length + m] : nodeGrad[i];
 }
@@ -104,7 +109,23 @@ function labelOf(i) {
   if (m >= 0 && plate.labels[m]) return plate.labels[m][example];
   return page.nodes.labels[i] ?? "";
 }
-const name = i => labelOf(i) || idOf(i);
+// A node's name, as drawn on it (issue 26: every node has one; an id is never shown to the reader).
+const name = i => labelOf(i).replace(/^= /, "") || (opName(i) ? `${opName(i)} of ${operandsOf(i).length} values` : "a value");
+// A name as one operand of the chain rule's symbols: `(e0 + e1)` where it is not one already,
+// as ValueNames.atom writes it in Swift: an identifier with indices, or a call of one whose
+// parentheses close at its end.
+function atom(text) {
+  if (/^[A-Za-z_][\w.\[\]]*$/.test(text) || text === "…") return text;
+  const call = /^[A-Za-z_]\w*\(/.exec(text);
+  if (call && text.endsWith(")")) {
+    let depth = 0;
+    for (let k = call[0].length - 1; k < text.length; k++) {
+      depth += text[k] === "(" ? 1 : text[k] === ")" ? -1 : 0;
+      if (depth === 0) return k === text.length - 1 ? text : `(${text})`;
+    }
+  }
+  return `(${text})`;
+}
 
 // ---- Numbers as the diagram draws them (FixedDigits in Swift): exactly `precision` digits,
 // rounded half to even from the exact binary value, as C's printf; an exact zero unsigned;
@@ -170,7 +191,7 @@ const steps = ledger.steps;
 const S = steps ? steps.length : 0;
 let mode = "final";  // "final": the grads as drawn; "replay": after `step` steps; "quiz"
 let step = S, timer = null, running = new Map();
-const quiz = { right: 0, attempted: 0, solved: new Set(), revealed: new Set(), selected: null, feedback: null };
+const quiz = { right: 0, attempted: 0, solved: new Set(), revealed: new Set(), misses: new Map(), selected: null, feedback: null };
 let open = new Set([0]);   // the containers open; the root always is
 let traced = null;         // the nodes on a clicked node's path to the output
 let found = null;          // the item a search chose
@@ -551,13 +572,25 @@ function recordSvg(g, fields, fill, outline, cls) {
   });
   return out;
 }
-function opSvg(op, text, id, cls) {
+function opSvg(op, text, id, cls, owner) {
   const rx = op.width / 2, ry = op.height / 2;
-  return `<g class="node op${cls}" data-id="${id}${opSuffix}"><title>${id}${opSuffix}</title>` +
+  return `<g class="node op${cls}" data-id="${id}${opSuffix}" aria-hidden="true"><title>${esc(`${text}: the op that makes ${owner}`)}</title>` +
     `<ellipse fill="${colors.op}" stroke="${colors.outline}" cx="${f2(op.x + rx)}" cy="${f2(op.y + ry)}" rx="${f2(rx)}" ry="${f2(ry)}"/>` +
     `<text text-anchor="middle" x="${f2(op.x + rx)}" y="${f2(op.y + ry + 0.3 * G.opFont)}" fill="${textColor(colors.op)}">${esc(text)}</text></g>`;
 }
 function itemId(item) { return item >= 0 ? idOf(item) : "c" + ~item; }
+const itemName = item => item >= 0 ? name(item) : containers[~item].name;
+// What a screen reader says for a node: `x1, data 2.0000, grad -1.5000`, the grad as shown now.
+function accessibleName(i) {
+  const fold = folds[i];
+  if (fold?.lines) return [name(i), ...fold.lines].join(", ");
+  return `${name(i)}, data ${drawn(dataOf(i))}` + (hasGrads ? `, grad ${gradSpoken(i)}` : "");
+}
+function gradSpoken(i) {
+  const shown = gradText(i);
+  if (shown.text === "?") return "unknown: find it";
+  return shown.classes.includes("pending") ? `${shown.text}, not reached yet` : shown.text;
+}
 function itemClasses(item) {
   const list = [];
   if (marks.current.has(item)) list.push("current");
@@ -571,10 +604,10 @@ function itemSvg(g) {
   const item = g.item, id = itemId(item), cls = itemClasses(item);
   if (item >= 0) {
     const label = name(item);
-    let out = `<g class="node${cls}" data-id="${id}" tabindex="0" role="button" aria-label="${esc(label)}"><title>${id}</title>` +
+    let out = `<g class="node${cls}" data-id="${id}" tabindex="0" role="button" aria-label="${esc(accessibleName(item))}"><title>${esc(label)}</title>` +
       recordSvg(g, fieldsOfNode(item), fillOf(item), outlineOf(item)) + "</g>";
     if (g.op) {
-      out += opSvg(g.op, opName(item), id, cls);
+      out += opSvg(g.op, opName(item), id, cls, label);
       out += edgeSvg({ key: id + "op", path: opSpline(g.c, g.k), from: id + opSuffix, to: id, op: true });
     }
     return out;
@@ -585,11 +618,11 @@ function itemSvg(g) {
   const outline = r >= 0 ? outlineOf(r) : null;
   const openable = canOpen(c);
   let out = `<g class="node group${cls}${openable ? "" : " unopenable"}" data-id="${id}" data-container="${c}" tabindex="0" role="button" ` +
-    `aria-label="${esc(containers[c].name)}: ${openable ? "press Enter to open" : "too big to open"}" aria-expanded="false"><title>${id}</title>` +
+    `aria-label="${esc(containers[c].name)}: ${openable ? "press Enter to open" : "too big to open"}" aria-expanded="false"><title>${esc(containers[c].name)}</title>` +
     recordSvg(g, fieldsOfContainer(c), fill, outline) +
     (look.dead ? "" : "") + "</g>";
   if (g.op) {
-    out += opSvg(g.op, look.op, id, cls);
+    out += opSvg(g.op, look.op, id, cls, containers[c].name);
     out += edgeSvg({ key: id + "op", path: opSpline(g.c, g.k), from: id + opSuffix, to: id, op: true });
   }
   return out;
@@ -599,8 +632,8 @@ function edgeSvg(edge) {
   const isFlow = marks.flow.has(edge.key), dim = traced && !edge.op && !edgeOnPath(edge);
   const stroke = colors.edge;
   const head = arrow(edge.path);
-  const label = edge.op ? `${edge.from}->${edge.to}` : `${itemId(edge.from)}->${itemId(edge.to)}`;
-  let out = `<g class="edge${isFlow ? " flow" : ""}${dim ? " offpath" : ""}${traced && !dim && !edge.op ? " onpath" : ""}" data-edge="${esc(edge.key)}"><title>${esc(label)}</title>` +
+  const label = edge.op ? "" : `${itemName(edge.from)} → ${itemName(edge.to)}`;
+  let out = `<g class="edge${isFlow ? " flow" : ""}${dim ? " offpath" : ""}${traced && !dim && !edge.op ? " onpath" : ""}" data-edge="${esc(edge.key)}" aria-hidden="true">${label ? `<title>${esc(label)}</title>` : ""}` +
     `<path fill="none" stroke="${stroke}" d="${pathData(edge.path)}"/>` +
     `<polygon fill="${stroke}" stroke="${stroke}" points="${head.map(p => f2(p[0]) + "," + f2(p[1])).join(" ")}"/>`;
   if (!edge.op) {
@@ -919,7 +952,7 @@ function runSearch() {
       const data = e !== null ? plate.data[e * plate.members.length + plateColumn[i]] : dataOf(i);
       const grad = e !== null && plate.grad ? plate.grad[e * plate.members.length + plateColumn[i]] : finalGradOf(i);
       const gradShown = mode === "quiz" && !known(i) ? "?" : grad === null ? "none" : exact(grad);
-      li.textContent = `${label ? label + " (" + idOf(i) + ")" : idOf(i)}${opName(i) ? "  " + opName(i) : ""}  data ${exact(data)}  grad ${gradShown}` +
+      li.textContent = `${e !== null ? label : name(i)}${opName(i) ? "  " + opName(i) : ""}  data ${exact(data)}  grad ${gradShown}` +
         (e !== null ? `  (example ${e})` : "");
     }
     li.onmousedown = event => { event.preventDefault(); choose(k); };
@@ -1006,7 +1039,14 @@ function runningAt(k) {
   }
   return grads;
 }
+function backToDrawn() {
+  if (!live) return;
+  live = null;
+  losses = [];
+  $("status").textContent = "back to the drawn values";
+}
 function show(k) {
+  backToDrawn();
   if (!plateShowsLedger()) setExample(ledgerExample);
   mode = "replay";
   step = Math.max(0, Math.min(k, S));
@@ -1018,8 +1058,8 @@ function show(k) {
   showLedger();
   follow(current ? [rep(indexOfId.get(current.node)), ...current.uses.map(u => rep(indexOfId.get(u.operand)))] : [rep(indexOfId.get(ledger.output))]);
   $("status").textContent = step === 0
-    ? `step 0 of ${S}: ${name(indexOfId.get(ledger.output))}.grad = ${ledger.seedText}, every other grad 0`
-    : `step ${step} of ${S}: ${name(indexOfId.get(current.node))}._backward()`;
+    ? `step 0 of ${S}: ${atom(name(indexOfId.get(ledger.output)))}.grad = ${ledger.seedText}, every other grad 0`
+    : `step ${step} of ${S}: ${stepSpoken(current)}`;
   requestRender();
   refreshHover();
 }
@@ -1039,12 +1079,31 @@ function markStep() {
       const key = from >= 0 && at >= 0 ? `${node}:${u.slot}` : `${from}>${at}`;
       marks.flow.add(key);
       marks.receives.add(from);
-      const amount = /^[-+]/.test(u.amountText) ? u.amountText : "+" + u.amountText;
-      marks.labels.push({ key, text: `× ${u.localText} → ${amount}`, tooltip: `${u.text}  (${name(operand)}.grad now ${u.totalText})` });
+      marks.labels.push({ key, text: edgeLabel(u), tooltip: `${u.text}  (${atom(u.operandName)}.grad now ${u.handTotal})` });
     }
   } else {
     marks.current.add(rep(indexOfId.get(ledger.output)));
   }
+}
+// A use's label on its edge, `× -2 → +6`: the local derivative, and what it adds to the
+// operand's grad, with the digits that check by hand. The other examples' share of a plate's
+// sum comes by no op, and has no local derivative.
+function edgeLabel(u) {
+  const amount = /^[-+]/.test(u.handAmount) ? u.handAmount : "+" + u.handAmount;
+  return u.slot < 0 ? amount : `× ${u.handLocal} → ${amount}`;
+}
+// The chain rule for one use, in symbols with the drawing's names and the op's local rule:
+// `∂L/∂a += ∂L/∂d · ∂d/∂a = -2 × b (= -3) = 6`, as `--explain --notation symbols` writes it.
+function chainRule(step, u) {
+  const top = "∂" + atom(ledger.outputName), of = atom(step.name), operand = atom(u.operandName);
+  if (u.slot < 0) return `${top}/∂${operand} += ${u.text.split(" += ")[1]}`;
+  const local = u.localSymbol && u.localSymbol !== u.handLocal ? `${u.localSymbol} (= ${u.handLocal})` : u.handLocal;
+  return `${top}/∂${operand} += ${top}/∂${of} · ∂${of}/∂${operand} = ${u.handGrad} × ${local} = ${u.handAmount}`;
+}
+// What the status line (a live region) says of a step: its arithmetic, not only its name.
+function stepSpoken(s) {
+  if (!s.uses.length) return `${atom(s.name)}._backward() adds nothing`;
+  return `${atom(s.name)}._backward(): ` + s.uses.map(u => u.slot < 0 ? u.text : `${atom(u.operandName)}.grad += ${u.handGrad} × ${u.handLocal} = ${u.handAmount}, now ${u.handTotal}`).join("; ");
 }
 // The contribution labels on the edges the gradient flows along, placed where they cover the
 // least of the records (their grad lines above all) and of each other.
@@ -1095,16 +1154,146 @@ function showFinal() {
   panel.replaceChildren();
   panel.append(heading("h2", "Backward's final grads"));
   panel.append(paragraph(steps
-    ? `Every grad as backward left it. Press “replay backward” to start again from ${name(indexOfId.get(ledger.output))}.grad = ${ledger.seedText} ` +
+    ? `Every grad as backward left it. Press “replay backward” to start again from ${atom(name(indexOfId.get(ledger.output)))}.grad = ${ledger.seedText} ` +
       `and every other grad 0, and watch the ${S} steps add each contribution up, in micrograd's order.`
     : "This page has no replay."));
-  if (hasGrads) panel.append(paragraph("Or press “quiz” to work the grads out yourself."));
+  if (hasGrads) {
+    const out = page.output >= 0 ? name(page.output) : "the output";
+    panel.append(paragraph(`A node's grad is ∂${atom(out)}/∂node: how much ${out} moves per unit nudge of that node's data. ` +
+      "Backward finds every grad by the chain rule, multiplying each op's local derivative into the grad that flows back to it."));
+    panel.append(paragraph("Or press “quiz” to work the grads out yourself."));
+  }
   if (containers.length > 1) panel.append(paragraph("Click a group (or focus it and press Enter) to open it in place; click its name to close it. “open all” opens every group."));
   if (plate) panel.append(paragraph(`The plate shows one of ${plate.count} examples: the slider or the number picks which. Outside the plate the grads are summed over every example.`));
+  liveSection(panel);
   panel.append(paragraph("Search with /; f fits the graph, 0 goes back to the first view, + and − zoom, arrow keys pan the graph when it has the focus. Hover a node for its exact numbers; click one for its path to the output."));
   $("status").textContent = steps ? `backward done: the final grads (${S} steps)` : forwardOnlyNote();
   requestRender();
   refreshHover();
+}
+// ---- Nudge and update, with the evaluator (Viewer/evaluator.js, micrograd's ops forward and
+// backward): the exercises notebook's section 1 and an update step, on the reader's own graph.
+const Evaluator = globalThis.MgvizEvaluator;
+// The graph as the evaluator takes it, or why it cannot run here.
+const evaluation = (() => {
+  if (!hasGrads) return { why: "This page has no grads (--no-backward): nudge and update need backward's." };
+  if (plate) return { why: "The drawing shows one example of a batch's plate: nudge and update need the graph of one example (draw it with --example)." };
+  if (page.cuts.length) return { why: "This drawing is a part (--focus) of a larger graph: nudge and update need all of it." };
+  let folded = -1;
+  for (let i = 0; i < N && folded < 0; i++) if (folds[i]) folded = i;
+  if (folded >= 0) return { why: `${name(folded)} is folded (a collapsed neuron or group), and the evaluator runs ops, not folds: draw the graph without --collapse to nudge and update it.` };
+  try {
+    const nodes = [], edges = [];
+    for (let i = 0; i < N; i++) {
+      nodes.push({ id: String(i), op: opName(i) ?? "", kind: kindName(i), data: nodeData[i] });
+      for (const operand of operandsOf(i)) edges.push({ from: String(operand), to: String(i) });
+    }
+    const graph = Evaluator.fromDump({ nodes, edges, output: String(page.output >= 0 ? page.output : N - 1) });
+    return { graph, leaves: graph.ops.map((op, i) => i).filter(i => graph.ops[i] === ""), updated: Evaluator.updated(graph) };
+  } catch (error) {
+    const at = /^(\d+): /.exec(error.message);
+    if (at) {
+      const i = Number(at[1]);
+      return { why: `${name(i)} is drawn as “${opName(i)}”, a collapsed neuron or group, and the evaluator runs micrograd's own ops: ` +
+        "draw the graph without --collapse to nudge and update it." };
+    }
+    return { why: `The evaluator cannot run this graph: ${error.message}.` };
+  }
+})();
+const outputNode = () => evaluation.graph.output;
+let losses = [];
+function liveLeafData() { return live ? live.leafData : evaluation.graph.leafData; }
+function setLive(leafData) {
+  const data = Evaluator.forward(evaluation.graph, leafData);
+  live = { leafData, data, grads: Evaluator.backward(evaluation.graph, data) };
+}
+// What the nudge shows for a leaf and an h: the output before and after, Δoutput beside
+// grad × h, and the numeric slope beside the grad.
+function nudgeText(leaf, h) {
+  const r = Evaluator.nudge(evaluation.graph, liveLeafData(), leaf, h);
+  const out = name(outputNode()), x = name(leaf);
+  return [`${x} += ${exact(h)}: ${out} goes from ${exact(r.before)} to ${exact(r.after)}`,
+    `Δ${out} = ${exact(r.delta)}   grad × h = ${exact(r.grad)} × ${exact(h)} = ${exact(r.predicted)}`,
+    `slope Δ${out} / h = ${exact(r.slope)}   ${atom(x)}.grad = ${exact(r.grad)}`];
+}
+function liveSection(panel) {
+  panel.append(heading("h2", "Nudge and update"));
+  if (evaluation.why) { panel.append(paragraph(evaluation.why, "note")); return; }
+  const out = name(outputNode());
+  // Nudge: pick a leaf and h.
+  const nudge = document.createElement("div");
+  nudge.id = "nudge";
+  nudge.append(paragraph(`A grad says how ${out} moves when a value is nudged: nudge a leaf by h, run forward again, and compare.`));
+  const select = Object.assign(document.createElement("select"), { id: "nudge-leaf" });
+  select.setAttribute("aria-label", "the leaf to nudge");
+  for (const i of evaluation.leaves) select.append(Object.assign(document.createElement("option"), { value: i, textContent: name(i) }));
+  const slider = Object.assign(document.createElement("input"), { id: "nudge-slider", type: "range", min: -4, max: 0, step: 0.5, value: -3 });
+  slider.setAttribute("aria-label", "h, as a power of ten");
+  const field = Object.assign(document.createElement("input"), { id: "nudge-h", type: "text", inputMode: "decimal", value: "0.001", size: 8 });
+  field.setAttribute("aria-label", "h");
+  const result = Object.assign(document.createElement("pre"), { id: "nudge-result" });
+  result.setAttribute("aria-live", "polite");
+  const refresh = () => {
+    const h = Number(field.value);
+    result.textContent = Number.isFinite(h) && h !== 0 ? nudgeText(Number(select.value), h).join("\n") : "h is a number other than 0";
+  };
+  slider.oninput = () => { field.value = String(Number((10 ** Number(slider.value)).toPrecision(3))); refresh(); };
+  field.oninput = refresh;
+  select.onchange = refresh;
+  const controls = document.createElement("div");
+  controls.className = "live-controls";
+  controls.append(select, " h ", slider, " ", field);
+  nudge.append(controls, result);
+  panel.append(nudge);
+  refresh();
+  // Update: p.data -= lr · p.grad.
+  const update = document.createElement("div");
+  update.id = "update";
+  const which = evaluation.graph.kinds.some(kind => kind === "parameter") ? "the parameters" : "the leaves (there are no parameters)";
+  update.append(paragraph(`What a grad is for: “Take a step” does p.data -= lr · p.grad for ${which}, runs forward and backward again, and plots ${out}.`));
+  const lr = Object.assign(document.createElement("input"), { id: "lr", type: "text", inputMode: "decimal", value: "0.05", size: 6 });
+  lr.setAttribute("aria-label", "the learning rate");
+  const take = Object.assign(document.createElement("button"), { id: "take-step", type: "button", textContent: "Take a step" });
+  const reset = Object.assign(document.createElement("button"), { id: "reset-steps", type: "button", textContent: "Reset" });
+  const said = Object.assign(document.createElement("p"), { id: "update-result" });
+  said.setAttribute("aria-live", "polite");
+  take.onclick = () => {
+    const rate = Number(lr.value);
+    if (!Number.isFinite(rate)) { said.textContent = "the learning rate is a number"; return; }
+    if (!losses.length) losses.push(Evaluator.forward(evaluation.graph, liveLeafData())[outputNode()]);
+    setLive(Evaluator.step(evaluation.graph, liveLeafData(), rate));
+    losses.push(live.data[outputNode()]);
+    showFinal();
+    $("take-step")?.focus();
+  };
+  reset.onclick = () => { live = null; losses = []; showFinal(); $("reset-steps")?.focus(); };
+  const controls2 = document.createElement("div");
+  controls2.className = "live-controls";
+  controls2.append("lr ", lr, " ", take, " ", reset);
+  update.append(controls2);
+  said.textContent = losses.length
+    ? `after ${losses.length - 1} step${losses.length === 2 ? "" : "s"}: ${out} = ${exact(losses[losses.length - 1])} (it was ${exact(losses[0])}); the graph shows the new data and grads`
+    : `${out} = ${exact(Evaluator.forward(evaluation.graph, liveLeafData())[outputNode()])}, as drawn`;
+  update.append(said);
+  if (losses.length > 1) update.append(lossPlot(out));
+  panel.append(update);
+}
+// The output over the steps taken, as a small line plot.
+function lossPlot(out) {
+  const width = 360, height = 110, pad = 24;
+  const lo = Math.min(...losses), hi = Math.max(...losses), span = hi - lo || 1;
+  const x = k => pad + (width - 2 * pad) * k / Math.max(1, losses.length - 1);
+  const y = v => height - pad + (-(height - 2 * pad)) * (v - lo) / span;
+  const plot = document.createElementNS(svgNS, "svg");
+  plot.id = "loss-plot";
+  plot.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  plot.setAttribute("role", "img");
+  plot.setAttribute("aria-label", `${out} over ${losses.length - 1} steps, from ${exact(losses[0])} to ${exact(losses[losses.length - 1])}`);
+  plot.innerHTML = `<polyline fill="none" stroke="currentColor" stroke-width="2" points="${losses.map((v, k) => f2(x(k)) + "," + f2(y(v))).join(" ")}"/>` +
+    losses.map((v, k) => `<circle cx="${f2(x(k))}" cy="${f2(y(v))}" r="2.5" fill="currentColor"/>`).join("") +
+    `<text x="2" y="${pad - 8}" font-size="11" fill="currentColor">${esc(out)} ${esc(drawn(hi))}</text>` +
+    `<text x="2" y="${height - 4}" font-size="11" fill="currentColor">${esc(drawn(lo))}   steps 0 to ${losses.length - 1}</text>`;
+  return plot;
 }
 function leaveReplay() {
   stop();
@@ -1115,6 +1304,19 @@ function forwardOnlyNote() {
   return hasGrads
     ? "no replay: this drawing is a part (--focus) of a larger graph, and backward ran over all of it"
     : "forward only (drawn with --no-backward): there are no grads to replay";
+}
+// What a step's lines and the edges' labels mean: the chain rule, said once above the ledger.
+function chainRuleLegend() {
+  const legend = document.createElement("details");
+  legend.id = "how-to-read";
+  legend.open = true;
+  const top = "∂" + atom(ledger.outputName);
+  legend.append(Object.assign(document.createElement("summary"), { textContent: "How to read a step: the chain rule" }),
+    paragraph(`Each step runs one node n's _backward. For each operand a of n it adds, by the chain rule, ` +
+      `${top}/∂a += ${top}/∂n · ∂n/∂a: n's grad times the local derivative ∂n/∂a of n's op (for a · b it is b, for a + b it is 1).`),
+    paragraph("On the edge from a to n, “× 3 → +6” reads: the local derivative is 3, and 6 (n's grad × 3) is added to a's grad. " +
+      "A node used twice gets a contribution from each use: its running total is in the panel and on the node."));
+  return legend;
 }
 function heading(tag, text) { const h = document.createElement(tag); h.textContent = text; return h; }
 function paragraph(text, className) { const p = document.createElement("p"); p.textContent = text; if (className) p.className = className; return p; }
@@ -1140,9 +1342,10 @@ function showLedger() {
   const log = document.createElement("ol");
   log.id = "ledger";
   log.start = 0;
+  panel.append(chainRuleLegend());
   const start = document.createElement("li");
   start.className = "step" + (step === 0 ? " current" : "");
-  start.append(heading("h3", "start"), code(`${name(indexOfId.get(ledger.output))}.grad = ${ledger.seedText}`),
+  start.append(heading("h3", "start"), code(`${atom(name(indexOfId.get(ledger.output)))}.grad = ${ledger.seedText}`),
     paragraph("the seed; every other grad is 0", "note"));
   log.append(start);
   const first = Math.max(0, step - 200);  // a long replay lists its last 200 steps
@@ -1151,11 +1354,11 @@ function showLedger() {
     const item = document.createElement("li");
     item.value = i + 1;
     item.className = "step" + (i === step - 1 ? " current" : "");
-    const title = heading("h3", `${name(node)}._backward()`);
-    title.append(" ", Object.assign(document.createElement("span"), { className: "grad", textContent: `  ${name(node)}.grad = ${s.gradText}` }));
+    const title = heading("h3", `${atom(s.name)}._backward()`);
+    title.append(" ", Object.assign(document.createElement("span"), { className: "grad", textContent: `  ${atom(s.name)}.grad = ${s.handGrad}` }));
     item.append(title);
     if (!s.uses.length) {
-      item.append(paragraph(opName(node) ? `${name(node)} passes nothing on` : `${name(node)} is a leaf: its _backward does nothing`, "note"));
+      item.append(paragraph(opName(node) ? `${s.name} passes nothing on` : `${s.name} is a leaf: its _backward does nothing`, "note"));
     }
     const at = rep(node);
     if (at < 0) item.append(paragraph(`inside ${containers[~at].name}, closed: shown at the group`, "note"));
@@ -1163,9 +1366,18 @@ function showLedger() {
       const line = document.createElement("div");
       line.className = "use";
       line.append(equation(u.text), " ", Object.assign(document.createElement("span"), {
-        className: "total", textContent: `(${name(indexOfId.get(u.operand))}.grad now ${u.totalText})`,
+        className: "total", textContent: `(${atom(u.operandName)}.grad now ${u.handTotal})`,
       }));
+      if (i === step - 1) {
+        const symbols = Object.assign(document.createElement("div"), { className: "symbols" });
+        symbols.append(equation(chainRule(s, u)));
+        line.append(symbols);
+        if (u.slot >= 0) line.append(paragraph(`local derivative of ${opName(node) || "the op"}: ${u.rule}`, "rule"));
+      }
       item.append(line);
+    }
+    if (s.leaves.length) {
+      item.append(paragraph(`final now: ${s.leaves.map(id => atom(name(indexOfId.get(id))) + ".grad").join(", ")} (a leaf's own _backward adds nothing)`, "note"));
     }
     log.append(item);
   }
@@ -1283,14 +1495,75 @@ function isRight(answer, grad) {
   const error = Math.abs(answer - grad);
   return error <= ledger.tolerance || error <= ledger.tolerance * Math.abs(grad);
 }
+// A fair check (issue 26): an answer is also right when it is the true grad to the precision
+// the page shows for it (the ledger's hand digits, or the records' decimals), or the right
+// arithmetic on the numbers the page shows: the sum, over the uses of the node, of the shown
+// grad times the shown local derivative, to the digits the learner typed (at least as many
+// decimals as the grad is shown with, so that "1" is not right for 0.84).
+const usesInto = new Map(), stepOfNode = new Map();
+if (steps) {
+  for (const s of steps) {
+    stepOfNode.set(indexOfId.get(s.node), s);
+    for (const u of s.uses) {
+      const operand = indexOfId.get(u.operand);
+      if (!usesInto.has(operand)) usesInto.set(operand, []);
+      usesInto.get(operand).push({ step: s, use: u });
+    }
+  }
+}
+const decimalsOf = text => { const m = /\.(\d+)/.exec(String(text).replace(/e.*$/i, "")); return m ? m[1].length : 0; };
+// The grad as the ledger shows it by hand: the node's own step's, or its last contribution's total.
+function handGradOf(i) {
+  if (stepOfNode.has(i)) return stepOfNode.get(i).handGrad;
+  const uses = usesInto.get(i);
+  return uses ? uses[uses.length - 1].use.handTotal : null;
+}
+const within = (a, b, decimals) => Math.abs(a - b) <= 0.5 * 10 ** -decimals * (1 + 1e-9) + 1e-15;
+function isFair(text, answer, i) {
+  const grad = finalGradOf(i);
+  if (isRight(answer, grad)) return true;
+  if (!Number.isFinite(answer) || !plateShowsLedger()) return false;
+  const hand = handGradOf(i), typed = decimalsOf(text);
+  if (within(answer, grad, precision)) return true;
+  if (hand !== null && typed >= decimalsOf(hand) && within(answer, grad, decimalsOf(hand))) return true;
+  const uses = usesInto.get(i);
+  if (!uses || typed < Math.min(precision, hand === null ? precision : decimalsOf(hand))) return false;
+  // The shown factors: the ledger's hand digits, or the records' fixed decimals.
+  const byHand = uses.reduce((sum, { use }) => sum + (use.slot < 0 ? Number(use.handAmount) : Number(use.handLocal) * Number(use.handGrad)), 0);
+  const byRecords = uses.reduce((sum, { step, use }) => sum + (use.slot < 0 ? Number(use.amountText) : Number(use.localText) * Number(step.gradText)), 0);
+  return within(answer, byHand, typed) || within(answer, byRecords, typed);
+}
+// A collapsed neuron's grad comes through weights folded into the next neuron, which the
+// drawing does not show: the quiz skips it, and says so.
+const microgradOp = /^(|\+|\*|\*\*|exp|log|tanh|ReLU|sigmoid|sin|cos|\*\*-?[0-9.eE+-]+)$/;
+const throughFold = i => (usesInto.get(i) ?? []).some(({ step }) => {
+  const n = indexOfId.get(step.node);
+  return folds[n]?.lines || !microgradOp.test(opName(n) ?? "");
+});
+// The hint after a first wrong answer: where the grad comes from, the op's local rule and the
+// numbers to use, named; the worked step after a second.
+function hint(i) {
+  const uses = usesInto.get(i);
+  if (!uses) return `${atom(name(i))}.grad is backward's sum over every use of ${name(i)}: look at the nodes it feeds.`;
+  return `${name(i)} is used ${uses.length === 1 ? "once" : uses.length + " times"}; its grad adds, for each use, the user's grad times the local derivative (the chain rule): ` +
+    uses.map(({ step, use }) => use.slot < 0 ? use.text.split(" += ")[1]
+      : `by ${step.name}: ${step.name}.grad × ∂${atom(step.name)}/∂${atom(name(i))}, where ${use.rule}, here ${use.localSymbol || use.handLocal}`).join("; ") + ".";
+}
+function workedStep(i) {
+  const uses = usesInto.get(i);
+  if (!uses) return `${atom(name(i))}.grad = ${drawn(finalGradOf(i))}`;
+  const lines = uses.map(({ step, use }) => chainRule(step, use));
+  return lines.join("\n") + `\nso ${atom(name(i))}.grad = ${uses.map(({ use }) => use.handAmount).join(" + ").replace(/\+ -/g, "- ")} = ${handGradOf(i)}`;
+}
 // The output's grad is given: it is the seed.
 const outputIndex = ledger.output !== undefined ? indexOfId.get(ledger.output) : page.output;
 const givenInQuiz = i => i === outputIndex;
 const quizKey = i => plate && plateColumn[i] >= 0 ? `${i}@${example}` : String(i);
 function known(i) { return givenInQuiz(i) || quiz.solved.has(quizKey(i)) || quiz.revealed.has(quizKey(i)); }
-const askable = () => { const list = []; for (let i = 0; i < N; i++) if (hasGrads && !givenInQuiz(i) && !folds[i]?.lines) list.push(i); return list; };
+const askable = () => { const list = []; for (let i = 0; i < N; i++) if (hasGrads && !givenInQuiz(i) && !folds[i]?.lines && !throughFold(i)) list.push(i); return list; };
 function enterQuiz() {
   stop();
+  backToDrawn();
   mode = "quiz";
   marks = { current: new Set(), receives: new Set(), flow: new Set(), labels: [] };
   updateControls();
@@ -1313,12 +1586,18 @@ function leaveQuiz() {
   document.body.classList.remove("quiz");
   requestRender();
 }
+function revealButton(i) {
+  const reveal = Object.assign(document.createElement("button"), { id: "reveal", type: "button", textContent: "reveal" });
+  reveal.onclick = () => { quiz.revealed.add(quizKey(i)); quiz.feedback = null; showQuiz(); requestRender(); };
+  return reveal;
+}
 function showQuiz() {
   const panel = $("panel");
   panel.replaceChildren();
   panel.append(heading("h2", "Quiz: find each grad"));
   panel.append(paragraph(`Click a node, type its grad and press Enter. ${name(outputIndex)}.grad is given: ` +
-    `it is backward's seed. An answer is right within ${ledger.tolerance} of the grad (or that fraction of it, for large grads).`));
+    `it is backward's seed. An answer is right when it is the grad to the digits the page shows, or the right arithmetic on the numbers shown ` +
+    `(within its last digit). Keyboard: Tab to a node, Enter, type the grad, Enter.`));
   const total = askable(), left = total.filter(i => !known(i)).length;
   const score = paragraph(`score ${quiz.right} / ${quiz.attempted}   ` +
     `(${quiz.solved.size} found, ${quiz.revealed.size} revealed, ${left} to go)`, "score");
@@ -1328,28 +1607,33 @@ function showQuiz() {
   question.id = "question";
   const i = quiz.selected;
   if (i === null || i === undefined) {
-    question.append(paragraph("Click a node to answer its grad.", "note"));
+    question.append(paragraph("Click a node (or Tab to it and press Enter) to answer its grad.", "note"));
+  } else if (throughFold(i) && !known(i)) {
+    question.append(paragraph(`The quiz skips ${name(i)}: its grad comes through a collapsed neuron, whose weights this drawing does not show. ` +
+      "Draw the graph without --collapse to work it out; reveal shows it.", "note"));
+    question.append(revealButton(i));
   } else if (known(i)) {
-    question.append(paragraph(`${name(i)}.grad = ${drawn(finalGradOf(i))}` +
+    question.append(paragraph(`${atom(name(i))}.grad = ${drawn(finalGradOf(i))}` +
       (givenInQuiz(i) ? " (given)" : quiz.solved.has(quizKey(i)) ? " (you found it)" : " (revealed)")));
   } else {
     const form = document.createElement("form");
     form.id = "answer-form";
     const label = document.createElement("label");
     label.htmlFor = "answer";
-    label.textContent = `${name(i)}.grad = `;
+    label.textContent = `${atom(name(i))}.grad = `;
     const input = Object.assign(document.createElement("input"), { id: "answer", type: "text", inputMode: "decimal", autocomplete: "off", spellcheck: false });
     const check = Object.assign(document.createElement("button"), { id: "check", type: "submit", textContent: "check" });
-    const reveal = Object.assign(document.createElement("button"), { id: "reveal", type: "button", textContent: "reveal" });
-    reveal.onclick = () => { quiz.revealed.add(quizKey(i)); quiz.feedback = null; showQuiz(); requestRender(); };
-    form.append(label, input, " ", check, " ", reveal);
+    form.append(label, input, " ", check, " ", revealButton(i));
     form.onsubmit = event => {
       event.preventDefault();
       answer(i, input.value);
     };
     question.append(form);
   }
-  if (quiz.feedback) question.append(paragraph(quiz.feedback.text, "feedback " + quiz.feedback.kind));
+  if (quiz.feedback) {
+    question.append(paragraph(quiz.feedback.text, "feedback " + quiz.feedback.kind));
+    if (quiz.feedback.more) question.append(Object.assign(paragraph(quiz.feedback.more, "worked"), { id: "worked" }));
+  }
   panel.append(question);
   const all = Object.assign(document.createElement("button"), { id: "reveal-all", type: "button", textContent: "reveal all" });
   all.onclick = () => {
@@ -1368,14 +1652,23 @@ function answer(i, text) {
     return showQuiz();
   }
   quiz.attempted += 1;
-  if (isRight(value, finalGradOf(i))) {
+  if (isFair(text, value, i)) {
     quiz.right += 1;
     quiz.solved.add(quizKey(i));
-    quiz.feedback = { kind: "right", text: `Right: ${name(i)}.grad is ${exact(finalGradOf(i))}.` };
+    quiz.feedback = { kind: "right", text: `Right: ${atom(name(i))}.grad is ${handGradOf(i) ?? drawn(finalGradOf(i))} (exactly ${exact(finalGradOf(i))}).` };
+    $("status").textContent = quiz.feedback.text;
     requestRender();
-  } else {
-    quiz.feedback = { kind: "wrong", text: `Not ${text.trim()}: try again, or reveal it.` };
+    showQuiz();
+    // The keyboard goes back to the node answered, to Tab on to the next.
+    svg.querySelector(`g.node[data-id="${CSS.escape(itemId(rep(i)))}"]`)?.focus({ preventScroll: true });
+    return;
   }
+  const misses = (quiz.misses.get(quizKey(i)) ?? 0) + 1;
+  quiz.misses.set(quizKey(i), misses);
+  quiz.feedback = misses === 1
+    ? { kind: "wrong", text: `Not ${text.trim()}. Hint: ${hint(i)}` }
+    : { kind: "wrong", text: `Not ${text.trim()}. The worked step:`, more: workedStep(i) };
+  $("status").textContent = quiz.feedback.text + (quiz.feedback.more ? " " + quiz.feedback.more : "");
   showQuiz();
 }
 function selectInQuiz(item) {
@@ -1409,7 +1702,7 @@ function hover(item) {
   }
   const i = item;
   const where = containerOf[i] > 0 ? "  in " + containers[containerOf[i]].name : "";
-  info.textContent = `${name(i)}${labelOf(i) ? " (" + idOf(i) + ")" : ""}  ${opName(i) ? "op " + opName(i) + "  " : ""}${kindName(i)}${where}\n` +
+  info.textContent = `${name(i)}  ${opName(i) ? "op " + opName(i) + "  " : ""}${kindName(i)}${where}\n` +
     `data ${exact(dataOf(i))}\ngrad ${hoverGrad(i)}`;
 }
 function hoverGrad(i) {
