@@ -254,19 +254,21 @@ extension Diagram {
         let g = grads[position]
         if case .sum = operation(at: position) { return operands.map { ($0, 1, g) } }
         guard let (op, exponent) = operation(at: position).engineOp, op != .leaf else { return [] }
-        let a = data[operands[0]]
+        // A focused diagram keeps an op whose operands lie outside the focus without them: the
+        // factors its `_backward` needs are not drawn, and neither is what it adds to.
+        guard op == .add || operands.count == (op.isBinary ? 2 : 1) else { return [] }
         switch op {
         case .add:
             // micrograd: `self.grad += out.grad`; the local derivative is 1, and 1 * g is g.
             return operands.map { ($0, 1, g) }
         case .mul:
-            let b = data[operands[1]]
+            let a = data[operands[0]], b = data[operands[1]]
             return [(operands[0], b, b * g), (operands[1], a, a * g)]
         case .powerValue:
-            let local = op.apply(a, data[operands[1]])
+            let local = op.apply(data[operands[0]], data[operands[1]])
             return [(operands[0], local.da, local.da * g), (operands[1], local.db, local.db * g)]
         default:
-            let local = op.apply(a, exponent).da
+            let local = op.apply(data[operands[0]], exponent).da
             return [(operands[0], local, local * g)]
         }
     }

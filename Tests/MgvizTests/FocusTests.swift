@@ -99,6 +99,20 @@ import Testing
     /// `y = x + x + … + x`, N terms: x, then sums s1 … s(N-1). Around s(k), one op out: x,
     /// s(k-1), s(k), s(k+1). x's other N-3 edges are cut, with the N-4 other sums beyond; below
     /// s(k-1) lie s1 … s(k-2); above s(k+1), s(k+2) … s(N-1).
+    /// A model's output focused one op deep keeps the last neuron's sum without the products
+    /// that feed it; the page works out each closed group's look from a collapse of that focus,
+    /// whose ledger met a product without its operands and read past them (a trap found by the
+    /// fuzzer, fuzz/seeds/regression-focused-model-page.json).
+    @Test func aFocusedModelsPage() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let seed = packageRoot.appendingPathComponent("fuzz/seeds/regression-focused-model-page.json")
+        let result = try runMgviz([seed.path, "--focus", "y", "--depth", "1", "-o", "out.html"], in: folder)
+        #expect(result.status == MgvizProcess.ExitStatus.success.rawValue && result.stderr.isEmpty, "\(result.stderr)")
+        let page = String(decoding: try Data(contentsOf: folder.appendingPathComponent("out.html")), as: UTF8.self)
+        #expect(page.hasPrefix("<!DOCTYPE html>") && page.contains("</html>"))
+    }
+
     @Test(arguments: ["json", "dot", "svg", "png", "pdf", "html"])
     func oneCornerOfABigSum(_ format: String) throws {
         let folder = try temporaryFolder()
