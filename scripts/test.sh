@@ -15,7 +15,9 @@ scripts/setup.sh --browser
 # The tests leave the checkout as they found it, and the machine's devices as they were.
 # (Outside a git checkout, git's complaint is what is compared.)
 checkout_before=$(git status --porcelain 2>&1 || true)
-fuzz/run.sh 60 2>&1 | tail -n 8
+# A crash's report is the end of the fuzzer's output: all of it is kept for that case.
+fuzzed=$(fuzz/run.sh 60 2>&1) || { printf '%s\n' "$fuzzed" | tail -n 80 >&2; exit 1; }
+printf '%s\n' "$fuzzed" | tail -n 8
 scripts/library-check.sh
 # The DocC documentation of Micrograd and MgvizKit (with the modules MgvizKit's API speaks in),
 # into .build, warnings as errors, and a doc comment on every public symbol.
