@@ -65,7 +65,11 @@ if "MGVIZ" in os.environ or found != os.path.join(bundle, "bin", "mgviz"):
 for fmt in ("svg", "png", "pdf"):
     mgviz.draw(L, os.path.join(out, "bridge." + fmt))
 with open(os.path.join(out, "show.svg"), "w", encoding="utf-8") as shown:
-    shown.write(mgviz.show(L)._repr_svg_())
+    shown.write(mgviz.show(L, format="svg")._repr_svg_())
+# The interactive page, as Jupyter shows it: an iframe of the page, with the SVG beside it.
+bundle_shown = mgviz.show(L)._repr_mimebundle_()
+if "<iframe" not in bundle_shown["text/html"] or "image/svg+xml" not in bundle_shown:
+    sys.exit("wheel-test: show() gave no page in an iframe with its SVG: %s" % sorted(bundle_shown))
 mgviz.dump(L, os.path.join(out, "bridge.json"))
 other = os.path.join(out, "other-mgviz")
 with open(other, "w") as script:
